@@ -1,0 +1,210 @@
+"""Step 2, check: every mistake in a schema, as `file:line: message`.
+
+The checks are what the later steps rely on: after `check` returns no errors,
+`model` may assume every name is a valid, unique C identifier, every type is
+known, every limit is sane and every example obeys its own field's rules.
+"""
+
+import re
+
+TYPES = ("id", "string", "url", "int")
+ID_MAX = 2**53 - 1
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+STRING_MAX = 2**24            # a bound on any declared string limit
+URL_MAX = 2048                # CONTRACT.md section 2
+NAME_MAX = 31                 # wire field names: MessagePack fixstr, short C names
+
+C_KEYWORDS = frozenset("""
+auto break case char const continue default do double else enum extern float
+for goto if inline int long register restrict return short signed sizeof static
+struct switch typedef union unsigned void volatile while _Alignas _Alignof
+_Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert
+_Thread_local bool true false NULL asm typeof alignas alignof static_assert
+thread_local
+""".split())
+
+_EVENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+
+TOP_KEYS = {"version", "field", "event"}
+FIELD_KEYS = {"type", "min", "max", "description", "example"}
+EVENT_KEYS = {"id", "event", "aliases", "description", "fields", "optional"}
+
+
+def snake(name):
+    """userId -> user_id, externalURL -> external_url."""
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s)
+    return s.lower()
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def example_problem(fdef, value):
+    """Why `value` breaks the rules of field definition `fdef`, or None."""
+    t = fdef.get("type")
+    if t == "id":
+        if not _is_int(value) or not 0 <= value <= ID_MAX:
+            return "example must be an integer from 0 to 2^53-1"
+    elif t == "int":
+        if not _is_int(value) or not fdef["min"] <= value <= fdef["max"]:
+            return f"example must be an integer from {fdef['min']} to {fdef['max']}"
+    elif t in ("string", "url"):
+        if not isinstance(value, str):
+            return "example must be a string"
+        n = len(value.encode("utf-8", "surrogatepass"))
+        if "\x00" in value:
+            return "example must not contain NUL"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "example is not valid UTF-8 (lone surrogate)"
+        if n < fdef.get("min", 0) or n > fdef["max"]:
+            return f"example length {n} is outside {fdef.get('min', 0)}..{fdef['max']}"
+        if t == "url" and not re.match(r"^(?i:https?)://[^/?#]", value) \
+                or t == "url" and re.search(r"[\x00-\x20\x7f]", value):
+            return "example must be an absolute http(s) URL without spaces"
+    return None
+
+
+def check(loc):
+    """Returns a list of error strings; empty when the schema is usable."""
+    errs = []
+    data, path = loc.data, loc.path
+
+    def err(message, table=None, key=None):
+        errs.append(f"{path}:{loc.line(table, key)}: {message}")
+
+    for k in sorted(set(data) - TOP_KEYS):
+        err(f"unknown top-level key '{k}'", None, k)
+    version = data.get("version")
+    if not _is_int(version) or version < 1:
+        err("'version' must be a positive integer", None, "version")
+
+    fields = data.get("field", {})
+    if not isinstance(fields, dict):
+        err("'field' must be a table of field definitions", None, "field")
+        fields = {}
+    c_names = {}
+    for name, fdef in fields.items():
+        t = ("field", name)
+        before = len(errs)
+        if not isinstance(fdef, dict):
+            err(f"field '{name}' must be a table", t)
+            continue
+        if not _FIELD_NAME.match(name) or len(name) > NAME_MAX:
+            err(f"field name '{name}' must be letters and digits, starting with a letter, at most {NAME_MAX}", t)
+            continue
+        cn = snake(name)
+        if cn in C_KEYWORDS or name in C_KEYWORDS:
+            err(f"field name '{name}' collides with the C keyword '{cn}'", t)
+        if cn in c_names:
+            err(f"field '{name}' has the same C name '{cn}' as field '{c_names[cn]}'", t)
+        c_names.setdefault(cn, name)
+        for k in sorted(set(fdef) - FIELD_KEYS):
+            err(f"field '{name}': unknown key '{k}'", t, k)
+        ftype = fdef.get("type")
+        if ftype not in TYPES:
+            err(f"field '{name}': unknown type {ftype!r} (expected one of {', '.join(TYPES)})", t, "type")
+            continue
+        lo, hi = fdef.get("min"), fdef.get("max")
+        for k, v in (("min", lo), ("max", hi)):
+            if v is not None and not _is_int(v):
+                err(f"field '{name}': '{k}' must be an integer", t, k)
+        if any(v is not None and not _is_int(v) for v in (lo, hi)):
+            continue
+        if ftype == "id":
+            if lo is not None or hi is not None:
+                err(f"field '{name}': type id takes no min or max (always 0..2^53-1)", t, "min" if lo is not None else "max")
+        elif ftype == "int":
+            if lo is None or hi is None:
+                err(f"field '{name}': type int needs both min and max", t, "type")
+            elif not (INT_MIN <= lo <= hi <= INT_MAX):
+                err(f"field '{name}': bad limit: need {INT_MIN} <= min <= max <= {INT_MAX}", t, "max")
+        else:
+            limit = URL_MAX if ftype == "url" else STRING_MAX
+            if hi is None:
+                err(f"field '{name}': type {ftype} needs 'max' (a length in bytes)", t, "type")
+            elif not 1 <= hi <= limit:
+                err(f"field '{name}': bad limit: max must be 1..{limit}", t, "max")
+            if lo is not None and (lo < 0 or (hi is not None and lo > hi)):
+                err(f"field '{name}': bad limit: need 0 <= min <= max", t, "min")
+        if not isinstance(fdef.get("description"), str) or not fdef["description"].strip():
+            err(f"field '{name}': needs a 'description'", t)
+        if "example" not in fdef:
+            err(f"field '{name}': needs an 'example'", t)
+        elif len(errs) == before:
+            why = example_problem(fdef, fdef["example"])
+            if why:
+                err(f"field '{name}': {why}", t, "example")
+
+    events = data.get("event", [])
+    if not isinstance(events, list) or not events:
+        err("the schema needs at least one [[event]]", None, "event")
+        events = []
+    ids, wires = {}, {}
+    for i, ev in enumerate(events):
+        t = ("event", i)
+        if not isinstance(ev, dict):
+            err("[[event]] must be a table", t)
+            continue
+        for k in sorted(set(ev) - EVENT_KEYS):
+            err(f"event {i + 1}: unknown key '{k}'", t, k)
+        eid = ev.get("id")
+        if not isinstance(eid, str) or not _EVENT_ID.match(eid):
+            err(f"event {i + 1}: 'id' must be lower_snake_case, starting with a letter", t, "id")
+            eid = f"#{i + 1}"
+        elif eid in C_KEYWORDS:
+            err(f"event id '{eid}' collides with a C keyword", t, "id")
+        elif eid in ("event", "error", "str", "schema", "decoder", "status", "format", "type") \
+                or eid.startswith("event_"):
+            err(f"event id '{eid}' collides with a runtime name (ugw_{eid})", t, "id")
+        if eid in ids:
+            err(f"duplicate event id '{eid}' (first at line {ids[eid]})", t, "id")
+        else:
+            ids[eid] = loc.line(t, "id")
+        names = []
+        wire = ev.get("event")
+        if not isinstance(wire, str) or not wire:
+            err(f"event '{eid}': 'event' must be a non-empty string", t, "event")
+        else:
+            names.append(wire)
+        aliases = ev.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+            err(f"event '{eid}': 'aliases' must be a list of non-empty strings", t, "aliases")
+        else:
+            names += aliases
+        for n in names:
+            if n in wires:
+                err(f"duplicate event string {n!r} (also used by event '{wires[n]}')", t, "event" if n == wire else "aliases")
+            else:
+                wires[n] = eid
+            if len(n.encode("utf-8")) > 255:
+                err(f"event '{eid}': event string longer than 255 bytes", t, "event")
+        if not isinstance(ev.get("description"), str) or not ev["description"].strip():
+            err(f"event '{eid}': needs a 'description'", t)
+        flist = ev.get("fields")
+        if not isinstance(flist, list) or not flist or not all(isinstance(f, str) for f in flist):
+            err(f"event '{eid}': 'fields' must be a non-empty list of field names", t, "fields")
+            flist = []
+        if len(flist) > 64:
+            err(f"event '{eid}': more than 64 fields", t, "fields")
+        seen = set()
+        for f in flist:
+            if f in seen:
+                err(f"event '{eid}': duplicate field '{f}'", t, "fields")
+            seen.add(f)
+            if f not in fields:
+                err(f"event '{eid}': unknown field '{f}' (no [field.{f}] table)", t, "fields")
+        opt = ev.get("optional", [])
+        if not isinstance(opt, list) or not all(isinstance(f, str) for f in opt):
+            err(f"event '{eid}': 'optional' must be a list of field names", t, "optional")
+            opt = []
+        for f in opt:
+            if f not in seen:
+                err(f"event '{eid}': optional field '{f}' is not in 'fields'", t, "optional")
+        if len(set(opt)) != len(opt):
+            err(f"event '{eid}': a field is listed twice in 'optional'", t, "optional")
+    return errs

@@ -1,0 +1,264 @@
+"""Fixture bytes: the valid documents of every event, and the invalid corpus.
+
+Valid JSON comes from Python's own `json.dumps(..., separators=(',', ':'),
+ensure_ascii=False)`, so the C encoder is checked against an independent
+implementation. MessagePack comes from the small encoder below (smallest forms,
+as the MessagePack spec asks), which the C tests cross-check with msgpack-c.
+
+The invalid corpus names each file `n_<what>.<json|msgpack>`; the manifest
+gives the expected error code, field path ("-" for the document itself) and
+whether the file is only invalid in strict mode.
+"""
+
+import json
+import struct
+from dataclasses import dataclass
+
+
+class RawStr(bytes):
+    """A MessagePack str whose bytes are given as they are (maybe not UTF-8)."""
+
+
+class Bin(bytes):
+    """A MessagePack bin."""
+
+
+def mp(obj):
+    """MessagePack of a Python value, smallest forms."""
+    if obj is None:
+        return b"\xc0"
+    if obj is True:
+        return b"\xc3"
+    if obj is False:
+        return b"\xc2"
+    if isinstance(obj, int):
+        if 0 <= obj < 128:
+            return bytes([obj])
+        if -32 <= obj < 0:
+            return struct.pack(">b", obj)
+        if obj >= 0:
+            for tag, fmt, lim in ((0xCC, ">B", 2**8), (0xCD, ">H", 2**16), (0xCE, ">I", 2**32), (0xCF, ">Q", 2**64)):
+                if obj < lim:
+                    return bytes([tag]) + struct.pack(fmt, obj)
+            raise ValueError("int too large")
+        for tag, fmt, lim in ((0xD0, ">b", 2**7), (0xD1, ">h", 2**15), (0xD2, ">i", 2**31), (0xD3, ">q", 2**63)):
+            if -lim <= obj:
+                return bytes([tag]) + struct.pack(fmt, obj)
+        raise ValueError("int too small")
+    if isinstance(obj, float):
+        return b"\xcb" + struct.pack(">d", obj)
+    if isinstance(obj, Bin):
+        n = len(obj)
+        head = bytes([0xC4, n]) if n < 256 else bytes([0xC5]) + n.to_bytes(2, "big")
+        return head + bytes(obj)
+    if isinstance(obj, (str, RawStr)):
+        b = obj.encode("utf-8") if isinstance(obj, str) else bytes(obj)
+        n = len(b)
+        if n < 32:
+            return bytes([0xA0 | n]) + b
+        if n < 256:
+            return bytes([0xD9, n]) + b
+        if n < 65536:
+            return bytes([0xDA]) + n.to_bytes(2, "big") + b
+        return bytes([0xDB]) + n.to_bytes(4, "big") + b
+    if isinstance(obj, (list, tuple)):
+        n = len(obj)
+        head = bytes([0x90 | n]) if n < 16 else bytes([0xDC]) + n.to_bytes(2, "big") if n < 65536 \
+            else bytes([0xDD]) + n.to_bytes(4, "big")
+        return head + b"".join(mp(x) for x in obj)
+    if isinstance(obj, (dict, Pairs)):
+        items = list(obj.items())
+        n = len(items)
+        head = bytes([0x80 | n]) if n < 16 else bytes([0xDE]) + n.to_bytes(2, "big") if n < 65536 \
+            else bytes([0xDF]) + n.to_bytes(4, "big")
+        return head + b"".join(mp(k) + mp(v) for k, v in items)
+    raise TypeError(type(obj))
+
+
+class Pairs:
+    """An ordered map that may repeat keys (for duplicate-key fixtures)."""
+
+    def __init__(self, items):
+        self._items = list(items)
+
+    def items(self):
+        return self._items
+
+
+def js(obj):
+    """The exact JSON bytes the C encoder must produce."""
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def js_pairs(pairs):
+    """JSON of an object that may repeat keys."""
+    return b"{" + b",".join(js(k) + b":" + (js_pairs(v.items()) if isinstance(v, Pairs) else js(v))
+                            for k, v in pairs) + b"}"
+
+
+def document(event):
+    return {"event": event.wire, "payload": dict(event.example)}
+
+
+def valid(model):
+    """{file name: bytes} of the valid fixtures."""
+    out = {}
+    for e in model.events:
+        doc = document(e)
+        out[f"{e.id}.json"] = js(doc)
+        out[f"{e.id}.msgpack"] = mp(doc)
+    return out
+
+
+@dataclass
+class Case:
+    name: str
+    code: str
+    path: str
+    strict: bool
+    json: bytes
+    msgpack: bytes
+
+
+def _first_with(model, ftype):
+    for e in model.events:
+        for f in e.fields:
+            if f.type == ftype and f.required:
+                return e, f
+    raise LookupError(ftype)
+
+
+def invalid(model):
+    """The invalid corpus: a list of Case, each in both formats."""
+    cases = []
+
+    def add(name, code, path, j, m, strict=False):
+        cases.append(Case(name, code, path, strict, j, m))
+
+    def both(name, code, path, doc, strict=False):
+        add(name, code, path, js(doc), mp(doc), strict)
+
+    base_e = model.events[0]
+    base = document(base_e)
+    s_field = next(f for f in base_e.fields if f.type == "string" and f.min >= 1)
+    n_field = next(f for f in base_e.fields if f.type == "string" and f.min == 0)
+    u_field = next(f for f in base_e.fields if f.type == "url")
+    id_e, id_f = _first_with(model, "id")
+    int_e, int_f = _first_with(model, "int")
+
+    def with_payload(e, **changes):
+        d = document(e)
+        for k, v in changes.items():
+            if v is _DROP:
+                d["payload"].pop(k)
+            else:
+                d["payload"][k] = v
+        return d
+
+    def p(f):
+        return f.path
+
+    vj, vm = js(base), mp(base)
+    # document-level structure
+    add("syntax_missing_colon", "syntax", "-", vj.replace(b'"event":', b'"event" ', 1), vm[:1] + b"\xc1" + vm[1:])
+    add("syntax_trailing_comma", "syntax", "-", vj[:-2] + b",}}", vm.replace(b"\xa7payload", b"\xa7payload\xc1", 1))
+    add("syntax_bad_literal", "syntax", "-", vj[:-2] + b',"x":tru}}',
+        mp(with_payload(base_e, x=None))[:-1] + b"\xc1")
+    add("syntax_leading_zero", "syntax", "-", js(with_payload(id_e)).replace(
+        b'"' + id_f.name.encode() + b'":', b'"' + id_f.name.encode() + b'":0', 1),
+        b"\x81\xa5event\xc1")
+    add("syntax_raw_control", "syntax", "-", vj.replace(b'"event":"', b'"event":"\x01', 1),
+        b"\x82\xa5event\xc1\xa7payload\x80")
+    add("truncated_half", "truncated", "-", vj[: len(vj) // 2], vm[: len(vm) // 2])
+    add("truncated_empty", "truncated", "-", b"", b"")
+    add("truncated_string_length", "truncated", "-", vj[:-3], vm[:2] + b"\xd9\xc8" + vm[2:12])
+    add("trailing_bytes", "trailing", "-", vj + b" x", vm + b"\xc0")
+    add("trailing_second_document", "trailing", "-", vj + vj, vm + vm)
+    deep = []
+    for _ in range(40):
+        deep = [deep]
+    both("depth_unknown_value", "depth", "payload.extra", with_payload(base_e, extra=deep))
+    both("limit_tokens", "limit", "-", with_payload(base_e, extra=[0] * 2000))
+    # types
+    both("type_root_array", "type", "-", [1, 2])
+    both("type_payload_string", "type", "payload", {"event": base_e.wire, "payload": "x"})
+    both("type_event_number", "type", "event", {"event": 4, "payload": base["payload"]})
+    both(f"type_{int_f.name}_string", "type", p(int_f), with_payload(int_e, **{int_f.name: str(int_f.example)}))
+    both(f"type_{int_f.name}_float", "type", p(int_f), with_payload(int_e, **{int_f.name: 9.5}))
+    both(f"type_{id_f.name}_bool", "type", p(id_f), with_payload(id_e, **{id_f.name: True}))
+    both(f"type_{id_f.name}_null", "type", p(id_f), with_payload(id_e, **{id_f.name: None}))
+    both(f"type_{id_f.name}_not_digits", "type", p(id_f), with_payload(id_e, **{id_f.name: "12a"}))
+    both(f"type_{id_f.name}_empty_string", "type", p(id_f), with_payload(id_e, **{id_f.name: ""}))
+    both(f"type_{s_field.name}_number", "type", p(s_field), with_payload(base_e, **{s_field.name: 5}))
+    add(f"type_{s_field.name}_object_or_bin", "type", p(s_field),
+        js(with_payload(base_e, **{s_field.name: {"a": 1}})),
+        mp(with_payload(base_e, **{s_field.name: Bin(b"user")})))
+    add("type_payload_key_not_string", "type", "payload",
+        js({"event": base_e.wire, "payload": [base["payload"]]}),
+        mp({"event": base_e.wire, "payload": Pairs([(1, "x")] + list(base["payload"].items()))}))
+    # presence
+    both(f"missing_{s_field.name}", "missing", p(s_field), with_payload(base_e, **{s_field.name: _DROP}))
+    both("missing_payload", "missing", "payload", {"event": base_e.wire})
+    both("missing_event", "missing", "event", {"payload": base["payload"]})
+    dup = Pairs(list(base["payload"].items()) + [(s_field.name, "again")])
+    add(f"duplicate_{s_field.name}", "duplicate_key", p(s_field),
+        js_pairs([("event", base_e.wire), ("payload", dup)]), mp({"event": base_e.wire, "payload": dup}))
+    dup_ev = [("event", base_e.wire), ("event", base_e.wire), ("payload", base["payload"])]
+    add("duplicate_event", "duplicate_key", "event", js_pairs(dup_ev), mp(Pairs(dup_ev)))
+    dup_nested = Pairs(list(base["payload"].items()) + [("extra", Pairs([("a", 1), ("a", 2)]))])
+    add("duplicate_in_unknown_value", "duplicate_key", "payload.extra",
+        js_pairs([("event", base_e.wire), ("payload", dup_nested)]), mp({"event": base_e.wire, "payload": dup_nested}))
+    both("unknown_event", "unknown_event", "event", {"event": "guide exploded (userguiding)", "payload": base["payload"]})
+    # numbers
+    both(f"range_{int_f.name}_above", "range", p(int_f), with_payload(int_e, **{int_f.name: int_f.max + 1}))
+    both(f"range_{int_f.name}_below", "range", p(int_f), with_payload(int_e, **{int_f.name: int_f.min - 1}))
+    both(f"range_{id_f.name}_2p53", "range", p(id_f), with_payload(id_e, **{id_f.name: 2**53}))
+    both(f"range_{id_f.name}_u64max", "range", p(id_f), with_payload(id_e, **{id_f.name: 2**64 - 1}))
+    both(f"range_{id_f.name}_negative", "range", p(id_f), with_payload(id_e, **{id_f.name: -1}))
+    both(f"range_{id_f.name}_string_2p53", "range", p(id_f), with_payload(id_e, **{id_f.name: str(2**53)}))
+    both(f"range_{id_f.name}_string_17_digits", "range", p(id_f), with_payload(id_e, **{id_f.name: "1" * 17}))
+    # strings
+    def raw_string(field, raw, escaped=None):
+        """JSON with `raw` bytes (or `escaped` text) as the field's string, and
+        the MessagePack str of `raw`."""
+        marker = "\u2603MARK\u2603"
+        j = js(with_payload(base_e, **{field.name: marker}))
+        j = j.replace(marker.encode(), escaped if escaped is not None else raw, 1)
+        m = mp(with_payload(base_e, **{field.name: RawStr(raw)}))
+        return j, m
+
+    for name, raw, esc in (("invalid_byte", b"ab\xffcd", None),
+                           ("overlong", b"\xc0\xaf", None),
+                           ("surrogate", b"x\xed\xa0\x80", b"x\\ud800"),
+                           ("lone_low_surrogate", b"\xed\xb0\x80y", b"\\udc00y"),
+                           ("truncated_sequence", b"abc\xe2\x82", None),
+                           ("above_10ffff", b"\xf4\x90\x80\x80", None)):
+        j, m = raw_string(n_field, raw, esc)
+        add(f"utf8_{name}", "utf8", p(n_field), j, m)
+    j, m = raw_string(s_field, b"a\x00b", b"a\\u0000b")
+    add(f"nul_{s_field.name}", "nul", p(s_field), j, m)
+    both(f"too_short_{s_field.name}", "too_short", p(s_field), with_payload(base_e, **{s_field.name: ""}))
+    both(f"too_long_{n_field.name}", "too_long", p(n_field), with_payload(base_e, **{n_field.name: "a" * (n_field.max + 1)}))
+    both(f"too_long_{s_field.name}_multibyte", "too_long", p(s_field),
+         with_payload(base_e, **{s_field.name: "\u00e9" * (s_field.max // 2) + "a"}))
+    both(f"too_long_{u_field.name}", "too_long", p(u_field),
+         with_payload(base_e, **{u_field.name: "https://e.com/" + "a" * (u_field.max - 13)}))
+    for name, url in (("scheme", "ftp://example.com/x"), ("relative", "/dashboard"),
+                      ("space", "https://example.com/a b"), ("no_host", "https:///path"),
+                      ("control", "https://example.com/\x7f")):
+        both(f"url_{name}", "url", p(u_field), with_payload(base_e, **{u_field.name: url}))
+    both("unknown_key_payload", "unknown_key", "payload.extra", with_payload(base_e, extra=1), strict=True)
+    both("unknown_key_root", "unknown_key", "extra", dict(base, extra={"a": [1, 2]}), strict=True)
+    return cases
+
+
+_DROP = object()
+
+
+def manifest(cases):
+    """MANIFEST.tsv: file, code, path, mode; one row a file, sorted."""
+    rows = ["# file\tcode\tpath\tmode   (path '-' is the document; mode strict: invalid only with --strict)"]
+    for c in sorted(cases, key=lambda c: c.name):
+        for ext in ("json", "msgpack"):
+            rows.append(f"n_{c.name}.{ext}\t{c.code}\t{c.path}\t{'strict' if c.strict else 'default'}")
+    return ("\n".join(rows) + "\n").encode()

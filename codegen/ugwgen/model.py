@@ -1,0 +1,184 @@
+"""Step 3, model: everything the templates print, computed once.
+
+Names (C identifiers, macros), literals (JSON keys, MessagePack headers as C
+string literals), limits and fingerprints are all made here; the templates only
+place them.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field as dc_field
+
+from . import VERSION
+from .check import snake, ID_MAX
+
+C_TYPES = {"id": "uint64_t", "int": "int64_t", "string": "ugw_str", "url": "ugw_str"}
+TYPE_ENUM = {"id": "UGW_TYPE_ID", "int": "UGW_TYPE_INT", "string": "UGW_TYPE_STRING",
+             "url": "UGW_TYPE_URL"}
+
+
+def c_literal(data):
+    """A C string literal for `data` (bytes or str): printable ASCII as is,
+    everything else as three-digit octal, so no escape can swallow what follows."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    out = ['"']
+    for b in data:
+        ch = chr(b)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "?":
+            out.append("\\?")          # no trigraphs, ever
+        elif 0x20 <= b < 0x7f:
+            out.append(ch)
+        else:
+            out.append(f"\\{b:03o}")
+    out.append('"')
+    return "".join(out)
+
+
+def c_comment(text):
+    """Text safe inside a /* */ comment."""
+    return " ".join(text.replace("*/", "* /").split())
+
+
+def json_str(s):
+    """The exact JSON the encoder writes for a string."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+def mp_str(s):
+    """MessagePack str of `s` (bytes or str), smallest form."""
+    b = s.encode("utf-8") if isinstance(s, str) else s
+    n = len(b)
+    if n < 32:
+        return bytes([0xA0 | n]) + b
+    if n < 256:
+        return bytes([0xD9, n]) + b
+    if n < 65536:
+        return bytes([0xDA]) + n.to_bytes(2, "big") + b
+    return bytes([0xDB]) + n.to_bytes(4, "big") + b
+
+
+@dataclass
+class Field:
+    name: str            # wire name, userId
+    c_name: str          # user_id
+    macro: str           # USER_ID
+    type: str            # id | string | url | int
+    c_type: str
+    type_enum: str
+    required: bool
+    min: int
+    max: int
+    description: str
+    example: object
+    path: str            # payload.userId
+    json_key: str        # C literal of "userId":
+    json_key_len: int
+    mp_key: str          # C literal of the MessagePack key
+    mp_key_len: int
+    example_c: str       # C initializer of the example value
+
+
+@dataclass
+class Event:
+    number: int          # 1-based, the enum value
+    id: str              # guide_preview_start
+    macro: str           # GUIDE_PREVIEW_START
+    wire: str
+    wire_c: str
+    wire_len: int
+    aliases: list
+    aliases_c: list
+    description: str
+    fields: list = dc_field(default_factory=list)
+    json_head: str = ""
+    json_head_len: int = 0
+    mp_head: str = ""
+    mp_head_len: int = 0
+    fingerprint: str = ""
+    nrequired: int = 0
+    example: dict = dc_field(default_factory=dict)
+
+
+@dataclass
+class Model:
+    schema_file: str     # as named in banners, relative: schema/events.toml
+    schema_version: int
+    codegen_version: str
+    events: list
+    fields: list         # shared definitions, schema order
+
+
+def _limits(fdef):
+    t = fdef["type"]
+    if t == "id":
+        return 0, ID_MAX
+    if t == "int":
+        return fdef["min"], fdef["max"]
+    return fdef.get("min", 0), fdef["max"]
+
+
+def _example_c(ftype, value):
+    if ftype in ("string", "url"):
+        return "{ " + c_literal(value) + ", " + str(len(value.encode("utf-8"))) + " }"
+    if ftype == "id":
+        return f"UINT64_C({value})"
+    return f"INT64_C({value})"
+
+
+def fingerprint(wire, fields):
+    """64 bits of SHA-256 over the wire shape: event string, then for each field
+    in order its name, type, presence and limits. Descriptions, examples and
+    aliases do not change it."""
+    parts = [wire] + [f"{f.name}:{f.type}:{'req' if f.required else 'opt'}:{f.min}:{f.max}"
+                      for f in fields]
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8")).digest()
+    return "UINT64_C(0x" + digest[:8].hex() + ")"
+
+
+def build(loc, schema_file):
+    """The model of a checked schema. `schema_file` is the name printed in banners."""
+    data = loc.data
+    shared = []
+    for name, fdef in data["field"].items():
+        lo, hi = _limits(fdef)
+        shared.append((name, fdef, lo, hi))
+    by_name = {n: (d, lo, hi) for n, d, lo, hi in shared}
+    events = []
+    for i, ev in enumerate(data["event"], start=1):
+        optional = set(ev.get("optional", []))
+        wire = ev["event"]
+        e = Event(number=i, id=ev["id"], macro=ev["id"].upper(), wire=wire,
+                  wire_c=c_literal(wire), wire_len=len(wire.encode("utf-8")),
+                  aliases=list(ev.get("aliases", [])),
+                  aliases_c=[c_literal(a) for a in ev.get("aliases", [])],
+                  description=c_comment(ev["description"]))
+        for fname in ev["fields"]:
+            fdef, lo, hi = by_name[fname]
+            jk = json_str(fname) + ":"
+            mk = mp_str(fname)
+            e.fields.append(Field(
+                name=fname, c_name=snake(fname), macro=snake(fname).upper(),
+                type=fdef["type"], c_type=C_TYPES[fdef["type"]],
+                type_enum=TYPE_ENUM[fdef["type"]], required=fname not in optional,
+                min=lo, max=hi, description=c_comment(fdef["description"]),
+                example=fdef["example"], path="payload." + fname,
+                json_key=c_literal(jk), json_key_len=len(jk.encode("utf-8")),
+                mp_key=c_literal(mk), mp_key_len=len(mk),
+                example_c=_example_c(fdef["type"], fdef["example"])))
+        e.nrequired = sum(1 for f in e.fields if f.required)
+        head = '{"event":' + json_str(wire) + ',"payload":{'
+        e.json_head, e.json_head_len = c_literal(head), len(head.encode("utf-8"))
+        mh = bytes([0x82]) + mp_str("event") + mp_str(wire) + mp_str("payload")
+        e.mp_head, e.mp_head_len = c_literal(mh), len(mh)
+        e.fingerprint = fingerprint(wire, e.fields)
+        e.example = {f.name: f.example for f in e.fields}
+        events.append(e)
+    fields = []
+    for name, fdef, lo, hi in shared:
+        fields.append(dict(name=name, macro=snake(name).upper(), type=fdef["type"],
+                           min=lo, max=hi, description=c_comment(fdef["description"])))
+    return Model(schema_file=schema_file, schema_version=data["version"],
+                 codegen_version=VERSION, events=events, fields=fields)

@@ -1,0 +1,229 @@
+/*
+ * ugw_core.c - validation rules, event lookup and the decoder object.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ugw_internal.h"
+
+ugw_status ugw__check_string(const ugw_field_desc *f, const char *p, size_t n,
+                             size_t pos, bool raw, size_t data_pos,
+                             ugw_error *err)
+{
+    size_t bad;
+    const char *nul;
+    if ((int64_t)n < f->min)
+        return ugw_error_set(err, UGW_ERR_TOO_SHORT, f->min == 1 ? "must not be empty" : "string is too short", pos, f->path);
+    if ((uint64_t)n > (uint64_t)f->max)
+        return ugw_error_set(err, UGW_ERR_TOO_LONG, "string is longer than its limit", pos, f->path);
+    bad = ugw_utf8_check(p, n);
+    if (bad != n)
+        return ugw_error_set(err, UGW_ERR_UTF8, "invalid UTF-8", raw ? data_pos + bad : pos, f->path);
+    nul = n ? memchr(p, 0, n) : NULL;
+    if (nul)
+        return ugw_error_set(err, UGW_ERR_NUL, "NUL character in string", raw ? data_pos + (size_t)(nul - p) : pos, f->path);
+    if (f->type == UGW_TYPE_URL && !ugw_url_check(p, n))
+        return ugw_error_set(err, UGW_ERR_URL, "not an absolute http(s) URL without spaces", pos, f->path);
+    return UGW_OK;
+}
+
+ugw_status ugw__check_int(const ugw_field_desc *f, bool negative, uint64_t mag,
+                          size_t pos, ugw_error *err)
+{
+    if (negative && mag != 0) {
+        /* magnitude of a negative value: -mag must be >= min */
+        if (f->min >= 0 || mag - 1 > (uint64_t)(-(f->min + 1)))
+            return ugw_error_set(err, UGW_ERR_RANGE, f->type == UGW_TYPE_ID ? "id must not be negative" : "number below its minimum", pos, f->path);
+        return UGW_OK;
+    }
+    if (f->min > 0 && mag < (uint64_t)f->min)
+        return ugw_error_set(err, UGW_ERR_RANGE, "number below its minimum", pos, f->path);
+    if (mag > (uint64_t)f->max)
+        return ugw_error_set(err, UGW_ERR_RANGE, f->type == UGW_TYPE_ID ? "id above 2^53-1" : "number above its maximum", pos, f->path);
+    return UGW_OK;
+}
+
+void ugw__store_int(const ugw_field_desc *f, void *payload, bool negative,
+                    uint64_t mag)
+{
+    if (f->type == UGW_TYPE_ID)
+        *UGW__AT(payload, f->offset, uint64_t) = mag;
+    else
+        *UGW__AT(payload, f->offset, int64_t) =
+            negative && mag ? -(int64_t)(mag - 1) - 1 : (int64_t)mag;
+}
+
+ugw_status ugw__id_from_digits(const ugw_field_desc *f, const char *p, size_t n,
+                               size_t pos, uint64_t *v, ugw_error *err)
+{
+    size_t i;
+    if (n == 0)
+        return ugw_error_set(err, UGW_ERR_TYPE, "id string must be 1 to 16 decimal digits", pos, f->path);
+    for (i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return ugw_error_set(err, UGW_ERR_TYPE, "id string must be 1 to 16 decimal digits", pos, f->path);
+    if (n > 16 || !ugw_parse_u64(p, n, v) || *v > UGW_ID_MAX)
+        return ugw_error_set(err, UGW_ERR_RANGE, "id above 2^53-1", pos, f->path);
+    return UGW_OK;
+}
+
+ugw_status ugw__check_required(const ugw_event_desc *ed, uint64_t seen,
+                               size_t pos, ugw_error *err)
+{
+    for (int i = 0; i < ed->nfields; i++)
+        if (ed->fields[i].required && !(seen & ((uint64_t)1 << i)))
+            return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", pos, ed->fields[i].path);
+    return UGW_OK;
+}
+
+const char *ugw__path_join(char *buf, const char *prefix, const char *key,
+                           size_t key_len)
+{
+    size_t n = 0, i;
+    if (prefix && *prefix) {
+        size_t pl = strlen(prefix);
+        if (pl > UGW_PATH_MAX - 2)
+            pl = UGW_PATH_MAX - 2;
+        memcpy(buf, prefix, pl);
+        n = pl;
+        buf[n++] = '.';
+    }
+    for (i = 0; i < key_len && n < UGW_PATH_MAX - 1; i++) {
+        unsigned char c = (unsigned char)key[i];
+        buf[n++] = (char)(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    buf[n] = 0;
+    if (i < key_len && n >= 3)
+        memcpy(buf + n - 3, "...", 3);
+    return buf;
+}
+
+ugw_status ugw__validate(const ugw_event_desc *ed, const void *payload,
+                         ugw_error *err)
+{
+    for (int i = 0; i < ed->nfields; i++) {
+        const ugw_field_desc *f = &ed->fields[i];
+        ugw_status st;
+        if (f->has_offset != UGW_NO_HAS && !*UGW__CAT(payload, f->has_offset, bool))
+            continue;
+        switch ((ugw_type)f->type) {
+        case UGW_TYPE_STRING:
+        case UGW_TYPE_URL: {
+            const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
+            if (!s->ptr) {
+                if (s->len)
+                    return ugw_error_set(err, UGW_ERR_ARG, "string has a length but no pointer", 0, f->path);
+                if (f->required)
+                    return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", 0, f->path);
+            }
+            st = ugw__check_string(f, s->ptr ? s->ptr : "", s->len, 0, false, 0, err);
+            break;
+        }
+        case UGW_TYPE_ID:
+            st = ugw__check_int(f, false, *UGW__CAT(payload, f->offset, uint64_t), 0, err);
+            break;
+        case UGW_TYPE_INT: {
+            int64_t v = *UGW__CAT(payload, f->offset, int64_t);
+            st = ugw__check_int(f, v < 0, v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v, 0, err);
+            break;
+        }
+        default:
+            st = ugw_error_set(err, UGW_ERR_ARG, "descriptor has an unknown field type", 0, f->path);
+            break;
+        }
+        if (st)
+            return st;
+    }
+    return UGW_OK;
+}
+
+int ugw__event_lookup(const ugw_schema *s, const char *wire, size_t len)
+{
+    for (uint32_t i = 0; i < s->nevents; i++) {
+        const ugw_event_desc *ed = &s->events[i];
+        if (ed->wire_len == len && memcmp(ed->wire, wire, len) == 0)
+            return (int)i + 1;
+    }
+    for (uint32_t i = 0; i < s->nevents; i++) {
+        const char *const *a = s->events[i].aliases;
+        for (; a && *a; a++)
+            if (strlen(*a) == len && memcmp(*a, wire, len) == 0)
+                return (int)i + 1;
+    }
+    return 0;
+}
+
+/* ---- the decoder object ---- */
+
+/* Size of one jsmn token; ugw_json.c checks this matches jsmntok_t. */
+extern const size_t ugw__jsmn_token_size;
+
+ugw_decoder *ugw_decoder_new(const ugw_decode_opts *opts)
+{
+    ugw_decoder *d;
+    size_t toks_bytes;
+    d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    if (opts)
+        d->opts = *opts;
+    if (!d->opts.max_depth)
+        d->opts.max_depth = UGW_DEFAULT_MAX_DEPTH;
+    if (!d->opts.max_tokens)
+        d->opts.max_tokens = UGW_DEFAULT_MAX_TOKENS;
+    if (!d->opts.max_input)
+        d->opts.max_input = UGW_DEFAULT_MAX_INPUT;
+    if (!d->opts.arena_size)
+        d->opts.arena_size = UGW_DEFAULT_ARENA_SIZE;
+    if (d->opts.max_depth > UGW_MAX_DEPTH_LIMIT || d->opts.max_input > UGW_MAX_INPUT_LIMIT
+        || d->opts.max_tokens > (1u << 24))
+        goto fail;
+    toks_bytes = (size_t)d->opts.max_tokens * ugw__jsmn_token_size;
+    /* The tokens plus at least 1 KiB of string arena. */
+    if (d->opts.arena_size < toks_bytes + 1024)
+        goto fail;
+    if (d->opts.arena) {
+        d->mem = d->opts.arena;
+    } else {
+        d->mem = malloc(d->opts.arena_size);
+        if (!d->mem)
+            goto fail;
+        d->owns_mem = true;
+    }
+    d->mem_size = d->opts.arena_size;
+    /* Keep the tokens aligned: caller memory may not be. */
+    {
+        size_t mis = (size_t)((uintptr_t)d->mem % _Alignof(max_align_t));
+        size_t skip = mis ? _Alignof(max_align_t) - mis : 0;
+        if (d->mem_size < skip + toks_bytes + 1024)
+            goto fail;
+        d->toks = d->mem + skip;
+        d->arena = (char *)d->mem + skip + toks_bytes;
+        d->arena_cap = d->mem_size - skip - toks_bytes;
+    }
+    /* One chunk large enough for max_tokens objects: msgpack_zone_clear()
+     * keeps it, so decoding never allocates again. */
+    if (!msgpack_zone_init(&d->zone, (size_t)d->opts.max_tokens * (sizeof(msgpack_object_kv) + MSGPACK_ZONE_ALIGN) + 256))
+        goto fail;
+    return d;
+fail:
+    if (d->owns_mem)
+        free(d->mem);
+    free(d);
+    return NULL;
+}
+
+void ugw_decoder_free(ugw_decoder *d)
+{
+    if (!d)
+        return;
+    msgpack_zone_destroy(&d->zone);
+    if (d->owns_mem)
+        free(d->mem);
+    free(d);
+}
+
+const ugw_decode_opts *ugw_decoder_opts(const ugw_decoder *d)
+{
+    return d ? &d->opts : NULL;
+}

@@ -1,0 +1,92 @@
+/*
+ * ugw_internal.h - shared by the runtime's own files; not installed.
+ */
+#ifndef UGW_INTERNAL_H
+#define UGW_INTERNAL_H
+
+#include <string.h>
+
+#include <msgpack.h>
+
+#include "ugw_runtime.h"
+
+/* Largest depth a decoder accepts: msgpack-c's own stack is 32 deep. */
+#define UGW_MAX_DEPTH_LIMIT 32u
+/* Largest max_input: jsmn keeps positions in an int. */
+#define UGW_MAX_INPUT_LIMIT ((size_t)1 << 28)
+
+struct ugw_decoder {
+    ugw_decode_opts opts;   /* defaults filled in */
+    unsigned char *mem;     /* tokens, then the string arena */
+    size_t mem_size;
+    bool owns_mem;
+    void *toks;             /* jsmntok_t[opts.max_tokens], only ugw_json.c knows the type */
+    char *arena;            /* unescaped strings and scratch */
+    size_t arena_cap;
+    size_t arena_used;
+    msgpack_zone zone;      /* reused by every MessagePack decode */
+};
+
+/* Arena: bump allocation, reset at the start of every decode. */
+static inline void *ugw__arena_alloc(ugw_decoder *d, size_t n, size_t align)
+{
+    size_t at = (d->arena_used + (align - 1)) & ~(align - 1);
+    if (at > d->arena_cap || d->arena_cap - at < n)
+        return NULL;
+    d->arena_used = at + n;
+    return d->arena + at;
+}
+
+/* Value of a field in an event struct. */
+#define UGW__AT(payload, off, type) ((type *)(void *)((char *)(payload) + (off)))
+#define UGW__CAT(payload, off, type) ((const type *)(const void *)((const char *)(payload) + (off)))
+
+/*
+ * Checks a string value of field `f`: length bounds, UTF-8, no NUL, URL form.
+ * `pos` is the input offset of the value; `raw` says that `p` lies in the input
+ * at offset `data_pos`, so UTF-8 and NUL errors can point at the bad byte
+ * (otherwise they point at `pos`).
+ */
+ugw_status ugw__check_string(const ugw_field_desc *f, const char *p, size_t n,
+                             size_t pos, bool raw, size_t data_pos,
+                             ugw_error *err);
+
+/* Checks an integer of field `f` (id or int) given as a sign and magnitude. */
+ugw_status ugw__check_int(const ugw_field_desc *f, bool negative, uint64_t mag,
+                          size_t pos, ugw_error *err);
+
+/* Stores a checked integer into the struct. */
+void ugw__store_int(const ugw_field_desc *f, void *payload, bool negative,
+                    uint64_t mag);
+
+/* Parses an id given as a string of 1..16 digits; sets *v. */
+ugw_status ugw__id_from_digits(const ugw_field_desc *f, const char *p, size_t n,
+                               size_t pos, uint64_t *v, ugw_error *err);
+
+/* Marks an optional field present. */
+static inline void ugw__mark_present(const ugw_field_desc *f, void *payload)
+{
+    if (f->has_offset != UGW_NO_HAS)
+        *UGW__AT(payload, f->has_offset, bool) = true;
+}
+
+/* Finds a field by wire name; -1 when none. */
+static inline int ugw__field_index(const ugw_event_desc *ed, const char *k, size_t n)
+{
+    for (int i = 0; i < ed->nfields; i++) {
+        const ugw_field_desc *f = &ed->fields[i];
+        if (f->name_len == n && memcmp(f->name, k, n) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* Reports the first required field not in `seen` as missing. */
+ugw_status ugw__check_required(const ugw_event_desc *ed, uint64_t seen,
+                               size_t pos, ugw_error *err);
+
+/* "prefix.key" into buf (at least UGW_PATH_MAX), control bytes as '?'. */
+const char *ugw__path_join(char *buf, const char *prefix, const char *key,
+                           size_t key_len);
+
+#endif /* UGW_INTERNAL_H */

@@ -1,0 +1,559 @@
+/*
+ * ugw_msgpack.c - the MessagePack engine.
+ *
+ * Encoding writes the bytes directly (smallest forms). Decoding is in three
+ * steps: a bounds-checked scan of the raw bytes (structure, depth, element
+ * count, trailing bytes: so that msgpack-c never sees a header that asks for
+ * more memory than the document can fill), msgpack-c's msgpack_unpack() into
+ * the decoder's reused zone, then extraction and validation of the fields.
+ */
+#include <string.h>
+
+#include "ugw_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Encoder                                                               */
+/* ------------------------------------------------------------------ */
+
+static inline bool present(const ugw_field_desc *f, const void *payload)
+{
+    return f->has_offset == UGW_NO_HAS || *UGW__CAT(payload, f->has_offset, bool);
+}
+
+static size_t uint_size(uint64_t v)
+{
+    return v < 128 ? 1 : v < 256 ? 2 : v < 65536 ? 3 : v < 4294967296u ? 5 : 9;
+}
+
+static size_t int_size(int64_t v)
+{
+    if (v >= 0)
+        return uint_size((uint64_t)v);
+    return v >= -32 ? 1 : v >= INT8_MIN ? 2 : v >= INT16_MIN ? 3 : v >= INT32_MIN ? 5 : 9;
+}
+
+static size_t str_head_size(size_t n)
+{
+    return n < 32 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : 5;
+}
+
+static inline unsigned char *be(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; i--)
+        *p++ = (unsigned char)(v >> (8 * i));
+    return p;
+}
+
+static unsigned char *put_uint(unsigned char *p, uint64_t v)
+{
+    if (v < 128) {
+        *p++ = (unsigned char)v;
+        return p;
+    }
+    if (v < 256) {
+        *p++ = 0xcc;
+        return be(p, v, 1);
+    }
+    if (v < 65536) {
+        *p++ = 0xcd;
+        return be(p, v, 2);
+    }
+    if (v < 4294967296u) {
+        *p++ = 0xce;
+        return be(p, v, 4);
+    }
+    *p++ = 0xcf;
+    return be(p, v, 8);
+}
+
+static unsigned char *put_int(unsigned char *p, int64_t v)
+{
+    if (v >= 0)
+        return put_uint(p, (uint64_t)v);
+    if (v >= -32) {
+        *p++ = (unsigned char)(0xe0 | (v + 32));
+        return p;
+    }
+    if (v >= INT8_MIN) {
+        *p++ = 0xd0;
+        return be(p, (uint64_t)v, 1);
+    }
+    if (v >= INT16_MIN) {
+        *p++ = 0xd1;
+        return be(p, (uint64_t)v, 2);
+    }
+    if (v >= INT32_MIN) {
+        *p++ = 0xd2;
+        return be(p, (uint64_t)v, 4);
+    }
+    *p++ = 0xd3;
+    return be(p, (uint64_t)v, 8);
+}
+
+static unsigned char *put_str(unsigned char *p, const char *s, size_t n)
+{
+    if (n < 32) {
+        *p++ = (unsigned char)(0xa0 | n);
+    } else if (n < 256) {
+        *p++ = 0xd9;
+        p = be(p, n, 1);
+    } else if (n < 65536) {
+        *p++ = 0xda;
+        p = be(p, n, 2);
+    } else {
+        *p++ = 0xdb;
+        p = be(p, n, 4);
+    }
+    if (n)
+        memcpy(p, s, n);
+    return p + n;
+}
+
+ugw_status ugw__encode_msgpack(const ugw_event_desc *ed, const void *payload,
+                               void *out, size_t cap, size_t *out_len,
+                               ugw_error *err)
+{
+    ugw_status st = ugw__validate(ed, payload, err);
+    size_t need = ed->mp_head_len + 1;
+    unsigned count = 0;
+    unsigned char *p;
+    if (st)
+        return st;
+    for (int i = 0; i < ed->nfields; i++) {
+        const ugw_field_desc *f = &ed->fields[i];
+        if (!present(f, payload))
+            continue;
+        count++;
+        need += f->mp_key_len;
+        switch ((ugw_type)f->type) {
+        case UGW_TYPE_STRING:
+        case UGW_TYPE_URL: {
+            size_t n = UGW__CAT(payload, f->offset, ugw_str)->len;
+            need += str_head_size(n) + n;
+            break;
+        }
+        case UGW_TYPE_ID:
+            need += uint_size(*UGW__CAT(payload, f->offset, uint64_t));
+            break;
+        case UGW_TYPE_INT:
+            need += int_size(*UGW__CAT(payload, f->offset, int64_t));
+            break;
+        }
+    }
+    if (count >= 16)
+        need += 2; /* map16 instead of fixmap */
+    if (out_len)
+        *out_len = need;
+    if (!out)
+        return UGW_OK;
+    if (cap < need)
+        return ugw_error_set(err, UGW_ERR_BUFFER, "output buffer too small", 0, NULL);
+    p = out;
+    memcpy(p, ed->mp_head, ed->mp_head_len);
+    p += ed->mp_head_len;
+    if (count < 16) {
+        *p++ = (unsigned char)(0x80 | count);
+    } else {
+        *p++ = 0xde;
+        p = be(p, count, 2);
+    }
+    for (int i = 0; i < ed->nfields; i++) {
+        const ugw_field_desc *f = &ed->fields[i];
+        if (!present(f, payload))
+            continue;
+        memcpy(p, f->mp_key, f->mp_key_len);
+        p += f->mp_key_len;
+        switch ((ugw_type)f->type) {
+        case UGW_TYPE_STRING:
+        case UGW_TYPE_URL: {
+            const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
+            p = put_str(p, s->ptr, s->len);
+            break;
+        }
+        case UGW_TYPE_ID:
+            p = put_uint(p, *UGW__CAT(payload, f->offset, uint64_t));
+            break;
+        case UGW_TYPE_INT:
+            p = put_int(p, *UGW__CAT(payload, f->offset, int64_t));
+            break;
+        }
+    }
+    return UGW_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Decoder, step 1: the scan                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct frame {
+    uint64_t left;    /* items (maps: keys and values) still to read */
+    bool map;
+    const char *key;  /* key of the value being read at this level (maps) */
+    size_t key_len;
+} frame;
+
+static inline uint64_t rd(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* The path of the member at depth 1..2 being read, for depth errors. */
+static const char *scan_path(char *buf, const frame *st, int top)
+{
+    char first[UGW_PATH_MAX];
+    buf[0] = 0;
+    if (top >= 0 && st[0].map && st[0].key) {
+        ugw__path_join(first, NULL, st[0].key, st[0].key_len);
+        if (top >= 1 && st[1].map && st[1].key)
+            return ugw__path_join(buf, first, st[1].key, st[1].key_len);
+        memcpy(buf, first, UGW_PATH_MAX);
+    }
+    return buf;
+}
+
+static ugw_status scan(const unsigned char *in, size_t len, uint32_t max_depth,
+                       uint32_t max_items, ugw_error *err)
+{
+    frame st[UGW_MAX_DEPTH_LIMIT + 1];
+    int top = -1;
+    size_t pos = 0;
+    uint32_t items = 0;
+    char pbuf[UGW_PATH_MAX];
+
+    for (;;) {
+        size_t start = pos, need = 0;
+        uint64_t children = 0;
+        bool is_map = false, container = false;
+        const unsigned char *str = NULL;
+        size_t str_len = 0;
+        unsigned char b;
+
+        if (pos >= len)
+            return ugw_error_set(err, UGW_ERR_TRUNCATED, "document ends early", len, NULL);
+        if (++items > max_items)
+            return ugw_error_set(err, UGW_ERR_LIMIT, "more items than the decoder's max_tokens", pos, NULL);
+        b = in[pos++];
+        if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
+            /* fixint, nil, bool */
+        } else if (b >= 0x80 && b <= 0x8f) {
+            children = (uint64_t)(b & 0x0f) * 2;
+            is_map = container = true;
+        } else if (b >= 0x90 && b <= 0x9f) {
+            children = b & 0x0f;
+            container = true;
+        } else if (b >= 0xa0 && b <= 0xbf) {
+            need = b & 0x1f;
+            str = in + pos;
+        } else {
+            int w = 0;       /* width of a length field */
+            size_t fixed = 0; /* payload bytes that follow directly */
+            switch (b) {
+            case 0xc4: case 0xd9: w = 1; break;            /* bin8, str8 */
+            case 0xc5: case 0xda: w = 2; break;            /* bin16, str16 */
+            case 0xc6: case 0xdb: w = 4; break;            /* bin32, str32 */
+            case 0xc7: w = 1; fixed = 1; break;            /* ext8: len, type */
+            case 0xc8: w = 2; fixed = 1; break;
+            case 0xc9: w = 4; fixed = 1; break;
+            case 0xca: fixed = 4; break;                   /* float32 */
+            case 0xcb: fixed = 8; break;                   /* float64 */
+            case 0xcc: case 0xd0: fixed = 1; break;
+            case 0xcd: case 0xd1: fixed = 2; break;
+            case 0xce: case 0xd2: fixed = 4; break;
+            case 0xcf: case 0xd3: fixed = 8; break;
+            case 0xd4: fixed = 2; break;                   /* fixext 1 */
+            case 0xd5: fixed = 3; break;
+            case 0xd6: fixed = 5; break;
+            case 0xd7: fixed = 9; break;
+            case 0xd8: fixed = 17; break;
+            case 0xdc: w = 2; container = true; break;     /* array16 */
+            case 0xdd: w = 4; container = true; break;
+            case 0xde: w = 2; container = is_map = true; break;
+            case 0xdf: w = 4; container = is_map = true; break;
+            default: /* 0xc1 */
+                return ugw_error_set(err, UGW_ERR_SYNTAX, "invalid MessagePack byte 0xc1", start, NULL);
+            }
+            if (len - pos < (size_t)w)
+                return ugw_error_set(err, UGW_ERR_TRUNCATED, "document ends early", len, NULL);
+            if (w) {
+                uint64_t n = rd(in + pos, w);
+                pos += (size_t)w;
+                if (container)
+                    children = is_map ? n * 2 : n;
+                else
+                    need = (size_t)n;
+            }
+            need += fixed;
+            if (b == 0xd9 || b == 0xda || b == 0xdb)
+                str = in + pos;
+        }
+        if (need) {
+            if (len - pos < need)
+                return ugw_error_set(err, UGW_ERR_TRUNCATED, "document ends early", len, NULL);
+            pos += need;
+        }
+        if (str)
+            str_len = need;
+        /* Record this item as the key of its map level. */
+        if (top >= 0 && st[top].map && (st[top].left % 2) == 0) {
+            st[top].key = str ? (const char *)str : NULL;
+            st[top].key_len = str_len;
+        }
+        if (top >= 0)
+            st[top].left--;
+        if (container) {
+            if ((uint32_t)(top + 2) > max_depth)
+                return ugw_error_set(err, UGW_ERR_DEPTH, "nesting too deep", start, scan_path(pbuf, st, top));
+            if (children > (uint64_t)(len - pos))
+                return ugw_error_set(err, UGW_ERR_TRUNCATED, "document ends early", len, NULL);
+            top++;
+            st[top].left = children;
+            st[top].map = is_map;
+            st[top].key = NULL;
+            st[top].key_len = 0;
+        }
+        while (top >= 0 && st[top].left == 0)
+            top--;
+        if (top < 0)
+            break;
+    }
+    if (pos != len)
+        return ugw_error_set(err, UGW_ERR_TRAILING, "bytes after the document", pos, NULL);
+    return UGW_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Decoder, step 3: extraction                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct mctx {
+    const char *in;
+    ugw_decoder *dec;
+    ugw_error *err;
+} mctx;
+
+/* Offset of the value of map entry `kv`: right after its string key. */
+static inline size_t value_pos(const mctx *c, const msgpack_object_kv *kv, size_t fallback)
+{
+    if (kv->key.type == MSGPACK_OBJECT_STR)
+        return (size_t)(kv->key.via.str.ptr - c->in) + kv->key.via.str.size;
+    return fallback;
+}
+
+static inline size_t key_pos(const mctx *c, const msgpack_object_kv *kv, size_t fallback)
+{
+    if (kv->key.type == MSGPACK_OBJECT_STR) {
+        uint32_t n = kv->key.via.str.size;
+        return (size_t)(kv->key.via.str.ptr - c->in) - str_head_size(n);
+    }
+    return fallback;
+}
+
+/* Checks a value that is not a field: str is UTF-8, maps have no duplicate
+ * keys. Depth was bounded by the scan. */
+static ugw_status check_any(mctx *c, const msgpack_object *o, size_t pos, const char *path)
+{
+    switch (o->type) {
+    case MSGPACK_OBJECT_STR: {
+        size_t n = o->via.str.size, bad = ugw_utf8_check(o->via.str.ptr, n);
+        if (bad != n)
+            return ugw_error_set(c->err, UGW_ERR_UTF8, "invalid UTF-8", (size_t)(o->via.str.ptr - c->in) + bad, path);
+        return UGW_OK;
+    }
+    case MSGPACK_OBJECT_ARRAY:
+        for (uint32_t i = 0; i < o->via.array.size; i++) {
+            ugw_status st = check_any(c, &o->via.array.ptr[i], pos, path);
+            if (st)
+                return st;
+        }
+        return UGW_OK;
+    case MSGPACK_OBJECT_MAP:
+        for (uint32_t i = 0; i < o->via.map.size; i++) {
+            const msgpack_object_kv *kv = &o->via.map.ptr[i];
+            ugw_status st;
+            for (uint32_t j = 0; j < i; j++)
+                if (msgpack_object_equal(o->via.map.ptr[j].key, kv->key))
+                    return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(c, kv, pos), path);
+            if ((st = check_any(c, &kv->key, pos, path)) || (st = check_any(c, &kv->val, pos, path)))
+                return st;
+        }
+        return UGW_OK;
+    default:
+        return UGW_OK;
+    }
+}
+
+static ugw_status field_value(mctx *c, const ugw_field_desc *f, void *payload,
+                              const msgpack_object *v, size_t pos)
+{
+    ugw_status st;
+    switch ((ugw_type)f->type) {
+    case UGW_TYPE_STRING:
+    case UGW_TYPE_URL: {
+        ugw_str s;
+        if (v->type != MSGPACK_OBJECT_STR)
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a string", pos, f->path);
+        s.ptr = v->via.str.ptr;
+        s.len = v->via.str.size;
+        if ((st = ugw__check_string(f, s.ptr, s.len, pos, true, (size_t)(s.ptr - c->in), c->err)))
+            return st;
+        *UGW__AT(payload, f->offset, ugw_str) = s;
+        return UGW_OK;
+    }
+    case UGW_TYPE_ID:
+    case UGW_TYPE_INT: {
+        bool neg = false;
+        uint64_t mag;
+        if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
+            mag = v->via.u64;
+        } else if (v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) {
+            neg = true;
+            mag = (uint64_t)-(v->via.i64 + 1) + 1;
+        } else if (v->type == MSGPACK_OBJECT_STR && f->type == UGW_TYPE_ID) {
+            if ((st = ugw__id_from_digits(f, v->via.str.ptr, v->via.str.size, pos, &mag, c->err)))
+                return st;
+        } else {
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected an integer", pos, f->path);
+        }
+        if ((st = ugw__check_int(f, neg, mag, pos, c->err)))
+            return st;
+        ugw__store_int(f, payload, neg, mag);
+        return UGW_OK;
+    }
+    }
+    return ugw_error_set(c->err, UGW_ERR_ARG, "descriptor has an unknown field type", pos, f->path);
+}
+
+/* An unknown key of a map whose other keys are in `map[0..i)`. */
+static ugw_status unknown_member(mctx *c, const msgpack_object_map *map, uint32_t i,
+                                 const char *prefix, size_t map_pos)
+{
+    const msgpack_object_kv *kv = &map->ptr[i];
+    char pbuf[UGW_PATH_MAX];
+    const char *path = ugw__path_join(pbuf, prefix, kv->key.via.str.ptr, kv->key.via.str.size);
+    size_t kp = key_pos(c, kv, map_pos);
+    if (c->dec->opts.strict)
+        return ugw_error_set(c->err, UGW_ERR_UNKNOWN_KEY, "unknown key (strict mode)", kp, path);
+    for (uint32_t j = 0; j < i; j++) {
+        const msgpack_object *k = &map->ptr[j].key;
+        if (k->via.str.size == kv->key.via.str.size
+            && memcmp(k->via.str.ptr, kv->key.via.str.ptr, k->via.str.size) == 0)
+            return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", kp, path);
+    }
+    {
+        size_t n = kv->key.via.str.size, bad = ugw_utf8_check(kv->key.via.str.ptr, n);
+        if (bad != n)
+            return ugw_error_set(c->err, UGW_ERR_UTF8, "invalid UTF-8 in key", (size_t)(kv->key.via.str.ptr - c->in) + bad, path);
+    }
+    return check_any(c, &kv->val, value_pos(c, kv, map_pos), path);
+}
+
+static ugw_status decode_payload(mctx *c, const ugw_event_desc *ed,
+                                 const msgpack_object *po, size_t ppos, void *payload)
+{
+    const msgpack_object_map *map = &po->via.map;
+    uint64_t seen = 0;
+    for (uint32_t i = 0; i < map->size; i++) {
+        const msgpack_object_kv *kv = &map->ptr[i];
+        int fi;
+        ugw_status st;
+        if (kv->key.type != MSGPACK_OBJECT_STR)
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "map key is not a string", ppos, "payload");
+        fi = ugw__field_index(ed, kv->key.via.str.ptr, kv->key.via.str.size);
+        if (fi < 0) {
+            if ((st = unknown_member(c, map, i, "payload", ppos)))
+                return st;
+            continue;
+        }
+        if (seen & ((uint64_t)1 << fi))
+            return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(c, kv, ppos), ed->fields[fi].path);
+        seen |= (uint64_t)1 << fi;
+        if ((st = field_value(c, &ed->fields[fi], payload, &kv->val, value_pos(c, kv, ppos))))
+            return st;
+        ugw__mark_present(&ed->fields[fi], payload);
+    }
+    return ugw__check_required(ed, seen, ppos, c->err);
+}
+
+ugw_status ugw__decode_msgpack(const ugw_schema *s, ugw_decoder *dec,
+                               const void *in_, size_t len, int *type,
+                               void *payload, size_t payload_cap,
+                               ugw_error *err)
+{
+    const char *in = in_;
+    msgpack_object root;
+    size_t off = 0;
+    const msgpack_object *ev = NULL, *po = NULL;
+    size_t ev_pos = 0, po_pos = 0;
+    mctx c;
+    ugw_status st;
+    int evt;
+
+    ugw_error_clear(err);
+    *type = 0;
+    if (!s || !dec || (!in && len) || !payload)
+        return ugw_error_set(err, UGW_ERR_ARG, "NULL argument", 0, NULL);
+    memset(payload, 0, payload_cap);
+    if (len > dec->opts.max_input)
+        return ugw_error_set(err, UGW_ERR_LIMIT, "input larger than the decoder's max_input", dec->opts.max_input, NULL);
+    if ((st = scan((const unsigned char *)in, len, dec->opts.max_depth, dec->opts.max_tokens, err)))
+        return st;
+    msgpack_zone_clear(&dec->zone);
+    switch (msgpack_unpack(in, len, &off, &dec->zone, &root)) {
+    case MSGPACK_UNPACK_SUCCESS:
+        break;
+    case MSGPACK_UNPACK_NOMEM_ERROR:
+        return ugw_error_set(err, UGW_ERR_NOMEM, "msgpack-c ran out of memory", 0, NULL);
+    default: /* the scan accepted what msgpack-c refuses: treat as malformed */
+        return ugw_error_set(err, UGW_ERR_SYNTAX, "malformed MessagePack", off, NULL);
+    }
+    c.in = in;
+    c.dec = dec;
+    c.err = err;
+    if (root.type != MSGPACK_OBJECT_MAP)
+        return ugw_error_set(err, UGW_ERR_TYPE, "document is not a map", 0, NULL);
+    for (uint32_t i = 0; i < root.via.map.size; i++) {
+        const msgpack_object_kv *kv = &root.via.map.ptr[i];
+        const msgpack_object **slot = NULL;
+        size_t *slot_pos = NULL;
+        if (kv->key.type != MSGPACK_OBJECT_STR)
+            return ugw_error_set(err, UGW_ERR_TYPE, "map key is not a string", 0, NULL);
+        if (kv->key.via.str.size == 5 && memcmp(kv->key.via.str.ptr, "event", 5) == 0) {
+            slot = &ev;
+            slot_pos = &ev_pos;
+        } else if (kv->key.via.str.size == 7 && memcmp(kv->key.via.str.ptr, "payload", 7) == 0) {
+            slot = &po;
+            slot_pos = &po_pos;
+        }
+        if (!slot) {
+            if ((st = unknown_member(&c, &root.via.map, i, "", 0)))
+                return st;
+            continue;
+        }
+        if (*slot)
+            return ugw_error_set(err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(&c, kv, 0), slot == &ev ? "event" : "payload");
+        *slot = &kv->val;
+        *slot_pos = value_pos(&c, kv, 0);
+    }
+    if (!ev)
+        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", 0, "event");
+    if (ev->type != MSGPACK_OBJECT_STR)
+        return ugw_error_set(err, UGW_ERR_TYPE, "expected a string", ev_pos, "event");
+    evt = ugw__event_lookup(s, ev->via.str.ptr, ev->via.str.size);
+    if (!evt)
+        return ugw_error_set(err, UGW_ERR_UNKNOWN_EVENT, "unknown event", ev_pos, "event");
+    if (!po)
+        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", 0, "payload");
+    if (po->type != MSGPACK_OBJECT_MAP)
+        return ugw_error_set(err, UGW_ERR_TYPE, "expected a map", po_pos, "payload");
+    if (s->events[evt - 1].size > payload_cap)
+        return ugw_error_set(err, UGW_ERR_ARG, "payload buffer too small", 0, NULL);
+    if ((st = decode_payload(&c, &s->events[evt - 1], po, po_pos, payload))) {
+        memset(payload, 0, payload_cap);
+        return st;
+    }
+    *type = evt;
+    return UGW_OK;
+}

@@ -1,0 +1,285 @@
+/*
+ * ugw_runtime.h - the hand-written runtime under the generated bindings.
+ *
+ * Naming: every function and type is `ugw_...`, every macro and constant
+ * `UGW_...`; names with a double underscore (`ugw__...`) are for the generated
+ * code only and may change between versions.
+ *
+ * Memory: nothing here allocates per event. Encoders write into the caller's
+ * buffer; decoders return string views that point either into the caller's
+ * input or into the decoder's arena (memory the caller handed in, or that
+ * ugw_decoder_new() took once).
+ *
+ * Thread safety: every function is reentrant; a ugw_decoder is used by one
+ * thread at a time.
+ */
+#ifndef UGW_RUNTIME_H
+#define UGW_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Library version, and the interface version generated code must match. */
+#define UGW_VERSION_STRING "0.1.0"
+#define UGW_RUNTIME_ABI 1
+
+/** Largest id on the wire: 2^53 - 1 (CONTRACT.md section 2). */
+#define UGW_ID_MAX UINT64_C(9007199254740991)
+
+/**
+ * Error codes. The first error found wins; each code lists an example input.
+ * Codes up to UGW_ERR_UNKNOWN_KEY come from untrusted input; the rest from
+ * the caller's own arguments or resources.
+ */
+typedef enum ugw_status {
+    UGW_OK = 0,              /**< success */
+    UGW_ERR_SYNTAX,          /**< malformed document: `{"a" 1}`, MessagePack 0xc1 */
+    UGW_ERR_TRUNCATED,       /**< input ends inside the document: `{"event":` */
+    UGW_ERR_TRAILING,        /**< bytes after the document: `{...} x` */
+    UGW_ERR_DEPTH,           /**< nesting deeper than the limit: `[[[[...]]]]` */
+    UGW_ERR_LIMIT,           /**< input, token or key count over the decoder's limits */
+    UGW_ERR_TYPE,            /**< wrong type: `"score":"9"`, top level not an object */
+    UGW_ERR_MISSING,         /**< a required field is absent: no `payload.userId` */
+    UGW_ERR_DUPLICATE_KEY,   /**< a key appears twice in one object */
+    UGW_ERR_UNKNOWN_EVENT,   /**< `event` names no known event */
+    UGW_ERR_RANGE,           /**< number out of range: `"score":11`, id 2^53 */
+    UGW_ERR_UTF8,            /**< invalid UTF-8, overlong form, lone surrogate `\ud800` */
+    UGW_ERR_NUL,             /**< a NUL character inside a string: `"a\u0000b"` */
+    UGW_ERR_TOO_SHORT,       /**< string shorter than its minimum: `"userId":""` */
+    UGW_ERR_TOO_LONG,        /**< string longer than its maximum in bytes */
+    UGW_ERR_URL,             /**< not an absolute http(s) URL, or has a space or control */
+    UGW_ERR_UNKNOWN_KEY,     /**< unknown key in strict mode: `"payload":{"x":1,...}` */
+    UGW_ERR_NOMEM,           /**< the decoder's arena or an allocation ran out */
+    UGW_ERR_BUFFER,          /**< the caller's output buffer is too small */
+    UGW_ERR_ARG,             /**< invalid argument: NULL pointer, unknown event type */
+    UGW_ERR__COUNT
+} ugw_status;
+
+/** Longest field path kept in an error, including the terminating NUL. */
+#define UGW_PATH_MAX 96
+
+/**
+ * An error value: code, static message, byte offset in the input (0 when not
+ * about input), and the field path such as "payload.score" ("" for the
+ * document itself). A longer path is cut and ends in "...".
+ */
+typedef struct ugw_error {
+    ugw_status code;
+    const char *message; /**< static string, never NULL after an error */
+    size_t pos;          /**< byte offset in the input */
+    char path[UGW_PATH_MAX];
+} ugw_error;
+
+/** A static name for a code: "syntax", "truncated", ...; "?" if unknown. */
+const char *ugw_status_name(ugw_status code);
+/** The code for a name given by ugw_status_name(), or -1. */
+int ugw_status_from_name(const char *name);
+
+/**
+ * A string view: `len` bytes at `ptr`, not NUL-terminated. Decoded views
+ * point into the input or the decoder's arena and live as long as those do.
+ */
+typedef struct ugw_str {
+    const char *ptr;
+    size_t len;
+} ugw_str;
+
+/** A view of a string literal: UGW_STR("abc"). */
+#define UGW_STR(lit) ((ugw_str){ (lit), sizeof(lit) - 1 })
+
+/* ------------------------------------------------------------------ */
+/* Decoding                                                              */
+/* ------------------------------------------------------------------ */
+
+/** Decoder options; zero-initialised means every default. */
+typedef struct ugw_decode_opts {
+    bool strict;        /**< reject unknown keys (default: ignore them) */
+    uint32_t max_depth; /**< nesting limit, document = 1 (default 16, at most 32) */
+    uint32_t max_tokens;/**< JSON tokens per document (default 1024) */
+    size_t max_input;   /**< largest accepted input in bytes (default 1 MiB) */
+    void *arena;        /**< caller memory for the decoder's work; NULL: allocate */
+    size_t arena_size;  /**< size of `arena`; with NULL arena, bytes to allocate
+                             (default 64 KiB) */
+} ugw_decode_opts;
+
+#define UGW_DEFAULT_MAX_DEPTH 16u
+#define UGW_DEFAULT_MAX_TOKENS 1024u
+#define UGW_DEFAULT_MAX_INPUT ((size_t)1 << 20)
+#define UGW_DEFAULT_ARENA_SIZE ((size_t)64 << 10)
+
+/**
+ * A decoder: options plus the reusable memory that decoding needs (the jsmn
+ * token array, the arena for unescaped strings, msgpack-c's zone). Make one
+ * per thread with ugw_decoder_new() and reuse it: decoding then allocates
+ * nothing. Views in a decoded event stay valid until the next decode with the
+ * same decoder, or ugw_decoder_free().
+ */
+typedef struct ugw_decoder ugw_decoder;
+
+/**
+ * Makes a decoder. `opts` may be NULL for defaults and is copied. When
+ * opts->arena is set the caller owns that memory and must keep it alive.
+ * Returns NULL when memory runs out or the options are invalid (arena too
+ * small for max_tokens, max_depth above 32).
+ */
+ugw_decoder *ugw_decoder_new(const ugw_decode_opts *opts);
+/** Frees a decoder; NULL is a no-op. */
+void ugw_decoder_free(ugw_decoder *dec);
+/** The options in force, with defaults filled in. */
+const ugw_decode_opts *ugw_decoder_opts(const ugw_decoder *dec);
+
+/** Wire formats. */
+typedef enum ugw_format {
+    UGW_FORMAT_JSON = 0,
+    UGW_FORMAT_MSGPACK = 1
+} ugw_format;
+
+/**
+ * Guesses the format from the first bytes: JSON when the first byte that is
+ * not JSON white space is printable ASCII (or there is none), MessagePack
+ * otherwise (a MessagePack map starts with 0x80-0x8f, 0xde or 0xdf). Never
+ * reads past `len`.
+ */
+ugw_format ugw_detect_format(const void *in, size_t len);
+
+/** "json" or "msgpack"; the HTTP media type of a format. */
+const char *ugw_format_name(ugw_format f);
+const char *ugw_format_media_type(ugw_format f);
+
+/* ------------------------------------------------------------------ */
+/* Descriptors: what the generated code hands to the runtime engine.   */
+/* ------------------------------------------------------------------ */
+
+/** Field types of the schema. */
+typedef enum ugw_type {
+    UGW_TYPE_ID = 0,     /**< uint64_t, 0..2^53-1; decoders accept digit strings */
+    UGW_TYPE_STRING = 1, /**< ugw_str, UTF-8 without NUL, length bounds */
+    UGW_TYPE_URL = 2,    /**< ugw_str, absolute http(s) URL */
+    UGW_TYPE_INT = 3     /**< int64_t with value bounds */
+} ugw_type;
+
+/** One payload field (generated, read-only). */
+typedef struct ugw_field_desc {
+    const char *name;      /**< wire name, "userId" */
+    const char *path;      /**< error path, "payload.userId" */
+    const char *json_key;  /**< `"userId":` */
+    const char *mp_key;    /**< MessagePack str header + name */
+    uint8_t name_len, json_key_len, mp_key_len;
+    uint8_t type;          /**< ugw_type */
+    bool required;
+    uint16_t offset;       /**< of the value in the event struct */
+    uint16_t has_offset;   /**< of its `has_` flag, UGW_NO_HAS when required */
+    int64_t min, max;      /**< length bounds (strings, urls) or value bounds (int) */
+} ugw_field_desc;
+
+#define UGW_NO_HAS UINT16_MAX
+
+/** One event (generated, read-only). */
+typedef struct ugw_event_desc {
+    const char *id;            /**< schema id, "guide_preview_start" */
+    const char *wire;          /**< wire event string */
+    const char *const *aliases;/**< NULL-terminated list of accepted aliases */
+    const char *json_head;     /**< `{"event":"...","payload":{` */
+    const char *mp_head;       /**< MessagePack of the map header, "event", the
+                                    string and "payload" (the payload map header
+                                    follows at run time) */
+    const ugw_field_desc *fields;
+    uint64_t fingerprint;      /**< of the wire shape */
+    size_t size;               /**< sizeof the event struct */
+    uint32_t wire_len, json_head_len, mp_head_len;
+    uint8_t nfields;
+    uint8_t nrequired;
+} ugw_event_desc;
+
+/** A whole schema: events indexed by (event type - 1). */
+typedef struct ugw_schema {
+    const ugw_event_desc *events;
+    uint32_t nevents;
+    uint32_t version;
+    const char *codegen_version;
+} ugw_schema;
+
+/* Engine entry points used by the generated wrappers. `payload` points at
+ * the event struct described by `ed`; `*type` is the 1-based event number. */
+ugw_status ugw__validate(const ugw_event_desc *ed, const void *payload,
+                         ugw_error *err);
+ugw_status ugw__encode_json(const ugw_event_desc *ed, const void *payload,
+                            void *out, size_t cap, size_t *out_len,
+                            ugw_error *err);
+ugw_status ugw__encode_msgpack(const ugw_event_desc *ed, const void *payload,
+                               void *out, size_t cap, size_t *out_len,
+                               ugw_error *err);
+ugw_status ugw__decode_json(const ugw_schema *s, ugw_decoder *dec,
+                            const void *in, size_t len, int *type,
+                            void *payload, size_t payload_cap, ugw_error *err);
+ugw_status ugw__decode_msgpack(const ugw_schema *s, ugw_decoder *dec,
+                               const void *in, size_t len, int *type,
+                               void *payload, size_t payload_cap,
+                               ugw_error *err);
+/** The 1-based event number of a wire string or alias, 0 when unknown. */
+int ugw__event_lookup(const ugw_schema *s, const char *wire, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Helpers, also useful to callers.                                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Checks that `s[0..len)` is valid UTF-8 (no overlong forms, no surrogates,
+ * nothing above U+10FFFF). Returns len when valid, else the offset of the
+ * first bad byte.
+ */
+size_t ugw_utf8_check(const char *s, size_t len);
+
+/**
+ * Checks an absolute http:// or https:// URL with a host, no space or control
+ * byte. Returns true when it passes. Does not check UTF-8.
+ */
+bool ugw_url_check(const char *s, size_t len);
+
+/**
+ * Bytes needed to write `s` as a JSON string body (without the quotes),
+ * escaped as Python's json.dumps(ensure_ascii=False) does.
+ */
+size_t ugw_json_escaped_len(const char *s, size_t len);
+
+/** Writes the escaped body of `s` to `out` (room checked by the caller);
+ * returns the bytes written. */
+size_t ugw_json_escape(char *out, const char *s, size_t len);
+
+/**
+ * Parses a JSON string body (between the quotes, escapes valid per JSON) into
+ * `out` (at least `len` bytes), joining surrogate pairs. Returns the length
+ * written, or (size_t)-1 on a lone or reversed surrogate with `*bad` set to
+ * the offset of its backslash.
+ */
+size_t ugw_json_unescape(char *out, const char *s, size_t len, size_t *bad);
+
+/**
+ * Parses an unsigned decimal of 1 to 20 digits with no sign or leading '+'.
+ * Returns false on any other byte, on an empty string, or on overflow.
+ */
+bool ugw_parse_u64(const char *s, size_t len, uint64_t *out);
+
+/** Writes `v` in decimal to `out` (room for 20 bytes); returns the length. */
+size_t ugw_fmt_u64(char *out, uint64_t v);
+/** Writes `v` in decimal to `out` (room for 20 bytes); returns the length. */
+size_t ugw_fmt_i64(char *out, int64_t v);
+
+/**
+ * Fills `err` (when not NULL) unless it already holds an error: the first
+ * error wins. `path` may be NULL. Returns `code` so callers can return it.
+ */
+ugw_status ugw_error_set(ugw_error *err, ugw_status code, const char *message,
+                         size_t pos, const char *path);
+/** Clears `err` to UGW_OK (NULL is a no-op). */
+void ugw_error_clear(ugw_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UGW_RUNTIME_H */

@@ -1,0 +1,537 @@
+/*
+ * ugw_util.c - the helpers and error functions of ugw_runtime.h.
+ *
+ * Nothing here allocates. Every scanner reads whole 8-byte words only while
+ * at least 8 bytes remain (copied with memcpy, so alignment and strict
+ * aliasing do not matter) and finishes byte by byte: no read ever goes past
+ * s + len.
+ */
+#include "ugw_runtime.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Status names and errors                                              */
+/* ------------------------------------------------------------------ */
+
+static const char *const status_names[] = {
+    [UGW_OK] = "ok",
+    [UGW_ERR_SYNTAX] = "syntax",
+    [UGW_ERR_TRUNCATED] = "truncated",
+    [UGW_ERR_TRAILING] = "trailing",
+    [UGW_ERR_DEPTH] = "depth",
+    [UGW_ERR_LIMIT] = "limit",
+    [UGW_ERR_TYPE] = "type",
+    [UGW_ERR_MISSING] = "missing",
+    [UGW_ERR_DUPLICATE_KEY] = "duplicate_key",
+    [UGW_ERR_UNKNOWN_EVENT] = "unknown_event",
+    [UGW_ERR_RANGE] = "range",
+    [UGW_ERR_UTF8] = "utf8",
+    [UGW_ERR_NUL] = "nul",
+    [UGW_ERR_TOO_SHORT] = "too_short",
+    [UGW_ERR_TOO_LONG] = "too_long",
+    [UGW_ERR_URL] = "url",
+    [UGW_ERR_UNKNOWN_KEY] = "unknown_key",
+    [UGW_ERR_NOMEM] = "nomem",
+    [UGW_ERR_BUFFER] = "buffer",
+    [UGW_ERR_ARG] = "arg",
+};
+
+_Static_assert(sizeof status_names / sizeof status_names[0] == UGW_ERR__COUNT,
+               "status_names must name every ugw_status");
+
+const char *ugw_status_name(ugw_status code)
+{
+    /* The cast also catches negative values forced into the enum. */
+    if ((unsigned)code >= (unsigned)UGW_ERR__COUNT)
+        return "?";
+    return status_names[code];
+}
+
+int ugw_status_from_name(const char *name)
+{
+    if (name == NULL)
+        return -1;
+    for (int i = 0; i < (int)UGW_ERR__COUNT; i++) {
+        if (strcmp(status_names[i], name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+ugw_status ugw_error_set(ugw_error *err, ugw_status code, const char *message,
+                         size_t pos, const char *path)
+{
+    if (err == NULL || err->code != UGW_OK)
+        return code; /* no place to write, or the first error wins */
+
+    err->code = code;
+    err->message = message != NULL ? message : ugw_status_name(code);
+    err->pos = pos;
+
+    if (path == NULL)
+        path = "";
+    size_t n = 0;
+    while (n < UGW_PATH_MAX - 1 && path[n] != '\0') {
+        err->path[n] = path[n];
+        n++;
+    }
+    /* Here path[n] is readable: either n < UGW_PATH_MAX - 1 and it is the
+     * terminator, or the loop stopped at the limit inside the string. */
+    if (path[n] != '\0')
+        memcpy(err->path + n - 3, "...", 3);
+    err->path[n] = '\0';
+    return code;
+}
+
+void ugw_error_clear(ugw_error *err)
+{
+    if (err == NULL)
+        return;
+    err->code = UGW_OK;
+    err->message = NULL;
+    err->pos = 0;
+    err->path[0] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* SWAR helpers                                                         */
+/* ------------------------------------------------------------------ */
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/*
+ * Nonzero iff some byte of `w` is below 0x20, is '"' or is '\\'. Only the
+ * zero / nonzero answer is exact (borrows may set flags above a true hit),
+ * so a nonzero word is rescanned byte by byte.
+ */
+static inline uint64_t swar_needs_escape(uint64_t w)
+{
+    uint64_t lt = (w - ONES * 0x20) & ~w & HIGHS;
+    uint64_t q = w ^ (ONES * 0x22);
+    uint64_t b = w ^ (ONES * 0x5c);
+    q = (q - ONES) & ~q & HIGHS;
+    b = (b - ONES) & ~b & HIGHS;
+    return lt | q | b;
+}
+
+/* ------------------------------------------------------------------ */
+/* UTF-8                                                                */
+/* ------------------------------------------------------------------ */
+
+size_t ugw_utf8_check(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < len) {
+        /* ASCII fast path, 8 bytes at a time. */
+        while (len - i >= 8) {
+            if (load64(p + i) & HIGHS)
+                break;
+            i += 8;
+        }
+        if (len - i >= 8) {
+            /* The word at i holds a byte >= 0x80: skip the ASCII before it.
+             * This stops inside the word. */
+            while (p[i] < 0x80)
+                i++;
+        } else {
+            while (i < len && p[i] < 0x80)
+                i++;
+            if (i == len)
+                break;
+        }
+
+        /* p[i] >= 0x80: a lead byte, or an error (Unicode table 3-7). */
+        const size_t start = i;
+        const unsigned c = p[i];
+        size_t ncont;
+        unsigned lo = 0x80, hi = 0xbf; /* range of the second byte */
+        if (c >= 0xc2 && c <= 0xdf) {
+            ncont = 1;
+        } else if (c == 0xe0) {
+            ncont = 2;
+            lo = 0xa0; /* E0 80..9F is overlong */
+        } else if (c == 0xed) {
+            ncont = 2;
+            hi = 0x9f; /* ED A0..BF are surrogates */
+        } else if (c >= 0xe1 && c <= 0xef) {
+            ncont = 2;
+        } else if (c == 0xf0) {
+            ncont = 3;
+            lo = 0x90; /* F0 80..8F is overlong */
+        } else if (c >= 0xf1 && c <= 0xf3) {
+            ncont = 3;
+        } else if (c == 0xf4) {
+            ncont = 3;
+            hi = 0x8f; /* F4 90.. is above U+10FFFF */
+        } else {
+            return start; /* 80..BF stray continuation, C0 C1 F5..FF */
+        }
+        if (len - i - 1 < ncont)
+            return start; /* truncated at the end of the input */
+        if (p[i + 1] < lo || p[i + 1] > hi)
+            return start;
+        for (size_t k = 2; k <= ncont; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return start;
+        }
+        i += ncont + 1;
+    }
+    return len;
+}
+
+/* ------------------------------------------------------------------ */
+/* URL                                                                  */
+/* ------------------------------------------------------------------ */
+
+/* Compares `n` bytes of `s` with the lowercase ASCII `lit`, ignoring case. */
+static bool prefix_ci(const char *s, const char *lit, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + ('a' - 'A'));
+        if (c != (unsigned char)lit[i])
+            return false;
+    }
+    return true;
+}
+
+bool ugw_url_check(const char *s, size_t len)
+{
+    size_t host;
+    if (len >= 7 && prefix_ci(s, "http://", 7))
+        host = 7;
+    else if (len >= 8 && prefix_ci(s, "https://", 8))
+        host = 8;
+    else
+        return false;
+
+    if (host >= len)
+        return false; /* no host */
+    const char h = s[host];
+    if (h == '/' || h == '?' || h == '#')
+        return false;
+
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] <= 0x20 || p[i] == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON escaping                                                        */
+/* ------------------------------------------------------------------ */
+
+static inline bool needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* The escaped length of a byte for which needs_escape() holds. */
+static inline size_t escape_len(unsigned char c)
+{
+    switch (c) {
+    case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t':
+        return 2;
+    default:
+        return 6;
+    }
+}
+
+/* Writes the escape of a byte for which needs_escape() holds. */
+static inline size_t escape_byte(char *out, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char e;
+    switch (c) {
+    case '"': e = '"'; break;
+    case '\\': e = '\\'; break;
+    case '\b': e = 'b'; break;
+    case '\f': e = 'f'; break;
+    case '\n': e = 'n'; break;
+    case '\r': e = 'r'; break;
+    case '\t': e = 't'; break;
+    default:
+        out[0] = '\\';
+        out[1] = 'u';
+        out[2] = '0';
+        out[3] = '0';
+        out[4] = hex[c >> 4];
+        out[5] = hex[c & 0xf];
+        return 6;
+    }
+    out[0] = '\\';
+    out[1] = e;
+    return 2;
+}
+
+size_t ugw_json_escaped_len(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, n = len;
+
+    while (i < len) {
+        size_t end;
+        if (len - i >= 8) {
+            if (!swar_needs_escape(load64(p + i))) {
+                i += 8;
+                continue;
+            }
+            end = i + 8;
+        } else {
+            end = len;
+        }
+        for (; i < end; i++) {
+            if (needs_escape(p[i]))
+                n += escape_len(p[i]) - 1;
+        }
+    }
+    return n;
+}
+
+size_t ugw_json_escape(char *out, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, run = 0, o = 0; /* run: start of the clean bytes not yet copied */
+
+    if (len == 0)
+        return 0;
+    while (i < len) {
+        size_t end;
+        if (len - i >= 8) {
+            if (!swar_needs_escape(load64(p + i))) {
+                i += 8;
+                continue;
+            }
+            end = i + 8;
+        } else {
+            end = len;
+        }
+        for (; i < end; i++) {
+            if (!needs_escape(p[i]))
+                continue;
+            memcpy(out + o, s + run, i - run);
+            o += i - run;
+            o += escape_byte(out + o, p[i]);
+            run = i + 1;
+        }
+    }
+    memcpy(out + o, s + run, len - run);
+    return o + (len - run);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON unescaping                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Four hex digits at `s` (either case), or -1. */
+static long hex4(const char *s)
+{
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        const char c = s[k];
+        long d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+static size_t put_utf8(char *out, unsigned long cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/*
+ * The output never gets ahead of the input (an escape of 2, 6 or 12 bytes
+ * decodes to 1, at most 3, or 4 bytes), and every escape is read whole
+ * before its bytes are written, so `out == s` (decoding in place) works;
+ * clean runs are moved with memmove for that reason.
+ *
+ * The caller promises valid escapes; a backslash at the end, an unknown
+ * escape letter or a short or non-hex \u are still refused like a bad
+ * surrogate (return (size_t)-1, *bad at the backslash) instead of reading
+ * past the input.
+ */
+size_t ugw_json_unescape(char *out, const char *s, size_t len, size_t *bad)
+{
+    size_t i = 0, o = 0;
+
+    while (i < len) {
+        const char *bs = memchr(s + i, '\\', len - i);
+        const size_t run = bs != NULL ? (size_t)(bs - (s + i)) : len - i;
+        if (run != 0) {
+            memmove(out + o, s + i, run);
+            o += run;
+            i += run;
+        }
+        if (bs == NULL)
+            break;
+
+        /* s[i] is a backslash. */
+        if (len - i < 2)
+            goto fail;
+        char c;
+        switch (s[i + 1]) {
+        case '"': c = '"'; break;
+        case '\\': c = '\\'; break;
+        case '/': c = '/'; break;
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
+        case 'u': {
+            if (len - i < 6)
+                goto fail;
+            const long u = hex4(s + i + 2);
+            if (u < 0)
+                goto fail;
+            unsigned long cp = (unsigned long)u;
+            size_t used = 6;
+            if (cp >= 0xdc00 && cp <= 0xdfff)
+                goto fail; /* lone low surrogate */
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+                if (len - i < 12 || s[i + 6] != '\\' || s[i + 7] != 'u')
+                    goto fail; /* high surrogate not followed by an escape */
+                const long lo = hex4(s + i + 8);
+                if (lo < 0xdc00 || lo > 0xdfff)
+                    goto fail; /* followed by something other than a low */
+                cp = 0x10000 + ((cp - 0xd800) << 10) + ((unsigned long)lo - 0xdc00);
+                used = 12;
+            }
+            o += put_utf8(out + o, cp);
+            i += used;
+            continue;
+        }
+        default:
+            goto fail;
+        }
+        out[o++] = c;
+        i += 2;
+    }
+    return o;
+
+fail:
+    if (bad != NULL)
+        *bad = i;
+    return (size_t)-1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Integers                                                             */
+/* ------------------------------------------------------------------ */
+
+bool ugw_parse_u64(const char *s, size_t len, uint64_t *out)
+{
+    if (len == 0 || len > 20)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if (c < '0' || c > '9')
+            return false;
+        const unsigned d = c - (unsigned)'0';
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    if (out != NULL)
+        *out = v;
+    return true;
+}
+
+size_t ugw_fmt_u64(char *out, uint64_t v)
+{
+    char tmp[20];
+    size_t n = sizeof tmp;
+    do {
+        tmp[--n] = (char)('0' + (int)(v % 10));
+        v /= 10;
+    } while (v != 0);
+    memcpy(out, tmp + n, sizeof tmp - n);
+    return sizeof tmp - n;
+}
+
+size_t ugw_fmt_i64(char *out, int64_t v)
+{
+    if (v >= 0)
+        return ugw_fmt_u64(out, (uint64_t)v);
+    /* Negate in unsigned arithmetic so INT64_MIN works. */
+    out[0] = '-';
+    return 1 + ugw_fmt_u64(out + 1, UINT64_C(0) - (uint64_t)v);
+}
+
+/* ------------------------------------------------------------------ */
+/* Formats                                                              */
+/* ------------------------------------------------------------------ */
+
+ugw_format ugw_detect_format(const void *in, size_t len)
+{
+    const unsigned char *p = in;
+    size_t i = 0;
+    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+        i++;
+    /* A JSON text starts with printable ASCII; a MessagePack map (or any
+     * other MessagePack value but a small positive integer) does not. */
+    if (i == len || (p[i] >= 0x20 && p[i] < 0x7f))
+        return UGW_FORMAT_JSON;
+    return UGW_FORMAT_MSGPACK;
+}
+
+const char *ugw_format_name(ugw_format f)
+{
+    switch (f) {
+    case UGW_FORMAT_JSON: return "json";
+    case UGW_FORMAT_MSGPACK: return "msgpack";
+    default: return "?";
+    }
+}
+
+const char *ugw_format_media_type(ugw_format f)
+{
+    switch (f) {
+    case UGW_FORMAT_JSON: return "application/json";
+    case UGW_FORMAT_MSGPACK: return "application/msgpack";
+    default: return "?";
+    }
+}
