@@ -354,8 +354,17 @@ static ugw_status walk_object(jctx *c, int *i, uint32_t depth, const char *path,
     for (int m = 0; m < n; m++) {
         const jsmntok_t *k = &c->t[j];
         ugw_str kv;
-        if (k->type != JSMN_STRING || k->size != 1)
-            return ugw_error_set(c->err, UGW_ERR_SYNTAX, "expected a key and ':'", raw_start(k), NULL);
+        if (k->type != JSMN_STRING || k->size != 1) {
+            /* jsmn hangs a value that lacks its ',' on the previous key:
+             * point at that value */
+            size_t at = raw_start(k);
+            if (k->type == JSMN_STRING && k->size > 1 && j + 1 < c->ntok) {
+                at = value_end(c, j + 1);
+                while (at < c->len && is_ws(c->in[at]))
+                    at++;
+            }
+            return ugw_error_set(c->err, UGW_ERR_SYNTAX, k->size > 1 ? "expected ','" : "expected a key and ':'", at, NULL);
+        }
         if ((st = gap(c, cursor, raw_start(k), m ? ',' : 0)))
             return st;
         if ((st = gap(c, raw_end(k), raw_start(&c->t[j + 1]), ':')))
