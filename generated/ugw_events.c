@@ -366,347 +366,217 @@ ugw_event_type ugw_event_from_wire(const char *wire, size_t len)
     return (ugw_event_type)ugw__event_lookup(&ugw_schema_events, wire, len);
 }
 
+/* The generic entry points: the runtime checks the arguments and the type. */
+#define UGW__TYPE(ev) ((ev) ? (int)(ev)->type : 0)
+#define UGW__PAYLOAD(ev) ((ev) ? (const void *)&(ev)->u : NULL)
+
 ugw_status ugw_event_validate(const ugw_event *ev, ugw_error *err)
 {
-    const ugw_event_desc *ed = ev ? ugw_event_describe(ev->type) : NULL;
-    ugw_error_clear(err);
-    if (!ed)
-        return ugw_error_set(err, UGW_ERR_ARG, ev ? "unknown event type" : "event is NULL", 0, "event");
-    return ugw__validate(ed, &ev->u, err);
-}
-
-ugw_status ugw_encode_json(const ugw_event *ev, void *out, size_t cap,
-                           size_t *out_len, ugw_error *err)
-{
-    const ugw_event_desc *ed = ev ? ugw_event_describe(ev->type) : NULL;
-    ugw_error_clear(err);
-    if (!ed)
-        return ugw_error_set(err, UGW_ERR_ARG, ev ? "unknown event type" : "event is NULL", 0, "event");
-    return ugw__encode_json(ed, &ev->u, out, cap, out_len, err);
-}
-
-ugw_status ugw_encode_msgpack(const ugw_event *ev, void *out, size_t cap,
-                              size_t *out_len, ugw_error *err)
-{
-    const ugw_event_desc *ed = ev ? ugw_event_describe(ev->type) : NULL;
-    ugw_error_clear(err);
-    if (!ed)
-        return ugw_error_set(err, UGW_ERR_ARG, ev ? "unknown event type" : "event is NULL", 0, "event");
-    return ugw__encode_msgpack(ed, &ev->u, out, cap, out_len, err);
+    return ugw__validate(&ugw_schema_events, UGW__TYPE(ev), UGW__PAYLOAD(ev), err);
 }
 
 ugw_status ugw_encode(const ugw_event *ev, ugw_format format, void *out,
                       size_t cap, size_t *out_len, ugw_error *err)
 {
-    if (format == UGW_FORMAT_MSGPACK)
-        return ugw_encode_msgpack(ev, out, cap, out_len, err);
-    if (format != UGW_FORMAT_JSON) {
-        ugw_error_clear(err);
-        return ugw_error_set(err, UGW_ERR_ARG, "unknown format", 0, NULL);
-    }
-    return ugw_encode_json(ev, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW__TYPE(ev), UGW__PAYLOAD(ev), format, out, cap, out_len, err);
 }
 
-ugw_status ugw_decode_json(ugw_decoder *dec, const void *in, size_t len,
-                           ugw_event *out, ugw_error *err)
+ugw_status ugw_encode_json(const ugw_event *ev, void *out, size_t cap,
+                           size_t *out_len, ugw_error *err)
 {
-    int type = 0;
-    ugw_status st;
-    if (!out) {
-        ugw_error_clear(err);
-        return ugw_error_set(err, UGW_ERR_ARG, "out is NULL", 0, NULL);
-    }
-    st = ugw__decode_json(&ugw_schema_events, dec, in, len, &type, &out->u, sizeof out->u, err);
-    out->type = (ugw_event_type)type;
-    return st;
+    return ugw_encode(ev, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
-ugw_status ugw_decode_msgpack(ugw_decoder *dec, const void *in, size_t len,
-                              ugw_event *out, ugw_error *err)
+ugw_status ugw_encode_msgpack(const ugw_event *ev, void *out, size_t cap,
+                              size_t *out_len, ugw_error *err)
 {
-    int type = 0;
-    ugw_status st;
-    if (!out) {
-        ugw_error_clear(err);
-        return ugw_error_set(err, UGW_ERR_ARG, "out is NULL", 0, NULL);
-    }
-    st = ugw__decode_msgpack(&ugw_schema_events, dec, in, len, &type, &out->u, sizeof out->u, err);
-    out->type = (ugw_event_type)type;
-    return st;
+    return ugw_encode(ev, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_decode(ugw_decoder *dec, ugw_format format, const void *in,
                       size_t len, ugw_event *out, ugw_error *err)
 {
-    if (format == UGW_FORMAT_MSGPACK)
-        return ugw_decode_msgpack(dec, in, len, out, err);
-    if (format != UGW_FORMAT_JSON) {
-        ugw_error_clear(err);
-        return ugw_error_set(err, UGW_ERR_ARG, "unknown format", 0, NULL);
-    }
-    return ugw_decode_json(dec, in, len, out, err);
+    int type = 0;
+    ugw_status st = ugw__decode(&ugw_schema_events, dec, format, in, len, &type,
+                                out ? (void *)&out->u : NULL, sizeof out->u, err);
+    if (out)
+        out->type = (ugw_event_type)type;
+    return st;
+}
+
+ugw_status ugw_decode_json(ugw_decoder *dec, const void *in, size_t len,
+                           ugw_event *out, ugw_error *err)
+{
+    return ugw_decode(dec, UGW_FORMAT_JSON, in, len, out, err);
+}
+
+ugw_status ugw_decode_msgpack(ugw_decoder *dec, const void *in, size_t len,
+                              ugw_event *out, ugw_error *err)
+{
+    return ugw_decode(dec, UGW_FORMAT_MSGPACK, in, len, out, err);
 }
 
 ugw_status ugw_guide_preview_start_validate(const ugw_guide_preview_start *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[0], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_START, v, err);
 }
 
 ugw_status ugw_guide_preview_start_encode_json(const ugw_guide_preview_start *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[0], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_START, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_guide_preview_start_encode_msgpack(const ugw_guide_preview_start *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[0], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_START, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_guide_preview_complete_validate(const ugw_guide_preview_complete *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[1], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_COMPLETE, v, err);
 }
 
 ugw_status ugw_guide_preview_complete_encode_json(const ugw_guide_preview_complete *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[1], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_COMPLETE, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_guide_preview_complete_encode_msgpack(const ugw_guide_preview_complete *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[1], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_COMPLETE, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_survey_display_validate(const ugw_nps_survey_display *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[2], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_NPS_SURVEY_DISPLAY, v, err);
 }
 
 ugw_status ugw_nps_survey_display_encode_json(const ugw_nps_survey_display *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[2], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_SURVEY_DISPLAY, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_survey_display_encode_msgpack(const ugw_nps_survey_display *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[2], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_SURVEY_DISPLAY, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_score_submit_validate(const ugw_nps_score_submit *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[3], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_NPS_SCORE_SUBMIT, v, err);
 }
 
 ugw_status ugw_nps_score_submit_encode_json(const ugw_nps_score_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[3], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_SCORE_SUBMIT, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_score_submit_encode_msgpack(const ugw_nps_score_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[3], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_SCORE_SUBMIT, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_feedback_submit_validate(const ugw_nps_feedback_submit *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[4], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_NPS_FEEDBACK_SUBMIT, v, err);
 }
 
 ugw_status ugw_nps_feedback_submit_encode_json(const ugw_nps_feedback_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[4], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_FEEDBACK_SUBMIT, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_feedback_submit_encode_msgpack(const ugw_nps_feedback_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[4], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_FEEDBACK_SUBMIT, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_hotspot_interaction_validate(const ugw_hotspot_interaction *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[5], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_HOTSPOT_INTERACTION, v, err);
 }
 
 ugw_status ugw_hotspot_interaction_encode_json(const ugw_hotspot_interaction *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[5], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_HOTSPOT_INTERACTION, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_hotspot_interaction_encode_msgpack(const ugw_hotspot_interaction *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[5], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_HOTSPOT_INTERACTION, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_checklist_item_trigger_validate(const ugw_checklist_item_trigger *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[6], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_CHECKLIST_ITEM_TRIGGER, v, err);
 }
 
 ugw_status ugw_checklist_item_trigger_encode_json(const ugw_checklist_item_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[6], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_CHECKLIST_ITEM_TRIGGER, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_checklist_item_trigger_encode_msgpack(const ugw_checklist_item_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[6], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_CHECKLIST_ITEM_TRIGGER, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_guide_trigger_validate(const ugw_resource_center_guide_trigger *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[7], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, v, err);
 }
 
 ugw_status ugw_resource_center_guide_trigger_encode_json(const ugw_resource_center_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[7], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_guide_trigger_encode_msgpack(const ugw_resource_center_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[7], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_checklist_guide_trigger_validate(const ugw_resource_center_checklist_guide_trigger *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[8], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, v, err);
 }
 
 ugw_status ugw_resource_center_checklist_guide_trigger_encode_json(const ugw_resource_center_checklist_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[8], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_checklist_guide_trigger_encode_msgpack(const ugw_resource_center_checklist_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[8], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_external_url_click_validate(const ugw_resource_center_external_url_click *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[9], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, v, err);
 }
 
 ugw_status ugw_resource_center_external_url_click_encode_json(const ugw_resource_center_external_url_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[9], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_external_url_click_encode_msgpack(const ugw_resource_center_external_url_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[9], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_search_article_click_validate(const ugw_resource_center_search_article_click *v, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__validate(&ugw__events[10], v, err);
+    return ugw__validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, v, err);
 }
 
 ugw_status ugw_resource_center_search_article_click_encode_json(const ugw_resource_center_search_article_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_json(&ugw__events[10], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_search_article_click_encode_msgpack(const ugw_resource_center_search_article_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    ugw_error_clear(err);
-    if (!v)
-        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
-    return ugw__encode_msgpack(&ugw__events[10], v, out, cap, out_len, err);
+    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }

@@ -98,8 +98,8 @@ const char *ugw__path_join(char *buf, const char *prefix, const char *key,
     return buf;
 }
 
-ugw_status ugw__validate(const ugw_event_desc *ed, const void *payload,
-                         ugw_error *err)
+ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
+                                 ugw_error *err)
 {
     for (int i = 0; i < ed->nfields; i++) {
         const ugw_field_desc *f = &ed->fields[i];
@@ -135,6 +135,89 @@ ugw_status ugw__validate(const ugw_event_desc *ed, const void *payload,
             return st;
     }
     return UGW_OK;
+}
+
+/* ---- the entry points of the generated wrappers ---- */
+
+static const ugw_event_desc *describe(const ugw_schema *s, int type)
+{
+    return s && type >= 1 && (uint32_t)type <= s->nevents ? &s->events[type - 1] : NULL;
+}
+
+ugw_status ugw__validate(const ugw_schema *s, int type, const void *payload,
+                         ugw_error *err)
+{
+    const ugw_event_desc *ed = describe(s, type);
+    ugw_error_clear(err);
+    if (!payload)
+        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
+    if (!ed)
+        return ugw_error_set(err, UGW_ERR_ARG, "unknown event type", 0, "event");
+    return ugw__validate_payload(ed, payload, err);
+}
+
+ugw_status ugw__encode(const ugw_schema *s, int type, const void *payload,
+                       ugw_format format, void *out, size_t cap,
+                       size_t *out_len, ugw_error *err)
+{
+    const ugw_event_desc *ed = describe(s, type);
+    ugw_status st;
+    size_t need;
+    if (format != UGW_FORMAT_JSON && format != UGW_FORMAT_MSGPACK) {
+        ugw_error_clear(err);
+        return ugw_error_set(err, UGW_ERR_ARG, "unknown format", 0, NULL);
+    }
+    if ((st = ugw__validate(s, type, payload, err)))
+        return st;
+    if (format == UGW_FORMAT_JSON) {
+        /* Skip the exact sizing pass when the buffer is surely big enough. */
+        if (out && cap >= ugw__json_bound(ed, payload)) {
+            need = ugw__json_write(ed, payload, out);
+            if (out_len)
+                *out_len = need;
+            return UGW_OK;
+        }
+        need = ugw__json_encoded_size(ed, payload);
+    } else {
+        need = ugw__msgpack_encoded_size(ed, payload);
+    }
+    if (out_len)
+        *out_len = need;
+    if (!out)
+        return UGW_OK;
+    if (cap < need)
+        return ugw_error_set(err, UGW_ERR_BUFFER, "output buffer too small", 0, NULL);
+    if (format == UGW_FORMAT_JSON)
+        ugw__json_write(ed, payload, out);
+    else
+        ugw__msgpack_write(ed, payload, out);
+    return UGW_OK;
+}
+
+ugw_status ugw__decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
+                       const void *in, size_t len, int *type, void *payload,
+                       size_t payload_cap, ugw_error *err)
+{
+    ugw_status st;
+    ugw_error_clear(err);
+    if (type)
+        *type = 0;
+    if (!s || !dec || (!in && len) || !payload || !type)
+        return ugw_error_set(err, UGW_ERR_ARG, "NULL argument", 0, NULL);
+    memset(payload, 0, payload_cap);
+    if (format != UGW_FORMAT_JSON && format != UGW_FORMAT_MSGPACK)
+        return ugw_error_set(err, UGW_ERR_ARG, "unknown format", 0, NULL);
+    if (len > dec->opts.max_input)
+        return ugw_error_set(err, UGW_ERR_LIMIT, "input larger than the decoder's max_input", dec->opts.max_input, NULL);
+    dec->arena_used = 0;
+    st = format == UGW_FORMAT_JSON
+             ? ugw__json_decode(s, dec, in, len, type, payload, payload_cap, err)
+             : ugw__msgpack_decode(s, dec, in, len, type, payload, payload_cap, err);
+    if (st) {
+        *type = 0;
+        memset(payload, 0, payload_cap);
+    }
+    return st;
 }
 
 int ugw__event_lookup(const ugw_schema *s, const char *wire, size_t len)

@@ -37,6 +37,27 @@ static inline void *ugw__arena_alloc(ugw_decoder *d, size_t n, size_t align)
     return d->arena + at;
 }
 
+/* The engines, per format. Arguments are checked, `err` cleared and the
+ * payload zeroed by ugw__encode() / ugw__decode() before they run. */
+ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
+                                 ugw_error *err);
+size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload);
+size_t ugw__json_bound(const ugw_event_desc *ed, const void *payload);
+size_t ugw__json_write(const ugw_event_desc *ed, const void *payload, char *out);
+size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload);
+size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
+                          unsigned char *out);
+ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
+                            const char *in, size_t len, int *type,
+                            void *payload, size_t payload_cap, ugw_error *err);
+ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
+                               const char *in, size_t len, int *type,
+                               void *payload, size_t payload_cap,
+                               ugw_error *err);
+
+/* Whether an optional field is present (required ones always are). */
+static inline bool ugw__present(const ugw_field_desc *f, const void *payload);
+
 /* Value of a field in an event struct. */
 #define UGW__AT(payload, off, type) ((type *)(void *)((char *)(payload) + (off)))
 #define UGW__CAT(payload, off, type) ((const type *)(const void *)((const char *)(payload) + (off)))
@@ -62,6 +83,11 @@ void ugw__store_int(const ugw_field_desc *f, void *payload, bool negative,
 /* Parses an id given as a string of 1..16 digits; sets *v. */
 ugw_status ugw__id_from_digits(const ugw_field_desc *f, const char *p, size_t n,
                                size_t pos, uint64_t *v, ugw_error *err);
+
+static inline bool ugw__present(const ugw_field_desc *f, const void *payload)
+{
+    return f->has_offset == UGW_NO_HAS || *UGW__CAT(payload, f->has_offset, bool);
+}
 
 /* Marks an optional field present. */
 static inline void ugw__mark_present(const ugw_field_desc *f, void *payload)

@@ -19,20 +19,15 @@ const size_t ugw__jsmn_token_size = sizeof(jsmntok_t);
 /* Encoder                                                               */
 /* ------------------------------------------------------------------ */
 
-static inline bool present(const ugw_field_desc *f, const void *payload)
-{
-    return f->has_offset == UGW_NO_HAS || *UGW__CAT(payload, f->has_offset, bool);
-}
-
 /* Exact length of the encoding of a valid payload. */
-static size_t json_size(const ugw_event_desc *ed, const void *payload)
+size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload)
 {
     size_t n = ed->json_head_len + 2; /* head ... "}}" */
     char tmp[24];
     bool first = true;
     for (int i = 0; i < ed->nfields; i++) {
         const ugw_field_desc *f = &ed->fields[i];
-        if (!present(f, payload))
+        if (!ugw__present(f, payload))
             continue;
         n += f->json_key_len + (first ? 0 : 1);
         first = false;
@@ -56,7 +51,7 @@ static size_t json_size(const ugw_event_desc *ed, const void *payload)
 
 /* An upper bound that costs no pass over the strings: 6 output bytes per
  * input byte at worst (\u00XX). */
-static size_t json_bound(const ugw_event_desc *ed, const void *payload)
+size_t ugw__json_bound(const ugw_event_desc *ed, const void *payload)
 {
     size_t n = ed->json_head_len + 2;
     for (int i = 0; i < ed->nfields; i++) {
@@ -68,7 +63,7 @@ static size_t json_bound(const ugw_event_desc *ed, const void *payload)
     return n;
 }
 
-static size_t json_write(const ugw_event_desc *ed, const void *payload, char *out)
+size_t ugw__json_write(const ugw_event_desc *ed, const void *payload, char *out)
 {
     char *p = out;
     bool first = true;
@@ -76,7 +71,7 @@ static size_t json_write(const ugw_event_desc *ed, const void *payload, char *ou
     p += ed->json_head_len;
     for (int i = 0; i < ed->nfields; i++) {
         const ugw_field_desc *f = &ed->fields[i];
-        if (!present(f, payload))
+        if (!ugw__present(f, payload))
             continue;
         if (!first)
             *p++ = ',';
@@ -103,30 +98,6 @@ static size_t json_write(const ugw_event_desc *ed, const void *payload, char *ou
     *p++ = '}';
     *p++ = '}';
     return (size_t)(p - out);
-}
-
-ugw_status ugw__encode_json(const ugw_event_desc *ed, const void *payload,
-                            void *out, size_t cap, size_t *out_len,
-                            ugw_error *err)
-{
-    ugw_status st = ugw__validate(ed, payload, err);
-    size_t need;
-    if (st)
-        return st;
-    if (out && cap >= json_bound(ed, payload)) {
-        need = json_write(ed, payload, out);
-    } else {
-        need = json_size(ed, payload);
-        if (!out || cap < need) {
-            if (out_len)
-                *out_len = need;
-            return out ? ugw_error_set(err, UGW_ERR_BUFFER, "output buffer too small", 0, NULL) : UGW_OK;
-        }
-        json_write(ed, payload, out);
-    }
-    if (out_len)
-        *out_len = need;
-    return UGW_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -587,11 +558,10 @@ static ugw_status decode_payload(jctx *c, const ugw_event_desc *ed, int pi,
     return ugw__check_required(ed, p.seen, (size_t)c->t[pi].start, c->err);
 }
 
-ugw_status ugw__decode_json(const ugw_schema *s, ugw_decoder *dec,
-                            const void *in_, size_t len, int *type,
+ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
+                            const char *in, size_t len, int *type,
                             void *payload, size_t payload_cap, ugw_error *err)
 {
-    const char *in = in_;
     jsmn_parser parser;
     jsmntok_t *toks;
     jctx c;
@@ -600,17 +570,9 @@ ugw_status ugw__decode_json(const ugw_schema *s, ugw_decoder *dec,
     ugw_status st;
     const char *nul;
 
-    ugw_error_clear(err);
-    *type = 0;
-    if (!s || !dec || (!in && len) || !payload)
-        return ugw_error_set(err, UGW_ERR_ARG, "NULL argument", 0, NULL);
-    memset(payload, 0, payload_cap);
-    if (len > dec->opts.max_input)
-        return ugw_error_set(err, UGW_ERR_LIMIT, "input larger than the decoder's max_input", dec->opts.max_input, NULL);
     nul = len ? memchr(in, 0, len) : NULL;
     if (nul)
         return ugw_error_set(err, UGW_ERR_SYNTAX, "NUL byte in JSON text", (size_t)(nul - in), NULL);
-    dec->arena_used = 0;
     toks = dec->toks;
     jsmn_init(&parser);
     n = jsmn_parse(&parser, in, len, toks, dec->opts.max_tokens);
@@ -692,10 +654,8 @@ ugw_status ugw__decode_json(const ugw_schema *s, ugw_decoder *dec,
     }
     if (s->events[evt - 1].size > payload_cap)
         return ugw_error_set(err, UGW_ERR_ARG, "payload buffer too small", 0, NULL);
-    if ((st = decode_payload(&c, &s->events[evt - 1], r.payload_tok, payload))) {
-        memset(payload, 0, payload_cap);
+    if ((st = decode_payload(&c, &s->events[evt - 1], r.payload_tok, payload)))
         return st;
-    }
     *type = evt;
     return UGW_OK;
 }

@@ -15,11 +15,6 @@
 /* Encoder                                                               */
 /* ------------------------------------------------------------------ */
 
-static inline bool present(const ugw_field_desc *f, const void *payload)
-{
-    return f->has_offset == UGW_NO_HAS || *UGW__CAT(payload, f->has_offset, bool);
-}
-
 static size_t uint_size(uint64_t v)
 {
     return v < 128 ? 1 : v < 256 ? 2 : v < 65536 ? 3 : v < 4294967296u ? 5 : 9;
@@ -109,21 +104,21 @@ static unsigned char *put_str(unsigned char *p, const char *s, size_t n)
     return p + n;
 }
 
-ugw_status ugw__encode_msgpack(const ugw_event_desc *ed, const void *payload,
-                               void *out, size_t cap, size_t *out_len,
-                               ugw_error *err)
+static unsigned present_count(const ugw_event_desc *ed, const void *payload)
 {
-    ugw_status st = ugw__validate(ed, payload, err);
-    size_t need = ed->mp_head_len + 1;
     unsigned count = 0;
-    unsigned char *p;
-    if (st)
-        return st;
+    for (int i = 0; i < ed->nfields; i++)
+        count += ugw__present(&ed->fields[i], payload);
+    return count;
+}
+
+size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload)
+{
+    size_t need = ed->mp_head_len + (present_count(ed, payload) < 16 ? 1 : 3);
     for (int i = 0; i < ed->nfields; i++) {
         const ugw_field_desc *f = &ed->fields[i];
-        if (!present(f, payload))
+        if (!ugw__present(f, payload))
             continue;
-        count++;
         need += f->mp_key_len;
         switch ((ugw_type)f->type) {
         case UGW_TYPE_STRING:
@@ -140,15 +135,14 @@ ugw_status ugw__encode_msgpack(const ugw_event_desc *ed, const void *payload,
             break;
         }
     }
-    if (count >= 16)
-        need += 2; /* map16 instead of fixmap */
-    if (out_len)
-        *out_len = need;
-    if (!out)
-        return UGW_OK;
-    if (cap < need)
-        return ugw_error_set(err, UGW_ERR_BUFFER, "output buffer too small", 0, NULL);
-    p = out;
+    return need;
+}
+
+size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
+                          unsigned char *out)
+{
+    unsigned char *p = out;
+    unsigned count = present_count(ed, payload);
     memcpy(p, ed->mp_head, ed->mp_head_len);
     p += ed->mp_head_len;
     if (count < 16) {
@@ -159,7 +153,7 @@ ugw_status ugw__encode_msgpack(const ugw_event_desc *ed, const void *payload,
     }
     for (int i = 0; i < ed->nfields; i++) {
         const ugw_field_desc *f = &ed->fields[i];
-        if (!present(f, payload))
+        if (!ugw__present(f, payload))
             continue;
         memcpy(p, f->mp_key, f->mp_key_len);
         p += f->mp_key_len;
@@ -178,7 +172,7 @@ ugw_status ugw__encode_msgpack(const ugw_event_desc *ed, const void *payload,
             break;
         }
     }
-    return UGW_OK;
+    return (size_t)(p - out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -477,12 +471,11 @@ static ugw_status decode_payload(mctx *c, const ugw_event_desc *ed,
     return ugw__check_required(ed, seen, ppos, c->err);
 }
 
-ugw_status ugw__decode_msgpack(const ugw_schema *s, ugw_decoder *dec,
-                               const void *in_, size_t len, int *type,
+ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
+                               const char *in, size_t len, int *type,
                                void *payload, size_t payload_cap,
                                ugw_error *err)
 {
-    const char *in = in_;
     msgpack_object root;
     size_t off = 0;
     const msgpack_object *ev = NULL, *po = NULL;
@@ -491,13 +484,6 @@ ugw_status ugw__decode_msgpack(const ugw_schema *s, ugw_decoder *dec,
     ugw_status st;
     int evt;
 
-    ugw_error_clear(err);
-    *type = 0;
-    if (!s || !dec || (!in && len) || !payload)
-        return ugw_error_set(err, UGW_ERR_ARG, "NULL argument", 0, NULL);
-    memset(payload, 0, payload_cap);
-    if (len > dec->opts.max_input)
-        return ugw_error_set(err, UGW_ERR_LIMIT, "input larger than the decoder's max_input", dec->opts.max_input, NULL);
     if ((st = scan((const unsigned char *)in, len, dec->opts.max_depth, dec->opts.max_tokens, err)))
         return st;
     msgpack_zone_clear(&dec->zone);
@@ -550,10 +536,8 @@ ugw_status ugw__decode_msgpack(const ugw_schema *s, ugw_decoder *dec,
         return ugw_error_set(err, UGW_ERR_TYPE, "expected a map", po_pos, "payload");
     if (s->events[evt - 1].size > payload_cap)
         return ugw_error_set(err, UGW_ERR_ARG, "payload buffer too small", 0, NULL);
-    if ((st = decode_payload(&c, &s->events[evt - 1], po, po_pos, payload))) {
-        memset(payload, 0, payload_cap);
+    if ((st = decode_payload(&c, &s->events[evt - 1], po, po_pos, payload)))
         return st;
-    }
     *type = evt;
     return UGW_OK;
 }

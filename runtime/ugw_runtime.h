@@ -204,23 +204,19 @@ typedef struct ugw_schema {
     const char *codegen_version;
 } ugw_schema;
 
-/* Engine entry points used by the generated wrappers. `payload` points at
- * the event struct described by `ed`; `*type` is the 1-based event number. */
-ugw_status ugw__validate(const ugw_event_desc *ed, const void *payload,
+/* Engine entry points used by the generated wrappers. `type` is the 1-based
+ * event number in `s`; `payload` points at that event's struct. They clear
+ * `err`, check their arguments (UGW_ERR_ARG) and dispatch on `format`. */
+ugw_status ugw__validate(const ugw_schema *s, int type, const void *payload,
                          ugw_error *err);
-ugw_status ugw__encode_json(const ugw_event_desc *ed, const void *payload,
-                            void *out, size_t cap, size_t *out_len,
-                            ugw_error *err);
-ugw_status ugw__encode_msgpack(const ugw_event_desc *ed, const void *payload,
-                               void *out, size_t cap, size_t *out_len,
-                               ugw_error *err);
-ugw_status ugw__decode_json(const ugw_schema *s, ugw_decoder *dec,
-                            const void *in, size_t len, int *type,
-                            void *payload, size_t payload_cap, ugw_error *err);
-ugw_status ugw__decode_msgpack(const ugw_schema *s, ugw_decoder *dec,
-                               const void *in, size_t len, int *type,
-                               void *payload, size_t payload_cap,
-                               ugw_error *err);
+ugw_status ugw__encode(const ugw_schema *s, int type, const void *payload,
+                       ugw_format format, void *out, size_t cap,
+                       size_t *out_len, ugw_error *err);
+/* Decodes into `payload` (zeroed first, `payload_cap` bytes) and sets *type
+ * (0 on error). */
+ugw_status ugw__decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
+                       const void *in, size_t len, int *type, void *payload,
+                       size_t payload_cap, ugw_error *err);
 /** The 1-based event number of a wire string or alias, 0 when unknown. */
 int ugw__event_lookup(const ugw_schema *s, const char *wire, size_t len);
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field as dc_field
 
 from . import VERSION
 from .check import snake, ID_MAX
+from .fixtures import mp
 
 C_TYPES = {"id": "uint64_t", "int": "int64_t", "string": "ugw_str", "url": "ugw_str"}
 TYPE_ENUM = {"id": "UGW_TYPE_ID", "int": "UGW_TYPE_INT", "string": "UGW_TYPE_STRING",
@@ -48,16 +49,8 @@ def json_str(s):
 
 
 def mp_str(s):
-    """MessagePack str of `s` (bytes or str), smallest form."""
-    b = s.encode("utf-8") if isinstance(s, str) else s
-    n = len(b)
-    if n < 32:
-        return bytes([0xA0 | n]) + b
-    if n < 256:
-        return bytes([0xD9, n]) + b
-    if n < 65536:
-        return bytes([0xDA]) + n.to_bytes(2, "big") + b
-    return bytes([0xDB]) + n.to_bytes(4, "big") + b
+    """MessagePack str of `s`, smallest form (the fixtures' encoder)."""
+    return mp(s)
 
 
 @dataclass
