@@ -443,9 +443,16 @@ static ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, c
         bool neg = false;
         uint64_t mag;
         if (v->type == JSMN_STRING && f->type == UGW_TYPE_ID) {
-            if (first_control(p, n) != n || memchr(p, '\\', n))
-                return ugw_error_set(c->err, UGW_ERR_TYPE, "id string must be 1 to 16 decimal digits", pos, f->path);
-            if ((st = ugw__id_from_digits(f, p, n, pos, &mag, c->err)))
+            /* "\u0031" is the string "1": decode first (into the arena,
+             * given back at once), then check the digits. */
+            ugw_str s;
+            bool raw;
+            size_t mark = c->dec->arena_used;
+            if ((st = str_value(c, v, f->path, &s, &raw)))
+                return st;
+            st = ugw__id_from_digits(f, s.ptr, s.len, pos, &mag, c->err);
+            c->dec->arena_used = mark;
+            if (st)
                 return st;
         } else {
             if (v->type != JSMN_PRIMITIVE || primitive(p, n) != PRIM_INT)
