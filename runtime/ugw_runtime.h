@@ -57,6 +57,14 @@ typedef enum ugw_status {
     UGW_ERR_NOMEM,           /**< the decoder's arena or an allocation ran out */
     UGW_ERR_BUFFER,          /**< the caller's output buffer is too small */
     UGW_ERR_ARG,             /**< invalid argument: NULL pointer, unknown event type */
+    UGW_ERR_SECRET,          /**< a webhook secret that is not (whsec_)base64 of 1..256 bytes */
+    UGW_ERR_SIGNATURE,       /**< no webhook-signature matches the body */
+    UGW_ERR_TIMESTAMP,       /**< webhook-timestamp malformed or outside the tolerance */
+    UGW_ERR_FULL,            /**< the delivery queue is full (and waiting was not allowed or timed out) */
+    UGW_ERR_CLOSED,          /**< the client is closing or closed */
+    UGW_ERR_TIMEOUT,         /**< a flush or wait ran out of time */
+    UGW_ERR_DELIVERY,        /**< the event failed for good (see its outcome) */
+    UGW_ERR_IO,              /**< a file could not be read or written (errno kept) */
     UGW_ERR__COUNT
 } ugw_status;
 

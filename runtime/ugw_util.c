@@ -35,6 +35,14 @@ static const char *const status_names[] = {
     [UGW_ERR_NOMEM] = "nomem",
     [UGW_ERR_BUFFER] = "buffer",
     [UGW_ERR_ARG] = "arg",
+    [UGW_ERR_SECRET] = "secret",
+    [UGW_ERR_SIGNATURE] = "signature",
+    [UGW_ERR_TIMESTAMP] = "timestamp",
+    [UGW_ERR_FULL] = "full",
+    [UGW_ERR_CLOSED] = "closed",
+    [UGW_ERR_TIMEOUT] = "timeout",
+    [UGW_ERR_DELIVERY] = "delivery",
+    [UGW_ERR_IO] = "io",
 };
 
 _Static_assert(sizeof status_names / sizeof status_names[0] == UGW_ERR__COUNT,

@@ -169,6 +169,14 @@ static const struct {
     { UGW_ERR_NOMEM, "nomem" },
     { UGW_ERR_BUFFER, "buffer" },
     { UGW_ERR_ARG, "arg" },
+    { UGW_ERR_SECRET, "secret" },
+    { UGW_ERR_SIGNATURE, "signature" },
+    { UGW_ERR_TIMESTAMP, "timestamp" },
+    { UGW_ERR_FULL, "full" },
+    { UGW_ERR_CLOSED, "closed" },
+    { UGW_ERR_TIMEOUT, "timeout" },
+    { UGW_ERR_DELIVERY, "delivery" },
+    { UGW_ERR_IO, "io" },
 };
 
 static void test_status_names(void **state)
