@@ -1,0 +1,22 @@
+# cmake -DOUT=file -DIN1=a -DIN2=b -P concat.cmake
+# Writes a, a newline when a does not end in one, then b to OUT; the file is
+# rewritten only when its bytes change.
+foreach(v OUT IN1 IN2)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "concat.cmake: -D${v}=... is required")
+  endif()
+endforeach()
+file(READ "${IN1}" a)
+file(READ "${IN2}" b)
+if(NOT a MATCHES "\n$")
+  string(APPEND a "\n")
+endif()
+set(text "${a}\n# ---- appended from tests/schema_change/guide_button_click.toml ----\n${b}")
+if(EXISTS "${OUT}")
+  file(READ "${OUT}" old)
+  if(old STREQUAL text)
+    file(TOUCH_NOCREATE "${OUT}")
+    return()
+  endif()
+endif()
+file(WRITE "${OUT}" "${text}")
