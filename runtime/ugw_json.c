@@ -592,6 +592,20 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
             if (e < len)
                 return ugw_error_set(err, UGW_ERR_TRAILING, "bytes after the document", e, NULL);
         }
+        if (n == JSMN_ERROR_PART && parser.toknext == 0) {
+            /* jsmn (strict) wants a delimiter after a primitive: a whole
+             * document that is one literal or number ends up here. */
+            size_t b = 0, e = len;
+            while (b < len && is_ws(in[b]))
+                b++;
+            while (e > b && is_ws(in[e - 1]))
+                e--;
+            if (b < e && in[b] != '"' && in[b] != '{' && in[b] != '[') {
+                if (primitive(in + b, e - b) != PRIM_BAD)
+                    return ugw_error_set(err, UGW_ERR_TYPE, "document is not an object", b, NULL);
+                return ugw_error_set(err, UGW_ERR_SYNTAX, "invalid literal or number", b, NULL);
+            }
+        }
         if (n == JSMN_ERROR_NOMEM)
             return ugw_error_set(err, UGW_ERR_LIMIT, "more tokens than the decoder's max_tokens", parser.pos, NULL);
         if (n == JSMN_ERROR_INVAL)

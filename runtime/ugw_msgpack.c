@@ -329,16 +329,18 @@ typedef struct mctx {
 } mctx;
 
 /* Offset of the value of map entry `kv`: right after its string key. */
+/* msgpack-c leaves ptr NULL for an empty str: no position can be derived
+ * from it, so the callers fall back to the enclosing map's. */
 static inline size_t value_pos(const mctx *c, const msgpack_object_kv *kv, size_t fallback)
 {
-    if (kv->key.type == MSGPACK_OBJECT_STR)
+    if (kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.ptr)
         return (size_t)(kv->key.via.str.ptr - c->in) + kv->key.via.str.size;
     return fallback;
 }
 
 static inline size_t key_pos(const mctx *c, const msgpack_object_kv *kv, size_t fallback)
 {
-    if (kv->key.type == MSGPACK_OBJECT_STR) {
+    if (kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.ptr) {
         uint32_t n = kv->key.via.str.size;
         return (size_t)(kv->key.via.str.ptr - c->in) - str_head_size(n);
     }
@@ -351,7 +353,10 @@ static ugw_status check_any(mctx *c, const msgpack_object *o, size_t pos, const 
 {
     switch (o->type) {
     case MSGPACK_OBJECT_STR: {
-        size_t n = o->via.str.size, bad = ugw_utf8_check(o->via.str.ptr, n);
+        size_t n = o->via.str.size, bad;
+        if (n == 0)
+            return UGW_OK;
+        bad = ugw_utf8_check(o->via.str.ptr, n);
         if (bad != n)
             return ugw_error_set(c->err, UGW_ERR_UTF8, "invalid UTF-8", (size_t)(o->via.str.ptr - c->in) + bad, path);
         return UGW_OK;
@@ -389,9 +394,10 @@ static ugw_status field_value(mctx *c, const ugw_field_desc *f, void *payload,
         ugw_str s;
         if (v->type != MSGPACK_OBJECT_STR)
             return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a string", pos, f->path);
-        s.ptr = v->via.str.ptr;
+        s.ptr = v->via.str.size ? v->via.str.ptr : "";
         s.len = v->via.str.size;
-        if ((st = ugw__check_string(f, s.ptr, s.len, pos, true, (size_t)(s.ptr - c->in), c->err)))
+        if ((st = ugw__check_string(f, s.ptr, s.len, pos, s.len != 0,
+                                    s.len ? (size_t)(s.ptr - c->in) : 0, c->err)))
             return st;
         *UGW__AT(payload, f->offset, ugw_str) = s;
         return UGW_OK;
@@ -433,11 +439,11 @@ static ugw_status unknown_member(mctx *c, const msgpack_object_map *map, uint32_
     for (uint32_t j = 0; j < i; j++) {
         const msgpack_object *k = &map->ptr[j].key;
         if (k->via.str.size == kv->key.via.str.size
-            && memcmp(k->via.str.ptr, kv->key.via.str.ptr, k->via.str.size) == 0)
+            && (k->via.str.size == 0 || memcmp(k->via.str.ptr, kv->key.via.str.ptr, k->via.str.size) == 0))
             return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", kp, path);
     }
     {
-        size_t n = kv->key.via.str.size, bad = ugw_utf8_check(kv->key.via.str.ptr, n);
+        size_t n = kv->key.via.str.size, bad = n ? ugw_utf8_check(kv->key.via.str.ptr, n) : 0;
         if (bad != n)
             return ugw_error_set(c->err, UGW_ERR_UTF8, "invalid UTF-8 in key", (size_t)(kv->key.via.str.ptr - c->in) + bad, path);
     }

@@ -381,6 +381,11 @@ static void test_json_error_positions(void **state)
         { "{}{}", UGW_ERR_TRAILING, 2, "" },
         { "{}  ", UGW_ERR_MISSING, 0, "event" },
         { "[]", UGW_ERR_TYPE, 0, "" },
+        { "0", UGW_ERR_TYPE, 0, "" },                 /* fuzz/regressions */
+        { " true ", UGW_ERR_TYPE, 1, "" },
+        { "-1.5e3", UGW_ERR_TYPE, 0, "" },
+        { "tru", UGW_ERR_SYNTAX, 0, "" },
+        { "01", UGW_ERR_SYNTAX, 0, "" },
         { "  \"x\"", UGW_ERR_TYPE, 2, "" },
         { "{\"event\":1,\"payload\":{}}", UGW_ERR_TYPE, 9, "event" },
         { "{\"event\":\"x\",\"payload\":{}}", UGW_ERR_UNKNOWN_EVENT, 9, "event" },
@@ -479,6 +484,27 @@ static void test_msgpack_error_positions(void **state)
     PUT("\x84\xa6userId\xc4\x01u\xa7pageUrl\xachttps://a.b/\xa7guideId\x01\xa9guideName\xa1g");
     assert_int_equal(decode_copy(DEC(state), UGW_FORMAT_MSGPACK, doc, n, &ev, &err), UGW_ERR_TYPE);
     assert_int_equal(err.pos, hl + 1 + 7);
+    /* an empty string value: msgpack-c gives no pointer, we give "" */
+    n = 0;
+    PUT(head);
+    PUT("\x84\xa6userId\xa1u\xa7pageUrl\xachttps://a.b/\xa7guideId\x01\xa9guideName\xa0");
+    assert_int_equal(decode_copy(DEC(state), UGW_FORMAT_MSGPACK, doc, n, &ev, &err), UGW_OK);
+    assert_non_null(ev.u.guide_preview_start.guide_name.ptr);
+    assert_int_equal(ev.u.guide_preview_start.guide_name.len, 0);
+    {
+        unsigned char out[256];
+        size_t ol;
+        assert_int_equal(ugw_encode_msgpack(&ev, out, sizeof out, &ol, &err), UGW_OK);
+        assert_int_equal(ol, n);
+        assert_memory_equal(out, doc, n);
+    }
+    /* empty keys (fuzz/regressions): duplicates found, positions inside the input */
+    assert_int_equal(decode_copy(DEC(state), UGW_FORMAT_MSGPACK, "\x82\xa0\x00\xa0\x00", 5, &ev, &err), UGW_ERR_DUPLICATE_KEY);
+    assert_true(err.pos <= 5);
+    assert_int_equal(decode_copy(DEC(state), UGW_FORMAT_MSGPACK, "\x81\xa0\x82\x01\x01\x01\x01", 7, &ev, &err), UGW_ERR_DUPLICATE_KEY);
+    assert_true(err.pos <= 7);
+    assert_int_equal(decode_copy(STRICT(state), UGW_FORMAT_MSGPACK, "\x81\xa0\x00", 3, &ev, &err), UGW_ERR_UNKNOWN_KEY);
+    assert_true(err.pos <= 3);
     /* ext and float values in an unknown key are skipped */
     n = 0;
     PUT(head);
