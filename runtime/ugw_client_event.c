@@ -1,0 +1,65 @@
+/*
+ * ugw_client_event.c - the typed entry points of the client: encode the
+ * generated event, then hand the bytes to the schema-agnostic core.
+ */
+#include <stdlib.h>
+
+#include "ugw_client.h"
+#include "ugw_events.h"
+
+/* Encodes into `stack` when it fits, else into a heap buffer (*heap). */
+static ugw_status encode(const ugw_event *ev, ugw_format fmt, char *stack,
+                         size_t cap, char **heap, const char **body,
+                         size_t *len, ugw_error *err)
+{
+    ugw_status st = ugw_encode(ev, fmt, stack, cap, len, err);
+    *heap = NULL;
+    *body = stack;
+    if (st != UGW_ERR_BUFFER)
+        return st;
+    if (!(*heap = malloc(*len))) {
+        ugw_error_clear(err);
+        return ugw_error_set(err, UGW_ERR_NOMEM, "out of memory", 0, NULL);
+    }
+    *body = *heap;
+    return ugw_encode(ev, fmt, *heap, *len, len, err);
+}
+
+ugw_status ugw_client_enqueue(ugw_client *c, const ugw_event *ev, long wait_ms,
+                              void *user, char id_out[UGW_WEBHOOK_ID_MAX],
+                              ugw_error *err)
+{
+    char stack[2048], *heap;
+    const char *body;
+    size_t len;
+    ugw_status st;
+    if (!c) {
+        ugw_error_clear(err);
+        return ugw_error_set(err, UGW_ERR_ARG, "client is NULL", 0, NULL);
+    }
+    st = encode(ev, ugw_client_format(c), stack, sizeof stack, &heap, &body, &len, err);
+    if (!st)
+        st = ugw_client_enqueue_body(c, body, len, ugw_client_format(c), ugw_event_wire_name(ev->type),
+                                     NULL, wait_ms, user, id_out, err);
+    free(heap);
+    return st;
+}
+
+ugw_status ugw_client_send(ugw_client *c, const ugw_event *ev, ugw_outcome *out,
+                           ugw_error *err)
+{
+    char stack[2048], *heap;
+    const char *body;
+    size_t len;
+    ugw_status st;
+    if (!c) {
+        ugw_error_clear(err);
+        return ugw_error_set(err, UGW_ERR_ARG, "client is NULL", 0, NULL);
+    }
+    st = encode(ev, ugw_client_format(c), stack, sizeof stack, &heap, &body, &len, err);
+    if (!st)
+        st = ugw_client_send_body(c, body, len, ugw_client_format(c), ugw_event_wire_name(ev->type),
+                                  NULL, out, err);
+    free(heap);
+    return st;
+}
