@@ -3,9 +3,17 @@
 The checks are what the later steps rely on: after `check` returns no errors,
 `model` may assume every name is a valid, unique C identifier, every type is
 known, every limit is sane and every example obeys its own field's rules.
+
+Unique C identifiers: each ugw_*/UGW_* name the templates make for an event or
+a field (names.py reads them from the templates) must differ from the names
+the runtime headers use, from the fixed names of the generated code and from
+the names of every other event and field; and the members of each event's
+struct (field C names, has_<name> flags) must differ from each other.
 """
 
 import re
+
+from . import names as names_mod
 
 TYPES = ("id", "string", "url", "int")
 ID_MAX = 2**53 - 1
@@ -21,6 +29,15 @@ struct switch typedef union unsigned void volatile while _Alignas _Alignof
 _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert
 _Thread_local bool true false NULL asm typeof alignas alignof static_assert
 thread_local
+""".split())
+
+# Lower-case macros that would replace a struct or union member of the same
+# name: predefined by GCC and Clang outside strict ISO mode (gnu11, the
+# compilers' default), or defined by a standard header a user may include
+# before ugw_events.h (errno.h, complex.h, stdnoreturn.h, iso646.h).
+C_MACROS = frozenset("""
+linux unix i386 errno complex imaginary noreturn and and_eq bitand bitor compl
+not not_eq or or_eq xor xor_eq
 """.split())
 
 _EVENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -100,6 +117,8 @@ def check(loc):
         cn = snake(name)
         if cn in C_KEYWORDS or name in C_KEYWORDS:
             err(f"field name '{name}' collides with the C keyword '{cn}'", t)
+        elif cn in C_MACROS:
+            err(f"field name '{name}' collides with the C macro '{cn}' (a struct member is named '{cn}')", t)
         if cn in c_names:
             err(f"field '{name}' has the same C name '{cn}' as field '{c_names[cn]}'", t)
         c_names.setdefault(cn, name)
@@ -122,7 +141,9 @@ def check(loc):
             if lo is None or hi is None:
                 err(f"field '{name}': type int needs both min and max", t, "type")
             elif not (INT_MIN <= lo <= hi <= INT_MAX):
-                err(f"field '{name}': bad limit: need {INT_MIN} <= min <= max <= {INT_MAX}", t, "max")
+                # The line of the limit at fault; min when min > max (as for strings).
+                err(f"field '{name}': bad limit: need {INT_MIN} <= min <= max <= {INT_MAX}", t,
+                    "max" if hi > INT_MAX and lo <= hi else "min")
         else:
             limit = URL_MAX if ftype == "url" else STRING_MAX
             if hi is None:
@@ -139,6 +160,17 @@ def check(loc):
             why = example_problem(fdef, fdef["example"])
             if why:
                 err(f"field '{name}': {why}", t, "example")
+
+    # The names each shared field makes (UGW_FIELD_<NAME>_MIN, ...).
+    field_names = {}
+    for cn, name in c_names.items():
+        made = names_mod.field_names(cn)
+        clash = _name_clashes(made, {}, {})
+        if clash:
+            err(f"field '{name}' collides with {clash}", ("field", name))
+        for n in made:
+            field_names.setdefault(n, name)
+    event_names = {}       # name -> (event id, line of its id), earlier events
 
     events = data.get("event", [])
     if not isinstance(events, list) or not events:
@@ -158,9 +190,14 @@ def check(loc):
             eid = f"#{i + 1}"
         elif eid in C_KEYWORDS:
             err(f"event id '{eid}' collides with a C keyword", t, "id")
-        elif eid in ("event", "error", "str", "schema", "decoder", "status", "format", "type") \
-                or eid.startswith("event_"):
-            err(f"event id '{eid}' collides with a runtime name (ugw_{eid})", t, "id")
+        elif eid in C_MACROS:
+            err(f"event id '{eid}' collides with the C macro '{eid}' (a union member is named '{eid}')", t, "id")
+        elif eid not in ids:
+            clash = _name_clashes(names_mod.event_names(eid), field_names, event_names)
+            if clash:
+                err(f"event id '{eid}' collides with {clash}", t, "id")
+            for n in names_mod.event_names(eid):
+                event_names.setdefault(n, (eid, loc.line(t, "id")))
         if eid in ids:
             err(f"duplicate event id '{eid}' (first at line {ids[eid]})", t, "id")
         else:
@@ -181,8 +218,11 @@ def check(loc):
                 err(f"duplicate event string {n!r} (also used by event '{wires[n]}')", t, "event" if n == wire else "aliases")
             else:
                 wires[n] = eid
-            if len(n.encode("utf-8")) > 255:
-                err(f"event '{eid}': event string longer than 255 bytes", t, "event")
+            if len(n.encode("utf-8", "surrogatepass")) > 255:
+                err(f"event '{eid}': event string longer than 255 bytes", t, "event" if n == wire else "aliases")
+            if any(ord(ch) < 0x20 or ord(ch) == 0x7f or 0xD800 <= ord(ch) <= 0xDFFF for ch in n):
+                err(f"event '{eid}': event string {n!r} has a control character or a lone surrogate",
+                    t, "event" if n == wire else "aliases")
         if not isinstance(ev.get("description"), str) or not ev["description"].strip():
             err(f"event '{eid}': needs a 'description'", t)
         flist = ev.get("fields")
@@ -207,4 +247,41 @@ def check(loc):
                 err(f"event '{eid}': optional field '{f}' is not in 'fields'", t, "optional")
         if len(set(opt)) != len(opt):
             err(f"event '{eid}': a field is listed twice in 'optional'", t, "optional")
+        # The members of struct ugw_<id>: each field's C name, and has_<name>
+        # before each optional one.
+        members = {}
+        for f in dict.fromkeys(flist):
+            if not isinstance(f, str) or f not in fields or not _FIELD_NAME.match(f):
+                continue
+            cn = snake(f)
+            made = [(cn, f"field '{f}'")]
+            if f in opt:
+                made.insert(0, ("has_" + cn, f"the presence flag of optional field '{f}'"))
+            for member, what in made:
+                if member in members:
+                    err(f"event '{eid}': struct member '{member}' of {what} collides with "
+                        f"{members[member]}", t, "fields")
+                else:
+                    members[member] = what
     return errs
+
+
+def _name_clashes(made, field_names, event_names):
+    """Why names `made` cannot be declared, or None: the first name that the
+    runtime headers use, the generated code always declares (fixed names), a
+    shared field makes or an earlier event makes; plus the count of others."""
+    fixed, runtime = names_mod.fixed_names(), names_mod.runtime_names()
+    found = []
+    for n in made:
+        if n in runtime:
+            found.append(f"a runtime name ({n}) of {runtime[n]}")
+        elif n in fixed:
+            found.append(f"a generated name ({n}) from {fixed[n]}")
+        elif n in field_names:
+            found.append(f"a name of field '{field_names[n]}' ({n})")
+        elif n in event_names:
+            found.append(f"a name of event '{event_names[n][0]}' ({n}) at line {event_names[n][1]}")
+    if not found:
+        return None
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return found[0] + more

@@ -255,9 +255,12 @@ def invalid(model):
 _DROP = object()
 
 
-def manifest(cases):
-    """MANIFEST.tsv: file, code, path, mode; one row a file, sorted."""
-    rows = ["# file\tcode\tpath\tmode   (path '-' is the document; mode strict: invalid only with --strict)"]
+def manifest(cases, banner):
+    """MANIFEST.tsv: two comment lines (the column names, then `banner`, which
+    must be one line), then file, code, path, mode; one row a file, sorted."""
+    assert "\n" not in banner and "\r" not in banner, banner
+    rows = ["# file\tcode\tpath\tmode   (path '-' is the document; mode strict: invalid only with --strict)",
+            "# " + banner]
     for c in sorted(cases, key=lambda c: c.name):
         for ext in ("json", "msgpack"):
             rows.append(f"n_{c.name}.{ext}\t{c.code}\t{c.path}\t{'strict' if c.strict else 'default'}")

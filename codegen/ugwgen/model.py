@@ -7,11 +7,13 @@ place them.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field as dc_field
 
 from . import VERSION
 from .check import snake, ID_MAX
 from .fixtures import mp
+from .names import event_macro, field_macro
 
 C_TYPES = {"id": "uint64_t", "int": "int64_t", "string": "ugw_str", "url": "ugw_str"}
 TYPE_ENUM = {"id": "UGW_TYPE_ID", "int": "UGW_TYPE_INT", "string": "UGW_TYPE_STRING",
@@ -38,9 +40,23 @@ def c_literal(data):
     return "".join(out)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text):
+    """`text` on one line: control characters and runs of white space as one space."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
 def c_comment(text):
-    """Text safe inside a /* */ comment."""
-    return " ".join(text.replace("*/", "* /").split())
+    """Text safe inside a /* */ comment, on one line: no comment delimiter
+    (`*/` ends the comment, `/*` inside one is a -Wcomment error), no
+    trigraph (`??/` is a backslash in ISO C modes), no control character or
+    NUL, no line break. (A backslash at the end of a comment line splices the
+    next line into the comment, which changes nothing: the templates never
+    start a line after one with `/`.)"""
+    text = one_line(text)
+    return re.sub(r"\*(?=/)|/(?=\*)|\?(?=\?)", lambda m: m.group(0) + " ", text)
 
 
 def json_str(s):
@@ -56,6 +72,8 @@ def mp_str(s):
 @dataclass
 class Field:
     name: str            # wire name, userId
+    name_c: str          # C literal of the name
+    name_len: int
     c_name: str          # user_id
     macro: str           # USER_ID
     type: str            # id | string | url | int
@@ -67,6 +85,7 @@ class Field:
     description: str
     example: object
     path: str            # payload.userId
+    path_c: str          # C literal of the path
     json_key: str        # C literal of "userId":
     json_key_len: int
     mp_key: str          # C literal of the MessagePack key
@@ -78,13 +97,16 @@ class Field:
 class Event:
     number: int          # 1-based, the enum value
     id: str              # guide_preview_start
+    id_c: str            # C literal of the id
     macro: str           # GUIDE_PREVIEW_START
     wire: str
     wire_c: str
+    wire_doc: str        # the wire string as comment-safe text
     wire_len: int
     aliases: list
     aliases_c: list
-    description: str
+    aliases_doc: list    # the aliases as comment-safe text
+    description: str     # comment-safe
     fields: list = dc_field(default_factory=list)
     json_head: str = ""
     json_head_len: int = 0
@@ -98,8 +120,11 @@ class Event:
 @dataclass
 class Model:
     schema_file: str     # as named in banners, relative: schema/events.toml
+    schema_file_doc: str  # the same, comment-safe (C banners)
+    schema_file_line: str  # the same on one line (README.md, MANIFEST.tsv)
     schema_version: int
     codegen_version: str
+    codegen_version_c: str
     events: list
     fields: list         # shared definitions, schema order
 
@@ -143,21 +168,25 @@ def build(loc, schema_file):
     for i, ev in enumerate(data["event"], start=1):
         optional = set(ev.get("optional", []))
         wire = ev["event"]
-        e = Event(number=i, id=ev["id"], macro=ev["id"].upper(), wire=wire,
-                  wire_c=c_literal(wire), wire_len=len(wire.encode("utf-8")),
-                  aliases=list(ev.get("aliases", [])),
-                  aliases_c=[c_literal(a) for a in ev.get("aliases", [])],
+        aliases = list(ev.get("aliases", []))
+        e = Event(number=i, id=ev["id"], id_c=c_literal(ev["id"]), macro=event_macro(ev["id"]),
+                  wire=wire, wire_c=c_literal(wire), wire_doc=c_comment(wire),
+                  wire_len=len(wire.encode("utf-8")), aliases=aliases,
+                  aliases_c=[c_literal(a) for a in aliases],
+                  aliases_doc=[c_comment(a) for a in aliases],
                   description=c_comment(ev["description"]))
         for fname in ev["fields"]:
             fdef, lo, hi = by_name[fname]
             jk = json_str(fname) + ":"
             mk = mp_str(fname)
             e.fields.append(Field(
-                name=fname, c_name=snake(fname), macro=snake(fname).upper(),
+                name=fname, name_c=c_literal(fname), name_len=len(fname.encode("utf-8")),
+                c_name=snake(fname), macro=field_macro(snake(fname)),
                 type=fdef["type"], c_type=C_TYPES[fdef["type"]],
                 type_enum=TYPE_ENUM[fdef["type"]], required=fname not in optional,
                 min=lo, max=hi, description=c_comment(fdef["description"]),
                 example=fdef["example"], path="payload." + fname,
+                path_c=c_literal("payload." + fname),
                 json_key=c_literal(jk), json_key_len=len(jk.encode("utf-8")),
                 mp_key=c_literal(mk), mp_key_len=len(mk),
                 example_c=_example_c(fdef["type"], fdef["example"])))
@@ -171,7 +200,9 @@ def build(loc, schema_file):
         events.append(e)
     fields = []
     for name, fdef, lo, hi in shared:
-        fields.append(dict(name=name, macro=snake(name).upper(), type=fdef["type"],
+        fields.append(dict(name=name, macro=field_macro(snake(name)), type=fdef["type"],
                            min=lo, max=hi, description=c_comment(fdef["description"])))
-    return Model(schema_file=schema_file, schema_version=data["version"],
-                 codegen_version=VERSION, events=events, fields=fields)
+    return Model(schema_file=schema_file, schema_file_doc=c_comment(schema_file),
+                 schema_file_line=one_line(schema_file), schema_version=data["version"],
+                 codegen_version=VERSION, codegen_version_c=c_literal(VERSION),
+                 events=events, fields=fields)

@@ -47,9 +47,10 @@ def render(model):
     for c in cases:
         out[f"fixtures/invalid/n_{c.name}.json"] = c.json
         out[f"fixtures/invalid/n_{c.name}.msgpack"] = c.msgpack
-    out["fixtures/invalid/MANIFEST.tsv"] = fixtures.manifest(cases)
+    banner = f"Generated from {model.schema_file_line} by ugw codegen {model.codegen_version}. DO NOT EDIT."
+    out["fixtures/invalid/MANIFEST.tsv"] = fixtures.manifest(cases, banner)
     out["fixtures/README.md"] = (
-        f"Generated from {model.schema_file} by ugw codegen {model.codegen_version}. DO NOT EDIT.\n\n"
+        banner + "\n\n"
         "- `valid/<event id>.json|.msgpack`: one valid document per event, from the schema's examples.\n"
         "- `invalid/n_<case>.json|.msgpack`: documents that must be rejected; `invalid/MANIFEST.tsv`\n"
         "  gives each file's expected error code, field path (`-`: the document) and mode\n"
