@@ -16,6 +16,9 @@ ugw_status ugw__check_string(const ugw_field_desc *f, const char *p, size_t n,
         return ugw_error_set(err, UGW_ERR_TOO_SHORT, f->min == 1 ? "must not be empty" : "string is too short", pos, f->path);
     if ((uint64_t)n > (uint64_t)f->max)
         return ugw_error_set(err, UGW_ERR_TOO_LONG, "string is longer than its limit", pos, f->path);
+    if (ugw__plain(p, n, f->type == UGW_TYPE_URL, false)
+        && (f->type != UGW_TYPE_URL || ugw__url_head_ok(p, n)))
+        return UGW_OK;
     bad = ugw_utf8_check(p, n);
     if (bad != n)
         return ugw_error_set(err, UGW_ERR_UTF8, "invalid UTF-8", raw ? data_pos + bad : pos, f->path);

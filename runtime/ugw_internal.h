@@ -58,6 +58,74 @@ ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
 /* Whether an optional field is present (required ones always are). */
 static inline bool ugw__present(const ugw_field_desc *f, const void *payload);
 
+/* ---- word-at-a-time byte tests (SWAR) ---- */
+#define UGW__ONES UINT64_C(0x0101010101010101)
+#define UGW__HIGHS UINT64_C(0x8080808080808080)
+
+/* Non-zero when some byte of `w` is below `n` (n <= 128; bytes >= 0x80 may
+ * or may not be flagged: callers test the high bits themselves). */
+static inline uint64_t ugw__below(uint64_t w, unsigned n)
+{
+    return (w - UGW__ONES * n) & ~w & UGW__HIGHS;
+}
+
+/* Non-zero when some byte of `w` equals `c`. */
+static inline uint64_t ugw__has(uint64_t w, unsigned char c)
+{
+    return ugw__below(w ^ (UGW__ONES * c), 1);
+}
+
+/*
+ * The fast path of string checks: true when every byte of p[0..n) is in
+ * 0x01..0x7e, and also above 0x20 when `url`, and not '\\' when `json`.
+ * Such a string is valid UTF-8 without NUL (and, for a URL, without spaces
+ * or controls); anything else takes the exact, slower checks.
+ */
+static inline bool ugw__plain(const char *p, size_t n, bool url, bool json)
+{
+    /* Per byte b < 0x80: b - lo borrows into the high bit when b < lo, and
+     * b + 1 carries into it when b >= 0x7f; bytes >= 0x80 have it already.
+     * Carries and borrows only add flags next to a real one. */
+    const uint64_t lo = UGW__ONES * (url ? 0x21u : json ? 0x20u : 0x01u);
+    uint64_t bad = 0, w;
+    size_t i = 0;
+    if (n < 8) {
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)p[i];
+            if (c < (lo & 0xff) || c >= 0x7f || (json && c == '\\'))
+                return false;
+        }
+        return true;
+    }
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        bad |= (w - lo) | (w + UGW__ONES) | w;
+        if (json)
+            bad |= ugw__has(w, '\\');
+    }
+    if (i < n) { /* the last 8 bytes, overlapping what was read */
+        memcpy(&w, p + n - 8, 8);
+        bad |= (w - lo) | (w + UGW__ONES) | w;
+        if (json)
+            bad |= ugw__has(w, '\\');
+    }
+    return (bad & UGW__HIGHS) == 0;
+}
+
+/* http:// or https:// (any case) and a first host byte; the rest of a URL's
+ * rules hold when ugw__plain(url=true) held. */
+static inline bool ugw__url_head_ok(const char *p, size_t n)
+{
+    size_t k = 4;
+    if (n < 8 || (p[0] | 0x20) != 'h' || (p[1] | 0x20) != 't' || (p[2] | 0x20) != 't'
+        || (p[3] | 0x20) != 'p')
+        return false;
+    if ((p[4] | 0x20) == 's')
+        k = 5;
+    return n > k + 3 && p[k] == ':' && p[k + 1] == '/' && p[k + 2] == '/' && p[k + 3] != '/'
+           && p[k + 3] != '?' && p[k + 3] != '#';
+}
+
 /* Value of a field in an event struct. */
 #define UGW__AT(payload, off, type) ((type *)(void *)((char *)(payload) + (off)))
 #define UGW__CAT(payload, off, type) ((const type *)(const void *)((const char *)(payload) + (off)))

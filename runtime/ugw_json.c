@@ -7,6 +7,8 @@
  * JSON gets through.
  */
 #define JSMN_STRICT
+#define JSMN_PARENT_LINKS /* O(1) work on ',' and closing brackets */
+#define JSMN_STATIC
 #include <jsmn.h>
 
 #include <string.h>
@@ -279,7 +281,12 @@ static ugw_status key_view(jctx *c, const jsmntok_t *k, ugw_str *out)
 {
     bool raw;
     size_t bad;
-    ugw_status st = str_value(c, k, NULL, out, &raw);
+    ugw_status st;
+    out->ptr = c->in + k->start;
+    out->len = (size_t)(k->end - k->start);
+    if (ugw__plain(out->ptr, out->len, false, true))
+        return UGW_OK; /* printable ASCII, no escape: the common case */
+    st = str_value(c, k, NULL, out, &raw);
     if (st)
         return st;
     bad = ugw_utf8_check(out->ptr, out->len);
@@ -429,6 +436,16 @@ static ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, c
         bool raw;
         if (v->type != JSMN_STRING)
             return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a string", pos, f->path);
+        s.ptr = c->in + v->start;
+        s.len = (size_t)(v->end - v->start);
+        if (ugw__plain(s.ptr, s.len, f->type == UGW_TYPE_URL, true)) {
+            /* printable ASCII without escapes: only lengths and the URL head
+             * are left to check, in one place */
+            if ((st = ugw__check_string(f, s.ptr, s.len, pos, true, (size_t)v->start, c->err)))
+                return st;
+            *UGW__AT(payload, f->offset, ugw_str) = s;
+            return UGW_OK;
+        }
         if ((st = str_value(c, v, f->path, &s, &raw)))
             return st;
         if ((st = ugw__check_string(f, s.ptr, s.len, pos, raw, (size_t)v->start, c->err)))

@@ -317,6 +317,19 @@ size_t ugw_json_escape(char *out, const char *s, size_t len)
 
     if (len == 0)
         return 0;
+    /* Most strings need no escape at all: check whole words (the last one
+     * overlapping) and copy them in one go. */
+    if (len >= 8) {
+        size_t k = 0;
+        for (; k + 8 <= len; k += 8)
+            if (swar_needs_escape(load64(p + k)))
+                goto slow;
+        if (k < len && swar_needs_escape(load64(p + len - 8)))
+            goto slow;
+        memcpy(out, s, len);
+        return len;
+    }
+slow:
     while (i < len) {
         size_t end;
         if (len - i >= 8) {
