@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in BUILD_DIR and runs each for SECONDS on a
+# fresh copy of its seed corpus. Exits non-zero on any crash, sanitizer
+# report, leak, timeout or oracle failure; the input that did it is left in
+# BUILD_DIR/fuzz/artifacts/.
+#
+#   usage: bash fuzz/run.sh BUILD_DIR [SECONDS]     (default 30 seconds)
+#   CI:    bash fuzz/run.sh build-fuzz 30
+#
+# BUILD_DIR is configured with clang and -DUGW_FUZZ=ON when it has no
+# CMakeCache.txt yet (set UGW_FUZZ_CC to use another clang). Extra libFuzzer
+# flags can be given in UGW_FUZZ_FLAGS, e.g. UGW_FUZZ_FLAGS="-jobs=2".
+set -euo pipefail
+
+usage() { echo "usage: bash fuzz/run.sh BUILD_DIR [SECONDS]" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || usage
+build=$1
+secs=${2:-30}
+case $secs in '' | *[!0-9]*) usage ;; esac
+
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="${UGW_FUZZ_CC:-clang}" \
+        -DUGW_FUZZ=ON -DUGW_TESTS=OFF -DUGW_BENCH=OFF
+else
+    cmake -S "$src" -B "$build" -DUGW_FUZZ=ON >/dev/null
+fi
+cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target fuzz_json fuzz_msgpack
+
+out=$(cd "$build" && pwd)/fuzz
+mkdir -p "$out/artifacts"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+status=0
+for fmt in json msgpack; do
+    target=fuzz_$fmt
+    corpus=$out/corpus-$fmt
+    log=$out/$target.log
+    rm -rf "$corpus"
+    mkdir -p "$corpus"
+    cp "$out/seeds-$fmt"/* "$corpus"/
+    flags=(-max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048
+           -print_final_stats=1 -artifact_prefix="$out/artifacts/$target-")
+    if [ -f "$src/fuzz/$fmt.dict" ]; then
+        flags+=(-dict="$src/fuzz/$fmt.dict")
+    fi
+    # shellcheck disable=SC2206 # UGW_FUZZ_FLAGS is a list of flags
+    flags+=(${UGW_FUZZ_FLAGS:-})
+    echo "== $target: ${secs}s on $(ls "$corpus" | wc -l) seeds (log: $log)"
+    rc=0
+    "$out/$target" "${flags[@]}" "$corpus" >"$log" 2>&1 || rc=$?
+    # The last status line ("#N DONE cov: ... exec/s: ...") and the final stats.
+    grep -E '^#[0-9]+ +(DONE|pulse|REDUCE|NEW)' "$log" | tail -n 1 || true
+    grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true
+    if [ "$rc" -ne 0 ]; then
+        echo "!! $target failed with exit code $rc; report follows" >&2
+        grep -vE '^#[0-9]+ +(NEW|REDUCE|pulse|RELOAD)' "$log" | tail -n 60 >&2
+        status=1
+    fi
+done
+exit $status
