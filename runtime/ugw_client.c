@@ -38,7 +38,7 @@ struct sync_wait {
 struct job {
     job *next;                  /* in the pending FIFO or the finished list */
     char id[UGW_WEBHOOK_ID_MAX];
-    char event[128];
+    char event[256];            /* schema event strings are at most 255 bytes */
     ugw_format format;
     void *user;
     sync_wait *sync;            /* ugw_client_send_*() waiting for it */
@@ -80,6 +80,7 @@ struct ugw_client {
     job **heap;                 /* retries, by due_ms */
     size_t heap_len, heap_cap;
     size_t count;               /* accepted and not finished */
+    size_t unreported;          /* finished, callback not yet returned */
     bool closing, stop, gone;
     ugw_client_stats stats;
     uint64_t rng;
@@ -226,7 +227,8 @@ static size_t put(char *out, size_t at, const char *s, size_t n)
 
 static void dead_letter(ugw_client *c, const job *j)
 {
-    char head[1024], tail[512 + CURL_ERROR_SIZE * 6], ts[32];
+    /* id and event JSON-escaped: up to 6 bytes each (\u00XX) */
+    char head[128 + 6 * (UGW_WEBHOOK_ID_MAX + sizeof j->event)], tail[512 + CURL_ERROR_SIZE * 6], ts[32];
     size_t hn, tn = 0, bn, total, at = 0;
     char *line;
     time_t now = time(NULL);
@@ -236,7 +238,10 @@ static void dead_letter(ugw_client *c, const job *j)
         return;
     gmtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    hn = (size_t)snprintf(head, sizeof head, "{\"id\":\"%s\",\"event\":\"", j->id);
+    /* the id may be the caller's (a replay): escaped like the event */
+    hn = (size_t)snprintf(head, sizeof head, "{\"id\":\"");
+    hn += ugw_json_escape(head + hn, j->id, strlen(j->id));
+    hn += (size_t)snprintf(head + hn, sizeof head - hn, "\",\"event\":\"");
     hn += ugw_json_escape(head + hn, j->event, strlen(j->event));
     hn += (size_t)snprintf(head + hn, sizeof head - hn, "\",\"format\":\"%s\",\"%s\":\"",
                            ugw_format_name(j->format), json ? "body" : "body_base64");
@@ -304,6 +309,7 @@ static void finish_locked(ugw_client *c, job *j, ugw_result r, job **done)
     else
         c->stats.failed++;
     c->count--;
+    c->unreported++;
     j->next = *done;
     *done = j;
 }
@@ -328,6 +334,7 @@ static void deliver_outcomes(ugw_client *c, job *done)
             j->sync->outcome.error = "";
             j->sync->done = true;
         }
+        c->unreported--;
         pthread_mutex_unlock(&c->mu);
         free(j);
     }
@@ -587,6 +594,7 @@ static void *client_thread(void *arg)
         long wait = 1000;
         CURLMsg *msg;
         int left;
+        bool ended = false;
 
         pthread_mutex_lock(&c->mu);
         if (c->stop) {
@@ -623,12 +631,15 @@ static void *client_thread(void *arg)
                 continue;
             curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
             attempt_done(c, j, msg->data.result, &done);
+            ended = true;
         }
         pthread_mutex_unlock(&c->mu);
-        if (done) {
+        if (done)
             deliver_outcomes(c, done);
-            continue; /* slots freed: start more at once */
-        }
+        /* A slot was freed (by an outcome or a retry put in the heap, whose
+         * due time `wait` does not know yet): start more, recompute the wait. */
+        if (done || ended)
+            continue;
         curl_multi_poll(c->multi, NULL, 0, (int)wait, NULL);
     }
     return NULL;
@@ -708,6 +719,15 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
         ugw_error_set(err, UGW_ERR_ARG, "jitter must be at most 1", 0, "jitter");
         return NULL;
     }
+    if (cfg->connect_timeout_ms < 0 || cfg->timeout_ms < 0 || cfg->max_age_ms < 0
+        || cfg->backoff_base_ms < 0 || cfg->backoff_max_ms < 0) {
+        ugw_error_set(err, UGW_ERR_ARG, "timeouts, ages and backoffs must not be negative", 0, NULL);
+        return NULL;
+    }
+    if (cfg->max_in_flight > 1024) {
+        ugw_error_set(err, UGW_ERR_ARG, "max_in_flight must be at most 1024", 0, "max_in_flight");
+        return NULL;
+    }
     pthread_once(&curl_once, curl_init_once);
     if (curl_init_result != CURLE_OK) {
         ugw_error_set(err, UGW_ERR_NOMEM, "libcurl failed to initialise", 0, NULL);
@@ -743,6 +763,10 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
         c->cfg.max_in_flight = 8;
     if (!c->cfg.queue_capacity)
         c->cfg.queue_capacity = 10000;
+    if (c->cfg.queue_capacity > SIZE_MAX / sizeof *c->heap) { /* the heap's size would wrap */
+        ugw_error_set(err, UGW_ERR_ARG, "queue_capacity is too large", 0, "queue_capacity");
+        goto fail;
+    }
     if (cfg->secret && cfg->secret[0]) {
         ugw_secret key;
         if (ugw_secret_parse(cfg->secret, strlen(cfg->secret), &key, err))
@@ -797,6 +821,13 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
     ugw_error_clear(err);
     if (!c || (!body && len) || (format != UGW_FORMAT_JSON && format != UGW_FORMAT_MSGPACK))
         return ugw_error_set(err, UGW_ERR_ARG, "invalid argument", 0, NULL);
+    if (c->thread_started && pthread_equal(pthread_self(), c->thread)) {
+        /* From an outcome callback: the client's own thread must never wait
+         * for room it alone can make, nor for an outcome it alone reports. */
+        if (sync)
+            return ugw_error_set(err, UGW_ERR_ARG, "send() from an outcome callback would wait forever", 0, NULL);
+        wait_ms = 0;
+    }
     if (webhook_id && (!webhook_id[0] || strlen(webhook_id) >= UGW_WEBHOOK_ID_MAX
                        || strpbrk(webhook_id, "\r\n")))
         return ugw_error_set(err, UGW_ERR_ARG, "webhook-id must be 1 to 39 bytes without line breaks", 0, "webhook-id");
@@ -894,11 +925,12 @@ ugw_status ugw_client_flush(ugw_client *c, long timeout_ms)
     if (timeout_ms >= 0)
         deadline_ts(&dl, timeout_ms);
     pthread_mutex_lock(&c->mu);
-    while (c->count > 0) {
+    /* finished means reported too: the callback has returned */
+    while (c->count > 0 || c->unreported > 0) {
         if (timeout_ms < 0) {
             pthread_cond_wait(&c->idle, &c->mu);
         } else if (pthread_cond_timedwait(&c->idle, &c->mu, &dl) == ETIMEDOUT) {
-            st = c->count ? UGW_ERR_TIMEOUT : UGW_OK;
+            st = c->count || c->unreported ? UGW_ERR_TIMEOUT : UGW_OK;
             break;
         }
     }

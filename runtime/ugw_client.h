@@ -47,7 +47,7 @@ const char *ugw_result_name(ugw_result r);
 typedef struct ugw_outcome {
     char id[UGW_WEBHOOK_ID_MAX]; /**< webhook-id: the same on every attempt */
     ugw_result result;
-    long http_status;       /**< last HTTP status, 0 when no answer was received */
+    long http_status;       /**< last HTTP status received in any attempt, 0 when none was */
     int curl_code;          /**< last libcurl CURLcode, 0 when the transfer itself worked */
     const char *error;      /**< last libcurl error text, "" when none (valid in the callback) */
     unsigned attempts;      /**< requests sent for this event */
@@ -62,7 +62,8 @@ typedef struct ugw_outcome {
 /**
  * Called once for every accepted event, on the client's thread (or on the
  * thread calling ugw_client_close()). It must not block for long and must not
- * call ugw_client_close(); it may call ugw_client_enqueue().
+ * call ugw_client_close(). It may enqueue (never waiting there: a full queue
+ * gives UGW_ERR_FULL at once); send() from it returns UGW_ERR_ARG.
  */
 typedef void (*ugw_outcome_fn)(const ugw_outcome *outcome, void *ctx);
 
@@ -72,14 +73,16 @@ typedef struct ugw_client_config {
     const char *secret;         /**< "whsec_..." (prefix optional); NULL or "": unsigned */
     ugw_format format;          /**< body format of ugw_client_enqueue() (default JSON) */
     long connect_timeout_ms;    /**< default 10000 */
-    long timeout_ms;            /**< a whole attempt, default 30000 */
+    long timeout_ms;            /**< a whole attempt, default 30000 (negative values
+                                     here and below are refused) */
     unsigned max_attempts;      /**< default 8 */
     long max_age_ms;            /**< give up when the next try would be later; default 24 h */
     long backoff_base_ms;       /**< delay after the first failure, doubling; default 1000 */
     long backoff_max_ms;        /**< default 300000 */
     double jitter;              /**< 0..1: the random part of each delay; 0 means 0.5,
                                      a negative value means none */
-    unsigned max_in_flight;     /**< concurrent requests and kept-alive connections; default 8 */
+    unsigned max_in_flight;     /**< concurrent requests and kept-alive connections; default 8,
+                                     at most 1024 */
     size_t queue_capacity;      /**< events accepted and not yet finished; default 10000 */
     const char *user_agent;     /**< default "ugw/" UGW_VERSION_STRING */
     bool tls_insecure;          /**< turn OFF peer and host verification (tests only) */
@@ -126,7 +129,8 @@ ugw_status ugw_client_enqueue_body(ugw_client *c, const void *body, size_t len,
 
 /**
  * Delivers one encoded body and waits for its outcome (retries included),
- * copied to `out` (body and error text are not kept: body is NULL there). The
+ * copied to `out` (body, event and error text are not kept: body and event
+ * are NULL there, error is ""). The
  * callback is called too. Returns UGW_OK when delivered, UGW_ERR_DELIVERY when
  * it failed for good, or the error of ugw_client_enqueue_body() (waiting for
  * room as long as it takes).
@@ -137,8 +141,9 @@ ugw_status ugw_client_send_body(ugw_client *c, const void *body, size_t len,
                                 ugw_error *err);
 
 /**
- * Waits until every accepted event has finished, up to `timeout_ms` (< 0:
- * without limit). UGW_OK, or UGW_ERR_TIMEOUT with events still pending.
+ * Waits until every accepted event has finished and its outcome callback has
+ * returned, up to `timeout_ms` (< 0: without limit). UGW_OK, or
+ * UGW_ERR_TIMEOUT with events still pending.
  */
 ugw_status ugw_client_flush(ugw_client *c, long timeout_ms);
 
