@@ -3,11 +3,14 @@
  *
  *   ugw validate [--strict] [-v|-q] FILE...   check documents, one line per problem
  *   ugw convert --to json|msgpack [--strict] FILE
+ *   ugw sign, ugw verify (cmd_sign.c), ugw serve (cmd_serve.c, serve.c),
+ *   ugw fixtures (cmd_fixtures.c)
  *   ugw help [COMMAND], ugw --help, ugw --version
  *
  * Each subcommand is one row of `commands[]` (name, summary, usage, help,
- * handler), so later commands are added as one function and one row. Options
- * are parsed by the small cli_next() below: long options (`--to json`,
+ * handler), so later commands are added as one function and one row; the
+ * handlers of the other commands live in cli/cmd_*.c, declared in cli/cli.h.
+ * Options are parsed by cli_next() in cli/cli_util.c: long options (`--to json`,
  * `--to=json`), short clusters (`-qv`, `-tjson`), options anywhere among the
  * operands, `--` to end options, and `-` as an operand (stdin).
  *
@@ -26,21 +29,11 @@
 #include "ugw_events.h"
 #include "ugw_runtime.h"
 
-enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+#include "cli.h"
 
 /* ------------------------------------------------------------------ */
 /* The subcommand table                                                */
 /* ------------------------------------------------------------------ */
-
-typedef struct ugw_cmd ugw_cmd;
-struct ugw_cmd {
-    const char *name;
-    const char *summary; /* one line for `ugw --help` */
-    const char *usage;   /* the synopsis, after "Usage: " */
-    const char *help;    /* the rest of `ugw help NAME` */
-    /* argv[0] is the command's name; returns the exit code. */
-    int (*run)(const ugw_cmd *cmd, int argc, char **argv);
-};
 
 static int cmd_validate(const ugw_cmd *cmd, int argc, char **argv);
 static int cmd_convert(const ugw_cmd *cmd, int argc, char **argv);
@@ -85,6 +78,18 @@ static const ugw_cmd commands[] = {
       "\n"
       "Exit status: 0 converted, 1 invalid input, 2 usage, I/O or write error.\n",
       cmd_convert },
+    { "demo", "send the eleven fixture events to an embedded receiver, signed, and show them arrive",
+      cmd_demo_usage, cmd_demo_help, cmd_demo },
+    { "send", "send events to a webhook URL, signed and retried",
+      cmd_send_usage, cmd_send_help, cmd_send },
+    { "sign", "print the webhook-signature of a body",
+      cmd_sign_usage, cmd_sign_help, cmd_sign },
+    { "verify", "check a webhook-signature and timestamp against a body",
+      cmd_verify_usage, cmd_verify_help, cmd_verify },
+    { "serve", "run a webhook receiver that verifies and validates events",
+      cmd_serve_usage, cmd_serve_help, cmd_serve },
+    { "fixtures", "write the shipped valid example events to files",
+      cmd_fixtures_usage, cmd_fixtures_help, cmd_fixtures },
     { "help", "show the help of ugw or of a command",
       "ugw help [COMMAND]",
       "Prints the help of COMMAND, or the list of commands.\n",
@@ -118,245 +123,10 @@ static void print_main_help(FILE *out)
           "Run 'ugw help COMMAND' or 'ugw COMMAND --help' for a command's options.\n", out);
 }
 
-static void print_cmd_help(const ugw_cmd *cmd, FILE *out)
-{
-    fprintf(out, "Usage: %s\n\n%s", cmd->usage, cmd->help);
-}
-
 static void print_version(FILE *out)
 {
     fprintf(out, "ugw %s (schema %lu, codegen %s)\n", UGW_VERSION_STRING,
             (unsigned long)UGW_SCHEMA_VERSION, UGW_CODEGEN_VERSION);
-}
-
-/* Writes "ugw[ CMD]: MESSAGE" and the short usage to stderr; returns 2. */
-static int usage_error(const ugw_cmd *cmd, const char *fmt, const char *what)
-{
-    fprintf(stderr, "ugw%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
-    fprintf(stderr, fmt, what);
-    fputc('\n', stderr);
-    if (cmd)
-        fprintf(stderr, "Usage: %s\nTry 'ugw help %s' for more information.\n", cmd->usage, cmd->name);
-    else
-        fputs("Usage: ugw [--help] [--version] COMMAND [ARGS...]\n"
-              "Try 'ugw --help' for more information.\n", stderr);
-    return EXIT_USAGE;
-}
-
-/* ------------------------------------------------------------------ */
-/* Option parsing                                                      */
-/* ------------------------------------------------------------------ */
-
-typedef struct cli_option {
-    const char *name; /* long name without "--", NULL for short-only */
-    int key;          /* short letter, or a value above 255 for long-only */
-    bool has_arg;
-} cli_option;
-
-enum { CLI_END = -1, CLI_OPERAND = -2, CLI_ERROR = -3 };
-
-typedef struct cli_parser {
-    const ugw_cmd *cmd;
-    int argc;
-    char **argv;
-    int i;                  /* next argv index */
-    const char *shorts;     /* rest of a short-option cluster, or NULL */
-    bool operands_only;     /* after "--" */
-    const cli_option *opts; /* ends with a zero row */
-    const char *arg;        /* the operand, or the option's value */
-} cli_parser;
-
-static void cli_init(cli_parser *p, const ugw_cmd *cmd, int argc, char **argv,
-                     const cli_option *opts)
-{
-    memset(p, 0, sizeof *p);
-    p->cmd = cmd;
-    p->argc = argc;
-    p->argv = argv;
-    p->i = 1;
-    p->opts = opts;
-}
-
-/*
- * The next option's key (p->arg holding its value, if it takes one),
- * CLI_OPERAND (p->arg is the operand), CLI_END, or CLI_ERROR after a
- * message on stderr.
- */
-static int cli_next(cli_parser *p)
-{
-    const cli_option *o;
-    char sname[3] = { '-', 0, 0 };
-
-    p->arg = NULL;
-    if (p->shorts && *p->shorts) {
-        int c = (unsigned char)*p->shorts++;
-        for (o = p->opts; o->key; o++)
-            if (o->key == c)
-                break;
-        sname[1] = (char)c;
-        if (!o->key) {
-            p->shorts = NULL;
-            usage_error(p->cmd, "unknown option '%s'", sname);
-            return CLI_ERROR;
-        }
-        if (o->has_arg) {
-            if (*p->shorts) {
-                p->arg = p->shorts;
-            } else if (p->i < p->argc) {
-                p->arg = p->argv[p->i++];
-            } else {
-                p->shorts = NULL;
-                usage_error(p->cmd, "option '%s' needs a value", sname);
-                return CLI_ERROR;
-            }
-            p->shorts = NULL;
-        }
-        return o->key;
-    }
-    p->shorts = NULL;
-    for (;;) {
-        const char *a;
-        if (p->i >= p->argc)
-            return CLI_END;
-        a = p->argv[p->i++];
-        if (p->operands_only || a[0] != '-' || a[1] == '\0') {
-            p->arg = a;
-            return CLI_OPERAND;
-        }
-        if (strcmp(a, "--") == 0) {
-            p->operands_only = true;
-            continue;
-        }
-        if (a[1] == '-') {
-            const char *name = a + 2;
-            const char *eq = strchr(name, '=');
-            size_t n = eq ? (size_t)(eq - name) : strlen(name);
-            for (o = p->opts; o->key; o++)
-                if (o->name && strlen(o->name) == n && memcmp(o->name, name, n) == 0)
-                    break;
-            if (!o->key) {
-                usage_error(p->cmd, "unknown option '%s'", a);
-                return CLI_ERROR;
-            }
-            if (!o->has_arg) {
-                if (eq) {
-                    usage_error(p->cmd, "option '--%s' takes no value", o->name);
-                    return CLI_ERROR;
-                }
-            } else if (eq) {
-                p->arg = eq + 1;
-            } else if (p->i < p->argc) {
-                p->arg = p->argv[p->i++];
-            } else {
-                usage_error(p->cmd, "option '%s' needs a value", a);
-                return CLI_ERROR;
-            }
-            return o->key;
-        }
-        p->shorts = a + 1;
-        return cli_next(p);
-    }
-}
-
-/* ------------------------------------------------------------------ */
-/* Input                                                                */
-/* ------------------------------------------------------------------ */
-
-/* A growable byte buffer, reused for every file of a run. */
-typedef struct byte_buf {
-    char *data;
-    size_t len, cap;
-} byte_buf;
-
-/*
- * Reads `path` ("-": stdin) into `b`, at most `limit` bytes. Returns 0, or
- * an errno value after which the caller reports the file.
- */
-static int read_input(const char *path, size_t limit, byte_buf *b)
-{
-    FILE *fp;
-    int e = 0;
-    bool is_stdin = strcmp(path, "-") == 0;
-
-    b->len = 0;
-    if (is_stdin) {
-        fp = stdin;
-    } else {
-        errno = 0;
-        fp = fopen(path, "rb");
-        if (!fp)
-            return errno ? errno : EIO;
-    }
-    while (b->len < limit) {
-        size_t want, n;
-        if (b->len == b->cap) {
-            size_t ncap = b->cap ? b->cap * 2 : (size_t)64 << 10;
-            char *nd;
-            if (ncap > limit)
-                ncap = limit;
-            nd = realloc(b->data, ncap);
-            if (!nd) {
-                e = ENOMEM;
-                break;
-            }
-            b->data = nd;
-            b->cap = ncap;
-        }
-        want = b->cap - b->len;
-        errno = 0;
-        n = fread(b->data + b->len, 1, want, fp);
-        b->len += n;
-        if (n < want) {
-            if (ferror(fp))
-                e = errno ? errno : EIO;
-            break;
-        }
-    }
-    if (is_stdin)
-        clearerr(stdin);
-    else if (fclose(fp) != 0 && !e)
-        e = errno ? errno : EIO;
-    return e;
-}
-
-/* A decoder with the given strictness; NULL (after a message) when memory runs out. */
-static ugw_decoder *make_decoder(bool strict)
-{
-    ugw_decode_opts opts;
-    ugw_decoder *dec;
-    memset(&opts, 0, sizeof opts);
-    opts.strict = strict;
-    dec = ugw_decoder_new(&opts);
-    if (!dec)
-        fputs("ugw: cannot make a decoder: out of memory\n", stderr);
-    return dec;
-}
-
-/* Decodes `b` in the format its bytes show. */
-static ugw_status decode_input(ugw_decoder *dec, const byte_buf *b, ugw_format *fmt,
-                               ugw_event *ev, ugw_error *err)
-{
-    static const char empty[1] = { 0 };
-    const char *in = b->data ? b->data : empty;
-    *fmt = ugw_detect_format(in, b->len);
-    return ugw_decode(dec, *fmt, in, b->len, ev, err);
-}
-
-/* "FILE: PATH: MESSAGE (CODE at byte POS)" */
-static void print_problem(FILE *out, const char *file, const ugw_error *err)
-{
-    fprintf(out, "%s: %s: %s (%s at byte %zu)\n", file, err->path[0] ? err->path : "-",
-            err->message ? err->message : "error", ugw_status_name(err->code), err->pos);
-}
-
-/* Flushes stdout; on a write error says so and returns false. */
-static bool flush_stdout(void)
-{
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "ugw: error writing to standard output: %s\n", strerror(errno));
-        return false;
-    }
-    return true;
 }
 
 /* ------------------------------------------------------------------ */

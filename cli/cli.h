@@ -1,0 +1,167 @@
+/*
+ * cli.h - internal interface of the `ugw` command line (not installed).
+ *
+ * The program is cli/ugw.c (the subcommand table and main()) plus one file
+ * per group of subcommands (cli/cmd_*.c) and the shared helpers of
+ * cli/cli_util.c. A subcommand is one handler declared below and one row of
+ * the table in ugw.c.
+ *
+ * Conventions every handler follows:
+ *   - argv[0] is the command's name; the handler returns the exit code:
+ *     EXIT_VALID (0) success, EXIT_INVALID (1) an input was invalid or a
+ *     check failed, EXIT_USAGE (2) a usage or I/O error;
+ *   - options are parsed with cli_init()/cli_next() (which print their own
+ *     usage messages), `-h`/`--help` prints print_cmd_help() to stdout;
+ *   - messages go to stderr as "ugw: ..." or "ugw CMD: ...".
+ *
+ * This header only grows: add declarations, do not change existing ones.
+ */
+#ifndef UGW_CLI_H
+#define UGW_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ugw_events.h"
+#include "ugw_runtime.h"
+
+enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+/* ------------------------------------------------------------------ */
+/* The subcommand table (rows in ugw.c)                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct ugw_cmd ugw_cmd;
+struct ugw_cmd {
+    const char *name;
+    const char *summary; /* one line for `ugw --help` */
+    const char *usage;   /* the synopsis, after "Usage: " */
+    const char *help;    /* the rest of `ugw help NAME` */
+    /* argv[0] is the command's name; returns the exit code. */
+    int (*run)(const ugw_cmd *cmd, int argc, char **argv);
+};
+
+/* ------------------------------------------------------------------ */
+/* Option parsing (cli_util.c)                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Long options (`--to json`, `--to=json`), short clusters (`-qv`,
+ * `-tjson`), options anywhere among the operands, `--` to end options, and
+ * `-` as an operand (stdin). Keys of long-only options are values above 255
+ * (each file picks its own, e.g. an enum starting at 256).
+ */
+typedef struct cli_option {
+    const char *name; /* long name without "--", NULL for short-only */
+    int key;          /* short letter, or a value above 255 for long-only */
+    bool has_arg;
+} cli_option;
+
+enum { CLI_END = -1, CLI_OPERAND = -2, CLI_ERROR = -3 };
+
+typedef struct cli_parser {
+    const ugw_cmd *cmd;
+    int argc;
+    char **argv;
+    int i;                  /* next argv index */
+    const char *shorts;     /* rest of a short-option cluster, or NULL */
+    bool operands_only;     /* after "--" */
+    const cli_option *opts; /* ends with a zero row */
+    const char *arg;        /* the operand, or the option's value */
+} cli_parser;
+
+/* Starts parsing argv[1..argc-1] of `cmd` with the options `opts`. */
+void cli_init(cli_parser *p, const ugw_cmd *cmd, int argc, char **argv,
+              const cli_option *opts);
+
+/*
+ * The next option's key (p->arg holding its value, if it takes one),
+ * CLI_OPERAND (p->arg is the operand), CLI_END, or CLI_ERROR after a
+ * message on stderr.
+ */
+int cli_next(cli_parser *p);
+
+/* ------------------------------------------------------------------ */
+/* Messages and output (cli_util.c)                                     */
+/* ------------------------------------------------------------------ */
+
+/* Writes "ugw[ CMD]: MESSAGE" (fmt with one %s for `what`) and the short
+ * usage to stderr; returns EXIT_USAGE. `cmd` may be NULL (the program). */
+int usage_error(const ugw_cmd *cmd, const char *fmt, const char *what);
+
+/* "Usage: SYNOPSIS\n\nHELP" */
+void print_cmd_help(const ugw_cmd *cmd, FILE *out);
+
+/* Flushes stdout; on a write error says so and returns false. */
+bool flush_stdout(void);
+
+/* "FILE: PATH: MESSAGE (CODE at byte POS)" */
+void print_problem(FILE *out, const char *file, const ugw_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Input (cli_util.c)                                                   */
+/* ------------------------------------------------------------------ */
+
+/* A growable byte buffer; free(data) when done. */
+typedef struct byte_buf {
+    char *data;
+    size_t len, cap;
+} byte_buf;
+
+/*
+ * Reads `path` ("-": stdin) into `b`, at most `limit` bytes. Returns 0, or
+ * an errno value after which the caller reports the file.
+ */
+int read_input(const char *path, size_t limit, byte_buf *b);
+
+/* A decoder with the given strictness; NULL (after a message) when memory runs out. */
+ugw_decoder *make_decoder(bool strict);
+
+/* Decodes `b` in the format its bytes show (stored in *fmt). */
+ugw_status decode_input(ugw_decoder *dec, const byte_buf *b, ugw_format *fmt,
+                        ugw_event *ev, ugw_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Value parsing (cli_util.c)                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Parses a whole decimal integer (optional '-', digits, nothing else) in
+ * [min, max] into *out. Returns false (out unchanged) otherwise.
+ */
+bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* "json" or "msgpack" into *out; false for anything else. */
+bool cli_parse_format(const char *s, ugw_format *out);
+
+/* ------------------------------------------------------------------ */
+/* Handlers                                                             */
+/* ------------------------------------------------------------------ */
+
+/* cli/cmd_sign.c: `ugw sign`, `ugw verify` */
+int cmd_sign(const ugw_cmd *cmd, int argc, char **argv);
+int cmd_verify(const ugw_cmd *cmd, int argc, char **argv);
+
+/* cli/cmd_serve.c: `ugw serve` (the receiver itself is cli/serve.h) */
+int cmd_serve(const ugw_cmd *cmd, int argc, char **argv);
+
+/* cli/cmd_fixtures.c: `ugw fixtures` */
+int cmd_fixtures(const ugw_cmd *cmd, int argc, char **argv);
+
+/* The usage and help texts of the rows in ugw.c, kept next to their handler. */
+extern const char cmd_sign_usage[], cmd_sign_help[];
+extern const char cmd_verify_usage[], cmd_verify_help[];
+extern const char cmd_serve_usage[], cmd_serve_help[];
+extern const char cmd_fixtures_usage[], cmd_fixtures_help[];
+
+/* cli/cmd_send.c: `ugw send`, `ugw send --replay` */
+int cmd_send(const ugw_cmd *cmd, int argc, char **argv);
+extern const char cmd_send_usage[], cmd_send_help[];
+
+/* cli/cmd_demo.c: `ugw demo` */
+int cmd_demo(const ugw_cmd *cmd, int argc, char **argv);
+extern const char cmd_demo_usage[], cmd_demo_help[];
+
+#endif /* UGW_CLI_H */
