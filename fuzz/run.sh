@@ -51,11 +51,11 @@ for fmt in json msgpack; do
     rc=0
     "$out/$target" "${flags[@]}" "$corpus" >"$log" 2>&1 || rc=$?
     # The last status line ("#N DONE cov: ... exec/s: ...") and the final stats.
-    grep -E '^#[0-9]+ +(DONE|pulse|REDUCE|NEW)' "$log" | tail -n 1 || true
+    grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|REDUCE|NEW)' "$log" | tail -n 1 || true
     grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true
     if [ "$rc" -ne 0 ]; then
         echo "!! $target failed with exit code $rc; report follows" >&2
-        grep -vE '^#[0-9]+ +(NEW|REDUCE|pulse|RELOAD)' "$log" | tail -n 60 >&2
+        grep -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)' "$log" | tail -n 60 >&2
         status=1
     fi
 done

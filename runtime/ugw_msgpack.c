@@ -341,8 +341,19 @@ static inline size_t value_pos(const mctx *c, const msgpack_object_kv *kv, size_
 static inline size_t key_pos(const mctx *c, const msgpack_object_kv *kv, size_t fallback)
 {
     if (kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.ptr) {
+        /* a short key may still have a long header (str8/16/32): read it */
+        const unsigned char *d = (const unsigned char *)kv->key.via.str.ptr;
         uint32_t n = kv->key.via.str.size;
-        return (size_t)(kv->key.via.str.ptr - c->in) - str_head_size(n);
+        size_t at = (size_t)(kv->key.via.str.ptr - c->in), h;
+        if (n < 32 && at >= 1 && d[-1] == (0xa0 | n))
+            h = 1;
+        else if (n < 256 && at >= 2 && d[-2] == 0xd9)
+            h = 2;
+        else if (n < 65536 && at >= 3 && d[-3] == 0xda)
+            h = 3;
+        else
+            h = 5;
+        return at >= h ? at - h : fallback;
     }
     return fallback;
 }
@@ -477,33 +488,75 @@ static ugw_status decode_payload(mctx *c, const ugw_event_desc *ed,
     return ugw__check_required(ed, seen, ppos, c->err);
 }
 
-ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
-                               const char *in, size_t len, int *type,
-                               void *payload, size_t payload_cap,
-                               ugw_error *err)
+/*
+ * msgpack-c 4.0 gives an empty str a NULL pointer, or a stale one into an
+ * earlier string: harmless for the checks (the size is 0) but wrong for error
+ * positions. Walking the tree and the bytes together sets every str and bin
+ * pointer to its real place. The scan has checked the bytes and bounded the
+ * depth, so this reads nothing past the input and recurses at most 32 deep.
+ */
+static size_t fix_ptrs(msgpack_object *o, const unsigned char *p, size_t pos)
 {
-    msgpack_object root;
-    size_t off = 0;
+    unsigned char b = p[pos++];
+    size_t n = 0;
+    if (b >= 0xa0 && b <= 0xbf) {
+        n = b & 0x1f;
+    } else if (b == 0xd9 || b == 0xc4) {
+        n = (size_t)rd(p + pos, 1);
+        pos += 1;
+    } else if (b == 0xda || b == 0xc5) {
+        n = (size_t)rd(p + pos, 2);
+        pos += 2;
+    } else if (b == 0xdb || b == 0xc6) {
+        n = (size_t)rd(p + pos, 4);
+        pos += 4;
+    } else if ((b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf) {
+        pos += b == 0xde ? 2 : b == 0xdf ? 4 : 0;
+        for (uint32_t i = 0; i < o->via.map.size; i++) {
+            pos = fix_ptrs(&o->via.map.ptr[i].key, p, pos);
+            pos = fix_ptrs(&o->via.map.ptr[i].val, p, pos);
+        }
+        return pos;
+    } else if ((b >= 0x90 && b <= 0x9f) || b == 0xdc || b == 0xdd) {
+        pos += b == 0xdc ? 2 : b == 0xdd ? 4 : 0;
+        for (uint32_t i = 0; i < o->via.array.size; i++)
+            pos = fix_ptrs(&o->via.array.ptr[i], p, pos);
+        return pos;
+    } else {
+        switch (b) {
+        case 0xcc: case 0xd0: return pos + 1;
+        case 0xcd: case 0xd1: return pos + 2;
+        case 0xce: case 0xd2: case 0xca: return pos + 4;
+        case 0xcf: case 0xd3: case 0xcb: return pos + 8;
+        case 0xd4: return pos + 2;
+        case 0xd5: return pos + 3;
+        case 0xd6: return pos + 5;
+        case 0xd7: return pos + 9;
+        case 0xd8: return pos + 17;
+        case 0xc7: return pos + 2 + (size_t)rd(p + pos, 1);
+        case 0xc8: return pos + 3 + (size_t)rd(p + pos, 2);
+        case 0xc9: return pos + 5 + (size_t)rd(p + pos, 4);
+        default: return pos; /* fixint, nil, bool */
+        }
+    }
+    if (o->type == MSGPACK_OBJECT_STR)
+        o->via.str.ptr = (const char *)p + pos;
+    else if (o->type == MSGPACK_OBJECT_BIN)
+        o->via.bin.ptr = (const char *)p + pos;
+    return pos + n;
+}
+
+/* Step 3 on the unpacked tree: the document's keys, the event, the payload. */
+static ugw_status extract(const ugw_schema *s, mctx *c, const msgpack_object *rootp,
+                          int *type, void *payload, size_t payload_cap)
+{
+    const msgpack_object root = *rootp;
     const msgpack_object *ev = NULL, *po = NULL;
     size_t ev_pos = 0, po_pos = 0;
-    mctx c;
+    ugw_error *err = c->err;
     ugw_status st;
     int evt;
 
-    if ((st = scan((const unsigned char *)in, len, dec->opts.max_depth, dec->opts.max_tokens, err)))
-        return st;
-    msgpack_zone_clear(&dec->zone);
-    switch (msgpack_unpack(in, len, &off, &dec->zone, &root)) {
-    case MSGPACK_UNPACK_SUCCESS:
-        break;
-    case MSGPACK_UNPACK_NOMEM_ERROR:
-        return ugw_error_set(err, UGW_ERR_NOMEM, "msgpack-c ran out of memory", 0, NULL);
-    default: /* the scan accepted what msgpack-c refuses: treat as malformed */
-        return ugw_error_set(err, UGW_ERR_SYNTAX, "malformed MessagePack", off, NULL);
-    }
-    c.in = in;
-    c.dec = dec;
-    c.err = err;
     if (root.type != MSGPACK_OBJECT_MAP)
         return ugw_error_set(err, UGW_ERR_TYPE, "document is not a map", 0, NULL);
     for (uint32_t i = 0; i < root.via.map.size; i++) {
@@ -520,14 +573,14 @@ ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
             slot_pos = &po_pos;
         }
         if (!slot) {
-            if ((st = unknown_member(&c, &root.via.map, i, "", 0)))
+            if ((st = unknown_member(c, &root.via.map, i, "", 0)))
                 return st;
             continue;
         }
         if (*slot)
-            return ugw_error_set(err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(&c, kv, 0), slot == &ev ? "event" : "payload");
+            return ugw_error_set(err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(c, kv, 0), slot == &ev ? "event" : "payload");
         *slot = &kv->val;
-        *slot_pos = value_pos(&c, kv, 0);
+        *slot_pos = value_pos(c, kv, 0);
     }
     if (!ev)
         return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", 0, "event");
@@ -542,8 +595,44 @@ ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
         return ugw_error_set(err, UGW_ERR_TYPE, "expected a map", po_pos, "payload");
     if (s->events[evt - 1].size > payload_cap)
         return ugw_error_set(err, UGW_ERR_ARG, "payload buffer too small", 0, NULL);
-    if ((st = decode_payload(&c, &s->events[evt - 1], po, po_pos, payload)))
+    if ((st = decode_payload(c, &s->events[evt - 1], po, po_pos, payload)))
         return st;
     *type = evt;
     return UGW_OK;
+}
+
+ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
+                               const char *in, size_t len, int *type,
+                               void *payload, size_t payload_cap,
+                               ugw_error *err)
+{
+    msgpack_object root;
+    size_t off = 0;
+    mctx c;
+    ugw_status st;
+
+    if ((st = scan((const unsigned char *)in, len, dec->opts.max_depth, dec->opts.max_tokens, err)))
+        return st;
+    msgpack_zone_clear(&dec->zone);
+    switch (msgpack_unpack(in, len, &off, &dec->zone, &root)) {
+    case MSGPACK_UNPACK_SUCCESS:
+        break;
+    case MSGPACK_UNPACK_NOMEM_ERROR:
+        return ugw_error_set(err, UGW_ERR_NOMEM, "msgpack-c ran out of memory", 0, NULL);
+    default: /* the scan accepted what msgpack-c refuses: treat as malformed */
+        return ugw_error_set(err, UGW_ERR_SYNTAX, "malformed MessagePack", off, NULL);
+    }
+    c.in = in;
+    c.dec = dec;
+    c.err = err;
+    st = extract(s, &c, &root, type, payload, payload_cap);
+    if (st && st <= UGW_ERR_UNKNOWN_KEY) {
+        /* An input error: find it again with every string pointer exact, so
+         * that its position is too (the same error comes first again). */
+        fix_ptrs(&root, (const unsigned char *)in, 0);
+        ugw_error_clear(err);
+        memset(payload, 0, payload_cap);
+        st = extract(s, &c, &root, type, payload, payload_cap);
+    }
+    return st;
 }

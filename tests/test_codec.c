@@ -505,6 +505,15 @@ static void test_msgpack_error_positions(void **state)
     assert_true(err.pos <= 7);
     assert_int_equal(decode_copy(STRICT(state), UGW_FORMAT_MSGPACK, "\x81\xa0\x00", 3, &ev, &err), UGW_ERR_UNKNOWN_KEY);
     assert_true(err.pos <= 3);
+    /* fuzz/regressions: an empty key after another string (msgpack-c gives it
+     * a stale pointer), and a short key written as str8 */
+    assert_int_equal(decode_copy(STRICT(state), UGW_FORMAT_MSGPACK, "\x82\xa5" "event" "\xa1x\xa0\x00", 11, &ev, &err), UGW_ERR_UNKNOWN_KEY);
+    assert_int_equal(err.pos, 9);
+    assert_int_equal(decode_copy(STRICT(state), UGW_FORMAT_MSGPACK, "\x81\xa0\x00", 3, &ev, &err), UGW_ERR_UNKNOWN_KEY);
+    assert_int_equal(err.pos, 1);
+    assert_int_equal(decode_copy(STRICT(state), UGW_FORMAT_MSGPACK, "\x81\xd9\x01x\x00", 5, &ev, &err), UGW_ERR_UNKNOWN_KEY);
+    assert_int_equal(err.pos, 1);
+    assert_string_equal(err.path, "x");
     /* ext and float values in an unknown key are skipped */
     n = 0;
     PUT(head);
