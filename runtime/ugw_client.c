@@ -82,6 +82,7 @@ struct ugw_client {
     size_t count;               /* accepted and not finished */
     size_t unreported;          /* finished, callback not yet returned */
     bool closing, stop, gone;
+    bool polling;               /* the thread sleeps in curl_multi_poll() */
     ugw_client_stats stats;
     uint64_t rng;
 
@@ -640,7 +641,21 @@ static void *client_thread(void *arg)
          * due time `wait` does not know yet): start more, recompute the wait. */
         if (done || ended)
             continue;
+        /* Sleep, unless work arrived meanwhile. Enqueuers wake the thread
+         * only while `polling` is set: one wakeup write per sleep, not one
+         * per event (a wakeup between here and the poll is not lost: curl
+         * keeps it in its wakeup pipe). */
+        pthread_mutex_lock(&c->mu);
+        if (c->stop || (c->pending_head && c->stats.in_flight < c->nslots)) {
+            pthread_mutex_unlock(&c->mu);
+            continue;
+        }
+        c->polling = true;
+        pthread_mutex_unlock(&c->mu);
         curl_multi_poll(c->multi, NULL, 0, (int)wait, NULL);
+        pthread_mutex_lock(&c->mu);
+        c->polling = false;
+        pthread_mutex_unlock(&c->mu);
     }
     return NULL;
 }
@@ -818,6 +833,7 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
                              sync_wait *sync, char *id_out, ugw_error *err)
 {
     job *j;
+    bool wake;
     ugw_error_clear(err);
     if (!c || (!body && len) || (format != UGW_FORMAT_JSON && format != UGW_FORMAT_MSGPACK))
         return ugw_error_set(err, UGW_ERR_ARG, "invalid argument", 0, NULL);
@@ -880,8 +896,11 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
     pending_push(c, j);
     if (id_out)
         memcpy(id_out, j->id, UGW_WEBHOOK_ID_MAX);
+    wake = c->polling;
+    c->polling = false; /* one wakeup is enough until it sleeps again */
     pthread_mutex_unlock(&c->mu);
-    curl_multi_wakeup(c->multi);
+    if (wake)
+        curl_multi_wakeup(c->multi);
     return UGW_OK;
 }
 
