@@ -25,9 +25,11 @@ static ugw_status encode(const ugw_event *ev, ugw_format fmt, char *stack,
     return ugw_encode(ev, fmt, *heap, *len, len, err);
 }
 
-ugw_status ugw_client_enqueue(ugw_client *c, const ugw_event *ev, long wait_ms,
-                              void *user, char id_out[UGW_WEBHOOK_ID_MAX],
-                              ugw_error *err)
+/* Encodes `ev` in the client's format, then sends it and waits (`sync`) or
+ * enqueues it. */
+static ugw_status encode_and_hand_over(ugw_client *c, const ugw_event *ev, bool sync,
+                                       long wait_ms, void *user, char *id_out,
+                                       ugw_outcome *out, ugw_error *err)
 {
     char stack[2048], *heap;
     const char *body;
@@ -38,28 +40,25 @@ ugw_status ugw_client_enqueue(ugw_client *c, const ugw_event *ev, long wait_ms,
         return ugw_error_set(err, UGW_ERR_ARG, "client is NULL", 0, NULL);
     }
     st = encode(ev, ugw_client_format(c), stack, sizeof stack, &heap, &body, &len, err);
-    if (!st)
+    if (!st && sync)
+        st = ugw_client_send_body(c, body, len, ugw_client_format(c), ugw_event_wire_name(ev->type),
+                                  NULL, out, err);
+    else if (!st)
         st = ugw_client_enqueue_body(c, body, len, ugw_client_format(c), ugw_event_wire_name(ev->type),
                                      NULL, wait_ms, user, id_out, err);
     free(heap);
     return st;
 }
 
+ugw_status ugw_client_enqueue(ugw_client *c, const ugw_event *ev, long wait_ms,
+                              void *user, char id_out[UGW_WEBHOOK_ID_MAX],
+                              ugw_error *err)
+{
+    return encode_and_hand_over(c, ev, false, wait_ms, user, id_out, NULL, err);
+}
+
 ugw_status ugw_client_send(ugw_client *c, const ugw_event *ev, ugw_outcome *out,
                            ugw_error *err)
 {
-    char stack[2048], *heap;
-    const char *body;
-    size_t len;
-    ugw_status st;
-    if (!c) {
-        ugw_error_clear(err);
-        return ugw_error_set(err, UGW_ERR_ARG, "client is NULL", 0, NULL);
-    }
-    st = encode(ev, ugw_client_format(c), stack, sizeof stack, &heap, &body, &len, err);
-    if (!st)
-        st = ugw_client_send_body(c, body, len, ugw_client_format(c), ugw_event_wire_name(ev->type),
-                                  NULL, out, err);
-    free(heap);
-    return st;
+    return encode_and_hand_over(c, ev, true, -1, NULL, NULL, out, err);
 }
