@@ -187,6 +187,14 @@ static void pending_push(ugw_client *c, job *j)
     c->pending_tail = j;
 }
 
+static void pending_push_front(ugw_client *c, job *j)
+{
+    j->next = c->pending_head;
+    c->pending_head = j;
+    if (!c->pending_tail)
+        c->pending_tail = j;
+}
+
 static job *pending_pop(ugw_client *c)
 {
     job *j = c->pending_head;
@@ -604,8 +612,10 @@ static void *client_thread(void *arg)
         }
         {
             int64_t now = mono_ms();
+            /* Due retries go first: behind a long backlog they would wait
+             * for it and could outlive max_age for no fault of their own. */
             while (c->heap_len && c->heap[0]->due_ms <= now)
-                pending_push(c, heap_pop(c));
+                pending_push_front(c, heap_pop(c));
             for (unsigned si = 0; si < c->nslots && c->pending_head; si++) {
                 job *j;
                 if (c->slots[si].job)

@@ -1192,6 +1192,38 @@ static void test_retry_frees_slot_for_next(void **state)
     tr_request_free(&b);
 }
 
+/* A due retry goes ahead of the backlog: with one connection, A fails,
+ * B is sent while A waits 20 ms, then A comes before C and D. */
+static void test_due_retry_before_backlog(void **state)
+{
+    fx *t = *state;
+    const tr_action script[] = { { .status = 500 }, { .status = 204, .delay_ms = 150 } };
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    char ids[4][UGW_WEBHOOK_ID_MAX];
+    const int want[5] = { 0, 1, 0, 2, 3 };
+    memset(&rc, 0, sizeof rc);
+    rc.script = script;
+    rc.script_len = 2;
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.max_in_flight = 1;
+    cfg.backoff_base_ms = 20;
+    start_client(t, &cfg);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, ids[i]), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(tr_count(tr), 5);
+    for (size_t i = 0; i < 5; i++) {
+        tr_request r;
+        assert_true(tr_get(tr, i, &r));
+        if (strcmp(r.webhook_id, ids[want[i]]) != 0)
+            fail_msg("request %zu: want event %d", i, want[i]);
+        tr_request_free(&r);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Ids and timestamps across retries                                    */
 /* ------------------------------------------------------------------ */
@@ -2191,6 +2223,7 @@ int main(void)
         T(test_timeout_then_delivered),
         T(test_timeout_exhausts_attempts),
         T(test_retry_frees_slot_for_next),
+        T(test_due_retry_before_backlog),
         T(test_id_stable_timestamp_per_attempt),
         T(test_max_age_expires),
         T(test_retry_after_beyond_max_age),
