@@ -41,8 +41,8 @@
 #define JSMN_STRICT
 #include <jsmn.h>
 
-#include "ugw_events.h"
-#include "ugw_fixtures.h"
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_fixtures.h>
 
 #ifndef UGW_FIXTURES_DIR
 #define UGW_FIXTURES_DIR "generated/fixtures"

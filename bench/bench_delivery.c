@@ -46,9 +46,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "ugw_client.h"
-#include "ugw_events.h"
-#include "ugw_fixtures.h"
+#include <ugw/ugw_client.h>
+#include <ugw/ugw_events_client.h>
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_fixtures.h>
 
 #ifndef UGW_BUILD_TYPE
 #define UGW_BUILD_TYPE "?"

@@ -24,8 +24,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "ugw_events.h"
-#include "ugw_runtime.h"
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_runtime.h>
 
 enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 

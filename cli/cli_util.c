@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ugw_events.h"
-#include "ugw_runtime.h"
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_runtime.h>
 
 #include "cli.h"
 

@@ -11,8 +11,9 @@
 
 #include "cli.h"
 #include "serve.h"
-#include "ugw_client.h"
-#include "ugw_fixtures.h"
+#include <ugw/ugw_client.h>
+#include <ugw/ugw_events_client.h>
+#include <ugw/ugw_fixtures.h>
 
 #include <openssl/crypto.h>
 

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "ugw_events.h"
-#include "ugw_fixtures.h"
-#include "ugw_runtime.h"
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_fixtures.h>
+#include <ugw/ugw_runtime.h>
 
 #include "cli.h"
 

@@ -51,10 +51,10 @@
 #define JSMN_STRICT
 #include <jsmn.h>
 
-#include "ugw_client.h"
-#include "ugw_events.h"
-#include "ugw_runtime.h"
-#include "ugw_webhook.h"
+#include <ugw/ugw_client.h>
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_runtime.h>
+#include <ugw/ugw_webhook.h>
 
 #include "cli.h"
 

@@ -16,8 +16,8 @@
 
 #include <openssl/crypto.h>
 
-#include "ugw_runtime.h"
-#include "ugw_webhook.h"
+#include <ugw/ugw_runtime.h>
+#include <ugw/ugw_webhook.h>
 
 #include "cli.h"
 #include "serve.h"

@@ -45,9 +45,9 @@
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 
-#include "ugw_events.h"
-#include "ugw_runtime.h"
-#include "ugw_webhook.h"
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_runtime.h>
+#include <ugw/ugw_webhook.h>
 
 /* Longest accepted webhook-id in bytes. */
 #define ID_MAX_LEN 256

@@ -35,9 +35,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "ugw_events.h"
-#include "ugw_runtime.h"
-#include "ugw_webhook.h"
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_runtime.h>
+#include <ugw/ugw_webhook.h>
 
 /* Defaults of server_opts (when the field is 0 / NULL). */
 #define SERVER_DEFAULT_ADDR "127.0.0.1"

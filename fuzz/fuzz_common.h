@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ugw_events.h"
+#include <ugw/ugw_events.h>
 
 #define FUZZ_CHECK(cond, ...)                                                  \
     do {                                                                       \

@@ -4,7 +4,7 @@
  * Generated from schema/events.toml (schema version 1) by ugw codegen 0.1.0.
  * DO NOT EDIT: change the schema and rebuild (see README.md).
  */
-#include "ugw_events.h"
+#include "ugw/ugw_events.h"
 
 #include <string.h>
 

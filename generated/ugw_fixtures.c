@@ -4,7 +4,7 @@
  * Generated from schema/events.toml (schema version 1) by ugw codegen 0.1.0.
  * DO NOT EDIT: change the schema and rebuild (see README.md).
  */
-#include "ugw_fixtures.h"
+#include "ugw/ugw_fixtures.h"
 
 const ugw_event ugw_fixtures[UGW_EVENT_COUNT] = {
     { UGW_EVENT_GUIDE_PREVIEW_START, { .guide_preview_start = {

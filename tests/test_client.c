@@ -43,11 +43,12 @@
 #include <openssl/evp.h>
 
 #include "test_receiver.h"
-#include "ugw_client.h"
-#include "ugw_events.h"
-#include "ugw_fixtures.h"
-#include "ugw_runtime.h"
-#include "ugw_webhook.h"
+#include <ugw/ugw_client.h>
+#include <ugw/ugw_events_client.h>
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_fixtures.h>
+#include <ugw/ugw_runtime.h>
+#include <ugw/ugw_webhook.h>
 
 /* A test secret: "whsec_" + base64 of 32 bytes. */
 #define SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

@@ -15,8 +15,8 @@
 
 #include <msgpack.h>
 
-#include "ugw_events.h"
-#include "ugw_fixtures.h"
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_fixtures.h>
 
 /* ------------------------------------------------------------------ */
 /* helpers                                                              */

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ugw_runtime.h"
+#include <ugw/ugw_runtime.h>
 
 #define LIT(s) (s), (sizeof(s) - 1)
 

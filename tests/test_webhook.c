@@ -35,8 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ugw_runtime.h"
-#include "ugw_webhook.h"
+#include <ugw/ugw_runtime.h>
+#include <ugw/ugw_webhook.h>
 
 #define LIT(s) (s), (sizeof(s) - 1)
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ugw_runtime.h"
+#include <ugw/ugw_runtime.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -41,7 +41,7 @@ typedef enum ugw_result {
 } ugw_result;
 
 /** A static name: "delivered", "rejected", "attempts", "expired", "gone", "closed", "config". */
-const char *ugw_result_name(ugw_result r);
+UGW_API const char *ugw_result_name(ugw_result r);
 
 /** The outcome of one event, as passed to the callback. */
 typedef struct ugw_outcome {
@@ -110,7 +110,7 @@ typedef struct ugw_client ugw_client;
  * dead-letter file that cannot be opened for appending (UGW_ERR_IO) or a lack
  * of memory (UGW_ERR_NOMEM).
  */
-ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err);
+UGW_API ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err);
 
 /**
  * Queues an already encoded body for delivery. `webhook_id` NULL makes a new
@@ -121,7 +121,7 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err);
  * any error the event was not accepted and no callback will come for it.
  * `id_out` (may be NULL) receives the webhook-id.
  */
-ugw_status ugw_client_enqueue_body(ugw_client *c, const void *body, size_t len,
+UGW_API ugw_status ugw_client_enqueue_body(ugw_client *c, const void *body, size_t len,
                                    ugw_format format, const char *event,
                                    const char *webhook_id, long wait_ms,
                                    void *user, char id_out[UGW_WEBHOOK_ID_MAX],
@@ -135,7 +135,7 @@ ugw_status ugw_client_enqueue_body(ugw_client *c, const void *body, size_t len,
  * it failed for good, or the error of ugw_client_enqueue_body() (waiting for
  * room as long as it takes).
  */
-ugw_status ugw_client_send_body(ugw_client *c, const void *body, size_t len,
+UGW_API ugw_status ugw_client_send_body(ugw_client *c, const void *body, size_t len,
                                 ugw_format format, const char *event,
                                 const char *webhook_id, ugw_outcome *out,
                                 ugw_error *err);
@@ -145,31 +145,33 @@ ugw_status ugw_client_send_body(ugw_client *c, const void *body, size_t len,
  * returned, up to `timeout_ms` (< 0: without limit). UGW_OK, or
  * UGW_ERR_TIMEOUT with events still pending.
  */
-ugw_status ugw_client_flush(ugw_client *c, long timeout_ms);
-
-struct ugw_event; /* generated/ugw_events.h */
+UGW_API ugw_status ugw_client_flush(ugw_client *c, long timeout_ms);
 
 /**
- * Encodes `ev` in the client's format (validating it first: an invalid event
- * is refused with its error, never sent) and queues it as
- * ugw_client_enqueue_body() does. The event is not kept.
+ * Validates and encodes one event of `schema` (`type` is its 1-based event
+ * number, `payload` points at that event's struct) in the client's format,
+ * then queues it as ugw_client_enqueue_body() does. An invalid event is
+ * refused with its error, never sent. The event is not kept. Generated code
+ * wraps this in a typed call per schema: `<prefix>_client_enqueue()` in
+ * `<prefix>_events_client.h` (ugw_client_enqueue() for the bundled events).
  */
-ugw_status ugw_client_enqueue(ugw_client *c, const struct ugw_event *ev,
-                              long wait_ms, void *user,
-                              char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err);
+UGW_API ugw_status ugw_client_enqueue_event(ugw_client *c, const ugw_schema *schema, int type,
+                                            const void *payload, long wait_ms, void *user,
+                                            char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err);
 
-/** Encodes `ev` and delivers it as ugw_client_send_body() does. */
-ugw_status ugw_client_send(ugw_client *c, const struct ugw_event *ev,
-                           ugw_outcome *out, ugw_error *err);
+/** As ugw_client_enqueue_event(), delivering as ugw_client_send_body() does
+ * (`<prefix>_client_send()` in generated code). */
+UGW_API ugw_status ugw_client_send_event(ugw_client *c, const ugw_schema *schema, int type,
+                                         const void *payload, ugw_outcome *out, ugw_error *err);
 
 /** A snapshot of the counters. */
-void ugw_client_stats_get(ugw_client *c, ugw_client_stats *out);
+UGW_API void ugw_client_stats_get(ugw_client *c, ugw_client_stats *out);
 
 /** The body format the typed calls encode to (the config's `format`). */
-ugw_format ugw_client_format(const ugw_client *c);
+UGW_API ugw_format ugw_client_format(const ugw_client *c);
 
 /** Whether the endpoint answered 410 (the client then refuses new events). */
-bool ugw_client_endpoint_gone(ugw_client *c);
+UGW_API bool ugw_client_endpoint_gone(ugw_client *c);
 
 /**
  * Stops accepting, lets deliveries (with their retries) go on for up to
@@ -178,7 +180,7 @@ bool ugw_client_endpoint_gone(ugw_client *c);
  * stops the thread and frees the client. Returns UGW_OK when nothing had to
  * be handed back, UGW_ERR_TIMEOUT otherwise. NULL is a no-op.
  */
-ugw_status ugw_client_close(ugw_client *c, long drain_ms);
+UGW_API ugw_status ugw_client_close(ugw_client *c, long drain_ms);
 
 #ifdef __cplusplus
 }

@@ -20,13 +20,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ugw_export.h"
+#include "ugw_version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** Library version, and the interface version generated code must match. */
-#define UGW_VERSION_STRING "0.1.0"
+/** The interface version that generated code must match. */
 #define UGW_RUNTIME_ABI 1
+
+/**
+ * The version of the library linked at run time, as UGW_VERSION_HEX (compare
+ * it with the header's UGW_VERSION_HEX to catch a mismatched shared library).
+ */
+UGW_API uint32_t ugw_version(void);
+/** The same as "MAJOR.MINOR.PATCH"; a static string. */
+UGW_API const char *ugw_version_string(void);
 
 /** Largest id on the wire: 2^53 - 1 (CONTRACT.md section 2). */
 #define UGW_ID_MAX UINT64_C(9007199254740991)
@@ -84,9 +94,9 @@ typedef struct ugw_error {
 } ugw_error;
 
 /** A static name for a code: "syntax", "truncated", ...; "?" if unknown. */
-const char *ugw_status_name(ugw_status code);
+UGW_API const char *ugw_status_name(ugw_status code);
 /** The code for a name given by ugw_status_name(), or -1. */
-int ugw_status_from_name(const char *name);
+UGW_API int ugw_status_from_name(const char *name);
 
 /**
  * A string view: `len` bytes at `ptr`, not NUL-terminated. Decoded views
@@ -135,11 +145,11 @@ typedef struct ugw_decoder ugw_decoder;
  * Returns NULL when memory runs out or the options are invalid (arena too
  * small for max_tokens, max_depth above 32).
  */
-ugw_decoder *ugw_decoder_new(const ugw_decode_opts *opts);
+UGW_API ugw_decoder *ugw_decoder_new(const ugw_decode_opts *opts);
 /** Frees a decoder; NULL is a no-op. */
-void ugw_decoder_free(ugw_decoder *dec);
+UGW_API void ugw_decoder_free(ugw_decoder *dec);
 /** The options in force, with defaults filled in. */
-const ugw_decode_opts *ugw_decoder_opts(const ugw_decoder *dec);
+UGW_API const ugw_decode_opts *ugw_decoder_opts(const ugw_decoder *dec);
 
 /** Wire formats. */
 typedef enum ugw_format {
@@ -153,11 +163,11 @@ typedef enum ugw_format {
  * otherwise (a MessagePack map starts with 0x80-0x8f, 0xde or 0xdf). Never
  * reads past `len`.
  */
-ugw_format ugw_detect_format(const void *in, size_t len);
+UGW_API ugw_format ugw_detect_format(const void *in, size_t len);
 
 /** "json" or "msgpack"; the HTTP media type of a format. */
-const char *ugw_format_name(ugw_format f);
-const char *ugw_format_media_type(ugw_format f);
+UGW_API const char *ugw_format_name(ugw_format f);
+UGW_API const char *ugw_format_media_type(ugw_format f);
 
 /* ------------------------------------------------------------------ */
 /* Descriptors: what the generated code hands to the runtime engine.   */
@@ -215,18 +225,18 @@ typedef struct ugw_schema {
 /* Engine entry points used by the generated wrappers. `type` is the 1-based
  * event number in `s`; `payload` points at that event's struct. They clear
  * `err`, check their arguments (UGW_ERR_ARG) and dispatch on `format`. */
-ugw_status ugw__validate(const ugw_schema *s, int type, const void *payload,
+UGW_API ugw_status ugw__validate(const ugw_schema *s, int type, const void *payload,
                          ugw_error *err);
-ugw_status ugw__encode(const ugw_schema *s, int type, const void *payload,
+UGW_API ugw_status ugw__encode(const ugw_schema *s, int type, const void *payload,
                        ugw_format format, void *out, size_t cap,
                        size_t *out_len, ugw_error *err);
 /* Decodes into `payload` (zeroed first, `payload_cap` bytes) and sets *type
  * (0 on error). */
-ugw_status ugw__decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
+UGW_API ugw_status ugw__decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
                        const void *in, size_t len, int *type, void *payload,
                        size_t payload_cap, ugw_error *err);
 /** The 1-based event number of a wire string or alias, 0 when unknown. */
-int ugw__event_lookup(const ugw_schema *s, const char *wire, size_t len);
+UGW_API int ugw__event_lookup(const ugw_schema *s, const char *wire, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Helpers, also useful to callers.                                    */
@@ -237,23 +247,23 @@ int ugw__event_lookup(const ugw_schema *s, const char *wire, size_t len);
  * nothing above U+10FFFF). Returns len when valid, else the offset of the
  * first bad byte.
  */
-size_t ugw_utf8_check(const char *s, size_t len);
+UGW_API size_t ugw_utf8_check(const char *s, size_t len);
 
 /**
  * Checks an absolute http:// or https:// URL with a host, no space or control
  * byte. Returns true when it passes. Does not check UTF-8.
  */
-bool ugw_url_check(const char *s, size_t len);
+UGW_API bool ugw_url_check(const char *s, size_t len);
 
 /**
  * Bytes needed to write `s` as a JSON string body (without the quotes),
  * escaped as Python's json.dumps(ensure_ascii=False) does.
  */
-size_t ugw_json_escaped_len(const char *s, size_t len);
+UGW_API size_t ugw_json_escaped_len(const char *s, size_t len);
 
 /** Writes the escaped body of `s` to `out` (room checked by the caller);
  * returns the bytes written. */
-size_t ugw_json_escape(char *out, const char *s, size_t len);
+UGW_API size_t ugw_json_escape(char *out, const char *s, size_t len);
 
 /**
  * Parses a JSON string body (between the quotes, escapes valid per JSON) into
@@ -261,27 +271,27 @@ size_t ugw_json_escape(char *out, const char *s, size_t len);
  * written, or (size_t)-1 on a lone or reversed surrogate with `*bad` set to
  * the offset of its backslash.
  */
-size_t ugw_json_unescape(char *out, const char *s, size_t len, size_t *bad);
+UGW_API size_t ugw_json_unescape(char *out, const char *s, size_t len, size_t *bad);
 
 /**
  * Parses an unsigned decimal of 1 to 20 digits with no sign or leading '+'.
  * Returns false on any other byte, on an empty string, or on overflow.
  */
-bool ugw_parse_u64(const char *s, size_t len, uint64_t *out);
+UGW_API bool ugw_parse_u64(const char *s, size_t len, uint64_t *out);
 
 /** Writes `v` in decimal to `out` (room for 20 bytes); returns the length. */
-size_t ugw_fmt_u64(char *out, uint64_t v);
+UGW_API size_t ugw_fmt_u64(char *out, uint64_t v);
 /** Writes `v` in decimal to `out` (room for 20 bytes); returns the length. */
-size_t ugw_fmt_i64(char *out, int64_t v);
+UGW_API size_t ugw_fmt_i64(char *out, int64_t v);
 
 /**
  * Fills `err` (when not NULL) unless it already holds an error: the first
  * error wins. `path` may be NULL. Returns `code` so callers can return it.
  */
-ugw_status ugw_error_set(ugw_error *err, ugw_status code, const char *message,
+UGW_API ugw_status ugw_error_set(ugw_error *err, ugw_status code, const char *message,
                          size_t pos, const char *path);
 /** Clears `err` to UGW_OK (NULL is a no-op). */
-void ugw_error_clear(ugw_error *err);
+UGW_API void ugw_error_clear(ugw_error *err);
 
 #ifdef __cplusplus
 }

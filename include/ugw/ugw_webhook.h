@@ -81,7 +81,7 @@ typedef struct ugw_secret {
  * `len` > 0, or NULL `out`, is UGW_ERR_ARG. `err` may be NULL and is cleared
  * first.
  */
-ugw_status ugw_secret_parse(const char *text, size_t len, ugw_secret *out,
+UGW_API ugw_status ugw_secret_parse(const char *text, size_t len, ugw_secret *out,
                             ugw_error *err);
 
 /**
@@ -92,7 +92,7 @@ ugw_status ugw_secret_parse(const char *text, size_t len, ugw_secret *out,
  * UGW_ERR_BUFFER when `cap` is too small; on failure text[0] is set to NUL
  * when cap > 0. `s` is not changed.
  */
-ugw_status ugw_secret_format(const ugw_secret *s, char *text, size_t cap);
+UGW_API ugw_status ugw_secret_format(const ugw_secret *s, char *text, size_t cap);
 
 /**
  * Makes a new secret of UGW_SECRET_GENERATED_LEN random bytes from OpenSSL's
@@ -104,7 +104,7 @@ ugw_status ugw_secret_format(const ugw_secret *s, char *text, size_t cap);
  * failure `out` is zeroed when not NULL and text[0] is NUL when text is given
  * and cap > 0.
  */
-ugw_status ugw_secret_generate(ugw_secret *out, char *text, size_t cap);
+UGW_API ugw_status ugw_secret_generate(ugw_secret *out, char *text, size_t cap);
 
 /* ------------------------------------------------------------------ */
 /* Signing                                                              */
@@ -133,7 +133,7 @@ ugw_status ugw_secret_generate(ugw_secret *out, char *text, size_t cap);
  * (about 1 us for a 300-byte body). To sign many requests with one key, a
  * ugw_webhook_signer is about twice as fast.
  */
-ugw_status ugw_webhook_sign(const ugw_secret *s, const char *msg_id,
+UGW_API ugw_status ugw_webhook_sign(const ugw_secret *s, const char *msg_id,
                             int64_t timestamp, const void *body, size_t len,
                             char *out, size_t cap, ugw_error *err);
 
@@ -149,17 +149,17 @@ typedef struct ugw_webhook_signer ugw_webhook_signer;
  * Returns NULL when `s` is NULL, s->len is 0 or above UGW_SECRET_MAX, or
  * memory or libcrypto fails. Free it with ugw_webhook_signer_free().
  */
-ugw_webhook_signer *ugw_webhook_signer_new(const ugw_secret *s);
+UGW_API ugw_webhook_signer *ugw_webhook_signer_new(const ugw_secret *s);
 
 /** Frees a signer and clears its key material; NULL is a no-op. */
-void ugw_webhook_signer_free(ugw_webhook_signer *sg);
+UGW_API void ugw_webhook_signer_free(ugw_webhook_signer *sg);
 
 /**
  * As ugw_webhook_sign() with the signer's key: same output, same errors
  * (UGW_ERR_ARG when `sg` is NULL). Changes only the signer's internal state;
  * after a failure the signer is still usable.
  */
-ugw_status ugw_webhook_signer_sign(ugw_webhook_signer *sg, const char *msg_id,
+UGW_API ugw_status ugw_webhook_signer_sign(ugw_webhook_signer *sg, const char *msg_id,
                                    int64_t timestamp, const void *body,
                                    size_t len, char *out, size_t cap,
                                    ugw_error *err);
@@ -197,7 +197,7 @@ ugw_status ugw_webhook_signer_sign(ugw_webhook_signer *sg, const char *msg_id,
  * always 0. Inputs are not changed; `err` may be NULL and is cleared first.
  * Reentrant.
  */
-ugw_status ugw_webhook_verify(const ugw_secret *s, const char *msg_id,
+UGW_API ugw_status ugw_webhook_verify(const ugw_secret *s, const char *msg_id,
                               const char *timestamp_header,
                               const char *signature_header, const void *body,
                               size_t len, int64_t now, int64_t tolerance_s,
@@ -229,7 +229,7 @@ ugw_status ugw_webhook_verify(const ugw_secret *s, const char *msg_id,
  * made by a raw clone() or vfork() that skips fork handlers must not call
  * this before exec.)
  */
-ugw_status ugw_webhook_id_new(char out[UGW_WEBHOOK_ID_MAX]);
+UGW_API ugw_status ugw_webhook_id_new(char out[UGW_WEBHOOK_ID_MAX]);
 
 #ifdef __cplusplus
 }

@@ -23,7 +23,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "ugw_client.h"
+#include <ugw/ugw_client.h>
 
 #define CLIENT_UA "ugw/" UGW_VERSION_STRING
 

@@ -1,18 +1,17 @@
 /*
- * ugw_client_event.c - the typed entry points of the client: encode the
- * generated event, then hand the bytes to the schema-agnostic core.
+ * ugw_client_event.c - the event entry points of the client: encode an event
+ * of any schema through its descriptors, then hand the bytes to the core.
  */
 #include <stdlib.h>
 
-#include "ugw_client.h"
-#include "ugw_events.h"
+#include <ugw/ugw_client.h>
 
 /* Encodes into `stack` when it fits, else into a heap buffer (*heap). */
-static ugw_status encode(const ugw_event *ev, ugw_format fmt, char *stack,
+static ugw_status encode(const ugw_schema *s, int type, const void *payload, ugw_format fmt, char *stack,
                          size_t cap, char **heap, const char **body,
                          size_t *len, ugw_error *err)
 {
-    ugw_status st = ugw_encode(ev, fmt, stack, cap, len, err);
+    ugw_status st = ugw__encode(s, type, payload, fmt, stack, cap, len, err);
     *heap = NULL;
     *body = stack;
     if (st != UGW_ERR_BUFFER)
@@ -22,12 +21,13 @@ static ugw_status encode(const ugw_event *ev, ugw_format fmt, char *stack,
         return ugw_error_set(err, UGW_ERR_NOMEM, "out of memory", 0, NULL);
     }
     *body = *heap;
-    return ugw_encode(ev, fmt, *heap, *len, len, err);
+    return ugw__encode(s, type, payload, fmt, *heap, *len, len, err);
 }
 
 /* Encodes `ev` in the client's format, then sends it and waits (`sync`) or
  * enqueues it. */
-static ugw_status encode_and_hand_over(ugw_client *c, const ugw_event *ev, bool sync,
+static ugw_status encode_and_hand_over(ugw_client *c, const ugw_schema *s, int type,
+                                       const void *payload, bool sync,
                                        long wait_ms, void *user, char *id_out,
                                        ugw_outcome *out, ugw_error *err)
 {
@@ -39,26 +39,26 @@ static ugw_status encode_and_hand_over(ugw_client *c, const ugw_event *ev, bool 
         ugw_error_clear(err);
         return ugw_error_set(err, UGW_ERR_ARG, "client is NULL", 0, NULL);
     }
-    st = encode(ev, ugw_client_format(c), stack, sizeof stack, &heap, &body, &len, err);
+    st = encode(s, type, payload, ugw_client_format(c), stack, sizeof stack, &heap, &body, &len, err);
     if (!st && sync)
-        st = ugw_client_send_body(c, body, len, ugw_client_format(c), ugw_event_wire_name(ev->type),
+        st = ugw_client_send_body(c, body, len, ugw_client_format(c), s->events[type - 1].wire,
                                   NULL, out, err);
     else if (!st)
-        st = ugw_client_enqueue_body(c, body, len, ugw_client_format(c), ugw_event_wire_name(ev->type),
+        st = ugw_client_enqueue_body(c, body, len, ugw_client_format(c), s->events[type - 1].wire,
                                      NULL, wait_ms, user, id_out, err);
     free(heap);
     return st;
 }
 
-ugw_status ugw_client_enqueue(ugw_client *c, const ugw_event *ev, long wait_ms,
-                              void *user, char id_out[UGW_WEBHOOK_ID_MAX],
-                              ugw_error *err)
+ugw_status ugw_client_enqueue_event(ugw_client *c, const ugw_schema *schema, int type,
+                                    const void *payload, long wait_ms, void *user,
+                                    char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err)
 {
-    return encode_and_hand_over(c, ev, false, wait_ms, user, id_out, NULL, err);
+    return encode_and_hand_over(c, schema, type, payload, false, wait_ms, user, id_out, NULL, err);
 }
 
-ugw_status ugw_client_send(ugw_client *c, const ugw_event *ev, ugw_outcome *out,
-                           ugw_error *err)
+ugw_status ugw_client_send_event(ugw_client *c, const ugw_schema *schema, int type,
+                                 const void *payload, ugw_outcome *out, ugw_error *err)
 {
-    return encode_and_hand_over(c, ev, true, -1, NULL, NULL, out, err);
+    return encode_and_hand_over(c, schema, type, payload, true, -1, NULL, NULL, out, err);
 }

@@ -8,7 +8,7 @@
 
 #include <msgpack.h>
 
-#include "ugw_runtime.h"
+#include <ugw/ugw_runtime.h>
 
 /* Largest depth a decoder accepts: msgpack-c's own stack is 32 deep. */
 #define UGW_MAX_DEPTH_LIMIT 32u

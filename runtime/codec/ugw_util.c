@@ -6,9 +6,19 @@
  * aliasing do not matter) and finishes byte by byte: no read ever goes past
  * s + len.
  */
-#include "ugw_runtime.h"
+#include <ugw/ugw_runtime.h>
 
 #include <string.h>
+
+uint32_t ugw_version(void)
+{
+    return UGW_VERSION_HEX;
+}
+
+const char *ugw_version_string(void)
+{
+    return UGW_VERSION_STRING;
+}
 
 /* ------------------------------------------------------------------ */
 /* Status names and errors                                              */

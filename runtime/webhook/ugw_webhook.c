@@ -13,7 +13,7 @@
  * padding from its result, so b64_check() checks the alphabet and the padding
  * first and gives the decoded length.
  */
-#include "ugw_webhook.h"
+#include <ugw/ugw_webhook.h>
 
 #include <limits.h>
 #include <pthread.h>

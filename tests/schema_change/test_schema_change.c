@@ -22,8 +22,8 @@
 #include <cmocka.h>
 #include <msgpack.h>
 
-#include "ugw_events.h"
-#include "ugw_fixtures.h"
+#include <ugw/ugw_events.h>
+#include <ugw/ugw_fixtures.h>
 
 #ifndef UGW_SC_FIXTURES_DIR
 #error "UGW_SC_FIXTURES_DIR must name the generated fixtures of the extended schema"
