@@ -222,21 +222,39 @@ typedef struct ugw_schema {
     const char *codegen_version;
 } ugw_schema;
 
-/* Engine entry points used by the generated wrappers. `type` is the 1-based
- * event number in `s`; `payload` points at that event's struct. They clear
- * `err`, check their arguments (UGW_ERR_ARG) and dispatch on `format`. */
-UGW_API ugw_status ugw__validate(const ugw_schema *s, int type, const void *payload,
-                         ugw_error *err);
-UGW_API ugw_status ugw__encode(const ugw_schema *s, int type, const void *payload,
-                       ugw_format format, void *out, size_t cap,
-                       size_t *out_len, ugw_error *err);
-/* Decodes into `payload` (zeroed first, `payload_cap` bytes) and sets *type
- * (0 on error). */
-UGW_API ugw_status ugw__decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
-                       const void *in, size_t len, int *type, void *payload,
-                       size_t payload_cap, ugw_error *err);
+/*
+ * The engine over any schema. Generated code wraps these in typed calls
+ * (`<prefix>_encode_json()`, ...); code that handles a schema it only knows at
+ * run time (the ugw command for any schema, a receiver) calls them directly.
+ * `type` is the 1-based event number in `s`; `payload` points at that event's
+ * struct (the `u` member of a generated event). They clear `err`, check their
+ * arguments (UGW_ERR_ARG for NULL or an unknown type) and dispatch on
+ * `format`; they allocate nothing and are reentrant.
+ */
+
+/** The descriptor of event `type` of `s`, NULL when there is none. */
+UGW_API const ugw_event_desc *ugw_schema_event(const ugw_schema *s, int type);
+/** The size of the largest payload struct of `s` (0 for NULL): a buffer of
+ * this size, aligned for uint64_t, holds the payload of any of its events. */
+UGW_API size_t ugw_schema_payload_max(const ugw_schema *s);
+/** Validates a payload as the generated `<prefix>_event_validate()` does. */
+UGW_API ugw_status ugw_schema_validate(const ugw_schema *s, int type, const void *payload,
+                                       ugw_error *err);
+/** Validates then encodes as the generated `<prefix>_encode()` does: into
+ * `out[0..cap)`, `*out_len` the length written or needed (`out` NULL: size
+ * only; too small: UGW_ERR_BUFFER). */
+UGW_API ugw_status ugw_schema_encode(const ugw_schema *s, int type, const void *payload,
+                                     ugw_format format, void *out, size_t cap,
+                                     size_t *out_len, ugw_error *err);
+/** Decodes and validates one document into `payload` (`payload_cap` bytes,
+ * zeroed first; at least the event's size, see ugw_schema_payload_max()) and
+ * sets *type (0 on error). String views point into `in` or the decoder's
+ * arena. */
+UGW_API ugw_status ugw_schema_decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
+                                     const void *in, size_t len, int *type, void *payload,
+                                     size_t payload_cap, ugw_error *err);
 /** The 1-based event number of a wire string or alias, 0 when unknown. */
-UGW_API int ugw__event_lookup(const ugw_schema *s, const char *wire, size_t len);
+UGW_API int ugw_schema_event_lookup(const ugw_schema *s, const char *wire, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Helpers, also useful to callers.                                    */

@@ -11,7 +11,7 @@ static ugw_status encode(const ugw_schema *s, int type, const void *payload, ugw
                          size_t cap, char **heap, const char **body,
                          size_t *len, ugw_error *err)
 {
-    ugw_status st = ugw__encode(s, type, payload, fmt, stack, cap, len, err);
+    ugw_status st = ugw_schema_encode(s, type, payload, fmt, stack, cap, len, err);
     *heap = NULL;
     *body = stack;
     if (st != UGW_ERR_BUFFER)
@@ -21,7 +21,7 @@ static ugw_status encode(const ugw_schema *s, int type, const void *payload, ugw
         return ugw_error_set(err, UGW_ERR_NOMEM, "out of memory", 0, NULL);
     }
     *body = *heap;
-    return ugw__encode(s, type, payload, fmt, *heap, *len, len, err);
+    return ugw_schema_encode(s, type, payload, fmt, *heap, *len, len, err);
 }
 
 /* Encodes `ev` in the client's format, then sends it and waits (`sync`) or

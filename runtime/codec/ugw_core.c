@@ -140,14 +140,28 @@ ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
     return UGW_OK;
 }
 
-/* ---- the entry points of the generated wrappers ---- */
+/* ---- the schema-generic entry points (and of the generated wrappers) ---- */
 
 static const ugw_event_desc *describe(const ugw_schema *s, int type)
 {
     return s && type >= 1 && (uint32_t)type <= s->nevents ? &s->events[type - 1] : NULL;
 }
 
-ugw_status ugw__validate(const ugw_schema *s, int type, const void *payload,
+const ugw_event_desc *ugw_schema_event(const ugw_schema *s, int type)
+{
+    return describe(s, type);
+}
+
+size_t ugw_schema_payload_max(const ugw_schema *s)
+{
+    size_t max = 0;
+    for (uint32_t i = 0; s && i < s->nevents; i++)
+        if (s->events[i].size > max)
+            max = s->events[i].size;
+    return max;
+}
+
+ugw_status ugw_schema_validate(const ugw_schema *s, int type, const void *payload,
                          ugw_error *err)
 {
     const ugw_event_desc *ed = describe(s, type);
@@ -159,7 +173,7 @@ ugw_status ugw__validate(const ugw_schema *s, int type, const void *payload,
     return ugw__validate_payload(ed, payload, err);
 }
 
-ugw_status ugw__encode(const ugw_schema *s, int type, const void *payload,
+ugw_status ugw_schema_encode(const ugw_schema *s, int type, const void *payload,
                        ugw_format format, void *out, size_t cap,
                        size_t *out_len, ugw_error *err)
 {
@@ -170,7 +184,7 @@ ugw_status ugw__encode(const ugw_schema *s, int type, const void *payload,
         ugw_error_clear(err);
         return ugw_error_set(err, UGW_ERR_ARG, "unknown format", 0, NULL);
     }
-    if ((st = ugw__validate(s, type, payload, err)))
+    if ((st = ugw_schema_validate(s, type, payload, err)))
         return st;
     if (format == UGW_FORMAT_JSON) {
         /* Skip the exact sizing pass when the buffer is surely big enough. */
@@ -197,7 +211,7 @@ ugw_status ugw__encode(const ugw_schema *s, int type, const void *payload,
     return UGW_OK;
 }
 
-ugw_status ugw__decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
+ugw_status ugw_schema_decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
                        const void *in, size_t len, int *type, void *payload,
                        size_t payload_cap, ugw_error *err)
 {
@@ -223,8 +237,10 @@ ugw_status ugw__decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
     return st;
 }
 
-int ugw__event_lookup(const ugw_schema *s, const char *wire, size_t len)
+int ugw_schema_event_lookup(const ugw_schema *s, const char *wire, size_t len)
 {
+    if (!s || (!wire && len))
+        return 0;
     for (uint32_t i = 0; i < s->nevents; i++) {
         const ugw_event_desc *ed = &s->events[i];
         if (ed->wire_len == len && memcmp(ed->wire, wire, len) == 0)

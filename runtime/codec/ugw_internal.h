@@ -38,7 +38,7 @@ static inline void *ugw__arena_alloc(ugw_decoder *d, size_t n, size_t align)
 }
 
 /* The engines, per format. Arguments are checked, `err` cleared and the
- * payload zeroed by ugw__encode() / ugw__decode() before they run. */
+ * payload zeroed by ugw_schema_encode() / ugw_schema_decode() before they run. */
 ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
                                  ugw_error *err);
 size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload);

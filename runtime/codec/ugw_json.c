@@ -671,7 +671,7 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
             return ugw_error_set(err, UGW_ERR_TYPE, "expected a string", raw_start(et), "event");
         if ((st = str_value(&c, et, "event", &ev, &raw)))
             return st;
-        evt = ugw__event_lookup(s, ev.ptr, ev.len);
+        evt = ugw_schema_event_lookup(s, ev.ptr, ev.len);
         if (!evt)
             return ugw_error_set(err, UGW_ERR_UNKNOWN_EVENT, "unknown event", raw_start(et), "event");
     }

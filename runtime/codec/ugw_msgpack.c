@@ -586,7 +586,7 @@ static ugw_status extract(const ugw_schema *s, mctx *c, const msgpack_object *ro
         return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", 0, "event");
     if (ev->type != MSGPACK_OBJECT_STR)
         return ugw_error_set(err, UGW_ERR_TYPE, "expected a string", ev_pos, "event");
-    evt = ugw__event_lookup(s, ev->via.str.ptr, ev->via.str.size);
+    evt = ugw_schema_event_lookup(s, ev->via.str.ptr, ev->via.str.size);
     if (!evt)
         return ugw_error_set(err, UGW_ERR_UNKNOWN_EVENT, "unknown event", ev_pos, "event");
     if (!po)
