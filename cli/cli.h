@@ -1,10 +1,16 @@
 /*
  * cli.h - internal interface of the `ugw` command line (not installed).
  *
- * The program is cli/ugw.c (the subcommand table and main()) plus one file
- * per group of subcommands (cli/cmd_*.c) and the shared helpers of
+ * The program is cli/ugw.c (the subcommand table and ugw_cli_main()) plus
+ * one file per group of subcommands (cli/cmd_*.c) and the shared helpers of
  * cli/cli_util.c. A subcommand is one handler declared below and one row of
  * the table in ugw.c.
+ *
+ * The command knows its schema only at run time, from the ugw_cli_app that
+ * ugw_cli_main() was given (cli_app()): no generated header is included
+ * here. An event is a cli_event (its 1-based type in the schema and a
+ * payload buffer), decoded, validated and encoded with the schema-generic
+ * calls of <ugw/ugw_runtime.h> (wrapped below as cli_decode()/cli_encode()).
  *
  * Conventions every handler follows:
  *   - argv[0] is the command's name; the handler returns the exit code:
@@ -12,22 +18,63 @@
  *     check failed, EXIT_USAGE (2) a usage or I/O error;
  *   - options are parsed with cli_init()/cli_next() (which print their own
  *     usage messages), `-h`/`--help` prints print_cmd_help() to stdout;
- *   - messages go to stderr as "ugw: ..." or "ugw CMD: ...".
+ *   - messages go to stderr as "NAME: ..." or "NAME CMD: ...", NAME being
+ *     cli_name() (the app's name, "ugw" for the bundled command);
+ *   - usage and help texts name the program "ugw"; usage_error() and
+ *     print_cmd_help() print cli_name() in its place (cli_put_text()).
  *
  * This header only grows: add declarations, do not change existing ones.
  */
-#ifndef UGW_CLI_H
-#define UGW_CLI_H
+#ifndef CLI_H
+#define CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include <ugw/ugw_events.h>
+#include <ugw/ugw_cli.h>
 #include <ugw/ugw_runtime.h>
 
 enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+/* ------------------------------------------------------------------ */
+/* The app: program name and schema (set once by ugw_cli_main())       */
+/* ------------------------------------------------------------------ */
+
+/* The app ugw_cli_main() runs; never NULL while a handler runs. */
+const ugw_cli_app *cli_app(void);
+
+/* cli_app()->name and cli_app()->schema. */
+const char *cli_name(void);
+const ugw_schema *cli_schema(void);
+
+/*
+ * One event of the schema: `type` is 1-based (0: none), `payload` points at
+ * a buffer of ugw_schema_payload_max() bytes aligned for uint64_t (from
+ * cli_event_init()), holding that event's struct. Decode into the same
+ * cli_event again and again: nothing is allocated per event.
+ */
+typedef struct cli_event {
+    int type;
+    void *payload;
+} cli_event;
+
+/* Gives `ev` a payload buffer for any event of the schema; false (after a
+ * message) when memory runs out. cli_event_free() releases it. */
+bool cli_event_init(cli_event *ev);
+void cli_event_free(cli_event *ev);
+
+/* ugw_schema_decode() of the app's schema into `ev`. */
+ugw_status cli_decode(ugw_decoder *dec, ugw_format fmt, const void *in, size_t len,
+                      cli_event *ev, ugw_error *err);
+
+/* ugw_schema_encode() of `type`/`payload` in the app's schema. */
+ugw_status cli_encode(int type, const void *payload, ugw_format fmt, void *out, size_t cap,
+                      size_t *out_len, ugw_error *err);
+
+/* The wire event string of `type` in the app's schema ("" when none). */
+const char *cli_wire_name(int type);
 
 /* ------------------------------------------------------------------ */
 /* The subcommand table (rows in ugw.c)                                */
@@ -87,12 +134,16 @@ int cli_next(cli_parser *p);
 /* Messages and output (cli_util.c)                                     */
 /* ------------------------------------------------------------------ */
 
-/* Writes "ugw[ CMD]: MESSAGE" (fmt with one %s for `what`) and the short
+/* Writes "NAME[ CMD]: MESSAGE" (fmt with one %s for `what`) and the short
  * usage to stderr; returns EXIT_USAGE. `cmd` may be NULL (the program). */
 int usage_error(const ugw_cmd *cmd, const char *fmt, const char *what);
 
 /* "Usage: SYNOPSIS\n\nHELP" */
 void print_cmd_help(const ugw_cmd *cmd, FILE *out);
+
+/* Writes a usage or help text with cli_name() in place of each word "ugw"
+ * (not of "ugw_client.h" or "ugw-x": only "ugw" between non-name characters). */
+void cli_put_text(const char *text, FILE *out);
 
 /* Flushes stdout; on a write error says so and returns false. */
 bool flush_stdout(void);
@@ -119,9 +170,9 @@ int read_input(const char *path, size_t limit, byte_buf *b);
 /* A decoder with the given strictness; NULL (after a message) when memory runs out. */
 ugw_decoder *make_decoder(bool strict);
 
-/* Decodes `b` in the format its bytes show (stored in *fmt). */
+/* Decodes `b` in the format its bytes show (stored in *fmt) into `ev`. */
 ugw_status decode_input(ugw_decoder *dec, const byte_buf *b, ugw_format *fmt,
-                        ugw_event *ev, ugw_error *err);
+                        cli_event *ev, ugw_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Value parsing (cli_util.c)                                           */
@@ -164,4 +215,4 @@ extern const char cmd_send_usage[], cmd_send_help[];
 int cmd_demo(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_demo_usage[], cmd_demo_help[];
 
-#endif /* UGW_CLI_H */
+#endif /* CLI_H */

@@ -52,7 +52,6 @@
 #include <jsmn.h>
 
 #include <ugw/ugw_client.h>
-#include <ugw/ugw_events.h>
 #include <ugw/ugw_runtime.h>
 #include <ugw/ugw_webhook.h>
 
@@ -233,7 +232,7 @@ static int parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o
         if (!o->secret[0])
             return usage_error(cmd, "%s", "--secret is empty (leave it out to send unsigned requests)");
         if (ugw_secret_parse(o->secret, strlen(o->secret), &key, &err) != UGW_OK) {
-            fprintf(stderr, "ugw send: bad --secret: %s (at character %zu)\n",
+            fprintf(stderr, "%s send: bad --secret: %s (at character %zu)\n", cli_name(),
                     err.message ? err.message : "invalid", err.pos);
             return EXIT_USAGE;
         }
@@ -517,6 +516,7 @@ typedef struct origin {
 typedef struct run {
     ugw_client *client;
     ugw_decoder *dec;
+    cli_event ev;            /* the decoded event: one payload buffer for all */
     ugw_format format;
 
     pthread_mutex_t mu;      /* the fields below, and stderr */
@@ -677,7 +677,7 @@ static bool enqueue(run *r, const void *body, size_t len, ugw_format fmt, const 
     char tail[512];
 
     if (!o) {
-        say(r, "ugw send: out of memory\n");
+        say(r, "%s send: out of memory\n", cli_name());
         r->io_error = true;
         r->stop_input = true;
         return false;
@@ -706,7 +706,7 @@ static bool enqueue(run *r, const void *body, size_t len, ugw_format fmt, const 
     fprintf(stderr, "failed %s \"%s\": not sent: %s%s\n", id ? id : "-", event ? event : "",
             err.message ? err.message : ugw_status_name(st), tail);
     if (st == UGW_ERR_CLOSED)
-        fputs("ugw send: no more events are sent (the endpoint answered 410 Gone)\n", stderr);
+        fprintf(stderr, "%s send: no more events are sent (the endpoint answered 410 Gone)\n", cli_name());
     fflush(stderr);
     pthread_mutex_unlock(&r->mu);
     if (st == UGW_ERR_CLOSED || st == UGW_ERR_NOMEM) {
@@ -747,11 +747,10 @@ static uint64_t line_of(const char *doc, size_t len, size_t pos)
 static bool send_document(run *r, const char *name, uint64_t line, const char *doc,
                           size_t len, ugw_format fmt, bool whole_file)
 {
-    ugw_event ev;
     ugw_error err;
     size_t need = 0, n = 0;
 
-    if (ugw_decode(r->dec, fmt, doc, len, &ev, &err) != UGW_OK) {
+    if (cli_decode(r->dec, fmt, doc, len, &r->ev, &err) != UGW_OK) {
         char at[48] = "";
         if (whole_file)
             line = fmt == UGW_FORMAT_JSON ? line_of(doc, len, err.pos) : 0;
@@ -766,16 +765,16 @@ static bool send_document(run *r, const char *name, uint64_t line, const char *d
     }
     if (whole_file)
         line = 0;
-    if (ugw_encode(&ev, r->format, NULL, 0, &need, &err) != UGW_OK
+    if (cli_encode(r->ev.type, r->ev.payload, r->format, NULL, 0, &need, &err) != UGW_OK
         || !grow(&r->enc, &r->enc_cap, need ? need : 1)
-        || ugw_encode(&ev, r->format, r->enc, r->enc_cap, &n, &err) != UGW_OK) {
+        || cli_encode(r->ev.type, r->ev.payload, r->format, r->enc, r->enc_cap, &n, &err) != UGW_OK) {
         /* A decoded event always encodes; say so if it ever does not. */
-        say(r, "ugw send: %s: cannot encode the event: %s\n", name,
+        say(r, "%s send: %s: cannot encode the event: %s\n", cli_name(), name,
             err.message ? err.message : "out of memory");
         r->io_error = true;
         return true;
     }
-    return enqueue(r, r->enc, n, r->format, ugw_event_wire_name(ev.type), NULL, name, line);
+    return enqueue(r, r->enc, n, r->format, cli_wire_name(r->ev.type), NULL, name, line);
 }
 
 /* Sends the events of one file. */
@@ -786,7 +785,7 @@ static void send_file(run *r, const char *path)
     int e = reader_open(&rd, path, limit);
 
     if (e) {
-        say(r, "ugw send: %s: %s\n", display_name(path), strerror(e));
+        say(r, "%s send: %s: %s\n", cli_name(), display_name(path), strerror(e));
         r->io_error = true;
         return;
     }
@@ -807,7 +806,7 @@ static void send_file(run *r, const char *path)
             send_document(r, rd.name, 1, p, n, ugw_detect_format(p, n), true);
     }
     if (rd.err) {
-        say(r, "ugw send: %s: %s\n", rd.name, strerror(rd.err));
+        say(r, "%s send: %s: %s\n", cli_name(), rd.name, strerror(rd.err));
         r->io_error = true;
     }
     reader_close(&rd);
@@ -1001,7 +1000,7 @@ static void replay_file(run *r, const char *path)
     int e = reader_open(&rd, path, REPLAY_LINE_MAX);
 
     if (e) {
-        say(r, "ugw send: %s: %s\n", display_name(path), strerror(e));
+        say(r, "%s send: %s: %s\n", cli_name(), display_name(path), strerror(e));
         r->io_error = true;
         return;
     }
@@ -1019,7 +1018,7 @@ static void replay_file(run *r, const char *path)
         }
     }
     if (rd.err) {
-        say(r, "ugw send: %s: %s\n", rd.name, strerror(rd.err));
+        say(r, "%s send: %s: %s\n", cli_name(), rd.name, strerror(rd.err));
         r->io_error = true;
     }
     reader_close(&rd);
@@ -1042,7 +1041,7 @@ static bool check_files(const send_opts *o)
             continue;
         e = reader_open(&rd, path, 1);
         if (e) {
-            fprintf(stderr, "ugw send: %s: %s\n", path, strerror(e));
+            fprintf(stderr, "%s send: %s: %s\n", cli_name(), path, strerror(e));
             ok = false;
         } else {
             reader_close(&rd);
@@ -1066,6 +1065,10 @@ static int send_run(const send_opts *o)
     r.format = o->format;
     if (!o->replay && !(r.dec = make_decoder(o->strict)))
         return EXIT_USAGE;
+    if (!o->replay && !cli_event_init(&r.ev)) {
+        ugw_decoder_free(r.dec);
+        return EXIT_USAGE;
+    }
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.wake, NULL);
 
@@ -1092,12 +1095,13 @@ static int send_run(const send_opts *o)
     if (!r.client) {
         pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
         if (err.code == UGW_ERR_IO && o->dead_letter)
-            fprintf(stderr, "ugw send: cannot open the dead-letter file %s: %s\n", o->dead_letter,
+            fprintf(stderr, "%s send: cannot open the dead-letter file %s: %s\n", cli_name(), o->dead_letter,
                     err.message ? err.message : "error");
         else
-            fprintf(stderr, "ugw send: %s%s%s\n", err.path[0] ? err.path : "", err.path[0] ? ": " : "",
+            fprintf(stderr, "%s send: %s%s%s\n", cli_name(), err.path[0] ? err.path : "", err.path[0] ? ": " : "",
                     err.message ? err.message : "cannot start the client");
         ugw_decoder_free(r.dec);
+        cli_event_free(&r.ev);
         pthread_cond_destroy(&r.wake);
         pthread_mutex_destroy(&r.mu);
         return EXIT_USAGE;
@@ -1124,7 +1128,7 @@ static int send_run(const send_opts *o)
     /* The progress thread reads the client's counters: it ends before close(). */
     stop_progress(&r);
     if (send_interrupted)
-        say(&r, "ugw send: interrupted: events not yet delivered are handed back as failed\n");
+        say(&r, "%s send: interrupted: events not yet delivered are handed back as failed\n", cli_name());
     ugw_client_close(r.client, 0); /* hands back whatever is left, as "closed" */
     r.client = NULL;
     sigaction(SIGINT, &old_int, NULL);
@@ -1139,6 +1143,7 @@ static int send_run(const send_opts *o)
        : (r.failed || r.invalid || send_interrupted) ? EXIT_INVALID : EXIT_VALID;
 
     ugw_decoder_free(r.dec);
+    cli_event_free(&r.ev);
     free(r.enc);
     free(r.scratch);
     pthread_cond_destroy(&r.wake);
@@ -1155,7 +1160,7 @@ int cmd_send(const ugw_cmd *cmd, int argc, char **argv)
     o.format = UGW_FORMAT_JSON;
     o.files = malloc(sizeof *o.files * (size_t)(argc > 0 ? argc : 1));
     if (!o.files) {
-        fputs("ugw send: out of memory\n", stderr);
+        fprintf(stderr, "%s send: out of memory\n", cli_name());
         return EXIT_USAGE;
     }
     rc = parse_options(cmd, argc, argv, &o);
