@@ -1,5 +1,5 @@
 /*
- * bench_codec.c - the codec benchmark (issue 2, item 9).
+ * bench_codec.c - the codec benchmark.
  *
  * Encodes and decodes the eleven valid fixtures many times, with ours and, in
  * the same run, with the anchors: cJSON and jansson (build + print, parse +

@@ -1,5 +1,5 @@
 /*
- * bench_delivery.c - the delivery benchmark (issue 3, item 6).
+ * bench_delivery.c - the delivery benchmark.
  *
  * Enqueues the eleven valid fixtures in turn to a ugw_client pointed at a
  * local HTTP endpoint (bench/run_delivery.sh starts nginx answering 204) and

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run_delivery.sh - the delivery benchmark end to end (issue 3, item 6).
+# bench/run_delivery.sh - the delivery benchmark end to end.
 #
 # Starts nginx on a free loopback port (its own prefix under the build folder,
 # answering 204 on /hook), then in the same run measures:
@@ -11,7 +11,7 @@
 #            medians; after one unmeasured warm-up of the client)
 #   curl     one curl process per event, CURL_EVENTS in a row;
 #   backlog  BACKLOG_EVENTS events through a queue of 10000, peak RSS;
-# and prints a summary with the ratios against the targets of issue 3:
+# and prints a summary with the ratios against the targets it was built to meet:
 #   ugw signed >= 0.45 x wrk requests/s, and >= 100 x curl per event.
 # nginx is stopped at the end, also on failure or interruption.
 #
