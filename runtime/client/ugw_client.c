@@ -1,13 +1,9 @@
 /*
- * ugw_client.c - the delivery loop: a bounded queue, a retry heap and
- * libcurl's multi interface on one background thread.
- *
- * Locking: `mu` guards the queues, the counters and the flags. The curl multi
- * handle and the easy handles belong to the background thread alone (and to
- * ugw_client_close() once that thread has been joined); other threads only
- * call curl_multi_wakeup(), which is safe from any thread.
- *
- * Callbacks, dead-letter writes and frees happen outside `mu`.
+ * ugw_client.c - the public API of the delivery client and its lifecycle:
+ * checking and copying the configuration, starting the background thread,
+ * accepting events (waiting for room when asked to), waiting for them, and
+ * closing. The queues, the retry policy, the transfers and the dead letters
+ * have files of their own (see client_internal.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,115 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
-#include <ugw/ugw_client.h>
-
-#define CLIENT_UA "ugw/" UGW_VERSION_STRING
-
-typedef struct job job;
-typedef struct sync_wait sync_wait;
-
-struct sync_wait {
-    bool done;
-    ugw_outcome outcome;
-};
-
-struct job {
-    job *next;                  /* in the pending FIFO or the finished list */
-    char id[UGW_WEBHOOK_ID_MAX];
-    char event[256];            /* schema event strings are at most 255 bytes */
-    ugw_format format;
-    void *user;
-    sync_wait *sync;            /* ugw_client_send_*() waiting for it */
-    int64_t created_ms;         /* monotonic */
-    int64_t due_ms;             /* next attempt (in the heap) */
-    unsigned attempts;
-    long status;
-    int curl_code;
-    bool gone;
-    ugw_result result;
-    char error[CURL_ERROR_SIZE];
-    /* per attempt, while in flight */
-    int slot;
-    long retry_after_ms;        /* from the last answer, -1 when none */
-    struct curl_slist *headers;
-    size_t len;
-    unsigned char body[];
-};
-
-typedef struct slot {
-    CURL *easy;
-    job *job;
-} slot;
-
-struct ugw_client {
-    ugw_client_config cfg;      /* defaults filled in; strings point into `strings` */
-    char *strings;
-    ugw_webhook_signer *signer; /* NULL: unsigned; used by the background thread only */
-    int dead_fd;
-
-    pthread_mutex_t mu;
-    pthread_cond_t room;        /* count fell below capacity */
-    pthread_cond_t idle;        /* count reached 0, or a sync job finished */
-    pthread_t thread;
-    bool thread_started;
-
-    /* guarded by mu */
-    job *pending_head, *pending_tail;
-    job **heap;                 /* retries, by due_ms */
-    size_t heap_len, heap_cap;
-    size_t count;               /* accepted and not finished */
-    size_t unreported;          /* finished, callback not yet returned */
-    bool closing, stop, gone;
-    bool polling;               /* the thread sleeps in curl_multi_poll() */
-    ugw_client_stats stats;
-    uint64_t rng;
-
-    /* background thread only */
-    CURLM *multi;
-    slot *slots;
-    unsigned nslots;
-};
-
-/* ------------------------------------------------------------------ */
-/* small helpers                                                       */
-/* ------------------------------------------------------------------ */
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void deadline_ts(struct timespec *ts, long ms)
-{
-    clock_gettime(CLOCK_REALTIME, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-}
-
-/* xorshift64*: jitter only, not security. */
-static double rnd01(ugw_client *c)
-{
-    uint64_t x = c->rng;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    c->rng = x;
-    return (double)((x * UINT64_C(2685821657736338717)) >> 11) / 9007199254740992.0;
-}
+#include "client_internal.h"
 
 const char *ugw_result_name(ugw_result r)
 {
@@ -139,535 +32,16 @@ const char *ugw_result_name(ugw_result r)
     return "?";
 }
 
-/* ---- the retry heap (min by due_ms) ---- */
-
-static void heap_push(ugw_client *c, job *j)
+/* A CLOCK_REALTIME deadline `ms` from now, for pthread_cond_timedwait(). */
+static void deadline_ts(struct timespec *ts, long ms)
 {
-    size_t i = c->heap_len++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (c->heap[p]->due_ms <= j->due_ms)
-            break;
-        c->heap[i] = c->heap[p];
-        i = p;
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
     }
-    c->heap[i] = j;
-}
-
-static job *heap_pop(ugw_client *c)
-{
-    job *top = c->heap[0], *last = c->heap[--c->heap_len];
-    size_t i = 0, n = c->heap_len;
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        int64_t md = last->due_ms;
-        if (l < n && c->heap[l]->due_ms < md) {
-            m = l;
-            md = c->heap[l]->due_ms;
-        }
-        if (r < n && c->heap[r]->due_ms < md)
-            m = r;
-        if (m == i)
-            break;
-        c->heap[i] = c->heap[m];
-        i = m;
-    }
-    if (n)
-        c->heap[i] = last;
-    return top;
-}
-
-static void pending_push(ugw_client *c, job *j)
-{
-    j->next = NULL;
-    if (c->pending_tail)
-        c->pending_tail->next = j;
-    else
-        c->pending_head = j;
-    c->pending_tail = j;
-}
-
-static void pending_push_front(ugw_client *c, job *j)
-{
-    j->next = c->pending_head;
-    c->pending_head = j;
-    if (!c->pending_tail)
-        c->pending_tail = j;
-}
-
-static job *pending_pop(ugw_client *c)
-{
-    job *j = c->pending_head;
-    if (j) {
-        c->pending_head = j->next;
-        if (!c->pending_head)
-            c->pending_tail = NULL;
-    }
-    return j;
-}
-
-/* ------------------------------------------------------------------ */
-/* dead letters (docs/DEAD_LETTERS.md)                                 */
-/* ------------------------------------------------------------------ */
-
-static size_t base64_len(size_t n)
-{
-    return (n + 2) / 3 * 4;
-}
-
-/* OpenSSL's encoder; it also writes a NUL, which `out` has room for. */
-static size_t base64_encode(char *out, const unsigned char *p, size_t n)
-{
-    size_t at = 0;
-    while (n) { /* EVP_EncodeBlock takes an int length */
-        int chunk = n > (size_t)3 << 28 ? 3 << 28 : (int)n; /* whole 3-byte groups */
-        at += (size_t)EVP_EncodeBlock((unsigned char *)out + at, p, chunk);
-        p += chunk;
-        n -= (size_t)chunk;
-    }
-    return at;
-}
-
-static size_t put(char *out, size_t at, const char *s, size_t n)
-{
-    memcpy(out + at, s, n);
-    return at + n;
-}
-
-static void dead_letter(ugw_client *c, const job *j)
-{
-    /* id and event JSON-escaped: up to 6 bytes each (\u00XX) */
-    char head[128 + 6 * (UGW_WEBHOOK_ID_MAX + sizeof j->event)], tail[512 + CURL_ERROR_SIZE * 6], ts[32];
-    size_t hn, tn = 0, bn, total, at = 0;
-    char *line;
-    time_t now = time(NULL);
-    struct tm tm;
-    const bool json = j->format == UGW_FORMAT_JSON;
-    if (c->dead_fd < 0)
-        return;
-    gmtime_r(&now, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    /* the id may be the caller's (a replay): escaped like the event */
-    hn = (size_t)snprintf(head, sizeof head, "{\"id\":\"");
-    hn += ugw_json_escape(head + hn, j->id, strlen(j->id));
-    hn += (size_t)snprintf(head + hn, sizeof head - hn, "\",\"event\":\"");
-    hn += ugw_json_escape(head + hn, j->event, strlen(j->event));
-    hn += (size_t)snprintf(head + hn, sizeof head - hn, "\",\"format\":\"%s\",\"%s\":\"",
-                           ugw_format_name(j->format), json ? "body" : "body_base64");
-    tn = (size_t)snprintf(tail, sizeof tail,
-                          "\",\"last_status\":%ld,\"attempts\":%u,\"result\":\"%s\",\"error\":\"",
-                          j->status, j->attempts, ugw_result_name(j->result));
-    tn += ugw_json_escape(tail + tn, j->error, strlen(j->error));
-    tn += (size_t)snprintf(tail + tn, sizeof tail - tn, "\",\"time\":\"%s\"}\n", ts);
-    bn = json ? ugw_json_escaped_len((const char *)j->body, j->len) : base64_len(j->len);
-    total = hn + bn + tn;
-    line = malloc(total + 1);
-    if (!line) {
-        fprintf(stderr, "ugw: dead letter for %s not written: out of memory\n", j->id);
-        return;
-    }
-    at = put(line, at, head, hn);
-    if (json)
-        at += ugw_json_escape(line + at, (const char *)j->body, j->len);
-    else
-        at += base64_encode(line + at, j->body, j->len);
-    at = put(line, at, tail, tn);
-    /* One write() per line: O_APPEND keeps lines whole across writers. */
-    {
-        size_t off = 0;
-        while (off < at) {
-            ssize_t w = write(c->dead_fd, line + off, at - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                fprintf(stderr, "ugw: dead letter for %s not written: %s\n", j->id, strerror(errno));
-                break;
-            }
-            off += (size_t)w;
-        }
-    }
-    free(line);
-}
-
-/* ------------------------------------------------------------------ */
-/* finishing events                                                     */
-/* ------------------------------------------------------------------ */
-
-static void fill_outcome(const job *j, ugw_outcome *o)
-{
-    memcpy(o->id, j->id, sizeof o->id);
-    o->result = j->result;
-    o->http_status = j->status;
-    o->curl_code = j->curl_code;
-    o->error = j->error;
-    o->attempts = j->attempts;
-    o->endpoint_gone = j->gone;
-    o->event = j->event;
-    o->body = j->body;
-    o->body_len = j->len;
-    o->format = j->format;
-    o->user = j->user;
-}
-
-/* Called with mu held: takes `j` off the books and onto `done`. */
-static void finish_locked(ugw_client *c, job *j, ugw_result r, job **done)
-{
-    j->result = r;
-    if (r == UGW_RESULT_DELIVERED)
-        c->stats.delivered++;
-    else
-        c->stats.failed++;
-    c->count--;
-    c->unreported++;
-    j->next = *done;
-    *done = j;
-}
-
-/* Without mu: dead letter, callback, wake a send(), free. */
-static void deliver_outcomes(ugw_client *c, job *done)
-{
-    while (done) {
-        job *j = done;
-        ugw_outcome o;
-        done = j->next;
-        if (j->result != UGW_RESULT_DELIVERED)
-            dead_letter(c, j);
-        fill_outcome(j, &o);
-        if (c->cfg.on_outcome)
-            c->cfg.on_outcome(&o, c->cfg.on_outcome_ctx);
-        pthread_mutex_lock(&c->mu);
-        if (j->sync) {
-            j->sync->outcome = o;
-            j->sync->outcome.body = NULL;
-            j->sync->outcome.event = NULL;
-            j->sync->outcome.error = "";
-            j->sync->done = true;
-        }
-        c->unreported--;
-        pthread_mutex_unlock(&c->mu);
-        free(j);
-    }
-    pthread_mutex_lock(&c->mu);
-    pthread_cond_broadcast(&c->room);
-    pthread_cond_broadcast(&c->idle);
-    pthread_mutex_unlock(&c->mu);
-}
-
-/* After a 410 every queued event fails at once (mu held). */
-static void fail_queued_gone(ugw_client *c, job **done)
-{
-    job *j;
-    while ((j = pending_pop(c))) {
-        j->gone = true;
-        finish_locked(c, j, UGW_RESULT_GONE, done);
-    }
-    while (c->heap_len) {
-        j = heap_pop(c);
-        j->gone = true;
-        finish_locked(c, j, UGW_RESULT_GONE, done);
-    }
-    c->stats.queued = 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* transfers                                                            */
-/* ------------------------------------------------------------------ */
-
-static size_t discard_body(char *p, size_t size, size_t n, void *ud)
-{
-    (void)p;
-    (void)ud;
-    return size * n;
-}
-
-/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3), in ms; -1. */
-static long parse_retry_after(const char *v)
-{
-    uint64_t secs;
-    size_t n;
-    while (*v == ' ' || *v == '\t')
-        v++;
-    n = strlen(v);
-    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
-        n--;
-    if (n == 0)
-        return -1;
-    if (ugw_parse_u64(v, n, &secs))
-        return secs > 86400u * 365 ? 86400L * 365 * 1000 : (long)secs * 1000;
-    {
-        char buf[64];
-        time_t t, now = time(NULL);
-        if (n >= sizeof buf)
-            return -1;
-        memcpy(buf, v, n);
-        buf[n] = 0;
-        t = curl_getdate(buf, NULL);
-        if (t == (time_t)-1)
-            return -1;
-        return t <= now ? 0 : (long)(t - now) * 1000;
-    }
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ud)
-{
-    job *j = ud;
-    size_t len = size * n;
-    static const char name[] = "retry-after:";
-    if (len > sizeof name - 1 && strncasecmp(p, name, sizeof name - 1) == 0) {
-        char v[96];
-        size_t vl = len - (sizeof name - 1);
-        if (vl >= sizeof v)
-            vl = sizeof v - 1;
-        memcpy(v, p + sizeof name - 1, vl);
-        v[vl] = 0;
-        j->retry_after_ms = parse_retry_after(v);
-    } else if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
-        j->retry_after_ms = -1; /* a new response (after a 100) */
-    }
-    return len;
-}
-
-static CURL *make_easy(ugw_client *c)
-{
-    CURL *e = curl_easy_init();
-    if (!e)
-        return NULL;
-    curl_easy_setopt(e, CURLOPT_URL, c->cfg.url);
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->cfg.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, c->cfg.user_agent);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, c->cfg.tls_insecure ? 0L : 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, c->cfg.tls_insecure ? 0L : 2L);
-    if (c->cfg.ca_file)
-        curl_easy_setopt(e, CURLOPT_CAINFO, c->cfg.ca_file);
-    return e;
-}
-
-/* Starts one attempt of `j` on a free slot (background thread, mu held). */
-static bool start_attempt(ugw_client *c, job *j, unsigned si)
-{
-    slot *s = &c->slots[si];
-    char hdr[64 + UGW_SIGNATURE_MAX];
-    struct curl_slist *h = NULL, *t;
-    long long now = (long long)time(NULL);
-
-    j->attempts++;
-    j->slot = (int)si;
-    j->retry_after_ms = -1;
-    j->error[0] = 0;
-#define ADD(...)                                              \
-    do {                                                      \
-        snprintf(hdr, sizeof hdr, __VA_ARGS__);               \
-        if (!(t = curl_slist_append(h, hdr)))                 \
-            goto nomem;                                       \
-        h = t;                                                \
-    } while (0)
-    ADD("Content-Type: %s", ugw_format_media_type(j->format));
-    ADD("webhook-id: %s", j->id);
-    ADD("webhook-timestamp: %lld", now);
-    if (c->signer) {
-        char sig[UGW_SIGNATURE_MAX];
-        if (ugw_webhook_signer_sign(c->signer, j->id, (int64_t)now, j->body, j->len, sig, sizeof sig, NULL))
-            goto nomem;
-        ADD("webhook-signature: %s", sig);
-    }
-    ADD("Expect:"); /* no 100-continue round trip */
-#undef ADD
-    j->headers = h;
-    curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, (const char *)j->body);
-    curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->len);
-    curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, j->error);
-    curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, j);
-    curl_easy_setopt(s->easy, CURLOPT_PRIVATE, j);
-    if (curl_multi_add_handle(c->multi, s->easy) != CURLM_OK)
-        goto nomem;
-    s->job = j;
-    c->stats.in_flight++;
-    return true;
-nomem:
-    curl_slist_free_all(h);
-    j->headers = NULL;
-    snprintf(j->error, sizeof j->error, "out of memory starting the request");
-    return false;
-}
-
-/* libcurl results that no retry can fix. */
-static bool curl_permanent(CURLcode r)
-{
-    switch (r) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-    case CURLE_NOT_BUILT_IN:
-    case CURLE_BAD_FUNCTION_ARGUMENT:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Backoff before attempt `attempts + 1`: base * 2^(attempts-1), capped, with jitter. */
-static long backoff_ms(ugw_client *c, unsigned attempts)
-{
-    double d = (double)c->cfg.backoff_base_ms;
-    for (unsigned i = 1; i < attempts && d < (double)c->cfg.backoff_max_ms; i++)
-        d *= 2;
-    if (d > (double)c->cfg.backoff_max_ms)
-        d = (double)c->cfg.backoff_max_ms;
-    if (c->cfg.jitter > 0)
-        d = d * (1.0 - c->cfg.jitter) + d * c->cfg.jitter * rnd01(c);
-    return (long)d;
-}
-
-/* An attempt ended (mu held): delivered, failed, or back into the heap. */
-static void attempt_done(ugw_client *c, job *j, CURLcode r, job **done)
-{
-    long status = 0;
-    slot *s = &c->slots[j->slot];
-    bool retry;
-    curl_multi_remove_handle(c->multi, s->easy);
-    s->job = NULL;
-    curl_slist_free_all(j->headers);
-    j->headers = NULL;
-    c->stats.in_flight--;
-    j->curl_code = (int)r;
-    if (r == CURLE_OK) {
-        curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
-        j->status = status;
-    } else if (!j->error[0]) {
-        snprintf(j->error, sizeof j->error, "%s", curl_easy_strerror(r));
-    }
-    if (r == CURLE_OK && status >= 200 && status <= 299) {
-        j->error[0] = 0;
-        finish_locked(c, j, UGW_RESULT_DELIVERED, done);
-        return;
-    }
-    if (r != CURLE_OK) {
-        if (curl_permanent(r)) {
-            finish_locked(c, j, UGW_RESULT_CONFIG, done);
-            return;
-        }
-        retry = true;
-    } else {
-        retry = status == 408 || status == 429 || (status >= 500 && status <= 599);
-        if (!retry) {
-            if (status == 410) {
-                j->gone = true;
-                c->gone = true;
-                finish_locked(c, j, UGW_RESULT_GONE, done);
-                fail_queued_gone(c, done);
-            } else {
-                finish_locked(c, j, UGW_RESULT_REJECTED, done);
-            }
-            return;
-        }
-    }
-    if (c->gone) {
-        j->gone = true;
-        finish_locked(c, j, UGW_RESULT_GONE, done);
-        return;
-    }
-    if (j->attempts >= c->cfg.max_attempts) {
-        finish_locked(c, j, UGW_RESULT_ATTEMPTS, done);
-        return;
-    }
-    {
-        long delay = backoff_ms(c, j->attempts);
-        int64_t now = mono_ms();
-        if ((status == 429 || status == 503) && j->retry_after_ms >= 0)
-            delay = j->retry_after_ms;
-        if (now + delay - j->created_ms > c->cfg.max_age_ms) {
-            finish_locked(c, j, UGW_RESULT_EXPIRED, done);
-            return;
-        }
-        j->due_ms = now + delay;
-        heap_push(c, j);
-        c->stats.retried++;
-        c->stats.queued++;
-    }
-}
-
-static void *client_thread(void *arg)
-{
-    ugw_client *c = arg;
-    for (;;) {
-        job *done = NULL;
-        int running = 0;
-        long wait = 1000;
-        CURLMsg *msg;
-        int left;
-        bool ended = false;
-
-        pthread_mutex_lock(&c->mu);
-        if (c->stop) {
-            pthread_mutex_unlock(&c->mu);
-            break;
-        }
-        {
-            int64_t now = mono_ms();
-            /* Due retries go first: behind a long backlog they would wait
-             * for it and could outlive max_age for no fault of their own. */
-            while (c->heap_len && c->heap[0]->due_ms <= now)
-                pending_push_front(c, heap_pop(c));
-            for (unsigned si = 0; si < c->nslots && c->pending_head; si++) {
-                job *j;
-                if (c->slots[si].job)
-                    continue;
-                j = pending_pop(c);
-                c->stats.queued--;
-                if (!start_attempt(c, j, si)) {
-                    j->curl_code = 0;
-                    finish_locked(c, j, UGW_RESULT_CONFIG, &done);
-                }
-            }
-            if (c->heap_len) {
-                int64_t d = c->heap[0]->due_ms - now;
-                wait = d < 0 ? 0 : d < 1000 ? (long)d : 1000;
-            }
-        }
-        pthread_mutex_unlock(&c->mu);
-
-        curl_multi_perform(c->multi, &running);
-        pthread_mutex_lock(&c->mu);
-        while ((msg = curl_multi_info_read(c->multi, &left))) {
-            job *j = NULL;
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
-            attempt_done(c, j, msg->data.result, &done);
-            ended = true;
-        }
-        pthread_mutex_unlock(&c->mu);
-        if (done)
-            deliver_outcomes(c, done);
-        /* A slot was freed (by an outcome or a retry put in the heap, whose
-         * due time `wait` does not know yet): start more, recompute the wait. */
-        if (done || ended)
-            continue;
-        /* Sleep, unless work arrived meanwhile. Enqueuers wake the thread
-         * only while `polling` is set: one wakeup write per sleep, not one
-         * per event (a wakeup between here and the poll is not lost: curl
-         * keeps it in its wakeup pipe). */
-        pthread_mutex_lock(&c->mu);
-        if (c->stop || (c->pending_head && c->stats.in_flight < c->nslots)) {
-            pthread_mutex_unlock(&c->mu);
-            continue;
-        }
-        c->polling = true;
-        pthread_mutex_unlock(&c->mu);
-        curl_multi_poll(c->multi, NULL, 0, (int)wait, NULL);
-        pthread_mutex_lock(&c->mu);
-        c->polling = false;
-        pthread_mutex_unlock(&c->mu);
-    }
-    return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -819,14 +193,10 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
     curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->nslots);
     curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->nslots);
     for (unsigned i = 0; i < c->nslots; i++)
-        if (!(c->slots[i].easy = make_easy(c)))
+        if (!(c->slots[i].easy = ugw__client_make_easy(c)))
             goto nomem;
-    {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        c->rng = (uint64_t)ts.tv_nsec * UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)(uintptr_t)c ^ 1;
-    }
-    if (pthread_create(&c->thread, NULL, client_thread, c) != 0)
+    ugw__client_seed(c);
+    if (pthread_create(&c->thread, NULL, ugw__client_thread, c) != 0)
         goto nomem;
     c->thread_started = true;
     return c;
@@ -874,7 +244,7 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
     j->len = len;
     if (len)
         memcpy(j->body, body, len);
-    j->created_ms = mono_ms();
+    j->created_ms = ugw__client_now_ms();
     j->slot = -1;
 
     pthread_mutex_lock(&c->mu);
@@ -903,7 +273,7 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
     c->count++;
     c->stats.queued++;
     c->stats.accepted++;
-    pending_push(c, j);
+    ugw__client_pending_push(c, j);
     if (id_out)
         memcpy(id_out, j->id, UGW_WEBHOOK_ID_MAX);
     wake = c->polling;
@@ -1022,21 +392,21 @@ ugw_status ugw_client_close(ugw_client *c, long drain_ms)
         c->stats.in_flight--;
         if (!j->error[0])
             snprintf(j->error, sizeof j->error, "in flight when the client closed");
-        finish_locked(c, j, UGW_RESULT_CLOSED, &done);
+        ugw__client_finish_locked(c, j, UGW_RESULT_CLOSED, &done);
     }
-    while ((j = pending_pop(c))) {
+    while ((j = ugw__client_pending_pop(c))) {
         c->stats.queued--;
-        finish_locked(c, j, UGW_RESULT_CLOSED, &done);
+        ugw__client_finish_locked(c, j, UGW_RESULT_CLOSED, &done);
     }
     while (c->heap_len) {
-        j = heap_pop(c);
+        j = ugw__client_heap_pop(c);
         c->stats.queued--;
-        finish_locked(c, j, UGW_RESULT_CLOSED, &done);
+        ugw__client_finish_locked(c, j, UGW_RESULT_CLOSED, &done);
     }
     st = done ? UGW_ERR_TIMEOUT : UGW_OK;
     pthread_mutex_unlock(&c->mu);
     if (done)
-        deliver_outcomes(c, done);
+        ugw__client_deliver_outcomes(c, done);
     if (c->dead_fd >= 0)
         fsync(c->dead_fd);
     client_free(c);

@@ -1,0 +1,162 @@
+/*
+ * ugw_client_queue.c - the client's queues and the end of every event: the
+ * pending FIFO, the retry heap (by due time), finishing events and handing
+ * their outcomes to the dead-letter file, the callback and a waiting send().
+ *
+ * The queue functions are called with the client's `mu` held;
+ * ugw__client_deliver_outcomes() without it (see client_internal.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "client_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* the retry heap (min by due_ms)                                       */
+/* ------------------------------------------------------------------ */
+
+void ugw__client_heap_push(ugw_client *c, job *j)
+{
+    size_t i = c->heap_len++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (c->heap[p]->due_ms <= j->due_ms)
+            break;
+        c->heap[i] = c->heap[p];
+        i = p;
+    }
+    c->heap[i] = j;
+}
+
+job *ugw__client_heap_pop(ugw_client *c)
+{
+    job *top = c->heap[0], *last = c->heap[--c->heap_len];
+    size_t i = 0, n = c->heap_len;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        int64_t md = last->due_ms;
+        if (l < n && c->heap[l]->due_ms < md) {
+            m = l;
+            md = c->heap[l]->due_ms;
+        }
+        if (r < n && c->heap[r]->due_ms < md)
+            m = r;
+        if (m == i)
+            break;
+        c->heap[i] = c->heap[m];
+        i = m;
+    }
+    if (n)
+        c->heap[i] = last;
+    return top;
+}
+
+/* ------------------------------------------------------------------ */
+/* the pending FIFO                                                     */
+/* ------------------------------------------------------------------ */
+
+void ugw__client_pending_push(ugw_client *c, job *j)
+{
+    j->next = NULL;
+    if (c->pending_tail)
+        c->pending_tail->next = j;
+    else
+        c->pending_head = j;
+    c->pending_tail = j;
+}
+
+void ugw__client_pending_push_front(ugw_client *c, job *j)
+{
+    j->next = c->pending_head;
+    c->pending_head = j;
+    if (!c->pending_tail)
+        c->pending_tail = j;
+}
+
+job *ugw__client_pending_pop(ugw_client *c)
+{
+    job *j = c->pending_head;
+    if (j) {
+        c->pending_head = j->next;
+        if (!c->pending_head)
+            c->pending_tail = NULL;
+    }
+    return j;
+}
+
+/* ------------------------------------------------------------------ */
+/* finishing events                                                     */
+/* ------------------------------------------------------------------ */
+
+static void fill_outcome(const job *j, ugw_outcome *o)
+{
+    memcpy(o->id, j->id, sizeof o->id);
+    o->result = j->result;
+    o->http_status = j->status;
+    o->curl_code = j->curl_code;
+    o->error = j->error;
+    o->attempts = j->attempts;
+    o->endpoint_gone = j->gone;
+    o->event = j->event;
+    o->body = j->body;
+    o->body_len = j->len;
+    o->format = j->format;
+    o->user = j->user;
+}
+
+void ugw__client_finish_locked(ugw_client *c, job *j, ugw_result r, job **done)
+{
+    j->result = r;
+    if (r == UGW_RESULT_DELIVERED)
+        c->stats.delivered++;
+    else
+        c->stats.failed++;
+    c->count--;
+    c->unreported++;
+    j->next = *done;
+    *done = j;
+}
+
+void ugw__client_deliver_outcomes(ugw_client *c, job *done)
+{
+    while (done) {
+        job *j = done;
+        ugw_outcome o;
+        done = j->next;
+        if (j->result != UGW_RESULT_DELIVERED)
+            ugw__client_dead_letter(c, j);
+        fill_outcome(j, &o);
+        if (c->cfg.on_outcome)
+            c->cfg.on_outcome(&o, c->cfg.on_outcome_ctx);
+        pthread_mutex_lock(&c->mu);
+        if (j->sync) {
+            j->sync->outcome = o;
+            j->sync->outcome.body = NULL;
+            j->sync->outcome.event = NULL;
+            j->sync->outcome.error = "";
+            j->sync->done = true;
+        }
+        c->unreported--;
+        pthread_mutex_unlock(&c->mu);
+        free(j);
+    }
+    pthread_mutex_lock(&c->mu);
+    pthread_cond_broadcast(&c->room);
+    pthread_cond_broadcast(&c->idle);
+    pthread_mutex_unlock(&c->mu);
+}
+
+void ugw__client_fail_queued_gone(ugw_client *c, job **done)
+{
+    job *j;
+    while ((j = ugw__client_pending_pop(c))) {
+        j->gone = true;
+        ugw__client_finish_locked(c, j, UGW_RESULT_GONE, done);
+    }
+    while (c->heap_len) {
+        j = ugw__client_heap_pop(c);
+        j->gone = true;
+        ugw__client_finish_locked(c, j, UGW_RESULT_GONE, done);
+    }
+    c->stats.queued = 0;
+}

@@ -1,0 +1,105 @@
+/*
+ * ugw_client_retry.c - the retry policy: the clock that due times are on,
+ * exponential backoff with jitter, Retry-After, and which answers are tried
+ * again (CONTRACT.md section 4):
+ *
+ *   2xx                         delivered
+ *   408, 429, 5xx               retried after the backoff (429 and 503 after
+ *                               their Retry-After when they give one)
+ *   410                         gone: this and every queued event fail
+ *   any other status            rejected at once
+ *   a libcurl error             retried, unless no retry can fix it (bad URL,
+ *                               protocol): then a configuration failure
+ */
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "client_internal.h"
+
+int64_t ugw__client_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void ugw__client_seed(ugw_client *c)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    c->rng = (uint64_t)ts.tv_nsec * UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)(uintptr_t)c ^ 1;
+}
+
+/* xorshift64*: jitter only, not security. */
+static double rnd01(ugw_client *c)
+{
+    uint64_t x = c->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    c->rng = x;
+    return (double)((x * UINT64_C(2685821657736338717)) >> 11) / 9007199254740992.0;
+}
+
+long ugw__client_backoff_ms(ugw_client *c, unsigned attempts)
+{
+    double d = (double)c->cfg.backoff_base_ms;
+    for (unsigned i = 1; i < attempts && d < (double)c->cfg.backoff_max_ms; i++)
+        d *= 2;
+    if (d > (double)c->cfg.backoff_max_ms)
+        d = (double)c->cfg.backoff_max_ms;
+    if (c->cfg.jitter > 0)
+        d = d * (1.0 - c->cfg.jitter) + d * c->cfg.jitter * rnd01(c);
+    return (long)d;
+}
+
+long ugw__client_retry_after_ms(const char *v, size_t n)
+{
+    uint64_t secs;
+    while (n && (*v == ' ' || *v == '\t')) {
+        v++;
+        n--;
+    }
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+        n--;
+    if (n == 0)
+        return -1;
+    if (ugw_parse_u64(v, n, &secs))
+        return secs > 86400u * 365 ? 86400L * 365 * 1000 : (long)secs * 1000;
+    {
+        char buf[64];
+        time_t t, now = time(NULL);
+        if (n >= sizeof buf)
+            return -1;
+        memcpy(buf, v, n);
+        buf[n] = 0;
+        t = curl_getdate(buf, NULL);
+        if (t == (time_t)-1)
+            return -1;
+        return t <= now ? 0 : (long)(t - now) * 1000;
+    }
+}
+
+bool ugw__client_status_retryable(long status)
+{
+    return status == 408 || status == 429 || (status >= 500 && status <= 599);
+}
+
+bool ugw__client_status_takes_retry_after(long status)
+{
+    return status == 429 || status == 503;
+}
+
+bool ugw__client_curl_permanent(CURLcode r)
+{
+    switch (r) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_NOT_BUILT_IN:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+        return true;
+    default:
+        return false;
+    }
+}
