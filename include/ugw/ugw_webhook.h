@@ -204,6 +204,91 @@ UGW_API ugw_status ugw_webhook_verify(const ugw_secret *s, const char *msg_id,
                               ugw_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Base64                                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Standard base64 with '=' padding (RFC 4648 section 4), on OpenSSL's
+ * EVP_EncodeBlock() and EVP_DecodeBlock(): the one implementation that
+ * secrets, signatures, dead letters and the command use. Lengths are checked
+ * so that no size arithmetic wraps; inputs of any size are taken (OpenSSL's
+ * int lengths are fed in chunks).
+ */
+
+/**
+ * Length of the base64 text of `n` bytes, without a NUL: 4 * ceil(n / 3).
+ * SIZE_MAX when that does not fit in a size_t (no text length is SIZE_MAX,
+ * which is not a multiple of 4, so it cannot be mistaken for one).
+ */
+UGW_API size_t ugw_base64_encoded_len(size_t n);
+
+/**
+ * Writes the padded base64 of the `n` bytes at `in`, NUL-terminated, into
+ * `out` (`cap` bytes: at least ugw_base64_encoded_len(n) + 1). `*out_len`
+ * (`out_len` may be NULL) receives the text length, or on UGW_ERR_BUFFER the
+ * length needed. Returns UGW_ERR_ARG when `out` is NULL or `in` is NULL with
+ * `n` > 0, UGW_ERR_BUFFER when `cap` is too small (out[0] is then NUL when
+ * `cap` > 0). Reentrant; allocates nothing.
+ */
+UGW_API ugw_status ugw_base64_encode(const void *in, size_t n, char *out, size_t cap,
+                                     size_t *out_len);
+
+/** The most bytes `n` characters of base64 decode to: n / 4 * 3 (never wraps). */
+UGW_API size_t ugw_base64_decoded_max(size_t n);
+
+/**
+ * Decodes strict padded base64: `n` characters (`text` is read for exactly
+ * `n` bytes; a NUL in it is an invalid character) of A-Z, a-z, 0-9, '+' and
+ * '/', `n` a multiple of 4, with '=' only as the last one or two. Nothing else
+ * is accepted: no white space or line breaks, no URL-safe alphabet, no
+ * missing or extra padding. "" decodes to 0 bytes. Unused low bits in the
+ * last character are ignored, as Python's base64 module does.
+ *
+ * With `out` NULL only checks and sets `*out_len`; otherwise writes the bytes
+ * to `out` (`cap` bytes: at least the decoded length, which
+ * ugw_base64_decoded_max(n) always is) and never writes past `cap`.
+ *
+ * Errors (`err` may be NULL and is cleared first; path ""):
+ * UGW_ERR_SYNTAX for malformed text, with a static message ("invalid base64
+ * character", "base64 padding '=' before the end", "more than two '=' of
+ * base64 padding", "base64 length is not a multiple of 4 (missing or extra
+ * padding)") and `pos` the offset of the first bad character (`n` for a
+ * wrong length, the first '=' for too much padding); UGW_ERR_BUFFER when
+ * `cap` is too small (`*out_len` the length needed, nothing written);
+ * UGW_ERR_ARG when `out_len` is NULL or `text` is NULL with `n` > 0;
+ * UGW_ERR_NOMEM only if OpenSSL disagrees with the check. Reentrant.
+ */
+UGW_API ugw_status ugw_base64_decode(const char *text, size_t n, void *out, size_t cap,
+                                     size_t *out_len, ugw_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Byte scanning                                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Runs of bytes from a small set, for trimming header values, skipping JSON
+ * white space and splitting lists: the one place the runtime and the command
+ * scan for them. `set` is a C string; its NUL is never part of the set. They
+ * read s[0..len) only, never past it, and allocate nothing.
+ */
+
+/** HTTP's optional white space (RFC 9110 section 5.6.3): space and tab. */
+#define UGW_WS_HTTP " \t"
+/** JSON's white space (RFC 8259): space, tab, LF and CR. */
+#define UGW_WS_JSON " \t\n\r"
+/** White space as isspace() has it in the C locale: JSON's, VT and FF. */
+#define UGW_WS_ALL " \t\n\r\v\f"
+
+/** Length of the run at the start of s[0..len) of bytes in `set`. */
+UGW_API size_t ugw_span(const char *s, size_t len, const char *set);
+/** Length of the run at the start of s[0..len) of bytes not in `set`. */
+UGW_API size_t ugw_cspan(const char *s, size_t len, const char *set);
+/** Length of the run at the end of s[0..len) of bytes in `set`. */
+UGW_API size_t ugw_rspan(const char *s, size_t len, const char *set);
+/** s[0..len) without the runs of bytes in `set` at either end: a view into `s`. */
+UGW_API ugw_str ugw_trim(const char *s, size_t len, const char *set);
+
+/* ------------------------------------------------------------------ */
 /* Message ids                                                          */
 /* ------------------------------------------------------------------ */
 

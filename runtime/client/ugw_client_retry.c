@@ -57,12 +57,10 @@ long ugw__client_backoff_ms(ugw_client *c, unsigned attempts)
 long ugw__client_retry_after_ms(const char *v, size_t n)
 {
     uint64_t secs;
-    while (n && (*v == ' ' || *v == '\t')) {
-        v++;
-        n--;
-    }
-    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
-        n--;
+    size_t lead = ugw_span(v, n, UGW_WS_HTTP);
+    v += lead;
+    n -= lead;
+    n -= ugw_rspan(v, n, UGW_WS_JSON); /* and the line end */
     if (n == 0)
         return -1;
     if (ugw_parse_u64(v, n, &secs))

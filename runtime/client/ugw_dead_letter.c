@@ -11,27 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "client_internal.h"
-
-static size_t base64_len(size_t n)
-{
-    return (n + 2) / 3 * 4;
-}
-
-/* OpenSSL's encoder; it also writes a NUL, which `out` has room for. */
-static size_t base64_encode(char *out, const unsigned char *p, size_t n)
-{
-    size_t at = 0;
-    while (n) { /* EVP_EncodeBlock takes an int length */
-        int chunk = n > (size_t)3 << 28 ? 3 << 28 : (int)n; /* whole 3-byte groups */
-        at += (size_t)EVP_EncodeBlock((unsigned char *)out + at, p, chunk);
-        p += chunk;
-        n -= (size_t)chunk;
-    }
-    return at;
-}
 
 static size_t put(char *out, size_t at, const char *s, size_t n)
 {
@@ -64,7 +44,11 @@ void ugw__client_dead_letter(ugw_client *c, const job *j)
                           j->status, j->attempts, ugw_result_name(j->result));
     tn += ugw_json_escape(tail + tn, j->error, strlen(j->error));
     tn += (size_t)snprintf(tail + tn, sizeof tail - tn, "\",\"time\":\"%s\"}\n", ts);
-    bn = json ? ugw_json_escaped_len((const char *)j->body, j->len) : base64_len(j->len);
+    bn = json ? ugw_json_escaped_len((const char *)j->body, j->len) : ugw_base64_encoded_len(j->len);
+    if (bn >= SIZE_MAX - hn - tn) { /* no such body fits in memory, but never wrap */
+        fprintf(stderr, "ugw: dead letter for %s not written: body too large\n", j->id);
+        return;
+    }
     total = hn + bn + tn;
     line = malloc(total + 1);
     if (!line) {
@@ -74,8 +58,8 @@ void ugw__client_dead_letter(ugw_client *c, const job *j)
     at = put(line, at, head, hn);
     if (json)
         at += ugw_json_escape(line + at, (const char *)j->body, j->len);
-    else
-        at += base64_encode(line + at, j->body, j->len);
+    else if (ugw_base64_encode(j->body, j->len, line + at, total + 1 - at, &bn) == UGW_OK)
+        at += bn; /* it fits: total counted it */
     at = put(line, at, tail, tn);
     /* One write() per line: O_APPEND keeps lines whole across writers. */
     {

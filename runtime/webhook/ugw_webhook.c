@@ -8,14 +8,13 @@
  * chosen (no digest fetch by name per call) and sets the key; a
  * ugw_webhook_signer keeps a keyed context and only resets it.
  *
- * Base64 is OpenSSL's EVP_EncodeBlock / EVP_DecodeBlock. EVP_DecodeBlock
- * accepts '=' anywhere and decodes it as zero bits, and does not subtract
- * padding from its result, so b64_check() checks the alphabet and the padding
- * first and gives the decoded length.
+ * Base64 is OpenSSL's EVP_EncodeBlock / EVP_DecodeBlock, exported as
+ * ugw_base64_*(): EVP_DecodeBlock accepts '=' anywhere and decodes it as
+ * zero bits, and does not subtract padding from its result, so b64_check()
+ * checks the alphabet and the padding first and gives the decoded length.
  */
 #include <ugw/ugw_webhook.h>
 
-#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -33,11 +32,6 @@
 
 static const char secret_prefix[] = "whsec_";
 #define SECRET_PREFIX_LEN (sizeof secret_prefix - 1)
-
-/* Base64 text of at most UGW_SECRET_MAX bytes, and the bytes it decodes to
- * before padding is subtracted. */
-#define SECRET_B64_MAX (4 * ((UGW_SECRET_MAX + 2) / 3))
-#define SECRET_RAW_MAX (SECRET_B64_MAX / 4 * 3)
 
 /* ------------------------------------------------------------------ */
 /* libcrypto objects made once per process                              */
@@ -158,6 +152,12 @@ static bool mac_message(EVP_MAC_CTX *c, const char *id, const char *ts,
 /* Base64                                                               */
 /* ------------------------------------------------------------------ */
 
+/* The most bytes given to one EVP_EncodeBlock (whole 3-byte groups) and
+ * characters to one EVP_DecodeBlock (whole 4-character groups): they take
+ * int lengths. */
+#define B64_ENC_CHUNK ((size_t)3 << 28)
+#define B64_DEC_CHUNK ((size_t)1 << 30)
+
 static bool b64_alpha(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
@@ -193,32 +193,123 @@ static const char *b64_check(const char *s, size_t n, size_t *out_len,
         *bad = n;
         return "base64 length is not a multiple of 4 (missing or extra padding)";
     }
-    if (n == 0) {
-        *bad = 0;
-        return "empty base64";
-    }
     *out_len = n / 4 * 3 - pad;
     return NULL;
 }
 
-/* Decodes text already accepted by b64_check() into `out` (room for n/4*3
- * bytes); returns false only if OpenSSL disagrees. */
-static bool b64_decode(unsigned char *out, const char *s, size_t n)
+size_t ugw_base64_encoded_len(size_t n)
 {
-    return n <= INT_MAX
-           && EVP_DecodeBlock(out, (const unsigned char *)s, (int)n)
-                  == (int)(n / 4 * 3);
+    size_t groups = n / 3 + (n % 3 != 0);
+    return groups > SIZE_MAX / 4 ? SIZE_MAX : groups * 4;
+}
+
+size_t ugw_base64_decoded_max(size_t n)
+{
+    return n / 4 * 3;
+}
+
+ugw_status ugw_base64_encode(const void *in, size_t n, char *out, size_t cap,
+                             size_t *out_len)
+{
+    const unsigned char *p = in;
+    size_t need = ugw_base64_encoded_len(n), at = 0;
+
+    if (out != NULL && cap > 0)
+        out[0] = '\0';
+    if (out == NULL || (in == NULL && n != 0))
+        return UGW_ERR_ARG;
+    if (out_len != NULL)
+        *out_len = need;
+    if (need == SIZE_MAX || cap <= need) /* need < SIZE_MAX: need + 1 fits */
+        return UGW_ERR_BUFFER;
+    while (n != 0) {
+        size_t chunk = n > B64_ENC_CHUNK ? B64_ENC_CHUNK : n;
+        at += (size_t)EVP_EncodeBlock((unsigned char *)out + at, p, (int)chunk);
+        p += chunk;
+        n -= chunk;
+    }
+    out[at] = '\0'; /* EVP_EncodeBlock wrote it too, except for n == 0 */
+    return UGW_OK;
+}
+
+ugw_status ugw_base64_decode(const char *text, size_t n, void *out, size_t cap,
+                             size_t *out_len, ugw_error *err)
+{
+    unsigned char *o = out, last[3];
+    size_t len = 0, bad = 0, body;
+    const char *msg;
+
+    ugw_error_clear(err);
+    if (out_len == NULL || (text == NULL && n != 0))
+        return ugw_error_set(err, UGW_ERR_ARG, "NULL base64 text or length", 0, NULL);
+    msg = b64_check(text, n, &len, &bad);
+    if (msg != NULL)
+        return ugw_error_set(err, UGW_ERR_SYNTAX, msg, bad, NULL);
+    *out_len = len;
+    if (out == NULL || n == 0)
+        return UGW_OK;
+    if (cap < len)
+        return ugw_error_set(err, UGW_ERR_BUFFER, "base64 output buffer too small", 0, NULL);
+    /* All groups but the last straight into `out`; the last through `last`,
+     * since EVP_DecodeBlock writes the bits of its padding as zero bytes. */
+    body = n - 4;
+    for (size_t at = 0; at < body;) {
+        size_t chunk = body - at > B64_DEC_CHUNK ? B64_DEC_CHUNK : body - at;
+        if (EVP_DecodeBlock(o, (const unsigned char *)text + at, (int)chunk) != (int)(chunk / 4 * 3))
+            return ugw_error_set(err, UGW_ERR_NOMEM, "libcrypto failed to decode base64", at, NULL);
+        o += chunk / 4 * 3;
+        at += chunk;
+    }
+    if (EVP_DecodeBlock(last, (const unsigned char *)text + body, 4) != 3)
+        return ugw_error_set(err, UGW_ERR_NOMEM, "libcrypto failed to decode base64", body, NULL);
+    memcpy(o, last, len - body / 4 * 3);
+    OPENSSL_cleanse(last, sizeof last); /* secrets pass through here */
+    return UGW_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Byte scanning                                                        */
+/* ------------------------------------------------------------------ */
+
+static bool in_set(char c, const char *set)
+{
+    return c != '\0' && strchr(set, c) != NULL;
+}
+
+size_t ugw_span(const char *s, size_t len, const char *set)
+{
+    size_t i = 0;
+    while (i < len && in_set(s[i], set))
+        i++;
+    return i;
+}
+
+size_t ugw_cspan(const char *s, size_t len, const char *set)
+{
+    size_t i = 0;
+    while (i < len && !in_set(s[i], set))
+        i++;
+    return i;
+}
+
+size_t ugw_rspan(const char *s, size_t len, const char *set)
+{
+    size_t i = 0;
+    while (i < len && in_set(s[len - 1 - i], set))
+        i++;
+    return i;
+}
+
+ugw_str ugw_trim(const char *s, size_t len, const char *set)
+{
+    size_t b = ugw_span(s, len, set);
+    ugw_str r = { s + b, len - b - ugw_rspan(s + b, len - b, set) };
+    return r;
 }
 
 /* ------------------------------------------------------------------ */
 /* Secrets                                                              */
 /* ------------------------------------------------------------------ */
-
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v'
-           || c == '\f';
-}
 
 static bool secret_ok(const ugw_secret *s)
 {
@@ -228,41 +319,37 @@ static bool secret_ok(const ugw_secret *s)
 ugw_status ugw_secret_parse(const char *text, size_t len, ugw_secret *out,
                             ugw_error *err)
 {
-    unsigned char raw[SECRET_RAW_MAX];
-    size_t b = 0, e = len, n, dec_len = 0, bad = 0;
-    const char *msg;
+    const char *base = text != NULL ? text : "";
+    ugw_error b64err;
+    ugw_status st;
+    size_t b, dec_len = 0;
+    ugw_str t;
 
     ugw_error_clear(err);
     if (out == NULL || (text == NULL && len != 0))
         return ugw_error_set(err, UGW_ERR_ARG, "NULL secret text or output", 0, NULL);
     OPENSSL_cleanse(out, sizeof *out);
 
-    while (b < e && is_ws(text[b]))
-        b++;
-    while (e > b && is_ws(text[e - 1]))
-        e--;
-    if (e - b >= SECRET_PREFIX_LEN
-        && memcmp(text + b, secret_prefix, SECRET_PREFIX_LEN) == 0)
-        b += SECRET_PREFIX_LEN;
-    n = e - b;
-    if (n == 0)
+    t = ugw_trim(base, len, UGW_WS_ALL);
+    if (t.len >= SECRET_PREFIX_LEN && memcmp(t.ptr, secret_prefix, SECRET_PREFIX_LEN) == 0) {
+        t.ptr += SECRET_PREFIX_LEN;
+        t.len -= SECRET_PREFIX_LEN;
+    }
+    b = (size_t)(t.ptr - base);
+    if (t.len == 0)
         return ugw_error_set(err, UGW_ERR_SECRET, "empty secret", b, NULL);
 
-    msg = b64_check(text + b, n, &dec_len, &bad);
-    if (msg != NULL)
-        return ugw_error_set(err, UGW_ERR_SECRET, msg, b + bad, NULL);
-    if (dec_len > UGW_SECRET_MAX)
-        return ugw_error_set(err, UGW_ERR_SECRET, "secret key longer than 256 bytes", b, NULL);
-
-    /* dec_len <= 256 implies n <= SECRET_B64_MAX, so raw has room. */
-    if (!b64_decode(raw, text + b, n)) {
-        OPENSSL_cleanse(raw, sizeof raw);
-        return ugw_error_set(err, UGW_ERR_SECRET, "invalid base64", b, NULL);
+    st = ugw_base64_decode(t.ptr, t.len, out->key, sizeof out->key, &dec_len, &b64err);
+    if (st == UGW_OK) {
+        out->len = dec_len;
+        return UGW_OK;
     }
-    memcpy(out->key, raw, dec_len);
-    out->len = dec_len;
-    OPENSSL_cleanse(raw, sizeof raw);
-    return UGW_OK;
+    OPENSSL_cleanse(out, sizeof *out);
+    if (st == UGW_ERR_SYNTAX)
+        return ugw_error_set(err, UGW_ERR_SECRET, b64err.message, b + b64err.pos, NULL);
+    if (st == UGW_ERR_BUFFER)
+        return ugw_error_set(err, UGW_ERR_SECRET, "secret key longer than 256 bytes", b, NULL);
+    return ugw_error_set(err, UGW_ERR_SECRET, "invalid base64", b, NULL);
 }
 
 ugw_status ugw_secret_format(const ugw_secret *s, char *text, size_t cap)
@@ -277,9 +364,8 @@ ugw_status ugw_secret_format(const ugw_secret *s, char *text, size_t cap)
     if (cap < need)
         return UGW_ERR_BUFFER;
     memcpy(text, secret_prefix, SECRET_PREFIX_LEN);
-    /* EVP_EncodeBlock writes the NUL too. */
-    EVP_EncodeBlock((unsigned char *)text + SECRET_PREFIX_LEN, s->key, (int)s->len);
-    return UGW_OK;
+    return ugw_base64_encode(s->key, s->len, text + SECRET_PREFIX_LEN,
+                             cap - SECRET_PREFIX_LEN, NULL);
 }
 
 ugw_status ugw_secret_generate(ugw_secret *out, char *text, size_t cap)
@@ -337,7 +423,8 @@ static ugw_status sign_finish(EVP_MAC_CTX *c, const char *msg_id,
     if (!mac_message(c, msg_id, ts, ts_len, body, len, mac))
         return ugw_error_set(err, UGW_ERR_NOMEM, "libcrypto failed to compute the HMAC", 0, NULL);
     memcpy(out, "v1,", 3);
-    EVP_EncodeBlock((unsigned char *)out + 3, mac, MAC_LEN); /* + NUL */
+    ugw_base64_encode(mac, MAC_LEN, out + 3, UGW_SIGNATURE_MAX - 3, NULL); /* fits: + NUL */
+    OPENSSL_cleanse(mac, sizeof mac);
     return UGW_OK;
 }
 
@@ -421,13 +508,13 @@ ugw_status ugw_webhook_signer_sign(ugw_webhook_signer *sg, const char *msg_id,
 static bool entry_matches(const char *p, size_t n,
                           const unsigned char mac[MAC_LEN])
 {
-    unsigned char got[MAC_B64_LEN / 4 * 3];
-    size_t dec_len = 0, bad = 0;
+    unsigned char got[MAC_LEN];
+    size_t dec_len = 0;
 
     if (n != 3 + MAC_B64_LEN || memcmp(p, "v1,", 3) != 0)
         return false;
-    if (b64_check(p + 3, MAC_B64_LEN, &dec_len, &bad) != NULL
-        || dec_len != MAC_LEN || !b64_decode(got, p + 3, MAC_B64_LEN))
+    if (ugw_base64_decode(p + 3, MAC_B64_LEN, got, sizeof got, &dec_len, NULL) != UGW_OK
+        || dec_len != MAC_LEN)
         return false;
     return CRYPTO_memcmp(got, mac, MAC_LEN) == 0;
 }
@@ -473,17 +560,15 @@ ugw_status ugw_webhook_verify(const ugw_secret *s, const char *msg_id,
         return ugw_error_set(err, UGW_ERR_NOMEM, "libcrypto failed to compute the HMAC", 0, NULL);
 
     /* 3. Any matching v1 entry verifies; the rest are ignored. */
-    for (const char *p = signature_header; *p != '\0';) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        const char *q = p;
-        while (*q != '\0' && *q != ' ' && *q != '\t')
-            q++;
-        if (q != p && entry_matches(p, (size_t)(q - p), mac)) {
+    size_t hl = strlen(signature_header);
+    for (size_t at = 0; at < hl;) {
+        at += ugw_span(signature_header + at, hl - at, UGW_WS_HTTP);
+        size_t m = ugw_cspan(signature_header + at, hl - at, UGW_WS_HTTP);
+        if (m != 0 && entry_matches(signature_header + at, m, mac)) {
             OPENSSL_cleanse(mac, sizeof mac);
             return UGW_OK;
         }
-        p = q;
+        at += m;
     }
     OPENSSL_cleanse(mac, sizeof mac);
     return ugw_error_set(err, UGW_ERR_SIGNATURE, "no webhook-signature matches", 0, PATH_SIG);
