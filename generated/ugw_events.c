@@ -1,8 +1,8 @@
 /*
  * ugw_events.c - event descriptors and typed entry points
  *
- * Generated from schema/events.toml (schema version 1) by ugw codegen 0.1.0.
- * DO NOT EDIT: change the schema and rebuild (see README.md).
+ * Generated from schema/events.toml (schema version 1) by ugw codegen 0.2.0.
+ * DO NOT EDIT: change the schema and run the generator again.
  */
 #include "ugw/ugw_events.h"
 
@@ -340,7 +340,7 @@ const ugw_schema ugw_schema_events = {
 };
 
 /* The union member of every event starts at the same place. */
-_Static_assert(offsetof(ugw_event, u) % _Alignof(uint64_t) == 0, "ugw_event layout");
+_Static_assert(offsetof(ugw_event, u) % _Alignof(uint64_t) == 0, "event layout");
 
 const ugw_event_desc *ugw_event_describe(ugw_event_type type)
 {
@@ -363,7 +363,7 @@ const char *ugw_event_id(ugw_event_type type)
 
 ugw_event_type ugw_event_from_wire(const char *wire, size_t len)
 {
-    return (ugw_event_type)ugw__event_lookup(&ugw_schema_events, wire, len);
+    return (ugw_event_type)ugw_schema_event_lookup(&ugw_schema_events, wire, len);
 }
 
 /* The generic entry points: the runtime checks the arguments and the type. */
@@ -372,32 +372,32 @@ ugw_event_type ugw_event_from_wire(const char *wire, size_t len)
 
 ugw_status ugw_event_validate(const ugw_event *ev, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW__TYPE(ev), UGW__PAYLOAD(ev), err);
+    return ugw_schema_validate(&ugw_schema_events, UGW__TYPE(ev), UGW__PAYLOAD(ev), err);
 }
 
 ugw_status ugw_encode(const ugw_event *ev, ugw_format format, void *out,
-                      size_t cap, size_t *out_len, ugw_error *err)
+    size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW__TYPE(ev), UGW__PAYLOAD(ev), format, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW__TYPE(ev), UGW__PAYLOAD(ev), format, out, cap, out_len, err);
 }
 
 ugw_status ugw_encode_json(const ugw_event *ev, void *out, size_t cap,
-                           size_t *out_len, ugw_error *err)
+    size_t *out_len, ugw_error *err)
 {
     return ugw_encode(ev, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_encode_msgpack(const ugw_event *ev, void *out, size_t cap,
-                              size_t *out_len, ugw_error *err)
+    size_t *out_len, ugw_error *err)
 {
     return ugw_encode(ev, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_decode(ugw_decoder *dec, ugw_format format, const void *in,
-                      size_t len, ugw_event *out, ugw_error *err)
+    size_t len, ugw_event *out, ugw_error *err)
 {
     int type = 0;
-    ugw_status st = ugw__decode(&ugw_schema_events, dec, format, in, len, &type,
+    ugw_status st = ugw_schema_decode(&ugw_schema_events, dec, format, in, len, &type,
                                 out ? (void *)&out->u : NULL, sizeof out->u, err);
     if (out)
         out->type = (ugw_event_type)type;
@@ -405,178 +405,178 @@ ugw_status ugw_decode(ugw_decoder *dec, ugw_format format, const void *in,
 }
 
 ugw_status ugw_decode_json(ugw_decoder *dec, const void *in, size_t len,
-                           ugw_event *out, ugw_error *err)
+    ugw_event *out, ugw_error *err)
 {
     return ugw_decode(dec, UGW_FORMAT_JSON, in, len, out, err);
 }
 
 ugw_status ugw_decode_msgpack(ugw_decoder *dec, const void *in, size_t len,
-                              ugw_event *out, ugw_error *err)
+    ugw_event *out, ugw_error *err)
 {
     return ugw_decode(dec, UGW_FORMAT_MSGPACK, in, len, out, err);
 }
 
 ugw_status ugw_guide_preview_start_validate(const ugw_guide_preview_start *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_START, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_START, v, err);
 }
 
 ugw_status ugw_guide_preview_start_encode_json(const ugw_guide_preview_start *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_START, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_START, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_guide_preview_start_encode_msgpack(const ugw_guide_preview_start *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_START, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_START, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_guide_preview_complete_validate(const ugw_guide_preview_complete *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_COMPLETE, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_COMPLETE, v, err);
 }
 
 ugw_status ugw_guide_preview_complete_encode_json(const ugw_guide_preview_complete *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_COMPLETE, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_COMPLETE, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_guide_preview_complete_encode_msgpack(const ugw_guide_preview_complete *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_COMPLETE, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_GUIDE_PREVIEW_COMPLETE, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_survey_display_validate(const ugw_nps_survey_display *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_NPS_SURVEY_DISPLAY, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_NPS_SURVEY_DISPLAY, v, err);
 }
 
 ugw_status ugw_nps_survey_display_encode_json(const ugw_nps_survey_display *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_SURVEY_DISPLAY, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_NPS_SURVEY_DISPLAY, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_survey_display_encode_msgpack(const ugw_nps_survey_display *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_SURVEY_DISPLAY, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_NPS_SURVEY_DISPLAY, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_score_submit_validate(const ugw_nps_score_submit *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_NPS_SCORE_SUBMIT, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_NPS_SCORE_SUBMIT, v, err);
 }
 
 ugw_status ugw_nps_score_submit_encode_json(const ugw_nps_score_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_SCORE_SUBMIT, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_NPS_SCORE_SUBMIT, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_score_submit_encode_msgpack(const ugw_nps_score_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_SCORE_SUBMIT, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_NPS_SCORE_SUBMIT, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_feedback_submit_validate(const ugw_nps_feedback_submit *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_NPS_FEEDBACK_SUBMIT, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_NPS_FEEDBACK_SUBMIT, v, err);
 }
 
 ugw_status ugw_nps_feedback_submit_encode_json(const ugw_nps_feedback_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_FEEDBACK_SUBMIT, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_NPS_FEEDBACK_SUBMIT, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_nps_feedback_submit_encode_msgpack(const ugw_nps_feedback_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_NPS_FEEDBACK_SUBMIT, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_NPS_FEEDBACK_SUBMIT, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_hotspot_interaction_validate(const ugw_hotspot_interaction *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_HOTSPOT_INTERACTION, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_HOTSPOT_INTERACTION, v, err);
 }
 
 ugw_status ugw_hotspot_interaction_encode_json(const ugw_hotspot_interaction *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_HOTSPOT_INTERACTION, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_HOTSPOT_INTERACTION, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_hotspot_interaction_encode_msgpack(const ugw_hotspot_interaction *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_HOTSPOT_INTERACTION, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_HOTSPOT_INTERACTION, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_checklist_item_trigger_validate(const ugw_checklist_item_trigger *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_CHECKLIST_ITEM_TRIGGER, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_CHECKLIST_ITEM_TRIGGER, v, err);
 }
 
 ugw_status ugw_checklist_item_trigger_encode_json(const ugw_checklist_item_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_CHECKLIST_ITEM_TRIGGER, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_CHECKLIST_ITEM_TRIGGER, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_checklist_item_trigger_encode_msgpack(const ugw_checklist_item_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_CHECKLIST_ITEM_TRIGGER, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_CHECKLIST_ITEM_TRIGGER, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_guide_trigger_validate(const ugw_resource_center_guide_trigger *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, v, err);
 }
 
 ugw_status ugw_resource_center_guide_trigger_encode_json(const ugw_resource_center_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_guide_trigger_encode_msgpack(const ugw_resource_center_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_checklist_guide_trigger_validate(const ugw_resource_center_checklist_guide_trigger *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, v, err);
 }
 
 ugw_status ugw_resource_center_checklist_guide_trigger_encode_json(const ugw_resource_center_checklist_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_checklist_guide_trigger_encode_msgpack(const ugw_resource_center_checklist_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_external_url_click_validate(const ugw_resource_center_external_url_click *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, v, err);
 }
 
 ugw_status ugw_resource_center_external_url_click_encode_json(const ugw_resource_center_external_url_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_external_url_click_encode_msgpack(const ugw_resource_center_external_url_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_search_article_click_validate(const ugw_resource_center_search_article_click *v, ugw_error *err)
 {
-    return ugw__validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, v, err);
+    return ugw_schema_validate(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, v, err);
 }
 
 ugw_status ugw_resource_center_search_article_click_encode_json(const ugw_resource_center_search_article_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, v, UGW_FORMAT_JSON, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, v, UGW_FORMAT_JSON, out, cap, out_len, err);
 }
 
 ugw_status ugw_resource_center_search_article_click_encode_msgpack(const ugw_resource_center_search_article_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw__encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
+    return ugw_schema_encode(&ugw_schema_events, UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, v, UGW_FORMAT_MSGPACK, out, cap, out_len, err);
 }

@@ -1,8 +1,8 @@
 /*
  * ugw_fixtures.c - the valid fixtures as C values
  *
- * Generated from schema/events.toml (schema version 1) by ugw codegen 0.1.0.
- * DO NOT EDIT: change the schema and rebuild (see README.md).
+ * Generated from schema/events.toml (schema version 1) by ugw codegen 0.2.0.
+ * DO NOT EDIT: change the schema and run the generator again.
  */
 #include "ugw/ugw_fixtures.h"
 

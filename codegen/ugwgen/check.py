@@ -4,16 +4,23 @@ The checks are what the later steps rely on: after `check` returns no errors,
 `model` may assume every name is a valid, unique C identifier, every type is
 known, every limit is sane and every example obeys its own field's rules.
 
-Unique C identifiers: each ugw_*/UGW_* name the templates make for an event or
-a field (names.py reads them from the templates) must differ from the names
-the runtime headers use, from the fixed names of the generated code and from
-the names of every other event and field; and the members of each event's
-struct (field C names, has_<name> flags) must differ from each other.
+Unique C identifiers: each name the templates make for an event or a field
+with the prefix (P_<id>, P_EVENT_<ID>, ...; names.py reads them from the
+templates) must differ from the names the runtime headers use, from the fixed
+names of the generated code and from the names of every other event and
+field; and the members of each event's struct (field C names, has_<name>
+flags) must differ from each other. Event ids and field C names, identifiers
+on their own (union and struct members), must be no C or C++ keyword, since
+the generated headers are C and C++.
+
+The prefix itself is checked by `prefix_errors` (a usage error, not a schema
+error): its form, and its fixed names against the runtime's.
 """
 
 import re
 
-from . import names as names_mod
+from . import names as names_mod, outputs
+from .keywords import C_KEYWORDS, CXX_KEYWORDS, C_MACROS, keyword_kind  # noqa: F401
 
 TYPES = ("id", "string", "url", "int")
 ID_MAX = 2**53 - 1
@@ -21,24 +28,6 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 STRING_MAX = 2**24            # a bound on any declared string limit
 URL_MAX = 2048                # CONTRACT.md section 2
 NAME_MAX = 31                 # wire field names: MessagePack fixstr, short C names
-
-C_KEYWORDS = frozenset("""
-auto break case char const continue default do double else enum extern float
-for goto if inline int long register restrict return short signed sizeof static
-struct switch typedef union unsigned void volatile while _Alignas _Alignof
-_Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert
-_Thread_local bool true false NULL asm typeof alignas alignof static_assert
-thread_local
-""".split())
-
-# Lower-case macros that would replace a struct or union member of the same
-# name: predefined by GCC and Clang outside strict ISO mode (gnu11, the
-# compilers' default), or defined by a standard header a user may include
-# before ugw_events.h (errno.h, complex.h, stdnoreturn.h, iso646.h).
-C_MACROS = frozenset("""
-linux unix i386 errno complex imaginary noreturn and and_eq bitand bitor compl
-not not_eq or or_eq xor xor_eq
-""".split())
 
 _EVENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
@@ -86,8 +75,24 @@ def example_problem(fdef, value):
     return None
 
 
-def check(loc):
-    """Returns a list of error strings; empty when the schema is usable."""
+def prefix_errors(prefix):
+    """Why `prefix` cannot start the generated names (a list, empty when fine):
+    its form (outputs.prefix_problems), then each fixed generated name that
+    is already a runtime name (only a prefix starting with ugw can make one)."""
+    errs = outputs.prefix_problems(prefix)
+    if errs:
+        return errs
+    runtime = names_mod.runtime_names()
+    for n, where in names_mod.fixed_names(prefix).items():
+        if n in runtime:
+            errs.append(f"--prefix {prefix!r}: the generated name {n} (from {where}) is a runtime name "
+                        f"of {runtime[n]}")
+    return errs
+
+
+def check(loc, prefix=outputs.DEFAULT_PREFIX):
+    """Returns a list of error strings; empty when the schema is usable with
+    generated names starting with `prefix` (itself checked by prefix_errors)."""
     errs = []
     data, path = loc.data, loc.path
 
@@ -115,8 +120,9 @@ def check(loc):
             err(f"field name '{name}' must be letters and digits, starting with a letter, at most {NAME_MAX}", t)
             continue
         cn = snake(name)
-        if cn in C_KEYWORDS or name in C_KEYWORDS:
-            err(f"field name '{name}' collides with the C keyword '{cn}'", t)
+        kind = keyword_kind(cn) or keyword_kind(name)
+        if kind:
+            err(f"field name '{name}' collides with the {kind} keyword '{cn}'", t)
         elif cn in C_MACROS:
             err(f"field name '{name}' collides with the C macro '{cn}' (a struct member is named '{cn}')", t)
         if cn in c_names:
@@ -161,11 +167,11 @@ def check(loc):
             if why:
                 err(f"field '{name}': {why}", t, "example")
 
-    # The names each shared field makes (UGW_FIELD_<NAME>_MIN, ...).
+    # The names each shared field makes (P_FIELD_<NAME>_MIN, ...).
     field_names = {}
     for cn, name in c_names.items():
-        made = names_mod.field_names(cn)
-        clash = _name_clashes(made, {}, {})
+        made = names_mod.field_names(cn, prefix)
+        clash = _name_clashes(made, {}, {}, prefix)
         if clash:
             err(f"field '{name}' collides with {clash}", ("field", name))
         for n in made:
@@ -188,15 +194,16 @@ def check(loc):
         if not isinstance(eid, str) or not _EVENT_ID.match(eid):
             err(f"event {i + 1}: 'id' must be lower_snake_case, starting with a letter", t, "id")
             eid = f"#{i + 1}"
-        elif eid in C_KEYWORDS:
-            err(f"event id '{eid}' collides with a C keyword", t, "id")
+        elif keyword_kind(eid):
+            err(f"event id '{eid}' collides with a {keyword_kind(eid)} keyword", t, "id")
         elif eid in C_MACROS:
             err(f"event id '{eid}' collides with the C macro '{eid}' (a union member is named '{eid}')", t, "id")
         elif eid not in ids:
-            clash = _name_clashes(names_mod.event_names(eid), field_names, event_names)
+            made = names_mod.event_names(eid, prefix)
+            clash = _name_clashes(made, field_names, event_names, prefix)
             if clash:
                 err(f"event id '{eid}' collides with {clash}", t, "id")
-            for n in names_mod.event_names(eid):
+            for n in made:
                 event_names.setdefault(n, (eid, loc.line(t, "id")))
         if eid in ids:
             err(f"duplicate event id '{eid}' (first at line {ids[eid]})", t, "id")
@@ -247,7 +254,7 @@ def check(loc):
                 err(f"event '{eid}': optional field '{f}' is not in 'fields'", t, "optional")
         if len(set(opt)) != len(opt):
             err(f"event '{eid}': a field is listed twice in 'optional'", t, "optional")
-        # The members of struct ugw_<id>: each field's C name, and has_<name>
+        # The members of struct P_<id>: each field's C name, and has_<name>
         # before each optional one.
         members = {}
         for f in dict.fromkeys(flist):
@@ -266,11 +273,11 @@ def check(loc):
     return errs
 
 
-def _name_clashes(made, field_names, event_names):
+def _name_clashes(made, field_names, event_names, prefix):
     """Why names `made` cannot be declared, or None: the first name that the
     runtime headers use, the generated code always declares (fixed names), a
     shared field makes or an earlier event makes; plus the count of others."""
-    fixed, runtime = names_mod.fixed_names(), names_mod.runtime_names()
+    fixed, runtime = names_mod.fixed_names(prefix), names_mod.runtime_names()
     found = []
     for n in made:
         if n in runtime:

@@ -14,6 +14,7 @@ from . import VERSION
 from .check import snake, ID_MAX
 from .fixtures import mp
 from .names import event_macro, field_macro
+from .outputs import C_FILES, Options, expand
 
 C_TYPES = {"id": "uint64_t", "int": "int64_t", "string": "ugw_str", "url": "ugw_str"}
 TYPE_ENUM = {"id": "UGW_TYPE_ID", "int": "UGW_TYPE_INT", "string": "UGW_TYPE_STRING",
@@ -118,6 +119,17 @@ class Event:
 
 
 @dataclass
+class OutFile:
+    """One generated C file of this generation."""
+    kind: str            # events.h, events.c, events_client.h, fixtures.h, fixtures.c, cli_main.c
+    template: str        # events.h.j2, ...
+    path: str            # under the output folder: ugw/acme_events.h, acme_events.c
+    name: str            # acme_events.h
+    purpose: str
+    guard: str           # include guard (headers), else None
+
+
+@dataclass
 class Model:
     schema_file: str     # as named in banners, relative: schema/events.toml
     schema_file_doc: str  # the same, comment-safe (C banners)
@@ -127,6 +139,17 @@ class Model:
     codegen_version_c: str
     events: list
     fields: list         # shared definitions, schema order
+    prefix: str = "ugw"  # of every generated name: acme -> acme_event, ACME_EVENT_COUNT
+    prefix_upper: str = "UGW"
+    prefix_c: str = '"ugw"'  # C literal of the prefix (the command's name)
+    header_dir: str = ""     # folder of the headers under the output folder ("" or acme)
+    fixtures: bool = True    # fixtures written (C values and files)
+    cli: bool = False        # the command's main() written
+    files: list = dc_field(default_factory=list)  # OutFile, in outputs.C_FILES order
+    # How a header includes another generated header (same folder): {kind: "acme_events.h"}
+    header: dict = dc_field(default_factory=dict)
+    # How a source file includes a generated header: {kind: "acme/acme_events.h"}
+    include: dict = dc_field(default_factory=dict)
 
 
 def _limits(fdef):
@@ -156,8 +179,22 @@ def fingerprint(wire, fields):
     return "UINT64_C(0x" + digest[:8].hex() + ")"
 
 
-def build(loc, schema_file):
-    """The model of a checked schema. `schema_file` is the name printed in banners."""
+def c_files(opts):
+    """The OutFile list of a generation with outputs.Options `opts`."""
+    out = []
+    for cf in C_FILES:
+        if opts.wanted(cf):
+            out.append(OutFile(kind=cf.kind, template=cf.template, path=opts.path(cf),
+                             name=expand(cf.name, opts.prefix), purpose=cf.purpose,
+                             guard=expand(cf.guard, opts.prefix) if cf.guard else None))
+    return out
+
+
+def build(loc, schema_file, opts=None):
+    """The model of a checked schema. `schema_file` is the name printed in
+    banners; `opts` the outputs.Options (default: prefix ugw, headers beside
+    the sources, fixtures, no command)."""
+    opts = opts or Options()
     data = loc.data
     shared = []
     for name, fdef in data["field"].items():
@@ -202,7 +239,12 @@ def build(loc, schema_file):
     for name, fdef, lo, hi in shared:
         fields.append(dict(name=name, macro=field_macro(snake(name)), type=fdef["type"],
                            min=lo, max=hi, description=c_comment(fdef["description"])))
+    files = c_files(opts)
+    header = {f.kind: f.name for f in files if f.guard}
+    include = {f.kind: f.path for f in files if f.guard}
     return Model(schema_file=schema_file, schema_file_doc=c_comment(schema_file),
                  schema_file_line=one_line(schema_file), schema_version=data["version"],
                  codegen_version=VERSION, codegen_version_c=c_literal(VERSION),
-                 events=events, fields=fields)
+                 events=events, fields=fields, prefix=opts.prefix, prefix_upper=opts.prefix.upper(),
+                 prefix_c=c_literal(opts.prefix), header_dir=opts.header_dir, fixtures=opts.fixtures, cli=opts.cli,
+                 files=files, header=header, include=include)

@@ -1,21 +1,27 @@
 """The C names the generated code declares, and those it must not redeclare.
 
-`check` uses this to refuse a schema whose names would clash in C:
+`check` uses this to refuse a schema (or a prefix) whose names would clash in C:
 
-  - fixed names: every ugw_*/UGW_* identifier written literally in the code of
-    the templates (ugw_event, ugw_encode, UGW_EVENT_COUNT, UGW_EVENT_NONE, ...)
-    plus the include guards of render.C_FILES;
-  - per-event names: the template identifiers built from `{{ e.id }}` or
-    `{{ e.macro }}` (ugw_<id>, ugw_<id>_validate, UGW_EVENT_<ID>_INIT, ...),
-    expanded for one event;
-  - per-field names: those built from `{{ f.macro }}` or `{{ f.c_name }}`
-    (UGW_FIELD_<NAME>_MIN, ...), expanded for one shared field;
+  - fixed names: every identifier the templates write as `{{ p }}_...` or
+    `{{ P }}_...` (p: the prefix, P: the prefix in upper case) and nothing
+    else: P_event, P_encode, P_EVENT_COUNT, P_EVENT_NONE, ... plus the include
+    guards of outputs.C_FILES;
+  - per-event names: the template identifiers built from the prefix and
+    `{{ e.id }}` or `{{ e.macro }}` (P_<id>, P_<id>_validate,
+    P_EVENT_<ID>_INIT, ...), expanded for one event;
+  - per-field names: those built from the prefix and `{{ f.macro }}` or
+    `{{ f.c_name }}` (P_FIELD_<NAME>_MIN, ...), expanded for one shared field;
   - runtime names: every ugw_*/UGW_* identifier in the code (not the comments
-    or string literals) of the runtime headers, runtime/*.h beside codegen/.
+    or string literals) of the public runtime headers include/ugw/*.h. The
+    generator does not read those headers when it runs: it ships their names
+    in runtime_names.txt beside this file, which `refresh_runtime_names()`
+    (ugw_codegen.py --refresh-runtime-names) rewrites from the headers and
+    the codegen tests keep honest.
 
-All of them are read from the files themselves, so a new template identifier
-or runtime declaration is covered without editing a list here (the codegen
-tests check that every name in a generation is one of these). Only the
+Template names are read from the templates themselves, so a new template
+identifier is covered without editing a list here (the codegen tests check
+that every name in a generation is one of these). A name a template writes
+with a literal ugw_/UGW_ is the runtime's, whatever the prefix. Only the
 standard library is used: checking a schema needs no jinja2.
 """
 
@@ -23,22 +29,29 @@ import functools
 import os
 import re
 
-from . import render
+from . import outputs
 
 CODEGEN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT_DIR = os.path.dirname(CODEGEN_DIR)
-TEMPLATES_DIR = render.TEMPLATES
-RUNTIME_DIR = os.path.join(ROOT_DIR, "runtime")
+TEMPLATES_DIR = os.path.join(CODEGEN_DIR, "templates")
+INCLUDE_DIR = os.path.join(ROOT_DIR, "include", "ugw")
+RUNTIME_NAMES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runtime_names.txt")
+REFRESH_COMMAND = "python3 codegen/ugw_codegen.py --refresh-runtime-names"
 
-# C comments, string and character literals: no declarations in there.
-_C_NOISE = re.compile(r"""/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'""", re.S)
+# C comments, string and character literals and the <file> of an #include:
+# no declarations in there.
+_C_NOISE = re.compile(r"""/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'"""
+                      r"""|^[ \t]*#[ \t]*include[ \t]*<[^>\n]*>""", re.S | re.M)
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _PLACEHOLDER = r"\{\{-?\s*[A-Za-z_][\w.]*\s*-?\}\}"
-# A name: ugw_ or UGW_, then word characters and {{ placeholders }}, longest.
-_NAME = re.compile(r"(?<![\w}])(?:ugw|UGW)_(?:\w|" + _PLACEHOLDER + r")*")
+_PREFIX_PLACEHOLDER = r"\{\{-?\s*[pP]\s*-?\}\}"
+# A name: the prefix placeholder, ugw or UGW, then _, word characters and
+# {{ placeholders }}, longest.
+_NAME = re.compile(r"(?<![\w}])(?:" + _PREFIX_PLACEHOLDER + r"|ugw|UGW)_(?:\w|" + _PLACEHOLDER + r")*")
 _ONE_PLACEHOLDER = re.compile(r"\{\{-?\s*([A-Za-z_][\w.]*)\s*-?\}\}")
 _RUNTIME_NAME = re.compile(r"\b(?:ugw|UGW)_\w*")
 
+PREFIX_PLACEHOLDERS = frozenset({"p", "P"})
 EVENT_PLACEHOLDERS = frozenset({"e.id", "e.macro"})
 FIELD_PLACEHOLDERS = frozenset({"f.macro", "f.c_name"})
 
@@ -59,22 +72,28 @@ def _blank(m):
 
 
 def strip_c(text):
-    """`text` with C comments and string/character literals blanked out."""
+    """`text` with C comments, string/character literals and #include <...>
+    file names blanked out."""
     return _C_NOISE.sub(_blank, text)
 
 
+def _rel(path):
+    return os.path.relpath(path, ROOT_DIR).replace(os.sep, "/")
+
+
 def _where(path, text, pos):
-    return f"{os.path.relpath(path, ROOT_DIR).replace(os.sep, '/')}:{text.count(chr(10), 0, pos) + 1}"
+    return f"{_rel(path)}:{text.count(chr(10), 0, pos) + 1}"
 
 
 class TemplateNames:
-    """The names the templates print: `fixed` {name: where}; `event` and
+    """The names the templates print: `fixed` {pattern: where}; `event` and
     `field` lists of (pattern, where), a pattern being the identifier with its
-    placeholders; `unknown` (pattern, where) built in a way not understood
-    here (a template change that names.py must learn)."""
+    placeholders; `runtime` {name: where} of the ugw_*/UGW_* names written
+    literally (the runtime's); `unknown` (pattern, where) built in a way not
+    understood here (a template change that names.py must learn)."""
 
     def __init__(self):
-        self.fixed, self.event, self.field, self.unknown = {}, [], [], []
+        self.fixed, self.event, self.field, self.runtime, self.unknown = {}, [], [], {}, []
 
 
 @functools.lru_cache(maxsize=None)
@@ -91,24 +110,32 @@ def template_names(templates_dir=TEMPLATES_DIR):
         code = strip_c(_JINJA_COMMENT.sub(_blank, text))
         for m in _NAME.finditer(code):
             name, where = m.group(0), _where(path, code, m.start())
-            used = set(_ONE_PLACEHOLDER.findall(name))
-            if code.startswith(("{", "~"), m.end()) or name.endswith("_") and not used:
-                out.unknown.append((name, where))      # ugw_{% if %}..., "ugw_" ~ x
-            elif not used:
+            used = _ONE_PLACEHOLDER.findall(name)
+            prefixed = bool(used) and used[0] in PREFIX_PLACEHOLDERS and name.startswith("{")
+            rest = set(used[1:] if prefixed else used)
+            if code.startswith(("{", "~"), m.end()) or name.endswith("_") and not rest:
+                out.unknown.append((name, where))      # P_{% if %}..., "P_" ~ x
+            elif not prefixed:
+                if rest:
+                    out.unknown.append((name, where))  # ugw_{{ e.id }}: the runtime has no such name
+                else:
+                    out.runtime.setdefault(name, where)
+            elif not rest:
                 out.fixed.setdefault(name, where)
             elif name in seen:
                 continue
-            elif used <= EVENT_PLACEHOLDERS:
+            elif rest <= EVENT_PLACEHOLDERS:
                 out.event.append((name, where))
-            elif used <= FIELD_PLACEHOLDERS:
+            elif rest <= FIELD_PLACEHOLDERS:
                 out.field.append((name, where))
             else:
                 out.unknown.append((name, where))
             seen.add(name)
-    render_py = os.path.join(os.path.dirname(os.path.abspath(__file__)), "render.py")
-    for name, _template, _purpose, guard in render.C_FILES:
-        if guard:
-            out.fixed.setdefault(guard, f"{os.path.relpath(render_py, ROOT_DIR)} (include guard of {name})")
+    outputs_py = os.path.join(os.path.dirname(os.path.abspath(__file__)), "outputs.py")
+    for cf in outputs.C_FILES:
+        if cf.guard:
+            guard = cf.guard.replace("{P}", "{{ P }}")
+            out.fixed.setdefault(guard, f"{_rel(outputs_py)} (include guard of {cf.name})")
     return out
 
 
@@ -116,38 +143,91 @@ def _expand(pattern, values):
     return _ONE_PLACEHOLDER.sub(lambda m: values[m.group(1)], pattern)
 
 
-def event_names(event_id):
-    """Every ugw_*/UGW_* name the generated code declares for one event, in
-    template order, once each."""
-    values = {"e.id": event_id, "e.macro": event_macro(event_id)}
+def _prefix_values(prefix):
+    return {"p": prefix, "P": prefix.upper()}
+
+
+def event_names(event_id, prefix=outputs.DEFAULT_PREFIX):
+    """Every name the generated code declares for one event, in template
+    order, once each."""
+    values = dict(_prefix_values(prefix), **{"e.id": event_id, "e.macro": event_macro(event_id)})
     return list(dict.fromkeys(_expand(p, values) for p, _ in template_names().event))
 
 
-def field_names(c_name):
-    """Every ugw_*/UGW_* name the generated code declares for one shared field."""
-    values = {"f.c_name": c_name, "f.macro": field_macro(c_name)}
+def field_names(c_name, prefix=outputs.DEFAULT_PREFIX):
+    """Every name the generated code declares for one shared field."""
+    values = dict(_prefix_values(prefix), **{"f.c_name": c_name, "f.macro": field_macro(c_name)})
     return list(dict.fromkeys(_expand(p, values) for p, _ in template_names().field))
 
 
-def fixed_names():
+def fixed_names(prefix=outputs.DEFAULT_PREFIX):
     """{name: where} of the names the generated code always declares."""
-    return template_names().fixed
+    values = _prefix_values(prefix)
+    return {_expand(p, values): where for p, where in template_names().fixed.items()}
 
 
-@functools.lru_cache(maxsize=None)
-def runtime_names(runtime_dir=RUNTIME_DIR):
-    """{name: 'runtime/<header>:<line>'} of every ugw_*/UGW_* identifier in the
-    code of the runtime headers (first place each). Empty without the folder."""
+# --- runtime names: shipped in runtime_names.txt, extracted from include/ugw ---
+
+def extract_runtime_names(include_dir=INCLUDE_DIR):
+    """{name: '<path>:<line>'} of every ugw_*/UGW_* identifier in the code of
+    the headers in `include_dir` (first place each; ugw_runtime.h first).
+    Empty without the folder."""
     out = {}
-    if not os.path.isdir(runtime_dir):
+    if not os.path.isdir(include_dir):
         return out
-    # The public header first, so that a name is shown where it is declared.
-    for fn in sorted(os.listdir(runtime_dir), key=lambda fn: (fn != "ugw_runtime.h", fn)):
+    for fn in sorted(os.listdir(include_dir), key=lambda fn: (fn != "ugw_runtime.h", fn)):
         if not fn.endswith(".h"):
             continue
-        path = os.path.join(runtime_dir, fn)
+        path = os.path.join(include_dir, fn)
         with open(path, encoding="utf-8", errors="replace") as f:
             code = strip_c(f.read())
         for m in _RUNTIME_NAME.finditer(code):
             out.setdefault(m.group(0), _where(path, code, m.start()))
+    return out
+
+
+_LIST_HEAD = f"""\
+# The ugw runtime's names: every ugw_*/UGW_* identifier in the code (not the
+# comments or string literals) of include/ugw/*.h, with the header that first
+# uses it. `check` refuses generated names that are among them. The generator
+# ships this list instead of reading the headers when it runs.
+# DO NOT EDIT: refresh it with  {REFRESH_COMMAND}
+"""
+
+
+def runtime_names_text(found):
+    """The text of runtime_names.txt for extract_runtime_names()'s result."""
+    rows = [f"{name} {where.rsplit(':', 1)[0]}" for name, where in sorted(found.items())]
+    return _LIST_HEAD + "\n".join(rows) + "\n"
+
+
+def refresh_runtime_names(include_dir=INCLUDE_DIR, path=RUNTIME_NAMES_FILE):
+    """Rewrites runtime_names.txt from the headers; returns (changed, count)."""
+    found = extract_runtime_names(include_dir)
+    if not found:
+        raise OSError(f"no ugw_*/UGW_* names in {include_dir}/*.h (is it the ugw source tree?)")
+    text = runtime_names_text(found)
+    try:
+        with open(path, encoding="utf-8") as f:
+            if f.read() == text:
+                return False, len(found)
+    except FileNotFoundError:
+        pass
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+    runtime_names.cache_clear()
+    return True, len(found)
+
+
+@functools.lru_cache(maxsize=None)
+def runtime_names(path=RUNTIME_NAMES_FILE):
+    """{name: 'include/ugw/<header>'} from the shipped runtime_names.txt."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                name, where = line.split(None, 1)
+                out[name] = where
     return out

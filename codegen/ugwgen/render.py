@@ -1,22 +1,16 @@
 """Step 4, render: the model through the jinja2 templates, plus fixture bytes.
 
 `render()` returns {relative path: bytes}; `write()` puts them on disk,
-touching only files whose bytes changed and removing generated files that the
-schema no longer makes.
+touching only files whose bytes changed and removing the generator's own
+earlier outputs that this generation no longer makes.
 """
 
 import os
 
-from . import fixtures
+from . import fixtures, outputs
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
-
-C_FILES = (
-    ("ugw_events.h", "events.h.j2", "event types, structs and the encode/decode API", "UGW_EVENTS_H"),
-    ("ugw_events.c", "events.c.j2", "event descriptors and typed entry points", None),
-    ("ugw_fixtures.h", "fixtures.h.j2", "the valid fixtures as C values", "UGW_FIXTURES_H"),
-    ("ugw_fixtures.c", "fixtures.c.j2", "the valid fixtures as C values", None),
-)
+FIXTURE_DIRS = ("fixtures/valid", "fixtures/invalid")
 
 
 def _environment():
@@ -35,31 +29,60 @@ def _environment():
     )
 
 
+def banner_line(model):
+    """The one-line banner of the non-C files."""
+    return f"Generated from {model.schema_file_line} by ugw codegen {model.codegen_version}. DO NOT EDIT."
+
+
 def render(model):
     env = _environment()
     out = {}
-    for name, template, purpose, guard in C_FILES:
-        text = env.get_template(template).render(m=model, filename=name, purpose=purpose, guard=guard)
-        out[name] = text.encode("utf-8")
-    for name, data in fixtures.valid(model).items():
-        out["fixtures/valid/" + name] = data
-    cases = fixtures.invalid(model)
-    for c in cases:
-        out[f"fixtures/invalid/n_{c.name}.json"] = c.json
-        out[f"fixtures/invalid/n_{c.name}.msgpack"] = c.msgpack
-    banner = f"Generated from {model.schema_file_line} by ugw codegen {model.codegen_version}. DO NOT EDIT."
-    out["fixtures/invalid/MANIFEST.tsv"] = fixtures.manifest(cases, banner)
-    out["fixtures/README.md"] = (
-        banner + "\n\n"
-        "- `valid/<event id>.json|.msgpack`: one valid document per event, from the schema's examples.\n"
-        "- `invalid/n_<case>.json|.msgpack`: documents that must be rejected; `invalid/MANIFEST.tsv`\n"
-        "  gives each file's expected error code, field path (`-`: the document) and mode\n"
-        "  (`strict`: rejected only when unknown keys are rejected).\n").encode()
+    for f in model.files:
+        text = env.get_template(f.template).render(m=model, p=model.prefix, P=model.prefix_upper,
+                                                   filename=f.name, purpose=f.purpose, guard=f.guard)
+        out[f.path] = text.encode("utf-8")
+    if model.fixtures:
+        for name, data in fixtures.valid(model).items():
+            out["fixtures/valid/" + name] = data
+        cases = fixtures.invalid(model)
+        for c in cases:
+            out[f"fixtures/invalid/n_{c.name}.json"] = c.json
+            out[f"fixtures/invalid/n_{c.name}.msgpack"] = c.msgpack
+        banner = banner_line(model)
+        out["fixtures/invalid/MANIFEST.tsv"] = fixtures.manifest(cases, banner)
+        out["fixtures/README.md"] = (
+            banner + "\n\n"
+            "- `valid/<event id>.json|.msgpack`: one valid document per event, from the schema's examples.\n"
+            "- `invalid/n_<case>.json|.msgpack`: documents that must be rejected; `invalid/MANIFEST.tsv`\n"
+            "  gives each file's expected error code, field path (`-`: the document) and mode\n"
+            "  (`strict`: rejected only when unknown keys are rejected).\n").encode()
     return dict(sorted(out.items()))
 
 
-def write(files, out_dir):
-    """Writes `files` under out_dir; returns the list of paths that changed."""
+def _ours(path):
+    """Whether the file at `path` is one this generator wrote (its banner)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return False
+    return b"by ugw codegen " in head and b"DO NOT EDIT" in head
+
+
+def _remove(out_dir, rel, changed):
+    os.remove(os.path.join(out_dir, rel))
+    changed.append(rel + " (removed)")
+
+
+def write(files, out_dir, model=None):
+    """Writes `files` under out_dir; returns the list of paths that changed.
+
+    Then removes what an earlier run wrote and this one does not: files in
+    fixtures/valid and fixtures/invalid that are not in `files` (all of them,
+    and fixtures/README.md, when this run writes no fixtures and the folder
+    carries this generator's banner), and, given the `model`, the C files of
+    its prefix that this run does not write, at the top of out_dir or in its
+    header folder, when they carry the banner. Nothing else is touched."""
     changed = []
     for rel, data in files.items():
         path = os.path.join(out_dir, rel)
@@ -75,14 +98,30 @@ def write(files, out_dir):
             f.write(data)
         os.replace(tmp, path)
         changed.append(rel)
-    # Remove generated files that are no longer produced (only in our own folders).
-    for sub in ("fixtures/valid", "fixtures/invalid"):
-        d = os.path.join(out_dir, sub)
-        if not os.path.isdir(d):
-            continue
-        for name in sorted(os.listdir(d)):
-            rel = f"{sub}/{name}"
-            if rel not in files:
-                os.remove(os.path.join(d, name))
-                changed.append(rel + " (removed)")
+    writes_fixtures = any(rel.startswith("fixtures/") for rel in files)
+    fixtures_ours = writes_fixtures or _ours(os.path.join(out_dir, "fixtures", "README.md")) \
+        or _ours(os.path.join(out_dir, "fixtures", "invalid", "MANIFEST.tsv"))
+    if fixtures_ours:
+        for sub in FIXTURE_DIRS:
+            d = os.path.join(out_dir, sub)
+            if not os.path.isdir(d):
+                continue
+            for name in sorted(os.listdir(d)):
+                rel = f"{sub}/{name}"
+                if rel not in files and os.path.isfile(os.path.join(d, name)):
+                    _remove(out_dir, rel, changed)
+        if not writes_fixtures:
+            if _ours(os.path.join(out_dir, "fixtures", "README.md")):
+                _remove(out_dir, "fixtures/README.md", changed)
+            for sub in (*FIXTURE_DIRS, "fixtures"):
+                try:
+                    os.rmdir(os.path.join(out_dir, sub))      # only when empty
+                except OSError:
+                    pass
+    if model is not None:
+        for cf in outputs.C_FILES:
+            name = outputs.expand(cf.name, model.prefix)
+            for rel in dict.fromkeys((name, f"{model.header_dir}/{name}" if model.header_dir else name)):
+                if rel not in files and _ours(os.path.join(out_dir, rel)):
+                    _remove(out_dir, rel, changed)
     return changed

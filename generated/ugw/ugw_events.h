@@ -1,8 +1,8 @@
 /*
  * ugw_events.h - event types, structs and the encode/decode API
  *
- * Generated from schema/events.toml (schema version 1) by ugw codegen 0.1.0.
- * DO NOT EDIT: change the schema and rebuild (see README.md).
+ * Generated from schema/events.toml (schema version 1) by ugw codegen 0.2.0.
+ * DO NOT EDIT: change the schema and run the generator again.
  */
 #ifndef UGW_EVENTS_H
 #define UGW_EVENTS_H
@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <ugw/ugw_runtime.h>
 
@@ -26,7 +27,7 @@ extern "C" {
 /** Version of the schema this code was generated from. */
 #define UGW_SCHEMA_VERSION 1
 /** Version of the generator that wrote this code. */
-#define UGW_CODEGEN_VERSION "0.1.0"
+#define UGW_CODEGEN_VERSION "0.2.0"
 /** Number of events in the schema. */
 #define UGW_EVENT_COUNT 11
 
@@ -110,7 +111,7 @@ typedef struct ugw_guide_preview_start {
     ugw_str guide_name; /**< guideName: Name of the guide. (bytes 0..512) */
 } ugw_guide_preview_start;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_GUIDE_PREVIEW_START_INIT { { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 } }
 
 /**
@@ -125,7 +126,7 @@ typedef struct ugw_guide_preview_complete {
     ugw_str guide_name; /**< guideName: Name of the guide. (bytes 0..512) */
 } ugw_guide_preview_complete;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_GUIDE_PREVIEW_COMPLETE_INIT { { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 } }
 
 /**
@@ -140,7 +141,7 @@ typedef struct ugw_nps_survey_display {
     uint64_t survey_id; /**< surveyId: Identifier of the NPS survey. (id 0..2^53-1, optional) */
 } ugw_nps_survey_display;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_NPS_SURVEY_DISPLAY_INIT { { NULL, 0 }, { NULL, 0 }, false, 0 }
 
 /**
@@ -155,7 +156,7 @@ typedef struct ugw_nps_score_submit {
     int64_t score; /**< score: The score given, from 0 to 10. (0..10) */
 } ugw_nps_score_submit;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_NPS_SCORE_SUBMIT_INIT { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, 0 }
 
 /**
@@ -170,7 +171,7 @@ typedef struct ugw_nps_feedback_submit {
     ugw_str feedback; /**< feedback: The written answer. (bytes 0..8192) */
 } ugw_nps_feedback_submit;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_NPS_FEEDBACK_SUBMIT_INIT { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } }
 
 /**
@@ -187,7 +188,7 @@ typedef struct ugw_hotspot_interaction {
     ugw_str hotspot_title; /**< hotspotTitle: Title of the hotspot. (bytes 0..512) */
 } ugw_hotspot_interaction;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_HOTSPOT_INTERACTION_INIT { { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } }
 
 /**
@@ -204,7 +205,7 @@ typedef struct ugw_checklist_item_trigger {
     ugw_str guide_name; /**< guideName: Name of the guide. (bytes 0..512) */
 } ugw_checklist_item_trigger;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_CHECKLIST_ITEM_TRIGGER_INIT { { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 }, 0, { NULL, 0 } }
 
 /**
@@ -221,7 +222,7 @@ typedef struct ugw_resource_center_guide_trigger {
     ugw_str guide_name; /**< guideName: Name of the guide. (bytes 0..512) */
 } ugw_resource_center_guide_trigger;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_RESOURCE_CENTER_GUIDE_TRIGGER_INIT { { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 }, 0, { NULL, 0 } }
 
 /**
@@ -240,7 +241,7 @@ typedef struct ugw_resource_center_checklist_guide_trigger {
     ugw_str guide_name; /**< guideName: Name of the guide. (bytes 0..512) */
 } ugw_resource_center_checklist_guide_trigger;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER_INIT { { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 }, 0, { NULL, 0 }, 0, { NULL, 0 } }
 
 /**
@@ -256,7 +257,7 @@ typedef struct ugw_resource_center_external_url_click {
     ugw_str external_url; /**< externalUrl: The external link that was clicked. (bytes 0..2048, absolute http(s) URL) */
 } ugw_resource_center_external_url_click;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_RESOURCE_CENTER_EXTERNAL_URL_CLICK_INIT { { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 }, { NULL, 0 } }
 
 /**
@@ -272,7 +273,7 @@ typedef struct ugw_resource_center_search_article_click {
     ugw_str article_link; /**< articleLink: The search article that was clicked. (bytes 0..2048, absolute http(s) URL) */
 } ugw_resource_center_search_article_click;
 
-/** All members zero: fill every required field before encoding. */
+/** All members zero: fill every required field before encoding (C and C++). */
 #define UGW_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK_INIT { { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 }, { NULL, 0 } }
 
 /** Any one event, tagged by its type. */
@@ -293,48 +294,63 @@ typedef struct ugw_event {
     } u;
 } ugw_event;
 
-/** An ugw_event holding an empty guide_preview_start. */
+/* Initialisers of a whole event. The UGW_EVENT_<ID>_INIT macros use a
+ * designated initialiser, which is C (and C++20); ugw_event_init() works in
+ * C and in every C++:
+ *     ugw_event ev = ugw_event_init(UGW_EVENT_GUIDE_PREVIEW_START);
+ *     ev.u.guide_preview_start.user_id = ...;
+ */
+/** A ugw_event holding an empty guide_preview_start (C, C++20). */
 #define UGW_EVENT_GUIDE_PREVIEW_START_INIT { UGW_EVENT_GUIDE_PREVIEW_START, { .guide_preview_start = UGW_GUIDE_PREVIEW_START_INIT } }
-/** An ugw_event holding an empty guide_preview_complete. */
+/** A ugw_event holding an empty guide_preview_complete (C, C++20). */
 #define UGW_EVENT_GUIDE_PREVIEW_COMPLETE_INIT { UGW_EVENT_GUIDE_PREVIEW_COMPLETE, { .guide_preview_complete = UGW_GUIDE_PREVIEW_COMPLETE_INIT } }
-/** An ugw_event holding an empty nps_survey_display. */
+/** A ugw_event holding an empty nps_survey_display (C, C++20). */
 #define UGW_EVENT_NPS_SURVEY_DISPLAY_INIT { UGW_EVENT_NPS_SURVEY_DISPLAY, { .nps_survey_display = UGW_NPS_SURVEY_DISPLAY_INIT } }
-/** An ugw_event holding an empty nps_score_submit. */
+/** A ugw_event holding an empty nps_score_submit (C, C++20). */
 #define UGW_EVENT_NPS_SCORE_SUBMIT_INIT { UGW_EVENT_NPS_SCORE_SUBMIT, { .nps_score_submit = UGW_NPS_SCORE_SUBMIT_INIT } }
-/** An ugw_event holding an empty nps_feedback_submit. */
+/** A ugw_event holding an empty nps_feedback_submit (C, C++20). */
 #define UGW_EVENT_NPS_FEEDBACK_SUBMIT_INIT { UGW_EVENT_NPS_FEEDBACK_SUBMIT, { .nps_feedback_submit = UGW_NPS_FEEDBACK_SUBMIT_INIT } }
-/** An ugw_event holding an empty hotspot_interaction. */
+/** A ugw_event holding an empty hotspot_interaction (C, C++20). */
 #define UGW_EVENT_HOTSPOT_INTERACTION_INIT { UGW_EVENT_HOTSPOT_INTERACTION, { .hotspot_interaction = UGW_HOTSPOT_INTERACTION_INIT } }
-/** An ugw_event holding an empty checklist_item_trigger. */
+/** A ugw_event holding an empty checklist_item_trigger (C, C++20). */
 #define UGW_EVENT_CHECKLIST_ITEM_TRIGGER_INIT { UGW_EVENT_CHECKLIST_ITEM_TRIGGER, { .checklist_item_trigger = UGW_CHECKLIST_ITEM_TRIGGER_INIT } }
-/** An ugw_event holding an empty resource_center_guide_trigger. */
+/** A ugw_event holding an empty resource_center_guide_trigger (C, C++20). */
 #define UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER_INIT { UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, { .resource_center_guide_trigger = UGW_RESOURCE_CENTER_GUIDE_TRIGGER_INIT } }
-/** An ugw_event holding an empty resource_center_checklist_guide_trigger. */
+/** A ugw_event holding an empty resource_center_checklist_guide_trigger (C, C++20). */
 #define UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER_INIT { UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, { .resource_center_checklist_guide_trigger = UGW_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER_INIT } }
-/** An ugw_event holding an empty resource_center_external_url_click. */
+/** A ugw_event holding an empty resource_center_external_url_click (C, C++20). */
 #define UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK_INIT { UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, { .resource_center_external_url_click = UGW_RESOURCE_CENTER_EXTERNAL_URL_CLICK_INIT } }
-/** An ugw_event holding an empty resource_center_search_article_click. */
+/** A ugw_event holding an empty resource_center_search_article_click (C, C++20). */
 #define UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK_INIT { UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, { .resource_center_search_article_click = UGW_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK_INIT } }
 
+/** An event of `type` with every member and byte zero (C and C++). */
+static inline ugw_event ugw_event_init(ugw_event_type type)
+{
+    ugw_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    return ev;
+}
+
 /** The schema as descriptors, for the runtime engine. */
-extern const ugw_schema ugw_schema_events;
+UGW_API extern const ugw_schema ugw_schema_events;
 
 /** Descriptor of an event type, NULL when the type is unknown. */
-const ugw_event_desc *ugw_event_describe(ugw_event_type type);
+UGW_API const ugw_event_desc *ugw_event_describe(ugw_event_type type);
 /** Wire event string of a type ("guide started (userguiding)"), NULL when unknown. */
-const char *ugw_event_wire_name(ugw_event_type type);
+UGW_API const char *ugw_event_wire_name(ugw_event_type type);
 /** Schema id of a type ("guide_preview_start"), NULL when unknown. */
-const char *ugw_event_id(ugw_event_type type);
+UGW_API const char *ugw_event_id(ugw_event_type type);
 /** Type of a wire event string or alias; UGW_EVENT_NONE when unknown. */
-ugw_event_type ugw_event_from_wire(const char *wire, size_t len);
+UGW_API ugw_event_type ugw_event_from_wire(const char *wire, size_t len);
 
 /**
- * Checks every rule of CONTRACT.md sections 2-3 on `ev`: type known, required
- * fields present, strings valid UTF-8 without NUL and within their limits,
- * URLs absolute http(s), numbers in range. The first problem wins; `err` may
- * be NULL. Does not change `ev`.
+ * Checks every rule of the schema on `ev`: type known, required fields
+ * present, strings valid UTF-8 without NUL and within their limits, URLs
+ * absolute http(s), numbers in range. The first problem wins; `err` may be
+ * NULL. Does not change `ev`.
  */
-ugw_status ugw_event_validate(const ugw_event *ev, ugw_error *err);
+UGW_API ugw_status ugw_event_validate(const ugw_event *ev, ugw_error *err);
 
 /**
  * Validates `ev` then writes it as JSON (event, then payload in schema order,
@@ -343,65 +359,65 @@ ugw_status ugw_event_validate(const ugw_event *ev, ugw_error *err);
  * length written or, with `out` NULL or `cap` too small, the length needed
  * (then UGW_ERR_BUFFER unless `out` is NULL). Allocates nothing.
  */
-ugw_status ugw_encode_json(const ugw_event *ev, void *out, size_t cap,
-                           size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_encode_json(const ugw_event *ev, void *out, size_t cap,
+    size_t *out_len, ugw_error *err);
 
 /** As ugw_encode_json(), writing MessagePack (smallest integer and string forms). */
-ugw_status ugw_encode_msgpack(const ugw_event *ev, void *out, size_t cap,
-                              size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_encode_msgpack(const ugw_event *ev, void *out, size_t cap,
+    size_t *out_len, ugw_error *err);
 
 /** ugw_encode_json() or ugw_encode_msgpack(), by `format`. */
-ugw_status ugw_encode(const ugw_event *ev, ugw_format format, void *out,
-                      size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_encode(const ugw_event *ev, ugw_format format, void *out,
+    size_t cap, size_t *out_len, ugw_error *err);
 
 /**
  * Decodes and validates one JSON document into `out` (overwritten, also on
  * error). String views point into `in` or the decoder's arena. Unknown keys are
  * ignored unless the decoder is strict. Never reads past `in + len`.
  */
-ugw_status ugw_decode_json(ugw_decoder *dec, const void *in, size_t len,
-                           ugw_event *out, ugw_error *err);
+UGW_API ugw_status ugw_decode_json(ugw_decoder *dec, const void *in, size_t len,
+    ugw_event *out, ugw_error *err);
 /** As ugw_decode_json(), for one MessagePack document (decoded with msgpack-c). */
-ugw_status ugw_decode_msgpack(ugw_decoder *dec, const void *in, size_t len,
-                              ugw_event *out, ugw_error *err);
+UGW_API ugw_status ugw_decode_msgpack(ugw_decoder *dec, const void *in, size_t len,
+    ugw_event *out, ugw_error *err);
 /** ugw_decode_json() or ugw_decode_msgpack(), by `format`. */
-ugw_status ugw_decode(ugw_decoder *dec, ugw_format format, const void *in,
-                      size_t len, ugw_event *out, ugw_error *err);
+UGW_API ugw_status ugw_decode(ugw_decoder *dec, ugw_format format, const void *in,
+    size_t len, ugw_event *out, ugw_error *err);
 
 /* Typed entry points, one set per event. */
-ugw_status ugw_guide_preview_start_validate(const ugw_guide_preview_start *v, ugw_error *err);
-ugw_status ugw_guide_preview_start_encode_json(const ugw_guide_preview_start *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_guide_preview_start_encode_msgpack(const ugw_guide_preview_start *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_guide_preview_complete_validate(const ugw_guide_preview_complete *v, ugw_error *err);
-ugw_status ugw_guide_preview_complete_encode_json(const ugw_guide_preview_complete *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_guide_preview_complete_encode_msgpack(const ugw_guide_preview_complete *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_nps_survey_display_validate(const ugw_nps_survey_display *v, ugw_error *err);
-ugw_status ugw_nps_survey_display_encode_json(const ugw_nps_survey_display *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_nps_survey_display_encode_msgpack(const ugw_nps_survey_display *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_nps_score_submit_validate(const ugw_nps_score_submit *v, ugw_error *err);
-ugw_status ugw_nps_score_submit_encode_json(const ugw_nps_score_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_nps_score_submit_encode_msgpack(const ugw_nps_score_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_nps_feedback_submit_validate(const ugw_nps_feedback_submit *v, ugw_error *err);
-ugw_status ugw_nps_feedback_submit_encode_json(const ugw_nps_feedback_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_nps_feedback_submit_encode_msgpack(const ugw_nps_feedback_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_hotspot_interaction_validate(const ugw_hotspot_interaction *v, ugw_error *err);
-ugw_status ugw_hotspot_interaction_encode_json(const ugw_hotspot_interaction *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_hotspot_interaction_encode_msgpack(const ugw_hotspot_interaction *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_checklist_item_trigger_validate(const ugw_checklist_item_trigger *v, ugw_error *err);
-ugw_status ugw_checklist_item_trigger_encode_json(const ugw_checklist_item_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_checklist_item_trigger_encode_msgpack(const ugw_checklist_item_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_resource_center_guide_trigger_validate(const ugw_resource_center_guide_trigger *v, ugw_error *err);
-ugw_status ugw_resource_center_guide_trigger_encode_json(const ugw_resource_center_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_resource_center_guide_trigger_encode_msgpack(const ugw_resource_center_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_resource_center_checklist_guide_trigger_validate(const ugw_resource_center_checklist_guide_trigger *v, ugw_error *err);
-ugw_status ugw_resource_center_checklist_guide_trigger_encode_json(const ugw_resource_center_checklist_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_resource_center_checklist_guide_trigger_encode_msgpack(const ugw_resource_center_checklist_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_resource_center_external_url_click_validate(const ugw_resource_center_external_url_click *v, ugw_error *err);
-ugw_status ugw_resource_center_external_url_click_encode_json(const ugw_resource_center_external_url_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_resource_center_external_url_click_encode_msgpack(const ugw_resource_center_external_url_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_resource_center_search_article_click_validate(const ugw_resource_center_search_article_click *v, ugw_error *err);
-ugw_status ugw_resource_center_search_article_click_encode_json(const ugw_resource_center_search_article_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
-ugw_status ugw_resource_center_search_article_click_encode_msgpack(const ugw_resource_center_search_article_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_guide_preview_start_validate(const ugw_guide_preview_start *v, ugw_error *err);
+UGW_API ugw_status ugw_guide_preview_start_encode_json(const ugw_guide_preview_start *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_guide_preview_start_encode_msgpack(const ugw_guide_preview_start *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_guide_preview_complete_validate(const ugw_guide_preview_complete *v, ugw_error *err);
+UGW_API ugw_status ugw_guide_preview_complete_encode_json(const ugw_guide_preview_complete *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_guide_preview_complete_encode_msgpack(const ugw_guide_preview_complete *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_nps_survey_display_validate(const ugw_nps_survey_display *v, ugw_error *err);
+UGW_API ugw_status ugw_nps_survey_display_encode_json(const ugw_nps_survey_display *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_nps_survey_display_encode_msgpack(const ugw_nps_survey_display *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_nps_score_submit_validate(const ugw_nps_score_submit *v, ugw_error *err);
+UGW_API ugw_status ugw_nps_score_submit_encode_json(const ugw_nps_score_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_nps_score_submit_encode_msgpack(const ugw_nps_score_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_nps_feedback_submit_validate(const ugw_nps_feedback_submit *v, ugw_error *err);
+UGW_API ugw_status ugw_nps_feedback_submit_encode_json(const ugw_nps_feedback_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_nps_feedback_submit_encode_msgpack(const ugw_nps_feedback_submit *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_hotspot_interaction_validate(const ugw_hotspot_interaction *v, ugw_error *err);
+UGW_API ugw_status ugw_hotspot_interaction_encode_json(const ugw_hotspot_interaction *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_hotspot_interaction_encode_msgpack(const ugw_hotspot_interaction *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_checklist_item_trigger_validate(const ugw_checklist_item_trigger *v, ugw_error *err);
+UGW_API ugw_status ugw_checklist_item_trigger_encode_json(const ugw_checklist_item_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_checklist_item_trigger_encode_msgpack(const ugw_checklist_item_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_guide_trigger_validate(const ugw_resource_center_guide_trigger *v, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_guide_trigger_encode_json(const ugw_resource_center_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_guide_trigger_encode_msgpack(const ugw_resource_center_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_checklist_guide_trigger_validate(const ugw_resource_center_checklist_guide_trigger *v, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_checklist_guide_trigger_encode_json(const ugw_resource_center_checklist_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_checklist_guide_trigger_encode_msgpack(const ugw_resource_center_checklist_guide_trigger *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_external_url_click_validate(const ugw_resource_center_external_url_click *v, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_external_url_click_encode_json(const ugw_resource_center_external_url_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_external_url_click_encode_msgpack(const ugw_resource_center_external_url_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_search_article_click_validate(const ugw_resource_center_search_article_click *v, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_search_article_click_encode_json(const ugw_resource_center_search_article_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
+UGW_API ugw_status ugw_resource_center_search_article_click_encode_msgpack(const ugw_resource_center_search_article_click *v, void *out, size_t cap, size_t *out_len, ugw_error *err);
 
 #ifdef __cplusplus
 }
