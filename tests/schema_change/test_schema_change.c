@@ -1,15 +1,19 @@
 /*
- * test_schema_change.c - the schema-change test (issue 2, tests/ last item).
+ * test_schema_change.c - the schema-change test.
  *
  * Built by tests/schema_change/CMakeLists.txt against the code generated from
- * schema/events.toml + guide_button_click.toml (one more event) and the
- * schema-agnostic ugw_runtime library. It proves that adding an event needs
- * nothing but a build:
+ * schema/events.toml + guide_button_click.toml (one more event) with the
+ * prefix `plus` (plus_event, PLUS_EVENT_COUNT, ...), the schema-agnostic
+ * ugw_runtime library and, beside them, the bundled ugw_events library. It
+ * proves that adding an event needs nothing but a build:
  *   - the new event round-trips through JSON and MessagePack from its
  *     generated C fixture, and its encodings equal the generated fixture files;
  *   - every event of the extended schema round-trips the same way;
  *   - the old events keep their numbers and wire fingerprints: they are
- *     compared with the main generated/ugw_events.h (UGW_MAIN_EVENTS_H).
+ *     compared with the main generated/ugw/ugw_events.h (UGW_MAIN_EVENTS_H)
+ *     and with the bundled library linked into this test;
+ *   - two schemas live in one program: the bundled bindings read what the
+ *     extended ones write for the old events, and refuse the new one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,21 +26,22 @@
 #include <cmocka.h>
 #include <msgpack.h>
 
+#include <plus/plus_events.h>
+#include <plus/plus_fixtures.h>
 #include <ugw/ugw_events.h>
-#include <ugw/ugw_fixtures.h>
 
 #ifndef UGW_SC_FIXTURES_DIR
 #error "UGW_SC_FIXTURES_DIR must name the generated fixtures of the extended schema"
 #endif
 #ifndef UGW_MAIN_EVENTS_H
-#error "UGW_MAIN_EVENTS_H must name the main generated/ugw_events.h"
+#error "UGW_MAIN_EVENTS_H must name the main generated/ugw/ugw_events.h"
 #endif
 
 /* The new event exists, is the last one, and has the fields of the fragment. */
-_Static_assert(UGW_EVENT_GUIDE_BUTTON_CLICK == UGW_EVENT_COUNT, "the new event is appended last");
-_Static_assert(UGW_FIELD_STEP_MIN == 0 && UGW_FIELD_STEP_MAX == 1000, "step limits from the fragment");
-_Static_assert(UGW_FIELD_CTA_TEXT_MAX == 512, "ctaText limit from the fragment");
-_Static_assert(sizeof(((ugw_guide_button_click *)0)->type) == sizeof(ugw_str), "member `type` is a string");
+_Static_assert(PLUS_EVENT_GUIDE_BUTTON_CLICK == PLUS_EVENT_COUNT, "the new event is appended last");
+_Static_assert(PLUS_FIELD_STEP_MIN == 0 && PLUS_FIELD_STEP_MAX == 1000, "step limits from the fragment");
+_Static_assert(PLUS_FIELD_CTA_TEXT_MAX == 512, "ctaText limit from the fragment");
+_Static_assert(sizeof(((plus_guide_button_click *)0)->type) == sizeof(ugw_str), "member `type` is a string");
 
 #define MAX_OLD 64
 
@@ -96,19 +101,19 @@ static ugw_decoder *strict_decoder(void)
 }
 
 /* Encodes `ev` in `format` with a sizing call first; returns a malloc'd buffer. */
-static unsigned char *encode(const ugw_event *ev, ugw_format format, size_t *len)
+static unsigned char *encode(const plus_event *ev, ugw_format format, size_t *len)
 {
     ugw_error err;
     size_t need = 0, got = 0;
-    assert_int_equal(ugw_encode(ev, format, NULL, 0, &need, &err), UGW_OK);
+    assert_int_equal(plus_encode(ev, format, NULL, 0, &need, &err), UGW_OK);
     assert_true(need > 0);
     unsigned char *buf = malloc(need);
     assert_non_null(buf);
     /* One byte short is refused with the size needed. */
-    assert_int_equal(ugw_encode(ev, format, buf, need - 1, &got, &err), UGW_ERR_BUFFER);
+    assert_int_equal(plus_encode(ev, format, buf, need - 1, &got, &err), UGW_ERR_BUFFER);
     assert_int_equal(got, need);
     got = 0;
-    assert_int_equal(ugw_encode(ev, format, buf, need, &got, &err), UGW_OK);
+    assert_int_equal(plus_encode(ev, format, buf, need, &got, &err), UGW_OK);
     assert_int_equal(got, need);
     *len = got;
     return buf;
@@ -125,10 +130,10 @@ static const char *ext_of(ugw_format format)
  * The decoded event is left in *out (views into `dec`/the file: the caller
  * frees `*file` after use).
  */
-static void round_trip(ugw_decoder *dec, const ugw_event *ev, ugw_format format,
-                       ugw_event *out, unsigned char **file)
+static void round_trip(ugw_decoder *dec, const plus_event *ev, ugw_format format,
+                       plus_event *out, unsigned char **file)
 {
-    const char *id = ugw_event_id(ev->type);
+    const char *id = plus_event_id(ev->type);
     ugw_error err;
     size_t len, flen, len2;
     assert_non_null(id);
@@ -139,12 +144,12 @@ static void round_trip(ugw_decoder *dec, const ugw_event *ev, ugw_format format,
     assert_int_equal(ugw_detect_format(*file, flen), format);
 
     memset(out, 0xA5, sizeof *out);
-    ugw_status st = ugw_decode(dec, format, *file, flen, out, &err);
+    ugw_status st = plus_decode(dec, format, *file, flen, out, &err);
     if (st != UGW_OK)
         fail_msg("%s.%s: decode: %s at %zu, path '%s'", id, ext_of(format),
                  err.message ? err.message : "?", err.pos, err.path);
     assert_int_equal(out->type, ev->type);
-    assert_int_equal(ugw_event_validate(out, &err), UGW_OK);
+    assert_int_equal(plus_event_validate(out, &err), UGW_OK);
     unsigned char *enc2 = encode(out, format, &len2);
     assert_int_equal(len2, len);
     assert_memory_equal(enc2, enc, len);
@@ -152,7 +157,7 @@ static void round_trip(ugw_decoder *dec, const ugw_event *ev, ugw_format format,
     free(enc);
 }
 
-static void assert_button_click_equal(const ugw_guide_button_click *a, const ugw_guide_button_click *b)
+static void assert_button_click_equal(const plus_guide_button_click *a, const plus_guide_button_click *b)
 {
     assert_str_equal(a->user_id, b->user_id);
     assert_str_equal(a->page_url, b->page_url);
@@ -173,14 +178,14 @@ static void assert_button_click_equal(const ugw_guide_button_click *a, const ugw
 
 static void new_event_round_trip(ugw_format format)
 {
-    const ugw_event *fx = ugw_fixture(UGW_EVENT_GUIDE_BUTTON_CLICK);
+    const plus_event *fx = plus_fixture(PLUS_EVENT_GUIDE_BUTTON_CLICK);
     ugw_decoder *dec = strict_decoder();
-    ugw_event out;
+    plus_event out;
     unsigned char *file;
     assert_non_null(fx);
-    assert_int_equal(fx->type, UGW_EVENT_GUIDE_BUTTON_CLICK);
-    assert_string_equal(ugw_event_id(UGW_EVENT_GUIDE_BUTTON_CLICK), "guide_button_click");
-    assert_string_equal(ugw_event_wire_name(UGW_EVENT_GUIDE_BUTTON_CLICK), "guide button click (userguiding)");
+    assert_int_equal(fx->type, PLUS_EVENT_GUIDE_BUTTON_CLICK);
+    assert_string_equal(plus_event_id(PLUS_EVENT_GUIDE_BUTTON_CLICK), "guide_button_click");
+    assert_string_equal(plus_event_wire_name(PLUS_EVENT_GUIDE_BUTTON_CLICK), "guide button click (userguiding)");
     /* The fixture carries the fragment's examples. */
     assert_int_equal(fx->u.guide_button_click.step, 2);
     assert_str_equal(fx->u.guide_button_click.type, UGW_STR("primary"));
@@ -196,12 +201,12 @@ static void new_event_round_trip(ugw_format format)
     unsigned char buf[1024];
     assert_true(len_tagged <= sizeof buf);
     ugw_status st = format == UGW_FORMAT_JSON
-        ? ugw_guide_button_click_encode_json(&fx->u.guide_button_click, buf, sizeof buf, &len_typed, &err)
-        : ugw_guide_button_click_encode_msgpack(&fx->u.guide_button_click, buf, sizeof buf, &len_typed, &err);
+        ? plus_guide_button_click_encode_json(&fx->u.guide_button_click, buf, sizeof buf, &len_typed, &err)
+        : plus_guide_button_click_encode_msgpack(&fx->u.guide_button_click, buf, sizeof buf, &len_typed, &err);
     assert_int_equal(st, UGW_OK);
     assert_int_equal(len_typed, len_tagged);
     assert_memory_equal(buf, tagged, len_tagged);
-    assert_int_equal(ugw_guide_button_click_validate(&fx->u.guide_button_click, &err), UGW_OK);
+    assert_int_equal(plus_guide_button_click_validate(&fx->u.guide_button_click, &err), UGW_OK);
 
     free(tagged);
     free(file);
@@ -225,7 +230,7 @@ static void test_new_event_msgpack_generic_unpack(void **state)
 {
     (void)state;
     size_t len, off = 0;
-    unsigned char *enc = encode(ugw_fixture(UGW_EVENT_GUIDE_BUTTON_CLICK), UGW_FORMAT_MSGPACK, &len);
+    unsigned char *enc = encode(plus_fixture(PLUS_EVENT_GUIDE_BUTTON_CLICK), UGW_FORMAT_MSGPACK, &len);
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
     assert_int_equal(msgpack_unpack_next(&u, (const char *)enc, len, &off), MSGPACK_UNPACK_SUCCESS);
@@ -263,32 +268,32 @@ static void test_new_event_rules(void **state)
     (void)state;
     ugw_decoder *dec = strict_decoder();
     ugw_error err;
-    ugw_event ev = *ugw_fixture(UGW_EVENT_GUIDE_BUTTON_CLICK);
+    plus_event ev = *plus_fixture(PLUS_EVENT_GUIDE_BUTTON_CLICK);
     size_t len = 0;
 
-    ev.u.guide_button_click.step = UGW_FIELD_STEP_MAX + 1;
-    assert_int_equal(ugw_encode_json(&ev, NULL, 0, &len, &err), UGW_ERR_RANGE);
+    ev.u.guide_button_click.step = PLUS_FIELD_STEP_MAX + 1;
+    assert_int_equal(plus_encode_json(&ev, NULL, 0, &len, &err), UGW_ERR_RANGE);
     assert_string_equal(err.path, "payload.step");
-    ev.u.guide_button_click.step = UGW_FIELD_STEP_MIN - 1;
-    assert_int_equal(ugw_event_validate(&ev, &err), UGW_ERR_RANGE);
+    ev.u.guide_button_click.step = PLUS_FIELD_STEP_MIN - 1;
+    assert_int_equal(plus_event_validate(&ev, &err), UGW_ERR_RANGE);
     assert_string_equal(err.path, "payload.step");
 
-    ev = *ugw_fixture(UGW_EVENT_GUIDE_BUTTON_CLICK);
-    char big[UGW_FIELD_CTA_TEXT_MAX + 1];
+    ev = *plus_fixture(PLUS_EVENT_GUIDE_BUTTON_CLICK);
+    char big[PLUS_FIELD_CTA_TEXT_MAX + 1];
     memset(big, 'a', sizeof big);
     ev.u.guide_button_click.cta_text.ptr = big;
-    ev.u.guide_button_click.cta_text.len = UGW_FIELD_CTA_TEXT_MAX;
-    assert_int_equal(ugw_event_validate(&ev, &err), UGW_OK);
-    ev.u.guide_button_click.cta_text.len = UGW_FIELD_CTA_TEXT_MAX + 1;
-    assert_int_equal(ugw_event_validate(&ev, &err), UGW_ERR_TOO_LONG);
+    ev.u.guide_button_click.cta_text.len = PLUS_FIELD_CTA_TEXT_MAX;
+    assert_int_equal(plus_event_validate(&ev, &err), UGW_OK);
+    ev.u.guide_button_click.cta_text.len = PLUS_FIELD_CTA_TEXT_MAX + 1;
+    assert_int_equal(plus_event_validate(&ev, &err), UGW_ERR_TOO_LONG);
     assert_string_equal(err.path, "payload.ctaText");
 
     static const char no_cta[] =
         "{\"event\":\"guide button click (userguiding)\",\"payload\":{\"userId\":\"u\","
         "\"pageUrl\":\"https://a.example/\",\"guideId\":\"5\",\"step\":0,\"buttonId\":\"b\","
         "\"type\":\"close\",\"action\":\"dismiss\"}}";
-    ugw_event out;
-    assert_int_equal(ugw_decode_json(dec, no_cta, sizeof no_cta - 1, &out, &err), UGW_ERR_MISSING);
+    plus_event out;
+    assert_int_equal(plus_decode_json(dec, no_cta, sizeof no_cta - 1, &out, &err), UGW_ERR_MISSING);
     assert_string_equal(err.path, "payload.ctaText");
 
     /* Without the optional guideName, through the alias, keys in another order. */
@@ -296,8 +301,8 @@ static void test_new_event_rules(void **state)
         "{\"payload\":{\"ctaText\":\"Close\",\"userId\":\"u\",\"pageUrl\":\"https://a.example/\","
         "\"guideId\":5,\"step\":1000,\"buttonId\":\"b\",\"type\":\"close\",\"action\":\"dismiss\"},"
         "\"event\":\"Guide button click (userguiding)\"}";
-    assert_int_equal(ugw_decode_json(dec, alias, sizeof alias - 1, &out, &err), UGW_OK);
-    assert_int_equal(out.type, UGW_EVENT_GUIDE_BUTTON_CLICK);
+    assert_int_equal(plus_decode_json(dec, alias, sizeof alias - 1, &out, &err), UGW_OK);
+    assert_int_equal(out.type, PLUS_EVENT_GUIDE_BUTTON_CLICK);
     assert_false(out.u.guide_button_click.has_guide_name);
     assert_int_equal(out.u.guide_button_click.step, 1000);
     assert_int_equal(out.u.guide_button_click.guide_id, 5);
@@ -309,7 +314,7 @@ static void test_new_event_rules(void **state)
         "\"pageUrl\":\"https://a.example/\",\"guideId\":5,\"step\":1000,\"buttonId\":\"b\","
         "\"type\":\"close\",\"action\":\"dismiss\",\"ctaText\":\"Close\"}}";
     char buf[512];
-    assert_int_equal(ugw_encode_json(&out, buf, sizeof buf, &len, &err), UGW_OK);
+    assert_int_equal(plus_encode_json(&out, buf, sizeof buf, &len, &err), UGW_OK);
     assert_int_equal(len, sizeof canonical - 1);
     assert_memory_equal(buf, canonical, len);
     ugw_decoder_free(dec);
@@ -323,19 +328,19 @@ static void test_all_events_round_trip(void **state)
 {
     (void)state;
     ugw_decoder *dec = strict_decoder();
-    assert_int_equal(ugw_schema_events.nevents, UGW_EVENT_COUNT);
-    for (int t = 1; t <= UGW_EVENT_COUNT; t++) {
-        const ugw_event *fx = ugw_fixture((ugw_event_type)t);
+    assert_int_equal(plus_schema_events.nevents, PLUS_EVENT_COUNT);
+    for (int t = 1; t <= PLUS_EVENT_COUNT; t++) {
+        const plus_event *fx = plus_fixture((plus_event_type)t);
         assert_non_null(fx);
         assert_int_equal(fx->type, t);
         for (int f = 0; f < 2; f++) {
-            ugw_event out;
+            plus_event out;
             unsigned char *file;
             round_trip(dec, fx, f ? UGW_FORMAT_MSGPACK : UGW_FORMAT_JSON, &out, &file);
             free(file);
         }
     }
-    assert_null(ugw_fixture((ugw_event_type)(UGW_EVENT_COUNT + 1)));
+    assert_null(plus_fixture((plus_event_type)(PLUS_EVENT_COUNT + 1)));
     ugw_decoder_free(dec);
 }
 
@@ -421,13 +426,13 @@ static void test_old_fingerprints_unchanged(void **state)
     /* The main schema has the eleven events; the extended one has one more. */
     assert_true(main_count >= 11);
     assert_int_equal(n, main_count);
-    assert_int_equal(UGW_EVENT_COUNT, main_count + 1);
+    assert_int_equal(PLUS_EVENT_COUNT, main_count + 1);
     for (int i = 0; i < n; i++) {
         char macro[128];
         const ugw_event_desc *ed;
         assert_true(olds[i].has_fingerprint);
         assert_true(olds[i].number >= 1 && olds[i].number <= main_count);
-        ed = ugw_event_describe((ugw_event_type)olds[i].number);
+        ed = plus_event_describe((plus_event_type)olds[i].number);
         assert_non_null(ed);
         upper(macro, ed->id, sizeof macro);
         assert_string_equal(macro, olds[i].macro);    /* same number, same event */
@@ -437,21 +442,21 @@ static void test_old_fingerprints_unchanged(void **state)
     }
 
     /* The same through this header's macros, for the eleven of the contract. */
-    static const struct { ugw_event_type type; uint64_t fp; const char *macro; } mine[] = {
-        { UGW_EVENT_GUIDE_PREVIEW_START, UGW_GUIDE_PREVIEW_START_FINGERPRINT, "GUIDE_PREVIEW_START" },
-        { UGW_EVENT_GUIDE_PREVIEW_COMPLETE, UGW_GUIDE_PREVIEW_COMPLETE_FINGERPRINT, "GUIDE_PREVIEW_COMPLETE" },
-        { UGW_EVENT_NPS_SURVEY_DISPLAY, UGW_NPS_SURVEY_DISPLAY_FINGERPRINT, "NPS_SURVEY_DISPLAY" },
-        { UGW_EVENT_NPS_SCORE_SUBMIT, UGW_NPS_SCORE_SUBMIT_FINGERPRINT, "NPS_SCORE_SUBMIT" },
-        { UGW_EVENT_NPS_FEEDBACK_SUBMIT, UGW_NPS_FEEDBACK_SUBMIT_FINGERPRINT, "NPS_FEEDBACK_SUBMIT" },
-        { UGW_EVENT_HOTSPOT_INTERACTION, UGW_HOTSPOT_INTERACTION_FINGERPRINT, "HOTSPOT_INTERACTION" },
-        { UGW_EVENT_CHECKLIST_ITEM_TRIGGER, UGW_CHECKLIST_ITEM_TRIGGER_FINGERPRINT, "CHECKLIST_ITEM_TRIGGER" },
-        { UGW_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, UGW_RESOURCE_CENTER_GUIDE_TRIGGER_FINGERPRINT,
+    static const struct { plus_event_type type; uint64_t fp; const char *macro; } mine[] = {
+        { PLUS_EVENT_GUIDE_PREVIEW_START, PLUS_GUIDE_PREVIEW_START_FINGERPRINT, "GUIDE_PREVIEW_START" },
+        { PLUS_EVENT_GUIDE_PREVIEW_COMPLETE, PLUS_GUIDE_PREVIEW_COMPLETE_FINGERPRINT, "GUIDE_PREVIEW_COMPLETE" },
+        { PLUS_EVENT_NPS_SURVEY_DISPLAY, PLUS_NPS_SURVEY_DISPLAY_FINGERPRINT, "NPS_SURVEY_DISPLAY" },
+        { PLUS_EVENT_NPS_SCORE_SUBMIT, PLUS_NPS_SCORE_SUBMIT_FINGERPRINT, "NPS_SCORE_SUBMIT" },
+        { PLUS_EVENT_NPS_FEEDBACK_SUBMIT, PLUS_NPS_FEEDBACK_SUBMIT_FINGERPRINT, "NPS_FEEDBACK_SUBMIT" },
+        { PLUS_EVENT_HOTSPOT_INTERACTION, PLUS_HOTSPOT_INTERACTION_FINGERPRINT, "HOTSPOT_INTERACTION" },
+        { PLUS_EVENT_CHECKLIST_ITEM_TRIGGER, PLUS_CHECKLIST_ITEM_TRIGGER_FINGERPRINT, "CHECKLIST_ITEM_TRIGGER" },
+        { PLUS_EVENT_RESOURCE_CENTER_GUIDE_TRIGGER, PLUS_RESOURCE_CENTER_GUIDE_TRIGGER_FINGERPRINT,
           "RESOURCE_CENTER_GUIDE_TRIGGER" },
-        { UGW_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, UGW_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER_FINGERPRINT,
+        { PLUS_EVENT_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER, PLUS_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER_FINGERPRINT,
           "RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER" },
-        { UGW_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, UGW_RESOURCE_CENTER_EXTERNAL_URL_CLICK_FINGERPRINT,
+        { PLUS_EVENT_RESOURCE_CENTER_EXTERNAL_URL_CLICK, PLUS_RESOURCE_CENTER_EXTERNAL_URL_CLICK_FINGERPRINT,
           "RESOURCE_CENTER_EXTERNAL_URL_CLICK" },
-        { UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, UGW_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK_FINGERPRINT,
+        { PLUS_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK, PLUS_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK_FINGERPRINT,
           "RESOURCE_CENTER_SEARCH_ARTICLE_CLICK" },
     };
     for (size_t i = 0; i < sizeof mine / sizeof mine[0]; i++) {
@@ -467,11 +472,51 @@ static void test_old_fingerprints_unchanged(void **state)
     }
 
     /* The new event has a fingerprint of its own. */
-    const ugw_event_desc *ed = ugw_event_describe(UGW_EVENT_GUIDE_BUTTON_CLICK);
+    const ugw_event_desc *ed = plus_event_describe(PLUS_EVENT_GUIDE_BUTTON_CLICK);
     assert_non_null(ed);
-    assert_true(ed->fingerprint == UGW_GUIDE_BUTTON_CLICK_FINGERPRINT);
+    assert_true(ed->fingerprint == PLUS_GUIDE_BUTTON_CLICK_FINGERPRINT);
     for (int i = 0; i < n; i++)
         assert_true(olds[i].fingerprint != ed->fingerprint);
+}
+
+/* ------------------------------------------------------------------ */
+/* the bundled library in the same program                              */
+/* ------------------------------------------------------------------ */
+
+static void test_bundled_library_alongside(void **state)
+{
+    (void)state;
+    ugw_decoder *dec = strict_decoder();
+    assert_int_equal(PLUS_EVENT_COUNT, UGW_EVENT_COUNT + 1);
+    assert_ptr_not_equal(&plus_schema_events, &ugw_schema_events);
+    for (int t = 1; t <= PLUS_EVENT_COUNT; t++) {
+        const plus_event *fx = plus_fixture((plus_event_type)t);
+        for (int f = 0; f < 2; f++) {
+            ugw_format format = f ? UGW_FORMAT_MSGPACK : UGW_FORMAT_JSON;
+            size_t len;
+            ugw_error err;
+            ugw_event out;
+            unsigned char *enc = encode(fx, format, &len);
+            ugw_status st = ugw_decode(dec, format, enc, len, &out, &err);
+            if (t == PLUS_EVENT_GUIDE_BUTTON_CLICK) {
+                /* Unknown to the bundled schema. */
+                assert_int_equal(st, UGW_ERR_UNKNOWN_EVENT);
+            } else {
+                /* Same number, same fingerprint, same bytes once encoded again. */
+                unsigned char again[4096];
+                size_t len2 = 0;
+                assert_int_equal(st, UGW_OK);
+                assert_int_equal(out.type, t);
+                assert_true(ugw_event_describe(out.type)->fingerprint ==
+                            plus_event_describe((plus_event_type)t)->fingerprint);
+                assert_int_equal(ugw_encode(&out, format, again, sizeof again, &len2, &err), UGW_OK);
+                assert_int_equal(len2, len);
+                assert_memory_equal(again, enc, len);
+            }
+            free(enc);
+        }
+    }
+    ugw_decoder_free(dec);
 }
 
 int main(void)
@@ -483,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_new_event_rules),
         cmocka_unit_test(test_all_events_round_trip),
         cmocka_unit_test(test_old_fingerprints_unchanged),
+        cmocka_unit_test(test_bundled_library_alongside),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
