@@ -583,6 +583,33 @@ static const dl_entry *dl_find(const dl_entry *es, size_t n, const char *id, siz
     return found;
 }
 
+/* The runtime's reader (ugw_dead_letter_next()) gives back what the file
+ * holds, as the test's own parser above reads it: writer and reader agree. */
+static void dl_check_reader(const char *path, const dl_entry *es, size_t n)
+{
+    ugw_read_error err;
+    ugw_dead_letter dl;
+    ugw_dead_letter_reader *r = ugw_dead_letter_open(path, 0, &err);
+    assert_non_null(r);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ugw_dead_letter_next(r, &dl, &err), 1);
+        assert_int_equal(err.error.code, UGW_OK);
+        assert_int_equal(dl.line, i + 1);
+        assert_string_equal(dl.id, es[i].id);
+        assert_string_equal(dl.event, es[i].event);
+        assert_string_equal(ugw_format_name(dl.format), es[i].format);
+        assert_string_equal(dl.result, es[i].result);
+        assert_int_equal(dl.last_status, es[i].last_status);
+        assert_int_equal(dl.attempts, es[i].attempts);
+        assert_int_equal(dl.body_len, es[i].body_len);
+        if (dl.body_len)
+            assert_memory_equal(dl.body, es[i].body, dl.body_len);
+        assert_true(dl.time[0] != '\0');
+    }
+    assert_int_equal(ugw_dead_letter_next(r, &dl, &err), 0);
+    ugw_dead_letter_close(r);
+}
+
 static off_t file_size(const char *path)
 {
     struct stat st;
@@ -1807,6 +1834,7 @@ static void check_dead_letters_rejected(fx *t, ugw_format fmt)
         assert_memory_equal(e->body, want, len);
         free(want);
     }
+    dl_check_reader(t->dl_path, es, n);
     dl_free(es, n);
     assert_int_equal(close_client(t, -1), UGW_OK);
     /* closing added nothing */
@@ -1864,6 +1892,7 @@ static void test_dead_letter_caller_id_escaped(void **state)
     assert_int_equal(es[0].last_status, 400);
     assert_int_equal(es[0].body_len, sizeof body);
     assert_memory_equal(es[0].body, body, sizeof body);
+    dl_check_reader(t->dl_path, es, n);
     dl_free(es, n);
 }
 

@@ -182,6 +182,144 @@ UGW_API bool ugw_client_endpoint_gone(ugw_client *c);
  */
 UGW_API ugw_status ugw_client_close(ugw_client *c, long drain_ms);
 
+/* ------------------------------------------------------------------ */
+/* Reading line by line: JSON Lines inputs and dead-letter files        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Memory: a reader keeps at most `max` + 1 bytes of input (one line and its
+ * '\n', or what ugw_line_reader_fill() gathered) plus, for dead letters, a scratch buffer of
+ * about twice the longest line read; a longer line is cut there, never kept
+ * whole. Nothing is read past what a call needs, so a pipe that is still
+ * being written can be streamed. Hostile input (any bytes, lines of any
+ * length, a missing last line end) gives errors, never a crash or an
+ * unbounded allocation. A reader is used by one thread at a time.
+ */
+
+/** Longest line kept by default (`max` 0): 64 MiB (a 1 MiB body escaped as
+ * JSON takes at most 6 MiB). */
+#define UGW_LINE_MAX_DEFAULT ((size_t)64 << 20)
+
+/** Where reading an input went wrong. */
+typedef struct ugw_read_error {
+    ugw_error error;  /**< code and static message; `pos` is the byte offset
+                           in the input (the file) of the problem; `path` the
+                           record key concerned ("id", "body_base64"), "" for
+                           the line or the input as a whole */
+    uint64_t line;    /**< 1-based line number, 0 when not about one line */
+    int sys_errno;    /**< the errno behind UGW_ERR_IO, else 0 */
+} ugw_read_error;
+
+/** A reader of lines from a file or standard input. */
+typedef struct ugw_line_reader ugw_line_reader;
+
+/** One line, without its '\n' (a '\r' before it is kept). */
+typedef struct ugw_line {
+    const char *ptr;    /**< `len` bytes, valid until the next call on the reader */
+    size_t len;
+    uint64_t number;    /**< 1-based */
+    uint64_t offset;    /**< of its first byte in the input */
+    bool cut;           /**< longer than `max` bytes: these are its first
+                             `max`, and the rest of it is skipped */
+    bool unterminated;  /**< the last line of the input, with no '\n' after it */
+} ugw_line;
+
+/**
+ * Opens `path` for reading ("-" is standard input, which is read but never
+ * closed). `max` is the longest line handed out whole (0:
+ * UGW_LINE_MAX_DEFAULT; at most SIZE_MAX / 4).
+ * Nothing is read yet. Returns NULL with `err` set (may be NULL): UGW_ERR_IO
+ * when the file cannot be opened or is a directory (sys_errno says why),
+ * UGW_ERR_ARG for a NULL path, UGW_ERR_NOMEM.
+ */
+UGW_API ugw_line_reader *ugw_line_reader_open(const char *path, size_t max, ugw_read_error *err);
+
+/** Closes the file (not standard input) and frees the reader; NULL is a no-op. */
+UGW_API void ugw_line_reader_close(ugw_line_reader *r);
+
+/**
+ * The next line in `*line`: returns 1; 0 at the end of the input; -1 with
+ * `err` set when reading failed (UGW_ERR_IO; UGW_ERR_NOMEM): no half-read
+ * line is returned then. A read interrupted by a signal (a handler installed
+ * without SA_RESTART) returns -1 with sys_errno EINTR, so that a program can
+ * stop; calling again goes on where it was. Any other failure is final.
+ */
+UGW_API int ugw_line_reader_next(ugw_line_reader *r, ugw_line *line, ugw_read_error *err);
+
+/**
+ * Reads more input into the reader without taking a line (to look ahead with
+ * ugw_line_reader_pending(), or to read a whole document): 1 when bytes were
+ * added, 0 at the end of the input, -2 when the unread bytes already are
+ * `max` + 1 (more than a line may be), -1 on an error as
+ * ugw_line_reader_next() has them.
+ */
+UGW_API int ugw_line_reader_fill(ugw_line_reader *r, ugw_read_error *err);
+
+/** The bytes read and not yet taken as lines (valid until the next call). */
+UGW_API ugw_str ugw_line_reader_pending(const ugw_line_reader *r);
+
+/** A reader of dead-letter files (docs/DEAD_LETTERS.md). */
+typedef struct ugw_dead_letter_reader ugw_dead_letter_reader;
+
+/** One dead letter. Pointers are valid until the next call on its reader. */
+typedef struct ugw_dead_letter {
+    const char *id;       /**< webhook-id: 1 to 39 bytes without CR, LF or NUL, as
+                               ugw_client_enqueue_body() takes them */
+    const char *event;    /**< wire event string, no NUL inside; may be "" */
+    ugw_format format;    /**< the body's format, and so its Content-Type */
+    const void *body;     /**< the exact bytes sent: "body", or "body_base64" decoded */
+    size_t body_len;
+    long last_status;     /**< "last_status", -1 when the record has none */
+    long attempts;        /**< "attempts", -1 when the record has none */
+    const char *result;   /**< "result" as recorded ("rejected", ...), "" when none */
+    const char *error;    /**< "error", "" when none */
+    const char *time;     /**< "time", "" when none */
+    uint64_t line;        /**< its line in the file */
+    uint64_t offset;      /**< the byte offset of that line */
+} ugw_dead_letter;
+
+/**
+ * Opens a dead-letter file as ugw_line_reader_open() does ("-": standard
+ * input; `max_line` 0: UGW_LINE_MAX_DEFAULT).
+ */
+UGW_API ugw_dead_letter_reader *ugw_dead_letter_open(const char *path, size_t max_line,
+                                                     ugw_read_error *err);
+
+/**
+ * The next record in `*rec` (strings NUL-terminated): returns 1; 0 at the end
+ * of the file; -1 with `err` set when a line is not a dead letter or reading
+ * failed. Lines of white space only are skipped. A record is one JSON object
+ * on one line with string "id", "event" and "format" ("json" or "msgpack")
+ * and exactly one of "body" (a string) and "body_base64" (strict base64, see
+ * ugw_base64_decode()); "last_status" and "attempts" when present are whole
+ * numbers from 0 to 2^31-1, "result", "error" and "time" strings. Other keys
+ * are ignored; strings are not checked for UTF-8 (bodies are returned byte for
+ * byte).
+ *
+ * Errors carry the code, a static message, the line number and the byte
+ * offset in the file of the problem (the start of a value whose escapes hide
+ * the exact byte), and the key concerned: UGW_ERR_SYNTAX (not JSON, or bad
+ * base64), UGW_ERR_TRUNCATED (the line ends inside the record: on the last
+ * line without a '\n', a torn write, said so), UGW_ERR_TRAILING (bytes after
+ * the object), UGW_ERR_TYPE (not an object, a value of the wrong type),
+ * UGW_ERR_MISSING, UGW_ERR_DUPLICATE_KEY, UGW_ERR_DEPTH (nested deeper than
+ * 64), UGW_ERR_UTF8 (a lone surrogate escape), UGW_ERR_NUL (a NUL in a string
+ * other than the body), UGW_ERR_TOO_SHORT/UGW_ERR_TOO_LONG (the id),
+ * UGW_ERR_RANGE (CR, LF or NUL in the id, an unknown format, a number out
+ * of range), UGW_ERR_LIMIT (a line longer than `max_line`). After these
+ * the next call goes on with the next line. UGW_ERR_IO and UGW_ERR_NOMEM are
+ * as ugw_line_reader_next() has them: stop there (but for EINTR).
+ *
+ * The records go back to a client as they were with
+ * ugw_client_enqueue_body(c, rec.body, rec.body_len, rec.format, rec.event,
+ * rec.id, ...).
+ */
+UGW_API int ugw_dead_letter_next(ugw_dead_letter_reader *r, ugw_dead_letter *rec,
+                                 ugw_read_error *err);
+
+/** Closes the file and frees the reader; NULL is a no-op. */
+UGW_API void ugw_dead_letter_close(ugw_dead_letter_reader *r);
+
 #ifdef __cplusplus
 }
 #endif

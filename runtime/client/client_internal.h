@@ -158,4 +158,12 @@ void *ugw__client_thread(void *arg);
  * (without mu; failures are reported on stderr, never to the caller). */
 void ugw__client_dead_letter(ugw_client *c, const job *j);
 
+/* ---- ugw_line_reader.c ---- */
+
+/* Fills `err` (may be NULL) and returns -1. */
+int ugw__read_fail(ugw_read_error *err, ugw_status code, const char *msg, uint64_t line,
+                   uint64_t pos, const char *key, int sys_errno);
+/* Clears `err` (may be NULL). */
+void ugw__read_clear(ugw_read_error *err);
+
 #endif /* UGW_CLIENT_INTERNAL_H */
