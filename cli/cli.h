@@ -49,6 +49,9 @@ const ugw_cli_app *cli_app(void);
 const char *cli_name(void);
 const ugw_schema *cli_schema(void);
 
+/* ugw_schema_payload_max() of the schema, computed once. */
+size_t cli_payload_max(void);
+
 /*
  * One event of the schema: `type` is 1-based (0: none), `payload` points at
  * a buffer of ugw_schema_payload_max() bytes aligned for uint64_t (from
@@ -144,6 +147,10 @@ void print_cmd_help(const ugw_cmd *cmd, FILE *out);
 /* Writes a usage or help text with cli_name() in place of each word "ugw"
  * (not of "ugw_client.h" or "ugw-x": only "ugw" between non-name characters). */
 void cli_put_text(const char *text, FILE *out);
+
+/* Whether the app has fixtures (cli_app()->fixture); when not, says on
+ * stderr that `cmd` needs them and this command was built without. */
+bool cli_has_fixtures(const ugw_cmd *cmd);
 
 /* Flushes stdout; on a write error says so and returns false. */
 bool flush_stdout(void);

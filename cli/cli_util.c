@@ -1,7 +1,7 @@
 /*
  * cli_util.c - helpers shared by the subcommands of `ugw` (declared in
- * cli/cli.h): option parsing, usage messages, reading inputs, decoding them.
- * Moved here unchanged from cli/ugw.c so that cli/cmd_*.c can use them.
+ * cli/cli.h): option parsing, usage messages, reading inputs, decoding and
+ * encoding events of the app's schema.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ugw/ugw_events.h>
 #include <ugw/ugw_runtime.h>
 
 #include "cli.h"
@@ -20,23 +19,63 @@
 /* Messages                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Writes "ugw[ CMD]: MESSAGE" and the short usage to stderr; returns 2. */
+/* A character that continues a name or a path: "ugw" next to one is not
+ * the program ("ugw_client.h", "ugw-dead-letter", "bin/ugw"). */
+static bool name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '_' || c == '-' || c == '.' || c == '/';
+}
+
+void cli_put_text(const char *text, FILE *out)
+{
+    const char *name = cli_name(), *start = text, *p = text;
+
+    while ((p = strstr(p, "ugw")) != NULL) {
+        if ((p == text || !name_char(p[-1])) && !name_char(p[3])) {
+            fwrite(start, 1, (size_t)(p - start), out);
+            fputs(name, out);
+            start = p + 3;
+        }
+        p += 3;
+    }
+    fputs(start, out);
+}
+
+/* Writes "NAME[ CMD]: MESSAGE" and the short usage to stderr; returns 2. */
 int usage_error(const ugw_cmd *cmd, const char *fmt, const char *what)
 {
-    fprintf(stderr, "ugw%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
+    const char *name = cli_name();
+
+    fprintf(stderr, "%s%s%s: ", name, cmd ? " " : "", cmd ? cmd->name : "");
     fprintf(stderr, fmt, what);
     fputc('\n', stderr);
-    if (cmd)
-        fprintf(stderr, "Usage: %s\nTry 'ugw help %s' for more information.\n", cmd->usage, cmd->name);
-    else
-        fputs("Usage: ugw [--help] [--version] COMMAND [ARGS...]\n"
-              "Try 'ugw --help' for more information.\n", stderr);
+    if (cmd) {
+        fputs("Usage: ", stderr);
+        cli_put_text(cmd->usage, stderr);
+        fprintf(stderr, "\nTry '%s help %s' for more information.\n", name, cmd->name);
+    } else {
+        fprintf(stderr, "Usage: %s [--help] [--version] COMMAND [ARGS...]\n"
+                "Try '%s --help' for more information.\n", name, name);
+    }
     return EXIT_USAGE;
 }
 
 void print_cmd_help(const ugw_cmd *cmd, FILE *out)
 {
-    fprintf(out, "Usage: %s\n\n%s", cmd->usage, cmd->help);
+    fputs("Usage: ", out);
+    cli_put_text(cmd->usage, out);
+    fputs("\n\n", out);
+    cli_put_text(cmd->help, out);
+}
+
+bool cli_has_fixtures(const ugw_cmd *cmd)
+{
+    if (cli_app()->fixture)
+        return true;
+    fprintf(stderr, "%s %s: this command was built without fixtures: it has no example events\n",
+            cli_name(), cmd->name);
+    return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -200,18 +239,60 @@ ugw_decoder *make_decoder(bool strict)
     opts.strict = strict;
     dec = ugw_decoder_new(&opts);
     if (!dec)
-        fputs("ugw: cannot make a decoder: out of memory\n", stderr);
+        fprintf(stderr, "%s: cannot make a decoder: out of memory\n", cli_name());
     return dec;
 }
 
 /* Decodes `b` in the format its bytes show. */
 ugw_status decode_input(ugw_decoder *dec, const byte_buf *b, ugw_format *fmt,
-                        ugw_event *ev, ugw_error *err)
+                        cli_event *ev, ugw_error *err)
 {
     static const char empty[1] = { 0 };
     const char *in = b->data ? b->data : empty;
     *fmt = ugw_detect_format(in, b->len);
-    return ugw_decode(dec, *fmt, in, b->len, ev, err);
+    return cli_decode(dec, *fmt, in, b->len, ev, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Events of the app's schema                                           */
+/* ------------------------------------------------------------------ */
+
+bool cli_event_init(cli_event *ev)
+{
+    size_t max = cli_payload_max();
+
+    ev->type = 0;
+    /* malloc's alignment suits any scalar, uint64_t included. */
+    ev->payload = malloc(max ? max : 1);
+    if (!ev->payload)
+        fprintf(stderr, "%s: out of memory\n", cli_name());
+    return ev->payload != NULL;
+}
+
+void cli_event_free(cli_event *ev)
+{
+    free(ev->payload);
+    ev->payload = NULL;
+    ev->type = 0;
+}
+
+ugw_status cli_decode(ugw_decoder *dec, ugw_format fmt, const void *in, size_t len,
+                      cli_event *ev, ugw_error *err)
+{
+    return ugw_schema_decode(cli_schema(), dec, fmt, in, len, &ev->type, ev->payload,
+                             cli_payload_max(), err);
+}
+
+ugw_status cli_encode(int type, const void *payload, ugw_format fmt, void *out, size_t cap,
+                      size_t *out_len, ugw_error *err)
+{
+    return ugw_schema_encode(cli_schema(), type, payload, fmt, out, cap, out_len, err);
+}
+
+const char *cli_wire_name(int type)
+{
+    const ugw_event_desc *d = ugw_schema_event(cli_schema(), type);
+    return d ? d->wire : "";
 }
 
 /* "FILE: PATH: MESSAGE (CODE at byte POS)" */
@@ -225,7 +306,7 @@ void print_problem(FILE *out, const char *file, const ugw_error *err)
 bool flush_stdout(void)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "ugw: error writing to standard output: %s\n", strerror(errno));
+        fprintf(stderr, "%s: error writing to standard output: %s\n", cli_name(), strerror(errno));
         return false;
     }
     return true;

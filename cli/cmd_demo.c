@@ -1,8 +1,9 @@
 /*
  * cmd_demo.c - `ugw demo`: the whole path on one machine. Starts the embedded
- * receiver on a free loopback port with a fresh secret, sends the eleven
- * fixture events through the delivery runtime, shows each as it is received
- * and verified, and ends with a summary.
+ * receiver on a free loopback port with a fresh secret, sends the fixture
+ * event of each type of the app's schema through the delivery runtime, shows
+ * each as it is received and verified, and ends with a summary. A command
+ * built without fixtures says so and exits 2.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -12,26 +13,24 @@
 #include "cli.h"
 #include "serve.h"
 #include <ugw/ugw_client.h>
-#include <ugw/ugw_events_client.h>
-#include <ugw/ugw_fixtures.h>
 
 #include <openssl/crypto.h>
 
 const char cmd_demo_usage[] = "ugw demo [--format json|msgpack] [--timeout SECONDS]";
 const char cmd_demo_help[] =
     "Starts the embedded receiver (the one of `ugw serve`) on a free port of\n"
-    "127.0.0.1 with a freshly generated secret, sends all eleven fixture events\n"
-    "through the delivery runtime (encoded, signed, POSTed over HTTP, retried if\n"
-    "need be), shows each as the receiver gets, verifies and validates it, and\n"
-    "prints a summary. No external service is needed.\n"
+    "127.0.0.1 with a freshly generated secret, sends the fixture event of each\n"
+    "event type through the delivery runtime (encoded, signed, POSTed over HTTP,\n"
+    "retried if need be), shows each as the receiver gets, verifies and validates\n"
+    "it, and prints a summary. No external service is needed.\n"
     "\n"
     "Options:\n"
     "  --format F       body format: json (default) or msgpack\n"
     "  --timeout S      give up after S seconds (default 30)\n"
     "  -h, --help       show this help\n"
     "\n"
-    "Exit status: 0 when all eleven were delivered, received and verified,\n"
-    "1 otherwise, 2 on a usage error.\n";
+    "Exit status: 0 when all were delivered, received and verified, 1 otherwise,\n"
+    "2 on a usage error or when the command was built without fixtures.\n";
 
 typedef struct demo_state {
     pthread_mutex_t mu;
@@ -44,21 +43,13 @@ static void on_request(void *ctx, const server_event *ev)
     demo_state *d = ctx;
     pthread_mutex_lock(&d->mu);
     d->shown++;
-    if (ev->status == 204 && ev->event) {
-        const char *user = "";
-        int user_len = 0;
-        const ugw_event_desc *ed = ugw_event_describe(ev->event->type);
+    if (ev->status == 204 && ev->desc) {
+        ugw_str user = { "", 0 };
         if (ev->verified)
             d->verified++;
-        /* every event has a userId first: show it */
-        if (ed && ed->nfields && ed->fields[0].type == UGW_TYPE_STRING) {
-            const ugw_str *u = (const ugw_str *)(const void *)((const char *)&ev->event->u + ed->fields[0].offset);
-            user = u->ptr;
-            user_len = (int)u->len;
-        }
-        printf("  received %-56s %-8s %s %.*s\n", ugw_event_wire_name(ev->event->type),
-               ugw_format_name(ev->format), ev->verified ? "verified" : "unsigned",
-               user_len, user);
+        server_user_id(ev->desc, ev->payload, &user); /* stays empty when there is none */
+        printf("  received %-56s %-8s %s %.*s\n", ev->desc->wire, ugw_format_name(ev->format),
+               ev->verified ? "verified" : "unsigned", (int)user.len, user.ptr);
     } else {
         printf("  answered %u to %s: %s%s%s\n", ev->status, ev->id ? ev->id : "-",
                ev->error && ev->error->path[0] ? ev->error->path : "",
@@ -77,7 +68,7 @@ static void on_outcome(const ugw_outcome *o, void *ctx)
         return;
     pthread_mutex_lock(&d->mu);
     d->failed_outcomes++;
-    fprintf(stderr, "ugw demo: %s %s: %s, HTTP %ld after %u attempts %s\n", o->id, o->event,
+    fprintf(stderr, "%s demo: %s %s: %s, HTTP %ld after %u attempts %s\n", cli_name(), o->id, o->event,
             ugw_result_name(o->result), o->http_status, o->attempts, o->error);
     pthread_mutex_unlock(&d->mu);
 }
@@ -106,6 +97,7 @@ int cmd_demo(const ugw_cmd *cmd, int argc, char **argv)
     ugw_error err;
     demo_state d;
     unsigned sent = 0;
+    const unsigned nevents = cli_schema()->nevents;
 
     cli_init(&p, cmd, argc, argv, opts);
     while ((key = cli_next(&p)) != CLI_END) {
@@ -127,15 +119,19 @@ int cmd_demo(const ugw_cmd *cmd, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (!cli_has_fixtures(cmd))
+        return EXIT_USAGE;
 
     if (ugw_secret_generate(&secret, secret_text, sizeof secret_text)) {
-        fprintf(stderr, "ugw demo: no randomness for a secret\n");
+        fprintf(stderr, "%s demo: no randomness for a secret\n", cli_name());
         return EXIT_USAGE;
     }
     memset(&d, 0, sizeof d);
     pthread_mutex_init(&d.mu, NULL);
 
     memset(&so, 0, sizeof so);
+    so.schema = cli_schema();
+    so.name = cli_name();
     so.addr = "127.0.0.1";
     so.port = 0;
     so.secret = &secret;
@@ -145,12 +141,13 @@ int cmd_demo(const ugw_cmd *cmd, int argc, char **argv)
     so.on_event_ctx = &d;
     srv = server_start(&so, errbuf, sizeof errbuf);
     if (!srv) {
-        fprintf(stderr, "ugw demo: cannot start the receiver: %s\n", errbuf);
+        fprintf(stderr, "%s demo: cannot start the receiver: %s\n", cli_name(), errbuf);
         pthread_mutex_destroy(&d.mu);
         return EXIT_USAGE;
     }
-    printf("ugw demo: receiver on %s (signature and timestamp checked, strict payloads)\n", server_url(srv));
-    printf("ugw demo: sending %d fixture events as %s, signed with a fresh secret\n", UGW_EVENT_COUNT,
+    printf("%s demo: receiver on %s (signature and timestamp checked, strict payloads)\n", cli_name(),
+           server_url(srv));
+    printf("%s demo: sending %u fixture events as %s, signed with a fresh secret\n", cli_name(), nevents,
            ugw_format_name(format));
     fflush(stdout);
 
@@ -164,34 +161,38 @@ int cmd_demo(const ugw_cmd *cmd, int argc, char **argv)
     cc.on_outcome_ctx = &d;
     client = ugw_client_new(&cc, &err);
     if (!client) {
-        fprintf(stderr, "ugw demo: cannot start the client: %s\n", err.message);
+        fprintf(stderr, "%s demo: cannot start the client: %s\n", cli_name(), err.message);
         server_stop(srv, NULL);
         pthread_mutex_destroy(&d.mu);
         return EXIT_USAGE;
     }
-    for (int t = 1; t <= UGW_EVENT_COUNT; t++) {
-        if (ugw_client_enqueue(client, ugw_fixture((ugw_event_type)t), -1, NULL, NULL, &err))
-            fprintf(stderr, "ugw demo: %s not sent: %s\n", ugw_event_id((ugw_event_type)t), err.message);
+    for (int t = 1; t <= (int)nevents; t++) {
+        const void *payload = cli_app()->fixture(t);
+        const char *id = ugw_schema_event(cli_schema(), t)->id;
+        if (!payload)
+            fprintf(stderr, "%s demo: %s not sent: no fixture\n", cli_name(), id);
+        else if (ugw_client_enqueue_event(client, cli_schema(), t, payload, -1, NULL, NULL, &err))
+            fprintf(stderr, "%s demo: %s not sent: %s\n", cli_name(), id, err.message);
         else
             sent++;
     }
     if (ugw_client_flush(client, (long)timeout_s * 1000))
-        fprintf(stderr, "ugw demo: not all events finished within %lld s\n", (long long)timeout_s);
+        fprintf(stderr, "%s demo: not all events finished within %lld s\n", cli_name(), (long long)timeout_s);
     ugw_client_stats_get(client, &cst);
     ugw_client_close(client, 0);
     /* every delivered event was answered: the receiver has counted it */
     server_wait(srv, cst.delivered, 5000);
     server_stop(srv, &sst);
 
-    printf("ugw demo: %u sent, %llu delivered, %llu received and verified, %llu invalid, "
+    printf("%s demo: %u sent, %llu delivered, %llu received and verified, %llu invalid, "
            "%llu unauthorized, %llu duplicates, %llu retried\n",
-           sent, (unsigned long long)cst.delivered, (unsigned long long)sst.valid,
+           cli_name(), sent, (unsigned long long)cst.delivered, (unsigned long long)sst.valid,
            (unsigned long long)sst.invalid, (unsigned long long)sst.unauthorized,
            (unsigned long long)sst.duplicates, (unsigned long long)cst.retried);
-    if (sent == UGW_EVENT_COUNT && cst.delivered == UGW_EVENT_COUNT && sst.valid == UGW_EVENT_COUNT
-        && d.verified == UGW_EVENT_COUNT && d.failed_outcomes == 0) {
-        printf("ugw demo: all %d events encoded, signed, posted, received, verified and validated\n",
-               UGW_EVENT_COUNT);
+    if (sent == nevents && cst.delivered == nevents && sst.valid == nevents && d.verified == nevents
+        && d.failed_outcomes == 0) {
+        printf("%s demo: all %u events encoded, signed, posted, received, verified and validated\n",
+               cli_name(), nevents);
         rc = EXIT_VALID;
     }
     pthread_mutex_destroy(&d.mu);

@@ -1,7 +1,8 @@
 /*
  * cmd_fixtures.c - `ugw fixtures`: writes the valid fixtures, encoded from
- * the C values of generated/ugw_fixtures.h, so they are the same bytes as
- * generated/fixtures/valid/ without needing the source tree.
+ * the C values the app's fixture() hands out (the generated fixtures of the
+ * schema), so they are the same bytes as generated/fixtures/valid/ without
+ * needing the source tree. A command built without fixtures says so.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -12,8 +13,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include <ugw/ugw_events.h>
-#include <ugw/ugw_fixtures.h>
 #include <ugw/ugw_runtime.h>
 
 #include "cli.h"
@@ -31,7 +30,8 @@ const char cmd_fixtures_help[] =
     "                       current folder)\n"
     "  -h, --help           show this help\n"
     "\n"
-    "Exit status: 0 written, 2 usage or I/O error.\n"
+    "Exit status: 0 written, 2 usage or I/O error, or a command built without\n"
+    "fixtures.\n"
     "\n"
     "Example, send every event to a receiver:\n"
     "  ugw fixtures --format json --out /tmp/events && ugw send --url URL /tmp/events/*\n";
@@ -88,10 +88,11 @@ static int write_file(const char *path, const void *data, size_t len)
 }
 
 /* Encodes the fixture of `type` and writes it into dir; false after a message. */
-static bool write_fixture(const char *dir, ugw_event_type type, ugw_format fmt)
+static bool write_fixture(const char *dir, int type, ugw_format fmt)
 {
-    const ugw_event *ev = ugw_fixture(type);
-    const char *id = ugw_event_id(type);
+    const void *payload = cli_app()->fixture(type);
+    const ugw_event_desc *d = ugw_schema_event(cli_schema(), type);
+    const char *id = d ? d->id : NULL;
     const char *ext = fmt == UGW_FORMAT_JSON ? "json" : "msgpack";
     bool slash = dir[strlen(dir) - 1] == '/';
     size_t need = 0, len = 0, plen;
@@ -100,25 +101,27 @@ static bool write_fixture(const char *dir, ugw_event_type type, ugw_format fmt)
     int e;
     bool ok = false;
 
-    if (!ev || !id) {
-        fprintf(stderr, "ugw fixtures: no fixture for event type %d\n", (int)type);
+    if (!payload || !id) {
+        fprintf(stderr, "%s fixtures: no fixture for event type %d\n", cli_name(), type);
         return false;
     }
     plen = strlen(dir) + 1 + strlen(id) + 1 + strlen(ext) + 1;
     path = malloc(plen);
     if (!path) {
-        fputs("ugw: out of memory\n", stderr);
+        fprintf(stderr, "%s: out of memory\n", cli_name());
         return false;
     }
     snprintf(path, plen, "%s%s%s.%s", dir, slash ? "" : "/", id, ext);
-    if (ugw_encode(ev, fmt, NULL, 0, &need, &err) != UGW_OK) {
-        fprintf(stderr, "ugw fixtures: %s: %s (%s)\n", id, err.message, ugw_status_name(err.code));
+    if (cli_encode(type, payload, fmt, NULL, 0, &need, &err) != UGW_OK) {
+        fprintf(stderr, "%s fixtures: %s: %s (%s)\n", cli_name(), id, err.message,
+                ugw_status_name(err.code));
     } else if (!(buf = malloc(need ? need : 1))) {
-        fputs("ugw: out of memory\n", stderr);
-    } else if (ugw_encode(ev, fmt, buf, need, &len, &err) != UGW_OK) {
-        fprintf(stderr, "ugw fixtures: %s: %s (%s)\n", id, err.message, ugw_status_name(err.code));
+        fprintf(stderr, "%s: out of memory\n", cli_name());
+    } else if (cli_encode(type, payload, fmt, buf, need, &len, &err) != UGW_OK) {
+        fprintf(stderr, "%s fixtures: %s: %s (%s)\n", cli_name(), id, err.message,
+                ugw_status_name(err.code));
     } else if ((e = write_file(path, buf, len)) != 0) {
-        fprintf(stderr, "ugw: %s: %s\n", path, strerror(e));
+        fprintf(stderr, "%s: %s: %s\n", cli_name(), path, strerror(e));
     } else {
         printf("%s\n", path);
         ok = true;
@@ -163,15 +166,17 @@ int cmd_fixtures(const ugw_cmd *cmd, int argc, char **argv)
     }
     if (dir[0] == '\0')
         return usage_error(cmd, "%s", "--out needs a folder name");
+    if (!cli_has_fixtures(cmd))
+        return EXIT_USAGE;
     if ((e = make_dirs(dir)) != 0) {
-        fprintf(stderr, "ugw: %s: %s\n", dir, strerror(e));
+        fprintf(stderr, "%s: %s: %s\n", cli_name(), dir, strerror(e));
         return EXIT_USAGE;
     }
-    for (int t = 1; t <= UGW_EVENT_COUNT; t++) {
+    for (int t = 1; t <= (int)cli_schema()->nevents; t++) {
         if (both || fmt == UGW_FORMAT_JSON)
-            ok = write_fixture(dir, (ugw_event_type)t, UGW_FORMAT_JSON) && ok;
+            ok = write_fixture(dir, t, UGW_FORMAT_JSON) && ok;
         if (both || fmt == UGW_FORMAT_MSGPACK)
-            ok = write_fixture(dir, (ugw_event_type)t, UGW_FORMAT_MSGPACK) && ok;
+            ok = write_fixture(dir, t, UGW_FORMAT_MSGPACK) && ok;
     }
     if (!flush_stdout())
         ok = false;

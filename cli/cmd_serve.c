@@ -153,6 +153,8 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     sigset_t set;
 
     memset(&so, 0, sizeof so);
+    so.schema = cli_schema();
+    so.name = cli_name();
     cli_init(&p, cmd, argc, argv, opts);
     while ((k = cli_next(&p)) != CLI_END) {
         switch (k) {
@@ -190,7 +192,8 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     if (secret_text) {
         ugw_error err;
         if (ugw_secret_parse(secret_text, strlen(secret_text), &secret, &err) != UGW_OK) {
-            fprintf(stderr, "ugw serve: invalid --secret: %s (at character %zu)\n", err.message, err.pos);
+            fprintf(stderr, "%s serve: invalid --secret: %s (at character %zu)\n", cli_name(), err.message,
+                    err.pos);
             free(host);
             return EXIT_USAGE;
         }
@@ -200,7 +203,7 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
         if (strcmp(out_path, "-") == 0) {
             out = stdout;
         } else if (!(out = fopen(out_path, "a"))) {
-            fprintf(stderr, "ugw: %s: %s\n", out_path, strerror(errno));
+            fprintf(stderr, "%s: %s: %s\n", cli_name(), out_path, strerror(errno));
             free(host);
             if (so.secret)
                 OPENSSL_cleanse(&secret, sizeof secret);
@@ -226,19 +229,19 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     if (so.secret)
         OPENSSL_cleanse(&secret, sizeof secret); /* the server has its copy */
     if (!srv) {
-        fprintf(stderr, "ugw serve: %s\n", errbuf);
+        fprintf(stderr, "%s serve: %s\n", cli_name(), errbuf);
         rc = EXIT_USAGE;
     } else {
-        fprintf(stderr, "ugw serve: listening on %s (%s; stop with Ctrl-C or SIGTERM)\n", server_url(srv),
-                so.secret ? "signed requests only" : "signatures not checked");
+        fprintf(stderr, "%s serve: listening on %s (%s; stop with Ctrl-C or SIGTERM)\n", cli_name(),
+                server_url(srv), so.secret ? "signed requests only" : "signatures not checked");
         fflush(stderr);
         while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
             ;
         server_stop(srv, &st);
         server_stats_format(&st, errbuf, sizeof errbuf);
-        fprintf(stderr, "ugw serve: %s\n", errbuf);
+        fprintf(stderr, "%s serve: %s\n", cli_name(), errbuf);
         if (st.write_errors) {
-            fprintf(stderr, "ugw serve: %llu event lines could not be written to %s\n",
+            fprintf(stderr, "%s serve: %llu event lines could not be written to %s\n", cli_name(),
                     (unsigned long long)st.write_errors, out_path ? out_path : "standard output");
             rc = EXIT_USAGE;
         }
@@ -246,7 +249,7 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     /* The signals stay blocked: one more arriving while we finish must not
      * kill the process with a non-zero status. */
     if (out && out != stdout && fclose(out) != 0) {
-        fprintf(stderr, "ugw: %s: %s\n", out_path, strerror(errno));
+        fprintf(stderr, "%s: %s: %s\n", cli_name(), out_path, strerror(errno));
         rc = EXIT_USAGE;
     }
     if (!flush_stdout())

@@ -81,7 +81,7 @@ static bool parse_secret(const ugw_cmd *cmd, const char *text, ugw_secret *out)
 {
     ugw_error err;
     if (ugw_secret_parse(text, strlen(text), out, &err) != UGW_OK) {
-        fprintf(stderr, "ugw %s: invalid --secret: %s (at character %zu)\n", cmd->name,
+        fprintf(stderr, "%s %s: invalid --secret: %s (at character %zu)\n", cli_name(), cmd->name,
                 err.message ? err.message : "error", err.pos);
         return false;
     }
@@ -93,11 +93,11 @@ static bool read_body(const char *file, byte_buf *b)
 {
     int e = read_input(file, SIGN_MAX_BODY + 1, b);
     if (e) {
-        fprintf(stderr, "ugw: %s: %s\n", file, strerror(e));
+        fprintf(stderr, "%s: %s: %s\n", cli_name(), file, strerror(e));
         return false;
     }
     if (b->len > SIGN_MAX_BODY) {
-        fprintf(stderr, "ugw: %s: larger than %zu bytes\n", file, SIGN_MAX_BODY);
+        fprintf(stderr, "%s: %s: larger than %zu bytes\n", cli_name(), file, SIGN_MAX_BODY);
         return false;
     }
     return true;
@@ -162,7 +162,7 @@ int cmd_sign(const ugw_cmd *cmd, int argc, char **argv)
     if (!read_body(file, &body)) {
         rc = EXIT_USAGE;
     } else if (ugw_webhook_sign(&secret, id, ts, body.data, body.len, sig, sizeof sig, &err) != UGW_OK) {
-        fprintf(stderr, "ugw sign: %s (%s)\n", err.message, ugw_status_name(err.code));
+        fprintf(stderr, "%s sign: %s (%s)\n", cli_name(), err.message, ugw_status_name(err.code));
         rc = EXIT_USAGE;
     } else {
         printf("%s\n", sig);
@@ -183,16 +183,16 @@ static void explain_timestamp(const char *ts_text, int64_t now, int64_t toleranc
 {
     int64_t ts;
     if (!cli_parse_i64(ts_text, 0, INT64_MAX, &ts) || ts_text[0] == '-') {
-        fprintf(stderr, "ugw verify: %s: '%s'\n", err->message, ts_text);
+        fprintf(stderr, "%s verify: %s: '%s'\n", cli_name(), err->message, ts_text);
         return;
     }
     /* Both in [0, INT64_MAX] (now was checked too), so the difference fits. */
     if (ts < now)
-        fprintf(stderr, "ugw verify: timestamp outside the tolerance (%lld s before now; tolerance %lld s)\n",
-                (long long)(now - ts), (long long)tolerance);
+        fprintf(stderr, "%s verify: timestamp outside the tolerance (%lld s before now; tolerance %lld s)\n",
+                cli_name(), (long long)(now - ts), (long long)tolerance);
     else
-        fprintf(stderr, "ugw verify: timestamp outside the tolerance (%lld s after now; tolerance %lld s)\n",
-                (long long)(ts - now), (long long)tolerance);
+        fprintf(stderr, "%s verify: timestamp outside the tolerance (%lld s after now; tolerance %lld s)\n",
+                cli_name(), (long long)(ts - now), (long long)tolerance);
 }
 
 int cmd_verify(const ugw_cmd *cmd, int argc, char **argv)
@@ -256,7 +256,7 @@ int cmd_verify(const ugw_cmd *cmd, int argc, char **argv)
     if (now < 0) {
         time_t t = time(NULL);
         if (t == (time_t)-1) {
-            fputs("ugw verify: cannot read the clock; give --now\n", stderr);
+            fprintf(stderr, "%s verify: cannot read the clock; give --now\n", cli_name());
             return EXIT_USAGE;
         }
         now = (int64_t)t;
@@ -275,7 +275,7 @@ int cmd_verify(const ugw_cmd *cmd, int argc, char **argv)
         rc = flush_stdout() ? EXIT_VALID : EXIT_USAGE;
         break;
     case UGW_ERR_SIGNATURE:
-        fputs("ugw verify: no signature matches the body\n", stderr);
+        fprintf(stderr, "%s verify: no signature matches the body\n", cli_name());
         rc = EXIT_INVALID;
         break;
     case UGW_ERR_TIMESTAMP:
@@ -283,7 +283,7 @@ int cmd_verify(const ugw_cmd *cmd, int argc, char **argv)
         rc = EXIT_INVALID;
         break;
     default:
-        fprintf(stderr, "ugw verify: %s (%s)\n", err.message, ugw_status_name(err.code));
+        fprintf(stderr, "%s verify: %s (%s)\n", cli_name(), err.message, ugw_status_name(err.code));
         rc = EXIT_USAGE;
         break;
     }

@@ -23,12 +23,18 @@
  * The state is freed in the NOTIFY_COMPLETED callback, which MHD calls for
  * every request whose handler ran, however it ended.
  *
+ * The webhook-id set is serve_ids.c and the output line of a valid event
+ * serve_line.c (serve_internal.h).
+ *
  * Shared state (counters, the webhook-id set, the output streams, the
  * on_event callback, the free decoders) is under s->mu. Checking and
- * decoding happen outside it; each decode uses a decoder taken from the
- * pool, so no decoder is ever used by two threads at once.
+ * decoding happen outside it; each decode uses a decoder and a payload
+ * buffer (ugw_schema_payload_max() of the schema) taken together from the
+ * pool, so neither is ever used by two threads at once, and a request
+ * allocates nothing for its event.
  */
 #include "serve.h"
+#include "serve_internal.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -45,7 +51,6 @@
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 
-#include <ugw/ugw_events.h>
 #include <ugw/ugw_runtime.h>
 #include <ugw/ugw_webhook.h>
 
@@ -62,123 +67,14 @@
 #define DECODER_MAX_INPUT ((size_t)1 << 28)
 
 /* ------------------------------------------------------------------ */
-/* The webhook-id set: chained hash table plus a FIFO for eviction      */
-/* ------------------------------------------------------------------ */
-
-typedef struct id_node {
-    struct id_node *chain; /* next in the bucket */
-    struct id_node *older; /* the next newer id (FIFO order, see id_set) */
-    uint64_t hash;
-    size_t len;
-    char id[];
-} id_node;
-
-typedef struct id_set {
-    id_node **buckets;
-    size_t nbuckets; /* a power of two, or 0 */
-    size_t count, max;
-    id_node *oldest, *newest; /* FIFO: oldest -> ... -> newest via `older` */
-} id_set;
-
-static uint64_t fnv1a(const char *s, size_t len)
-{
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
-
-static bool id_set_grow(id_set *set)
-{
-    size_t n = set->nbuckets ? set->nbuckets * 2 : 1024;
-    id_node **b = calloc(n, sizeof *b);
-    if (!b)
-        return false;
-    for (size_t i = 0; i < set->nbuckets; i++) {
-        id_node *e = set->buckets[i];
-        while (e) {
-            id_node *next = e->chain;
-            size_t j = (size_t)e->hash & (n - 1);
-            e->chain = b[j];
-            b[j] = e;
-            e = next;
-        }
-    }
-    free(set->buckets);
-    set->buckets = b;
-    set->nbuckets = n;
-    return true;
-}
-
-/* Removes the oldest id. */
-static void id_set_evict(id_set *set)
-{
-    id_node *e = set->oldest, **pp;
-    if (!e)
-        return;
-    set->oldest = e->older;
-    if (!set->oldest)
-        set->newest = NULL;
-    for (pp = &set->buckets[(size_t)e->hash & (set->nbuckets - 1)]; *pp; pp = &(*pp)->chain) {
-        if (*pp == e) {
-            *pp = e->chain;
-            break;
-        }
-    }
-    set->count--;
-    free(e);
-}
-
-/* 1: seen before; 0: added now; -1: not known and no memory to add it. */
-static int id_set_check_add(id_set *set, const char *id, size_t len)
-{
-    uint64_t h = fnv1a(id, len);
-    id_node *e;
-
-    if (set->nbuckets) {
-        for (e = set->buckets[(size_t)h & (set->nbuckets - 1)]; e; e = e->chain)
-            if (e->hash == h && e->len == len && memcmp(e->id, id, len) == 0)
-                return 1;
-    }
-    if (set->count >= set->max)
-        id_set_evict(set);
-    if (set->count >= set->nbuckets && !id_set_grow(set))
-        return -1;
-    e = malloc(sizeof *e + len);
-    if (!e)
-        return -1;
-    e->hash = h;
-    e->len = len;
-    memcpy(e->id, id, len);
-    e->older = NULL;
-    e->chain = set->buckets[(size_t)h & (set->nbuckets - 1)];
-    set->buckets[(size_t)h & (set->nbuckets - 1)] = e;
-    if (set->newest)
-        set->newest->older = e;
-    else
-        set->oldest = e;
-    set->newest = e;
-    set->count++;
-    return 0;
-}
-
-static void id_set_free(id_set *set)
-{
-    id_node *e = set->oldest;
-    while (e) {
-        id_node *next = e->older;
-        free(e);
-        e = next;
-    }
-    free(set->buckets);
-    memset(set, 0, sizeof *set);
-}
-
-/* ------------------------------------------------------------------ */
 /* The server                                                           */
 /* ------------------------------------------------------------------ */
+
+/* A decoder and a payload buffer, used by one request at a time. */
+typedef struct dec_slot {
+    ugw_decoder *dec;
+    void *payload; /* payload_max bytes; malloc's alignment suits uint64_t */
+} dec_slot;
 
 struct ugw_server {
     struct MHD_Daemon *daemon;
@@ -193,7 +89,8 @@ struct ugw_server {
     pthread_cond_t cv; /* CLOCK_MONOTONIC; broadcast when received grows */
     server_stats st;
     id_set ids;
-    ugw_decoder **free_decs;
+    size_t payload_max; /* of the schema: each slot's payload buffer */
+    dec_slot *free_decs;
     size_t nfree, capfree;
 };
 
@@ -210,141 +107,57 @@ typedef struct req {
 /* Decoders                                                             */
 /* ------------------------------------------------------------------ */
 
-static ugw_decoder *dec_get(ugw_server *s)
+static void slot_free(dec_slot *d)
 {
-    ugw_decoder *d = NULL;
+    ugw_decoder_free(d->dec);
+    free(d->payload);
+}
+
+/* A slot from the pool, or a new one; false when memory runs out. */
+static bool dec_get(ugw_server *s, dec_slot *out)
+{
     ugw_decode_opts opts;
+    bool have = false;
 
     pthread_mutex_lock(&s->mu);
-    if (s->nfree)
-        d = s->free_decs[--s->nfree];
+    if (s->nfree) {
+        *out = s->free_decs[--s->nfree];
+        have = true;
+    }
     pthread_mutex_unlock(&s->mu);
-    if (d)
-        return d;
+    if (have)
+        return true;
     memset(&opts, 0, sizeof opts);
     opts.strict = s->o.strict;
     opts.max_input = s->o.max_body > UGW_DEFAULT_MAX_INPUT ? s->o.max_body : UGW_DEFAULT_MAX_INPUT;
-    return ugw_decoder_new(&opts);
+    out->dec = ugw_decoder_new(&opts);
+    out->payload = malloc(s->payload_max ? s->payload_max : 1);
+    if (out->dec && out->payload)
+        return true;
+    slot_free(out);
+    return false;
 }
 
-static void dec_put(ugw_server *s, ugw_decoder *d)
+static void dec_put(ugw_server *s, dec_slot *d)
 {
+    bool kept = false;
+
     pthread_mutex_lock(&s->mu);
     if (s->nfree == s->capfree) {
         size_t n = s->capfree ? s->capfree * 2 : 8;
-        ugw_decoder **a = realloc(s->free_decs, n * sizeof *a);
+        dec_slot *a = realloc(s->free_decs, n * sizeof *a);
         if (a) {
             s->free_decs = a;
             s->capfree = n;
         }
     }
     if (s->nfree < s->capfree) {
-        s->free_decs[s->nfree++] = d;
-        d = NULL;
+        s->free_decs[s->nfree++] = *d;
+        kept = true;
     }
     pthread_mutex_unlock(&s->mu);
-    ugw_decoder_free(d); /* only when there was no room to keep it */
-}
-
-/* ------------------------------------------------------------------ */
-/* Text helpers                                                         */
-/* ------------------------------------------------------------------ */
-
-/* A malloc'd copy of `s` (len bytes) with JSON string escapes, no quotes. */
-static char *json_escaped(const char *s, size_t len)
-{
-    size_t n = ugw_json_escaped_len(s, len);
-    char *out = malloc(n + 1);
-    if (!out)
-        return NULL;
-    n = ugw_json_escape(out, s, len);
-    out[n] = '\0';
-    return out;
-}
-
-/* The userId of an event (every event has one), or an empty view. */
-static ugw_str event_user_id(const ugw_event *ev)
-{
-    const ugw_event_desc *d = ugw_event_describe(ev->type);
-    ugw_str none = { "", 0 };
-    if (!d)
-        return none;
-    for (unsigned i = 0; i < d->nfields; i++) {
-        const ugw_field_desc *f = &d->fields[i];
-        if (strcmp(f->name, "userId") == 0 && f->type == UGW_TYPE_STRING) {
-            ugw_str v;
-            memcpy(&v, (const char *)&ev->u + f->offset, sizeof v);
-            return v.ptr ? v : none;
-        }
-    }
-    return none;
-}
-
-/* "2024-06-02T10:00:00.123Z" */
-static void iso_now(char out[32])
-{
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    strftime(out, 24, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + strlen(out), 8, ".%03dZ", (int)(ts.tv_nsec / 1000000));
-}
-
-/* The output line of a valid event (malloc'd, ends in '\n'); NULL on OOM. */
-static char *event_line(const ugw_server *s, const char *id, bool verified, ugw_format fmt,
-                        const ugw_event *ev)
-{
-    char *line = NULL;
-    if (s->o.output == SERVER_OUTPUT_TEXT) {
-        ugw_str uid = event_user_id(ev);
-        char *u = json_escaped(uid.ptr, uid.len);
-        const char *eid = ugw_event_id(ev->type);
-        size_t n;
-        if (!u)
-            return NULL;
-        n = strlen(id ? id : "-") + strlen(eid) + strlen(u) + 40;
-        line = malloc(n);
-        if (line)
-            snprintf(line, n, "%s %s %s %s %s\n", id ? id : "-", eid,
-                     verified ? "verified" : "unsigned", ugw_format_name(fmt), u);
-        free(u);
-    } else {
-        char when[32];
-        size_t need = 0, blen = 0, n, off;
-        const char *wire = ugw_event_wire_name(ev->type);
-        char *w = json_escaped(wire, strlen(wire));
-        char *qid = id ? json_escaped(id, strlen(id)) : NULL; /* '"' and '\\' may be in an id */
-        ugw_error err;
-        if (!w || (id && !qid) || ugw_encode_json(ev, NULL, 0, &need, &err) != UGW_OK) {
-            free(w);
-            free(qid);
-            return NULL;
-        }
-        iso_now(when);
-        n = 128 + (qid ? strlen(qid) : 0) + strlen(w) + strlen(when) + need;
-        line = malloc(n);
-        if (line) {
-            int k = snprintf(line, n, "{\"id\":%s%s%s,\"event\":\"%s\",\"format\":\"%s\",\"verified\":%s,"
-                             "\"received\":\"%s\",\"body\":",
-                             qid ? "\"" : "", qid ? qid : "null", qid ? "\"" : "", w,
-                             ugw_format_name(fmt), verified ? "true" : "false", when);
-            off = (size_t)k;
-            if (k < 0 || off + need + 3 > n
-                || ugw_encode_json(ev, line + off, n - off, &blen, &err) != UGW_OK) {
-                free(line);
-                line = NULL;
-            } else {
-                off += blen;
-                line[off++] = '}';
-                line[off++] = '\n';
-                line[off] = '\0';
-            }
-        }
-        free(w);
-        free(qid);
-    }
-    return line;
+    if (!kept)
+        slot_free(d); /* only when there was no room to keep it */
 }
 
 /* ------------------------------------------------------------------ */
@@ -357,7 +170,7 @@ static char *event_line(const ugw_server *s, const char *id, bool verified, ugw_
  * `line` is the valid event's output line (may be NULL on OOM).
  */
 static void record(ugw_server *s, unsigned status, const char *id, bool verified, ugw_format fmt,
-                   const ugw_event *ev, const ugw_error *err, const char *line)
+                   int type, const void *payload, const ugw_error *err, const char *line)
 {
     server_event se;
     bool dup = false;
@@ -382,7 +195,7 @@ static void record(ugw_server *s, unsigned status, const char *id, bool verified
         s->st.invalid++;
     }
     if (status != 204 && s->o.log && err) {
-        fprintf(s->o.log, "ugw serve: %u %s: %s: %s (%s at byte %zu)\n", status, id ? id : "-",
+        fprintf(s->o.log, "%s serve: %u %s: %s: %s (%s at byte %zu)\n", s->o.name, status, id ? id : "-",
                 err->path[0] ? err->path : "-", err->message ? err->message : "error",
                 ugw_status_name(err->code), err->pos);
         fflush(s->o.log);
@@ -393,7 +206,9 @@ static void record(ugw_server *s, unsigned status, const char *id, bool verified
         se.verified = verified;
         se.id = id;
         se.format = fmt;
-        se.event = status == 204 ? ev : NULL;
+        se.type = status == 204 ? type : 0;
+        se.desc = status == 204 ? ugw_schema_event(s->o.schema, type) : NULL;
+        se.payload = status == 204 ? payload : NULL;
         se.error = status == 204 ? NULL : err;
         s->o.on_event(s->o.on_event_ctx, &se);
     }
@@ -439,7 +254,7 @@ static enum MHD_Result reject(ugw_server *s, struct MHD_Connection *c, unsigned 
     }
     free(m);
     free(p);
-    record(s, status, id, verified, fmt, NULL, err, NULL);
+    record(s, status, id, verified, fmt, 0, NULL, err, NULL);
     r = queue(c, status, body ? body : "", body ? n : 0, status == 405);
     free(body);
     return r;
@@ -503,8 +318,8 @@ static enum MHD_Result finish(ugw_server *s, struct MHD_Connection *c, req *r)
     const char *id, *body = r->body ? r->body : empty;
     bool verified = false;
     ugw_format fmt;
-    ugw_decoder *dec;
-    ugw_event ev;
+    dec_slot slot;
+    int type;
     ugw_error err;
     char *line;
     enum MHD_Result res;
@@ -543,21 +358,22 @@ static enum MHD_Result finish(ugw_server *s, struct MHD_Connection *c, req *r)
         return reject(s, c, 415, id, verified, UGW_FORMAT_JSON, &err);
     }
 
-    dec = dec_get(s);
-    if (!dec) {
+    if (!dec_get(s, &slot)) {
         ugw_error_clear(&err);
         ugw_error_set(&err, UGW_ERR_NOMEM, "out of memory", 0, "");
         return reject(s, c, 500, id, verified, fmt, &err);
     }
-    if (ugw_decode(dec, fmt, body, r->len, &ev, &err) != UGW_OK) {
+    if (ugw_schema_decode(s->o.schema, slot.dec, fmt, body, r->len, &type, slot.payload,
+                          s->payload_max, &err) != UGW_OK) {
         res = reject(s, c, 400, id, verified, fmt, &err);
-        dec_put(s, dec);
+        dec_put(s, &slot);
         return res;
     }
-    line = s->o.events ? event_line(s, id, verified, fmt, &ev) : NULL;
-    record(s, 204, id, verified, fmt, &ev, NULL, line);
+    line = s->o.events ? event_line(s->o.schema, s->o.output, id, verified, fmt, type, slot.payload)
+                        : NULL;
+    record(s, 204, id, verified, fmt, type, slot.payload, NULL, line);
     free(line);
-    dec_put(s, dec); /* the event's views may point into the decoder: keep it until here */
+    dec_put(s, &slot); /* the event's views may point into the decoder: keep it until here */
     return queue(c, 204, "", 0, false);
 }
 
@@ -725,6 +541,14 @@ ugw_server *server_start(const server_opts *opts, char *err, size_t errlen)
     }
     if (opts)
         s->o = *opts;
+    if (!s->o.schema) {
+        snprintf(err, errlen, "no schema to validate events against");
+        free(s);
+        return NULL;
+    }
+    s->payload_max = ugw_schema_payload_max(s->o.schema);
+    if (!s->o.name)
+        s->o.name = "ugw";
     if (!s->o.addr)
         s->o.addr = SERVER_DEFAULT_ADDR;
     if (!s->o.max_body)
@@ -837,7 +661,7 @@ void server_stop(ugw_server *s, server_stats *final)
     if (final)
         *final = s->st;
     for (size_t i = 0; i < s->nfree; i++)
-        ugw_decoder_free(s->free_decs[i]);
+        slot_free(&s->free_decs[i]);
     free(s->free_decs);
     id_set_free(&s->ids);
     pthread_cond_destroy(&s->cv);

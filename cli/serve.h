@@ -12,7 +12,8 @@
  *     checked by ugw_webhook_verify() against the exact body -> 401 if not
  *   - Content-Type not application/json or application/msgpack (parameters
  *     such as "; charset=utf-8" ignored, case-insensitive) -> 415
- *   - decoded and validated in that format (strict if asked) -> 400 if not
+ *   - decoded and validated in that format (strict if asked) against
+ *     opts.schema, whatever schema that is -> 400 if not
  *   - a valid event whose webhook-id was seen before -> 204, a duplicate:
  *     counted, not written again (the last 100,000 ids are remembered)
  *   - a valid new event -> 204, written to opts.events and reported to
@@ -25,7 +26,8 @@
  *
  * Threads: libmicrohttpd answers on its own pool of threads. Counters, the id
  * set, the output stream and on_event are serialised by one mutex; decoders
- * come from a pool (one per request being decoded, never shared).
+ * and payload buffers come from a pool (one pair per request being decoded,
+ * never shared), so a request allocates nothing for its event.
  */
 #ifndef UGW_CLI_SERVE_H
 #define UGW_CLI_SERVE_H
@@ -35,7 +37,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <ugw/ugw_events.h>
 #include <ugw/ugw_runtime.h>
 #include <ugw/ugw_webhook.h>
 
@@ -49,13 +50,15 @@
 /* How opts.events gets one line per valid new event. */
 typedef enum server_output {
     /* "<webhook-id> <event id> verified|unsigned <format> <userId>\n": the
-     * event id is the schema id (guide_preview_start); userId is written
-     * with JSON string escapes (no quotes) so a line is always one line. */
+     * event id is the schema id (guide_preview_start); userId is the
+     * payload's string field named "userId", written with JSON string
+     * escapes (no quotes) so a line is always one line; an event without
+     * such a field ends after <format>. */
     SERVER_OUTPUT_TEXT = 0,
     /* One JSON object a line:
      * {"id":"msg_..."|null,"event":"<wire event string>","format":"json",
      *  "verified":true,"received":"2024-06-02T10:00:00.123Z",
-     *  "body":<the event re-encoded with ugw_encode_json>} */
+     *  "body":<the event re-encoded as JSON with ugw_schema_encode()>} */
     SERVER_OUTPUT_JSONL = 1
 } server_output;
 
@@ -67,7 +70,12 @@ typedef struct server_event {
     bool verified;          /* the signature was checked (a secret is set) */
     const char *id;         /* webhook-id, NULL when absent */
     ugw_format format;      /* by Content-Type (meaningful from 400 on decoding, and 204) */
-    const ugw_event *event; /* the decoded event for 204, else NULL */
+    /* The decoded event for 204 (else 0 and NULLs): its 1-based type in
+     * opts.schema, its descriptor, and its payload struct (desc->fields[i]
+     * at payload + fields[i].offset). */
+    int type;
+    const ugw_event_desc *desc;
+    const void *payload;
     const ugw_error *error; /* why, for a 4xx/5xx; NULL for 204 */
 } server_event;
 
@@ -77,6 +85,10 @@ typedef struct server_event {
 typedef void (*server_event_fn)(void *ctx, const server_event *ev);
 
 typedef struct server_opts {
+    /* The schema events are decoded and validated against (required). */
+    const ugw_schema *schema;
+    /* Program name that starts log lines ("NAME serve: ..."; NULL: "ugw"). */
+    const char *name;
     /* Address to listen on: an IPv4 or IPv6 literal or a host name
      * (NULL: SERVER_DEFAULT_ADDR). */
     const char *addr;
@@ -96,7 +108,7 @@ typedef struct server_opts {
      * nothing. Not closed by the server. */
     FILE *events;
     server_output output;
-    /* Where a line per rejected request goes ("ugw serve: 401 msg_1:
+    /* Where a line per rejected request goes ("NAME serve: 401 msg_1:
      * webhook-signature: ..."); NULL for nothing. */
     FILE *log;
     /* Optional callback for every answered request. */
@@ -117,8 +129,8 @@ typedef struct ugw_server ugw_server;
 
 /*
  * Binds, starts the threads and returns the running server; NULL with a
- * message in err (NUL-terminated, cut to errlen) when the address does not
- * resolve, the port cannot be bound, or memory runs out. `opts` is copied
+ * message in err (NUL-terminated, cut to errlen) when there is no schema, the
+ * address does not resolve, the port cannot be bound, or memory runs out. `opts` is copied
  * (the secret too; `events`, `log` and `on_event_ctx` must outlive the
  * server). Signals are not touched: block SIGINT/SIGTERM before this call
  * if the threads must not receive them.
@@ -141,6 +153,11 @@ int server_stats_format(const server_stats *st, char *buf, size_t len);
 /* Waits until at least `received` requests are answered or `timeout_ms`
  * pass (negative: no limit); returns whether the count was reached. */
 bool server_wait(ugw_server *s, uint64_t received, int timeout_ms);
+
+/* The payload's string field named "userId" (of the event `d`) in *out: an
+ * empty view when it is optional and absent; false when the event has no
+ * such field. The user shown in output lines, for an event of any schema. */
+bool server_user_id(const ugw_event_desc *d, const void *payload, ugw_str *out);
 
 /* Stops accepting, finishes or drops open connections, joins the threads,
  * writes the final counters to `final` (may be NULL) and frees everything.

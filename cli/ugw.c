@@ -1,11 +1,16 @@
 /*
- * ugw.c - the `ugw` command line.
+ * ugw.c - the `ugw` command line as a library: ugw_cli_main() runs it for
+ * the schema of the ugw_cli_app it is given (include/ugw/ugw_cli.h).
  *
  *   ugw validate [--strict] [-v|-q] FILE...   check documents, one line per problem
  *   ugw convert --to json|msgpack [--strict] FILE
  *   ugw sign, ugw verify (cmd_sign.c), ugw serve (cmd_serve.c, serve.c),
  *   ugw fixtures (cmd_fixtures.c)
  *   ugw help [COMMAND], ugw --help, ugw --version
+ *
+ * The app is kept in one place (cli_app(), set on entry to ugw_cli_main())
+ * that every subcommand reads: the program's name for messages and help,
+ * the schema's descriptors, the fixtures. No generated header is included.
  *
  * Each subcommand is one row of `commands[]` (name, summary, usage, help,
  * handler), so later commands are added as one function and one row; the
@@ -26,10 +31,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ugw/ugw_events.h>
+#include <ugw/ugw_cli.h>
 #include <ugw/ugw_runtime.h>
 
 #include "cli.h"
+
+/* ------------------------------------------------------------------ */
+/* The app                                                              */
+/* ------------------------------------------------------------------ */
+
+static const ugw_cli_app *the_app;
+static size_t the_payload_max;
+
+const ugw_cli_app *cli_app(void)
+{
+    return the_app;
+}
+
+const char *cli_name(void)
+{
+    return the_app->name;
+}
+
+const ugw_schema *cli_schema(void)
+{
+    return the_app->schema;
+}
+
+size_t cli_payload_max(void)
+{
+    return the_payload_max;
+}
 
 /* ------------------------------------------------------------------ */
 /* The subcommand table                                                */
@@ -78,7 +110,7 @@ static const ugw_cmd commands[] = {
       "\n"
       "Exit status: 0 converted, 1 invalid input, 2 usage, I/O or write error.\n",
       cmd_convert },
-    { "demo", "send the eleven fixture events to an embedded receiver, signed, and show them arrive",
+    { "demo", "send one fixture event of each type to an embedded receiver, signed, and show them arrive",
       cmd_demo_usage, cmd_demo_help, cmd_demo },
     { "send", "send events to a webhook URL, signed and retried",
       cmd_send_usage, cmd_send_help, cmd_send },
@@ -108,25 +140,30 @@ static const ugw_cmd *find_command(const char *name)
 
 static void print_main_help(FILE *out)
 {
-    fputs("Usage: ugw [--help] [--version] COMMAND [ARGS...]\n"
-          "\n"
-          "Tools for UserGuiding-style webhook events, in JSON and MessagePack.\n"
-          "\n"
-          "Commands:\n", out);
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("\n"
-          "Options:\n"
-          "  -h, --help     show this help\n"
-          "  -V, --version  show the version of ugw, of the schema and of the generator\n"
-          "\n"
-          "Run 'ugw help COMMAND' or 'ugw COMMAND --help' for a command's options.\n", out);
+    cli_put_text("Usage: ugw [--help] [--version] COMMAND [ARGS...]\n"
+                 "\n"
+                 "Tools for UserGuiding-style webhook events, in JSON and MessagePack.\n"
+                 "\n"
+                 "Commands:\n", out);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        fprintf(out, "  %-10s ", commands[i].name);
+        cli_put_text(commands[i].summary, out);
+        fputc('\n', out);
+    }
+    cli_put_text("\n"
+                 "Options:\n"
+                 "  -h, --help     show this help\n"
+                 "  -V, --version  show the version of ugw, of the schema and of the generator\n"
+                 "\n"
+                 "Run 'ugw help COMMAND' or 'ugw COMMAND --help' for a command's options.\n", out);
 }
 
+/* "NAME LIBRARY-VERSION (schema N, codegen V)" */
 static void print_version(FILE *out)
 {
-    fprintf(out, "ugw %s (schema %lu, codegen %s)\n", UGW_VERSION_STRING,
-            (unsigned long)UGW_SCHEMA_VERSION, UGW_CODEGEN_VERSION);
+    const ugw_schema *s = cli_schema();
+    fprintf(out, "%s %s (schema %lu, codegen %s)\n", cli_name(), ugw_version_string(),
+            (unsigned long)s->version, s->codegen_version ? s->codegen_version : "unknown");
 }
 
 /* ------------------------------------------------------------------ */
@@ -152,11 +189,12 @@ static int cmd_validate(const ugw_cmd *cmd, int argc, char **argv)
     int k, rc;
     ugw_decoder *dec;
     byte_buf buf = { NULL, 0, 0 };
+    cli_event ev;
     size_t limit;
 
     files = malloc(sizeof *files * (size_t)argc);
     if (!files) {
-        fputs("ugw: out of memory\n", stderr);
+        fprintf(stderr, "%s: out of memory\n", cli_name());
         return EXIT_USAGE;
     }
     cli_init(&p, cmd, argc, argv, opts);
@@ -180,7 +218,8 @@ static int cmd_validate(const ugw_cmd *cmd, int argc, char **argv)
         return usage_error(cmd, "%s", "no FILE given (use '-' for standard input)");
     }
     dec = make_decoder(strict);
-    if (!dec) {
+    if (!dec || !cli_event_init(&ev)) {
+        ugw_decoder_free(dec);
         free(files);
         return EXIT_USAGE;
     }
@@ -188,25 +227,25 @@ static int cmd_validate(const ugw_cmd *cmd, int argc, char **argv)
     limit = ugw_decoder_opts(dec)->max_input + 1;
 
     for (size_t i = 0; i < nfiles; i++) {
-        ugw_event ev;
         ugw_error err;
         ugw_format fmt;
         int e = read_input(files[i], limit, &buf);
         if (e) {
-            fprintf(stderr, "ugw: %s: %s\n", files[i], strerror(e));
+            fprintf(stderr, "%s: %s: %s\n", cli_name(), files[i], strerror(e));
             io_error = true;
             continue;
         }
         if (decode_input(dec, &buf, &fmt, &ev, &err) == UGW_OK) {
             nvalid++;
             if (verbosity >= 2)
-                printf("%s: ok (%s, %s)\n", files[i], ugw_event_wire_name(ev.type), ugw_format_name(fmt));
+                printf("%s: ok (%s, %s)\n", files[i], cli_wire_name(ev.type), ugw_format_name(fmt));
         } else {
             ninvalid++;
             if (verbosity >= 1)
                 print_problem(stdout, files[i], &err);
         }
     }
+    cli_event_free(&ev);
     ugw_decoder_free(dec);
     free(buf.data);
     free(files);
@@ -238,7 +277,7 @@ static int cmd_convert(const ugw_cmd *cmd, int argc, char **argv)
     ugw_format out_fmt, in_fmt;
     ugw_decoder *dec;
     byte_buf buf = { NULL, 0, 0 };
-    ugw_event ev;
+    cli_event ev;
     ugw_error err;
     size_t need = 0, len = 0;
     char *out;
@@ -274,32 +313,37 @@ static int cmd_convert(const ugw_cmd *cmd, int argc, char **argv)
     dec = make_decoder(strict);
     if (!dec)
         return EXIT_USAGE;
+    if (!cli_event_init(&ev)) {
+        ugw_decoder_free(dec);
+        return EXIT_USAGE;
+    }
     e = read_input(file, ugw_decoder_opts(dec)->max_input + 1, &buf);
     if (e) {
-        fprintf(stderr, "ugw: %s: %s\n", file, strerror(e));
+        fprintf(stderr, "%s: %s: %s\n", cli_name(), file, strerror(e));
         rc = EXIT_USAGE;
     } else if (decode_input(dec, &buf, &in_fmt, &ev, &err) != UGW_OK) {
         print_problem(stderr, file, &err);
         rc = EXIT_INVALID;
-    } else if (ugw_encode(&ev, out_fmt, NULL, 0, &need, &err) != UGW_OK) {
+    } else if (cli_encode(ev.type, ev.payload, out_fmt, NULL, 0, &need, &err) != UGW_OK) {
         /* A decoded event always encodes; say so if it ever does not. */
         print_problem(stderr, file, &err);
         rc = EXIT_INVALID;
     } else if (!(out = malloc(need ? need : 1))) {
-        fputs("ugw: out of memory\n", stderr);
+        fprintf(stderr, "%s: out of memory\n", cli_name());
         rc = EXIT_USAGE;
     } else {
-        if (ugw_encode(&ev, out_fmt, out, need, &len, &err) != UGW_OK) {
+        if (cli_encode(ev.type, ev.payload, out_fmt, out, need, &len, &err) != UGW_OK) {
             print_problem(stderr, file, &err);
             rc = EXIT_INVALID;
         } else if (fwrite(out, 1, len, stdout) != len) {
-            fprintf(stderr, "ugw: error writing to standard output: %s\n", strerror(errno));
+            fprintf(stderr, "%s: error writing to standard output: %s\n", cli_name(), strerror(errno));
             rc = EXIT_USAGE;
         } else if (!flush_stdout()) {
             rc = EXIT_USAGE;
         }
         free(out);
     }
+    cli_event_free(&ev);
     ugw_decoder_free(dec);
     free(buf.data);
     return rc;
@@ -348,11 +392,18 @@ static int cmd_help(const ugw_cmd *cmd, int argc, char **argv)
 
 /* ------------------------------------------------------------------ */
 
-int main(int argc, char **argv)
+int ugw_cli_main(const ugw_cli_app *app, int argc, char **argv)
 {
     const ugw_cmd *cmd;
     const char *a;
 
+    if (!app || !app->name || !app->schema) {
+        fprintf(stderr, "%s: ugw_cli_main() needs an app with a name and a schema\n",
+                app && app->name ? app->name : "ugw");
+        return EXIT_USAGE;
+    }
+    the_app = app;
+    the_payload_max = ugw_schema_payload_max(app->schema);
     if (argc < 2)
         return usage_error(NULL, "%s", "no command given");
     a = argv[1];

@@ -14,20 +14,32 @@
 extern "C" {
 #endif
 
-/** What the command needs to know of its schema. */
+/** What the command needs to know of its schema. All of it must outlive the
+ * ugw_cli_main() call (static data, as the generated main() has it). */
 typedef struct ugw_cli_app {
-    const char *name;                 /**< program name in messages and help, "ugw" */
-    const ugw_schema *schema;         /**< the schema's descriptors */
-    /** The payload of the schema's example event of `type` (1-based), NULL
-     * when there is none (a schema generated without fixtures: NULL). */
+    /** Program name in messages, usage and help ("ugw": "ugw send: ...",
+     * "Usage: ugw send ..."), and first word of `--version`. Required. */
+    const char *name;
+    /** The schema's descriptors (`<prefix>_schema_events` of the generated
+     * code): every event is decoded, validated and encoded against it, with
+     * the schema-generic calls of ugw_runtime.h. Required. */
+    const ugw_schema *schema;
+    /** The payload of the schema's example event of `type` (1-based): the
+     * `u` member of the generated fixture, or NULL when there is none. The
+     * function itself is NULL for a schema generated without fixtures; the
+     * `fixtures` and `demo` commands then say so and exit with status 2. */
     const void *(*fixture)(int type);
 } ugw_cli_app;
 
 /**
  * Runs the command line `argv[0..argc)` (validate, convert, fixtures, serve,
  * send, sign, verify, demo, help, version) for `app`'s schema and returns the
- * process exit status. Installs signal handlers for SIGINT/SIGTERM while
- * serving or sending. Not reentrant: one call per process at a time.
+ * process exit status: 0 success, 1 an input was invalid or a check failed,
+ * 2 a usage or I/O error (also when `app`, its name or its schema is NULL).
+ * `--version` prints "NAME LIBRARY-VERSION (schema N, codegen V)" with the
+ * library's ugw_version_string() and the schema's version and codegen_version.
+ * Installs signal handlers for SIGINT/SIGTERM while serving or sending. Not
+ * reentrant: one call per process at a time (the app is kept in a static).
  */
 UGW_API int ugw_cli_main(const ugw_cli_app *app, int argc, char **argv);
 
