@@ -692,9 +692,11 @@ class TestUsage(unittest.TestCase):
                 self.assertEqual(p.stderr, b"")
 
     def test_version(self):
-        with open(os.path.join(SRC, "runtime", "ugw_runtime.h"), encoding="utf-8") as f:
-            version = re.search(r'#define UGW_VERSION_STRING "([^"]+)"', f.read()).group(1)
-        with open(os.path.join(SRC, "generated", "ugw_events.h"), encoding="utf-8") as f:
+        with open(os.path.join(SRC, "include", "ugw", "ugw_version.h"), encoding="utf-8") as f:
+            text = f.read()
+            version = ".".join(re.search(r"#define UGW_VERSION_%s (\d+)" % part, text).group(1)
+                               for part in ("MAJOR", "MINOR", "PATCH"))
+        with open(os.path.join(SRC, "generated", "ugw", "ugw_events.h"), encoding="utf-8") as f:
             codegen = re.search(r'#define UGW_CODEGEN_VERSION "([^"]+)"', f.read()).group(1)
         schema_version = load_schema()["version"]
         for flag in ("--version", "-V"):
