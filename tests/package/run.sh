@@ -140,6 +140,34 @@ EOF
     fi
     unset PKG_CONFIG_PATH
 
+    step "$kind: the README's C snippets and commands, as written"
+    mkdir -p "$work/readme-$kind"
+    python3 "$here/readme_snippets.py" "$src/README.md" "$work/readme-$kind"
+    export PKG_CONFIG_PATH=$P/lib/pkgconfig
+    for c in "$work/readme-$kind"/snippet*.c; do
+        # shellcheck disable=SC2046
+        cc -std=c11 -Wall -Wextra -Werror "$c" -o "${c%.c}" $(pkg-config --cflags --libs ugw-client) \
+           -Wl,-rpath,"$P/lib" || fail "README snippet $(basename "$c") does not compile"
+    done
+    unset PKG_CONFIG_PATH
+    (cd "$work/readme-$kind" && ./snippet1) | grep -q '^score 9$' || fail "README snippet 1"
+    port=$(free_port)
+    "$P/bin/ugw" serve --listen "127.0.0.1:$port" --secret "$secret" --out "$work/readme.jsonl" --quiet &
+    spid=$!; pids+=("$spid")
+    wait_port "$port"
+    (cd "$work/readme-$kind" && UGW_URL="http://127.0.0.1:$port/" UGW_SECRET=$secret ./snippet2) \
+        | grep -q ' delivered, HTTP 204' || fail "README snippet 2 did not deliver"
+    kill -TERM "$spid"; wait "$spid" || true
+    # Nothing listening: the snippet gives up after its three attempts, in seconds.
+    t0=$(date +%s)
+    (cd "$work/readme-$kind" && UGW_URL="http://127.0.0.1:$(free_port)/" ./snippet2) | grep -q ' attempts, HTTP 0' \
+        || fail "README snippet 2 did not report the failure"
+    [ $(( $(date +%s) - t0 )) -lt 30 ] || fail "README snippet 2 blocks on an unreachable host"
+    [ -s "$work/readme-$kind/undelivered.jsonl" ] || fail "README snippet 2 wrote no dead letter"
+    mkdir -p "$work/readme-$kind/build" && ln -sf "$P/bin/ugw" "$work/readme-$kind/build/ugw"
+    ln -sf "$src/generated" "$work/readme-$kind/generated"
+    (cd "$work/readme-$kind" && bash commands.sh >/dev/null) || fail "the README's example commands"
+
     step "$kind: every installed header as C++11"
     for h in "$P"/include/ugw/*.h; do
         printf '#include <ugw/%s>\nint main() { return 0; }\n' "$(basename "$h")" >"$work/h.cpp"
