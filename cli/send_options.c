@@ -1,0 +1,217 @@
+/*
+ * send_options.c - `ugw send`'s usage, help and options, and the check that
+ * every named file opens before anything is sent.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "send.h"
+
+const char cmd_send_usage[] =
+    "ugw send --url URL [--secret S] [--format json|msgpack] [--concurrency N]\n"
+    "                [--dead-letter FILE] [--strict] [--timeout SECONDS]\n"
+    "                [--max-attempts N] [--backoff-ms N] FILE...\n"
+    "       ugw send --replay FILE --url URL [--secret S] [--concurrency N]\n"
+    "                [--dead-letter FILE] [--timeout SECONDS] [--max-attempts N]\n"
+    "                [--backoff-ms N]";
+const char cmd_send_help[] =
+    "Sends events to a webhook URL as signed HTTP POST requests, retrying\n"
+    "failures, and says what became of each.\n"
+    "\n"
+    "Each FILE ('-' reads standard input) holds one event as a JSON or\n"
+    "MessagePack document (detected from its bytes), or JSON Lines: one JSON\n"
+    "event a line, empty lines skipped. A file is read as JSON Lines when its\n"
+    "name ends in .jsonl or .ndjson, or when its first two non-empty lines both\n"
+    "start with '{'. Every event is decoded and validated first; an invalid one\n"
+    "is reported on standard error and not sent:\n"
+    "\n"
+    "  FILE:LINE: FIELD.PATH: MESSAGE (CODE at byte POS)\n"
+    "\n"
+    "(no LINE for MessagePack; FIELD.PATH is '-' for the document itself). The\n"
+    "others are re-encoded in the chosen format and delivered, up to N at a\n"
+    "time, each with a new webhook-id. A network error, a timeout, 408, 429 or\n"
+    "5xx is retried with exponential backoff; any other answer but a 2xx fails\n"
+    "the event at once. Each failed event is listed on standard error:\n"
+    "\n"
+    "  failed ID \"EVENT\": RESULT, HTTP STATUS[, ERROR] (N attempts, FILE:LINE)\n"
+    "\n"
+    "On a terminal a progress line is shown; a summary line always ends the\n"
+    "run: 'N events: D delivered, F failed, I invalid in T s'.\n"
+    "\n"
+    "With --replay, FILE is a dead-letter file (JSON Lines, as written by\n"
+    "--dead-letter; see docs/DEAD_LETTERS.md) and each recorded body is sent\n"
+    "again byte for byte, in its recorded format, with its original webhook-id.\n"
+    "Malformed lines are reported with their line numbers, byte positions\n"
+    "and reasons.\n"
+    "\n"
+    "Options:\n"
+    "  --url URL            the http:// or https:// endpoint (required)\n"
+    "  --secret S           sign requests: whsec_ + base64 of the key\n"
+    "                       (prefix optional); unsigned without it\n"
+    "  --format FORMAT      body format, json (default) or msgpack\n"
+    "  --concurrency N      requests in flight at once, 1 to 1024 (default 8)\n"
+    "  --dead-letter FILE   append each failed event to FILE (JSON Lines)\n"
+    "  --strict             reject unknown keys (default: ignore them)\n"
+    "  --timeout SECONDS    limit of one attempt, e.g. 2.5 (default 30)\n"
+    "  --max-attempts N     attempts per event, 1 to 1000 (default 8)\n"
+    "  --backoff-ms N       delay after the first failure in milliseconds,\n"
+    "                       doubling after each (default 1000)\n"
+    "  --replay FILE        send a dead-letter file again (no FILE operands;\n"
+    "                       --format and --strict do not apply)\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "SIGINT or SIGTERM stops sending: events not yet delivered are listed as\n"
+    "failed ('closed') and written to the dead-letter file.\n"
+    "\n"
+    "Exit status: 0 every event delivered, 1 an event failed or was invalid\n"
+    "(or a dead-letter line was malformed), 2 usage error, bad URL or secret,\n"
+    "a file that cannot be read or a dead-letter file that cannot be written.\n"
+    "\n"
+    "Examples:\n"
+    "  ugw send --url http://127.0.0.1:8080/hook --secret \"$SECRET\" \\\n"
+    "      --dead-letter failed.jsonl events.jsonl\n"
+    "  ugw send --replay failed.jsonl --url http://127.0.0.1:8080/hook\n";
+
+enum {
+    OPT_URL = 256, OPT_SECRET, OPT_FORMAT, OPT_CONCURRENCY, OPT_DEAD_LETTER,
+    OPT_STRICT, OPT_TIMEOUT, OPT_MAX_ATTEMPTS, OPT_BACKOFF_MS, OPT_REPLAY
+};
+
+/* A decimal number of seconds, 0 < s <= 86400, into milliseconds (at least 1). */
+static bool parse_seconds(const char *s, long *ms)
+{
+    char *end;
+    double v;
+    if (!s || !*s || strchr(" \t\n\r\f\v+-", s[0]))
+        return false;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || *end || !isfinite(v) || v <= 0 || v > 86400)
+        return false;
+    *ms = (long)(v * 1000 + 0.5);
+    if (*ms < 1)
+        *ms = 1;
+    return true;
+}
+
+int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
+{
+    static const cli_option opts[] = {
+        { "url", OPT_URL, true },
+        { "secret", OPT_SECRET, true },
+        { "format", OPT_FORMAT, true },
+        { "concurrency", OPT_CONCURRENCY, true },
+        { "dead-letter", OPT_DEAD_LETTER, true },
+        { "strict", OPT_STRICT, false },
+        { "timeout", OPT_TIMEOUT, true },
+        { "max-attempts", OPT_MAX_ATTEMPTS, true },
+        { "backoff-ms", OPT_BACKOFF_MS, true },
+        { "replay", OPT_REPLAY, true },
+        { "help", 'h', false },
+        { NULL, 0, false },
+    };
+    cli_parser p;
+    int k;
+    int64_t v;
+
+    cli_init(&p, cmd, argc, argv, opts);
+    while ((k = cli_next(&p)) != CLI_END) {
+        switch (k) {
+        case CLI_OPERAND: o->files[o->nfiles++] = p.arg; break;
+        case OPT_URL: o->url = p.arg; break;
+        case OPT_SECRET: o->secret = p.arg; break;
+        case OPT_FORMAT:
+            if (!cli_parse_format(p.arg, &o->format))
+                return usage_error(cmd, "--format must be json or msgpack, not '%s'", p.arg);
+            o->format_given = true;
+            break;
+        case OPT_CONCURRENCY:
+            if (!cli_parse_i64(p.arg, 1, 1024, &v))
+                return usage_error(cmd, "--concurrency must be a whole number from 1 to 1024, not '%s'", p.arg);
+            o->concurrency = (unsigned)v;
+            break;
+        case OPT_DEAD_LETTER: o->dead_letter = p.arg; break;
+        case OPT_STRICT: o->strict = true; break;
+        case OPT_TIMEOUT:
+            if (!parse_seconds(p.arg, &o->timeout_ms))
+                return usage_error(cmd, "--timeout must be a number of seconds above 0 and at most 86400, not '%s'", p.arg);
+            break;
+        case OPT_MAX_ATTEMPTS:
+            if (!cli_parse_i64(p.arg, 1, 1000, &v))
+                return usage_error(cmd, "--max-attempts must be a whole number from 1 to 1000, not '%s'", p.arg);
+            o->max_attempts = (unsigned)v;
+            break;
+        case OPT_BACKOFF_MS:
+            if (!cli_parse_i64(p.arg, 1, 3600000, &v))
+                return usage_error(cmd, "--backoff-ms must be a whole number from 1 to 3600000, not '%s'", p.arg);
+            o->backoff_ms = (long)v;
+            break;
+        case OPT_REPLAY:
+            if (o->replay)
+                return usage_error(cmd, "--replay may be given once, not also '%s'", p.arg);
+            o->replay = p.arg;
+            break;
+        case 'h':
+            print_cmd_help(cmd, stdout);
+            return flush_stdout() ? EXIT_VALID : EXIT_USAGE;
+        default:
+            return EXIT_USAGE;
+        }
+    }
+    if (!o->url)
+        return usage_error(cmd, "%s", "--url URL is required");
+    if (!ugw_url_check(o->url, strlen(o->url)))
+        return usage_error(cmd, "--url must be an absolute http:// or https:// URL, not '%s'", o->url);
+    if (o->secret) {
+        ugw_secret key;
+        ugw_error err;
+        if (!o->secret[0])
+            return usage_error(cmd, "%s", "--secret is empty (leave it out to send unsigned requests)");
+        if (ugw_secret_parse(o->secret, strlen(o->secret), &key, &err) != UGW_OK) {
+            fprintf(stderr, "%s send: bad --secret: %s (at character %zu)\n", cli_name(),
+                    err.message ? err.message : "invalid", err.pos);
+            return EXIT_USAGE;
+        }
+        memset(&key, 0, sizeof key);
+    }
+    if (o->replay) {
+        if (o->nfiles)
+            return usage_error(cmd, "--replay takes no FILE operands, not '%s'", o->files[0]);
+        if (o->format_given)
+            return usage_error(cmd, "%s", "--format does not apply to --replay (bodies are sent as recorded)");
+        if (o->strict)
+            return usage_error(cmd, "%s", "--strict does not apply to --replay (bodies are sent as recorded)");
+    } else if (!o->nfiles) {
+        return usage_error(cmd, "%s", "no FILE given (use '-' for standard input)");
+    }
+    return -1;
+}
+
+const char *send_display_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "(standard input)" : path;
+}
+
+bool send_check_files(const send_opts *o)
+{
+    bool ok = true;
+    size_t n = o->replay ? 1 : o->nfiles;
+    for (size_t i = 0; i < n; i++) {
+        const char *path = o->replay ? o->replay : o->files[i];
+        ugw_read_error err;
+        ugw_line_reader *rd;
+        if (strcmp(path, "-") == 0)
+            continue;
+        rd = ugw_line_reader_open(path, 1, &err);
+        if (!rd) {
+            fprintf(stderr, "%s send: %s: %s\n", cli_name(), path,
+                    strerror(err.sys_errno ? err.sys_errno : EIO));
+            ok = false;
+        }
+        ugw_line_reader_close(rd);
+    }
+    return ok;
+}
