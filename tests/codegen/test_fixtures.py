@@ -315,3 +315,40 @@ class InvalidFixtures(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SchemasWithoutEveryKind(unittest.TestCase):
+    """A schema needs no url, id, int or empty-allowed string: the corpus
+    leaves out the cases about kinds of field it lacks, and never fails."""
+
+    SCHEMA = (
+        'version = 1\n'
+        '[field.name]\ntype = "string"\nmin = 1\nmax = 8\ndescription = "d"\nexample = "x"\n'
+        '[[event]]\nid = "ping"\nevent = "ping"\ndescription = "d"\nfields = ["name"]\n')
+
+    def generate(self, text):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "s.toml")
+            with open(path, "w") as f:
+                f.write(text)
+            r = run_codegen("--schema", path, "--out", os.path.join(d, "out"), "--prefix", "p", "--quiet")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotIn("Traceback", r.stderr)
+            with open(os.path.join(d, "out", "fixtures", "invalid", "MANIFEST.tsv")) as f:
+                return [line.split("\t")[0] for line in f if line.startswith("n_")]
+
+    def test_only_a_required_string(self):
+        names = self.generate(self.SCHEMA)
+        self.assertIn("n_missing_name.json", names)
+        self.assertIn("n_too_short_name.json", names)
+        self.assertFalse([n for n in names if n.startswith(("n_url_", "n_range_", "n_utf8_"))], names)
+
+    def test_int_at_the_limits_of_int64(self):
+        text = self.SCHEMA.replace('fields = ["name"]', 'fields = ["name", "n"]') + (
+            '[field.n]\ntype = "int"\nmin = -9223372036854775808\nmax = 9223372036854775807\n'
+            'description = "d"\nexample = 0\n')
+        names = self.generate(text)
+        self.assertIn("n_type_n_string.json", names)
+        self.assertIn("n_range_n_above.json", names)      # 2^63: still a valid MessagePack uint
+        self.assertNotIn("n_range_n_below.json", names)   # below -2^63 has no wire form
