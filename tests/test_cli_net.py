@@ -36,12 +36,8 @@ BIN = os.path.abspath(os.environ["UGW_BIN"]) if os.environ.get("UGW_BIN") else "
 SRC = os.environ.get("UGW_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VALID = os.path.join(SRC, "generated", "fixtures", "valid")
 
-EVENT_IDS = [
-    "guide_preview_start", "guide_preview_complete", "nps_survey_display", "nps_score_submit",
-    "nps_feedback_submit", "hotspot_interaction", "checklist_item_trigger",
-    "resource_center_guide_trigger", "resource_center_checklist_guide_trigger",
-    "resource_center_external_url_click", "resource_center_search_article_click",
-]
+with open(os.path.join(SRC, "schema", "events.toml"), "rb") as _f:
+    EVENT_IDS = [e["id"] for e in __import__("tomllib").load(_f)["event"]]
 
 SUMMARY_RE = re.compile(rb"received (\d+), valid (\d+), invalid (\d+), unauthorized (\d+), duplicates (\d+)")
 START_TIMEOUT = 10
@@ -301,7 +297,7 @@ class TestFixtures(unittest.TestCase):
             p = run("fixtures", "--format", fmt, "--out", out + "/")
             self.assertEqual(p.returncode, 0, describe(p))
             self.assert_same_as_shipped(out, (fmt,))
-            self.assertEqual(len(p.stdout.splitlines()), 11)
+            self.assertEqual(len(p.stdout.splitlines()), len(EVENT_IDS))
 
     def test_default_is_current_folder_and_files_are_replaced(self):
         write_tmp(self.tmp.name, "nps_score_submit.json", b"old content that is longer than the fixture" * 10)
@@ -750,7 +746,7 @@ class TestServeOut(ServeTestCase):
             self.assertRegex(rec["received"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
             t = time.mktime(time.strptime(rec["received"][:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
             self.assertLess(abs(t - time.time()), 600)
-        self.assertEqual(len(set(wire.values())), 11)
+        self.assertEqual(len(set(wire.values())), len(EVENT_IDS))
 
     def test_json_lines_unsigned_to_stdout(self):
         srv = self.start("--out", "-")
