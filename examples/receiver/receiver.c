@@ -15,6 +15,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <microhttpd.h>
 #include <ugw/ugw_events.h>
 #include <ugw/ugw_webhook.h>
