@@ -7,7 +7,7 @@
 #   usage: bash fuzz/run.sh BUILD_DIR [SECONDS]     (default 30 seconds)
 #   CI:    bash fuzz/run.sh build-fuzz 30
 #
-# BUILD_DIR is configured with clang and -DUGW_FUZZ=ON when it has no
+# BUILD_DIR is configured with clang and -DUGW_BUILD_FUZZ=ON when it has no
 # CMakeCache.txt yet (set UGW_FUZZ_CC to use another clang). Extra libFuzzer
 # flags can be given in UGW_FUZZ_FLAGS, e.g. UGW_FUZZ_FLAGS="-jobs=2".
 set -euo pipefail
@@ -21,9 +21,9 @@ case $secs in '' | *[!0-9]*) usage ;; esac
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="${UGW_FUZZ_CC:-clang}" \
-        -DUGW_FUZZ=ON -DUGW_TESTS=OFF -DUGW_BENCH=OFF
+        -DUGW_BUILD_FUZZ=ON -DUGW_BUILD_TESTS=OFF -DUGW_BUILD_BENCH=OFF
 else
-    cmake -S "$src" -B "$build" -DUGW_FUZZ=ON >/dev/null
+    cmake -S "$src" -B "$build" -DUGW_BUILD_FUZZ=ON >/dev/null
 fi
 cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target fuzz_json fuzz_msgpack
 
