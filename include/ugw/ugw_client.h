@@ -1,5 +1,5 @@
 /*
- * ugw_client.h - deliver events to one webhook URL (CONTRACT.md section 4).
+ * ugw_client.h - deliver events to one webhook URL (docs/CONTRACT.md §4).
  *
  * A client owns a background thread that drives libcurl's multi interface:
  * a bounded queue, up to `max_in_flight` transfers on kept-alive connections,

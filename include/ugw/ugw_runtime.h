@@ -1,6 +1,9 @@
 /*
  * ugw_runtime.h - the hand-written runtime under the generated bindings.
  *
+ * What goes on the wire, and every rule checked here, is docs/CONTRACT.md;
+ * the generated `<prefix>_events.h` of a schema is the typed API over this.
+ *
  * Naming: every function and type is `ugw_...`, every macro and constant
  * `UGW_...`; names with a double underscore (`ugw__...`) are for the generated
  * code only and may change between versions.
@@ -38,7 +41,7 @@ UGW_API uint32_t ugw_version(void);
 /** The same as "MAJOR.MINOR.PATCH"; a static string. */
 UGW_API const char *ugw_version_string(void);
 
-/** Largest id on the wire: 2^53 - 1 (CONTRACT.md section 2). */
+/** Largest id on the wire: 2^53 - 1 (docs/CONTRACT.md §2). */
 #define UGW_ID_MAX UINT64_C(9007199254740991)
 
 /**

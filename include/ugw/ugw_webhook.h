@@ -1,6 +1,6 @@
 /*
  * ugw_webhook.h - Standard Webhooks signing and verification
- * (CONTRACT.md section 4), on OpenSSL's libcrypto.
+ * (docs/CONTRACT.md §4), on OpenSSL's libcrypto.
  *
  * A sender puts three headers on every request:
  *   webhook-id         an opaque id, unique per event and the same on every
