@@ -1,7 +1,7 @@
 /*
  * ugw_client_retry.c - the retry policy: the clock that due times are on,
  * exponential backoff with jitter, Retry-After, and which answers are tried
- * again (CONTRACT.md section 4):
+ * again (docs/CONTRACT.md §4.4 and §4.5):
  *
  *   2xx                         delivered
  *   408, 429, 5xx               retried after the backoff (429 and 503 after

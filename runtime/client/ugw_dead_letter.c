@@ -1,8 +1,9 @@
 /*
- * ugw_dead_letter.c - writing dead letters (docs/DEAD_LETTERS.md): one JSON
- * Lines record per event that failed for good, appended with one write() on
- * a file opened with O_APPEND, so that lines from several clients or
- * processes never interleave. ugw_dead_letter_reader.c reads them back.
+ * ugw_dead_letter.c - writing dead letters (docs/DEAD_LETTERS.md,
+ * docs/CONTRACT.md §5.3): one JSON Lines record per event that failed for
+ * good, appended with one write() on a file opened with O_APPEND, so that
+ * lines from several clients or processes never interleave.
+ * ugw_dead_letter_reader.c reads them back.
  */
 #include <errno.h>
 #include <stdio.h>
