@@ -100,6 +100,20 @@ for kind in static shared; do
     grep -q '"invoice paid (acme)"' "$work/acme.jsonl" || fail "acme-ugw serve did not store the acme event"
     grep -q '"guide started (userguiding)"' "$work/ugw.jsonl" || fail "ugw serve did not store the bundled event"
 
+    if [ "$kind" = static ]; then
+        step "ugw_generate regenerates when the schema changes, into the build tree only"
+        cp -r "$src/examples/own-schema" "$work/own-copy"
+        cmake -S "$work/own-copy" -B "$work/own-copy-b" -DCMAKE_PREFIX_PATH="$P" >/dev/null
+        cmake --build "$work/own-copy-b" -j2 >/dev/null
+        ! grep -q ACME_EVENT_SEAT_ADD "$work/own-copy-b/acme_generated/acme_events.h" || fail "event there too early"
+        printf '\n[[event]]\nid = "seat_add"\nevent = "seat added (acme)"\ndescription = "A seat was added."\nfields = ["accountId", "seats"]\n' \
+            >>"$work/own-copy/acme.toml"
+        cmake --build "$work/own-copy-b" -j2 >/dev/null
+        grep -q ACME_EVENT_SEAT_ADD "$work/own-copy-b/acme_generated/acme_events.h" || fail "no regeneration"
+        "$work/own-copy-b/acme-ugw" validate --strict "$work/own-copy-b/acme_generated/fixtures/valid/seat_add.json"
+        [ -z "$(find "$work/own-copy" -newer "$work/own-copy/acme.toml" -type f)" ] || fail "generated into the source tree"
+    fi
+
     step "$kind: pkg-config one-file programs"
     cat >"$work/pc.c" <<'EOF'
 #include <stdio.h>
