@@ -262,33 +262,6 @@ UGW_API ugw_status ugw_base64_decode(const char *text, size_t n, void *out, size
                                      size_t *out_len, ugw_error *err);
 
 /* ------------------------------------------------------------------ */
-/* Byte scanning                                                        */
-/* ------------------------------------------------------------------ */
-
-/*
- * Runs of bytes from a small set, for trimming header values, skipping JSON
- * white space and splitting lists: the one place the runtime and the command
- * scan for them. `set` is a C string; its NUL is never part of the set. They
- * read s[0..len) only, never past it, and allocate nothing.
- */
-
-/** HTTP's optional white space (RFC 9110 section 5.6.3): space and tab. */
-#define UGW_WS_HTTP " \t"
-/** JSON's white space (RFC 8259): space, tab, LF and CR. */
-#define UGW_WS_JSON " \t\n\r"
-/** White space as isspace() has it in the C locale: JSON's, VT and FF. */
-#define UGW_WS_ALL " \t\n\r\v\f"
-
-/** Length of the run at the start of s[0..len) of bytes in `set`. */
-UGW_API size_t ugw_span(const char *s, size_t len, const char *set);
-/** Length of the run at the start of s[0..len) of bytes not in `set`. */
-UGW_API size_t ugw_cspan(const char *s, size_t len, const char *set);
-/** Length of the run at the end of s[0..len) of bytes in `set`. */
-UGW_API size_t ugw_rspan(const char *s, size_t len, const char *set);
-/** s[0..len) without the runs of bytes in `set` at either end: a view into `s`. */
-UGW_API ugw_str ugw_trim(const char *s, size_t len, const char *set);
-
-/* ------------------------------------------------------------------ */
 /* Message ids                                                          */
 /* ------------------------------------------------------------------ */
 

@@ -539,9 +539,7 @@ size_t ugw_fmt_i64(char *out, int64_t v)
 ugw_format ugw_detect_format(const void *in, size_t len)
 {
     const unsigned char *p = in;
-    size_t i = 0;
-    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
-        i++;
+    size_t i = ugw_span(in, len, UGW_WS_JSON);
     /* A JSON text starts with printable ASCII; a MessagePack map (or any
      * other MessagePack value but a small positive integer) does not. */
     if (i == len || (p[i] >= 0x20 && p[i] < 0x7f))
