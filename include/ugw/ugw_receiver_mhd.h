@@ -1,0 +1,152 @@
+/*
+ * ugw_receiver_mhd.h - a webhook endpoint on libmicrohttpd: the receiver of
+ * ugw_receiver.h behind an HTTP server that one client cannot take down.
+ *
+ * Every path takes the receiver's rules (docs/CONTRACT.md §5.1). Around
+ * them the server:
+ *   - refuses malformed framing with 400 before reading a body: two
+ *     Content-Length headers, Content-Length together with
+ *     Transfer-Encoding, a Transfer-Encoding other than "chunked", a
+ *     Content-Length that is not digits, HTTP/1.1 without exactly one Host,
+ *     and a webhook-id, webhook-timestamp, webhook-signature or
+ *     Content-Type header given twice; libmicrohttpd runs in its strict mode
+ *     (no space before a header's colon);
+ *   - runs ugw_receiver_check_headers() as soon as the headers are in, so a
+ *     request without a well-formed signature is refused before its body is
+ *     kept;
+ *   - keeps a body in memory that grows with the bytes received (never sized
+ *     from Content-Length), under a memory budget shared by all requests:
+ *     a request that would pass it is answered 503 with Retry-After and its
+ *     body dropped;
+ *   - limits connections: per client address (max_per_ip, refused at
+ *     accept), and in all (max_connections: past it, the connection waiting
+ *     longest for its headers or body is closed to make room, so a well-
+ *     behaved client always gets in);
+ *   - closes a connection whose headers are not complete within
+ *     header_timeout_ms, or whose request is not complete within
+ *     request_timeout_ms (from its first byte, or from the end of the
+ *     previous request on a kept-alive connection), however slowly it
+ *     trickles;
+ *   - for a new valid event calls `store` and answers 2xx only when it
+ *     reports the event stored (ugw_receiver_finish()).
+ *
+ * A refused request whose body is on its way is read and dropped (up to
+ * max_body + 16 MiB, within the deadlines) so that the client sees the
+ * answer; a client that sent "Expect: 100-continue" gets it at once.
+ *
+ * Threads: libmicrohttpd answers on `threads` threads; `store` and
+ * `on_answer` are called from them, several at once. One more thread
+ * enforces the deadlines.
+ */
+#ifndef UGW_RECEIVER_MHD_H
+#define UGW_RECEIVER_MHD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ugw_receiver.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Defaults of ugw_receiver_mhd_config (when the field is 0 / NULL). */
+#define UGW_MHD_DEFAULT_ADDR "127.0.0.1"
+#define UGW_MHD_DEFAULT_THREADS 4u
+#define UGW_MHD_DEFAULT_MAX_CONNECTIONS 1000u
+#define UGW_MHD_DEFAULT_MAX_PER_IP 64u
+#define UGW_MHD_DEFAULT_HEADER_TIMEOUT_MS 10000u
+#define UGW_MHD_DEFAULT_REQUEST_TIMEOUT_MS 30000u
+#define UGW_MHD_DEFAULT_MEMORY_BUDGET ((size_t)64 << 20)
+/** Room for the body of an answer set by `store`. */
+#define UGW_MHD_REPLY_MAX 4096
+
+/** The answer `store` may set (it starts as 204 with no body). */
+typedef struct ugw_mhd_reply {
+    unsigned status;
+    unsigned retry_after;   /**< seconds, for a Retry-After header; 0: none */
+    char content_type[128]; /**< "" for none */
+    char body[UGW_MHD_REPLY_MAX];
+    size_t body_len;
+} ugw_mhd_reply;
+
+/**
+ * Stores a new valid event: `ev` is the receiver's result (its decoded
+ * event, id, format), `body` the exact `len` bytes received and
+ * `content_type` their Content-Type. Returns true when the event is safe
+ * (written, forwarded and accepted...): the answer is then `reply` (a 2xx;
+ * 204 unless changed). False: the id is released so the sender's retry is
+ * processed afresh, and the answer is `reply` when it was set to 300 or
+ * more (an application's own answer), else 503 "io" with Retry-After.
+ * Called from server threads, several at once.
+ */
+typedef bool (*ugw_receiver_mhd_store_fn)(void *ctx, const ugw_receiver_result *ev, const void *body,
+                                          size_t len, const char *content_type, ugw_mhd_reply *reply);
+
+/**
+ * Sees every answer: `status` as sent, `res` with the id, the error (for a
+ * rejection) and, for a stored event, its decoded event (valid during the
+ * call). Called from server threads, several at once; keep it short.
+ */
+typedef void (*ugw_receiver_mhd_answer_fn)(void *ctx, unsigned status, const ugw_receiver_result *res);
+
+typedef struct ugw_receiver_mhd_config {
+    const char *addr;            /**< IPv4/IPv6 literal or host name (NULL: 127.0.0.1) */
+    uint16_t port;               /**< 0 picks a free port */
+    unsigned threads;            /**< answering threads (0: 4) */
+    unsigned max_connections;    /**< open connections at most (0: 1000) */
+    unsigned max_per_ip;         /**< per client address (0: 64) */
+    unsigned header_timeout_ms;  /**< (0: 10 s) */
+    unsigned request_timeout_ms; /**< whole request (0: 30 s) */
+    size_t memory_budget;        /**< bytes of bodies held at once (0: 64 MiB) */
+    ugw_receiver_mhd_store_fn store; /**< NULL: every valid event counts as stored */
+    void *store_ctx;
+    ugw_receiver_mhd_answer_fn on_answer; /**< optional */
+    void *answer_ctx;
+} ugw_receiver_mhd_config;
+
+/** The server's counters. */
+typedef struct ugw_receiver_mhd_stats {
+    uint64_t connections;      /**< open now */
+    uint64_t peak_connections; /**< most open at once */
+    uint64_t evicted;          /**< closed to make room past max_connections */
+    uint64_t header_timeouts;  /**< closed for headers not in within the deadline */
+    uint64_t request_timeouts; /**< closed for a request not complete within it */
+    uint64_t budget_refusals;  /**< answered 503 for the memory budget */
+    uint64_t malformed;        /**< answered 400 for framing (smuggling shapes) */
+    uint64_t body_bytes;       /**< body memory held now */
+    uint64_t peak_body_bytes;  /**< most body memory held at once */
+} ugw_receiver_mhd_stats;
+
+typedef struct ugw_receiver_mhd ugw_receiver_mhd;
+
+/**
+ * Binds, starts the threads and returns the running server, which answers
+ * with `rx` (not owned: it must outlive the server). NULL with a message in
+ * `err` (NUL-terminated, cut to `errlen`) when `rx` or `cfg` is NULL, the
+ * address does not resolve, the port cannot be bound, or memory or
+ * libmicrohttpd fails. `cfg` is copied. Signals are not touched: block
+ * SIGINT/SIGTERM before this call if the threads must not receive them, and
+ * ignore SIGPIPE.
+ */
+UGW_API ugw_receiver_mhd *ugw_receiver_mhd_start(ugw_receiver *rx, const ugw_receiver_mhd_config *cfg,
+                                                 char *err, size_t errlen);
+
+/** The port actually bound; 0 for NULL. */
+UGW_API uint16_t ugw_receiver_mhd_port(const ugw_receiver_mhd *s);
+
+/** "http://127.0.0.1:PORT/" or "http://[::1]:PORT/"; "" for NULL. */
+UGW_API const char *ugw_receiver_mhd_url(const ugw_receiver_mhd *s);
+
+/** A snapshot of the counters; any thread. NULL arguments: no-op. */
+UGW_API void ugw_receiver_mhd_stats_get(ugw_receiver_mhd *s, ugw_receiver_mhd_stats *out);
+
+/** Stops accepting, closes the connections, joins the threads and frees the
+ * server (not the receiver). NULL is a no-op. */
+UGW_API void ugw_receiver_mhd_stop(ugw_receiver_mhd *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UGW_RECEIVER_MHD_H */
