@@ -4,6 +4,7 @@
  * blocked before the server's threads start, so only sigwait() sees them).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,7 +14,10 @@
 #include <string.h>
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <curl/curl.h>
 #include <openssl/crypto.h>
 
 #include <ugw/ugw_runtime.h>
@@ -22,29 +26,45 @@
 #include "cli.h"
 #include "serve.h"
 
-enum { OPT_LISTEN = 256, OPT_SECRET, OPT_STRICT, OPT_OUT, OPT_MAX_BODY, OPT_TOLERANCE, OPT_THREADS };
+enum {
+    OPT_LISTEN = 256, OPT_SECRET, OPT_STRICT, OPT_OUT, OPT_MAX_BODY, OPT_TOLERANCE, OPT_THREADS,
+    OPT_SYNC, OPT_REPLAY_STATE, OPT_FORWARD_TO, OPT_FORWARD_SECRET, OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP,
+    OPT_HEADER_TIMEOUT, OPT_REQUEST_TIMEOUT, OPT_MAX_MEMORY
+};
 
 const char cmd_serve_usage[] =
-    "ugw serve [--listen ADDR:PORT] [--secret S] [--strict] [--out FILE] [--max-body BYTES]\n"
-    "                 [--tolerance SECONDS] [--threads N] [--quiet]";
+    "ugw serve [--listen ADDR:PORT] [--secret S]... [--strict] [--out FILE [--sync]]\n"
+    "                 [--replay-state FILE] [--forward-to URL [--forward-secret S]]\n"
+    "                 [--max-body BYTES] [--tolerance SECONDS] [--threads N]\n"
+    "                 [--max-connections N] [--max-per-ip N] [--header-timeout SECONDS]\n"
+    "                 [--request-timeout SECONDS] [--max-memory BYTES] [--quiet]";
 const char cmd_serve_help[] =
     "Runs a webhook receiver on libmicrohttpd until SIGINT (Ctrl-C) or SIGTERM.\n"
     "At start it prints 'ugw serve: listening on http://ADDR:PORT/' to standard\n"
     "error, with the port actually bound (so --listen 127.0.0.1:0 can be used).\n"
     "\n"
     "Every path takes POST (other methods: 405). For each request:\n"
+    "  400  malformed framing: two Content-Length headers, Content-Length with\n"
+    "       Transfer-Encoding, HTTP/1.1 without Host, a webhook header twice\n"
     "  413  the body is larger than --max-body\n"
     "  400  webhook-id is not 1 to 256 printable ASCII characters\n"
     "  401  with --secret: webhook-id, webhook-timestamp or webhook-signature\n"
     "       missing, the timestamp outside the tolerance, or no signature\n"
-    "       matching the body\n"
+    "       matching the body (checked before the body is kept)\n"
     "  415  Content-Type is not application/json or application/msgpack\n"
     "       (parameters such as '; charset=utf-8' are allowed)\n"
     "  400  the body is not a valid event in that format\n"
-    "  204  a valid event; one whose webhook-id was seen before (among the last\n"
-    "       100000) is a duplicate: answered 204 and counted, not shown again\n"
+    "  503  the event could not be written (or forwarded), the memory for\n"
+    "       bodies is in use, or the same webhook-id is being stored: with\n"
+    "       Retry-After, so the sender tries again\n"
+    "  204  a valid event, written whole first; one whose webhook-id was\n"
+    "       stored within the timestamp tolerance is a duplicate: answered 204\n"
+    "       and counted, not written again\n"
     "Rejections carry a JSON body {\"code\":\"range\",\"message\":\"...\",\n"
     "\"path\":\"payload.score\",\"pos\":123}, and a line on standard error.\n"
+    "A connection is closed when its headers take longer than --header-timeout\n"
+    "or its request longer than --request-timeout; past --max-connections the\n"
+    "one waiting longest is closed to make room.\n"
     "\n"
     "Each valid event is shown as one line on standard output:\n"
     "\n"
@@ -61,22 +81,39 @@ const char cmd_serve_help[] =
     "where \"body\" is the event re-encoded as JSON (whatever format it came in)\n"
     "and \"id\" is null when the request had no webhook-id.\n"
     "On stop it prints 'ugw serve: received N, valid V, invalid I, unauthorized\n"
-    "U, duplicates D' to standard error; received = valid + invalid +\n"
-    "unauthorized + duplicates.\n"
+    "U, duplicates D' (then ', unavailable A' when some were answered 5xx other\n"
+    "than 500) to standard error; received is the sum of the others.\n"
     "\n"
     "Options:\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080); ADDR is an\n"
     "                       IPv4 address, [IPv6] or a host name; PORT 0 picks a\n"
     "                       free port; a bare PORT listens on 127.0.0.1\n"
     "  --secret S           require Standard Webhooks signatures with this secret\n"
-    "                       (whsec_ + base64 of the key); without it every request\n"
-    "                       is accepted unsigned\n"
+    "                       (whsec_ + base64 of the key); give it up to 8 times\n"
+    "                       to accept any of several keys (rotation); without it\n"
+    "                       every request is accepted unsigned\n"
     "  --strict             reject unknown payload keys (default: ignore them)\n"
-    "  --out FILE           append JSON Lines to FILE ('-': standard output)\n"
+    "  --out FILE           append JSON Lines to FILE ('-': standard output),\n"
+    "                       created 0600, one write(2) per line, before the 2xx;\n"
+    "                       a line that cannot be written whole is cut off again\n"
+    "                       and the request answered 503\n"
+    "  --sync               also fdatasync(2) each line before answering\n"
+    "  --replay-state FILE  keep the webhook-ids of the replay window in FILE\n"
+    "                       (0600) so that a restart still knows them\n"
+    "  --forward-to URL     POST each valid new event to URL (a local app), with\n"
+    "                       a fresh timestamp, and answer with its status and body\n"
+    "                       (502 when it cannot be reached)\n"
+    "  --forward-secret S   sign the forwarded requests with this secret\n"
     "  --max-body BYTES     largest body accepted (default 1048576)\n"
     "  --tolerance SECONDS  largest distance of webhook-timestamp from the clock\n"
     "                       (default 300)\n"
     "  --threads N          answering threads (default 4)\n"
+    "  --max-connections N  open connections at most (default 1000)\n"
+    "  --max-per-ip N       open connections per client address (default 64)\n"
+    "  --header-timeout SECONDS   for the headers of a request (default 10)\n"
+    "  --request-timeout SECONDS  for a whole request (default 30)\n"
+    "  --max-memory BYTES   request bodies held at once (default 67108864);\n"
+    "                       past it requests are answered 503\n"
     "  -q, --quiet          no event lines on standard output and no rejection\n"
     "                       lines (the listening and summary lines stay)\n"
     "  -h, --help           show this help\n"
@@ -125,98 +162,206 @@ static bool parse_listen(const char *s, char **host, uint16_t *port)
     return true;
 }
 
-int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
+/* Parses a secret option into *out; false with a message on stderr. */
+static bool parse_secret_opt(const char *opt, const char *text, ugw_secret *out)
+{
+    ugw_error err;
+    if (ugw_secret_parse(text, strlen(text), out, &err) == UGW_OK)
+        return true;
+    fprintf(stderr, "%s serve: invalid %s: %s (at character %zu)\n", cli_name(), opt, err.message, err.pos);
+    return false;
+}
+
+/* As many open files as the hard limit allows, for --max-connections. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+/* Opens --out FILE for appending, created 0600. */
+static FILE *open_out(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (fd >= 0 && !f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
+typedef struct serve_args {
+    const char *listen, *out_path, *secret_text[UGW_RECEIVER_MAX_SECRETS], *forward_secret_text;
+    size_t nsecrets;
+    bool quiet;
+} serve_args;
+
+/* The options into `a` and `so`; EXIT_VALID to go on, else the exit code
+ * (-1 for help shown). */
+static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, server_opts *so)
 {
     static const cli_option opts[] = {
         { "listen", OPT_LISTEN, true },
         { "secret", OPT_SECRET, true },
         { "strict", OPT_STRICT, false },
         { "out", OPT_OUT, true },
+        { "sync", OPT_SYNC, false },
+        { "replay-state", OPT_REPLAY_STATE, true },
+        { "forward-to", OPT_FORWARD_TO, true },
+        { "forward-secret", OPT_FORWARD_SECRET, true },
         { "max-body", OPT_MAX_BODY, true },
         { "tolerance", OPT_TOLERANCE, true },
         { "threads", OPT_THREADS, true },
+        { "max-connections", OPT_MAX_CONNECTIONS, true },
+        { "max-per-ip", OPT_MAX_PER_IP, true },
+        { "header-timeout", OPT_HEADER_TIMEOUT, true },
+        { "request-timeout", OPT_REQUEST_TIMEOUT, true },
+        { "max-memory", OPT_MAX_MEMORY, true },
         { "quiet", 'q', false },
         { "help", 'h', false },
         { NULL, 0, false },
     };
     cli_parser p;
-    const char *listen = SERVER_DEFAULT_ADDR ":8080", *secret_text = NULL, *out_path = NULL;
-    bool quiet = false;
     int64_t v;
-    int k, sig = 0, rc = EXIT_VALID;
-    server_opts so;
-    server_stats st;
-    ugw_secret secret;
-    ugw_server *srv;
-    char *host = NULL, errbuf[256];
-    FILE *out = NULL;
-    sigset_t set;
+    int k;
 
-    memset(&so, 0, sizeof so);
-    so.schema = cli_schema();
-    so.name = cli_name();
     cli_init(&p, cmd, argc, argv, opts);
     while ((k = cli_next(&p)) != CLI_END) {
         switch (k) {
         case CLI_OPERAND:
             return usage_error(cmd, "unexpected operand '%s'", p.arg);
-        case OPT_LISTEN: listen = p.arg; break;
-        case OPT_SECRET: secret_text = p.arg; break;
-        case OPT_STRICT: so.strict = true; break;
-        case OPT_OUT: out_path = p.arg; break;
+        case OPT_LISTEN: a->listen = p.arg; break;
+        case OPT_SECRET:
+            if (a->nsecrets == UGW_RECEIVER_MAX_SECRETS)
+                return usage_error(cmd, "--secret can be given at most 8 times, not with '%s'", p.arg);
+            a->secret_text[a->nsecrets++] = p.arg;
+            break;
+        case OPT_STRICT: so->strict = true; break;
+        case OPT_OUT: a->out_path = p.arg; break;
+        case OPT_SYNC: so->sync = true; break;
+        case OPT_REPLAY_STATE: so->replay_path = p.arg; break;
+        case OPT_FORWARD_TO:
+            if (strncmp(p.arg, "http://", 7) != 0 && strncmp(p.arg, "https://", 8) != 0)
+                return usage_error(cmd, "--forward-to must be an http:// or https:// URL, not '%s'", p.arg);
+            so->forward_to = p.arg;
+            break;
+        case OPT_FORWARD_SECRET: a->forward_secret_text = p.arg; break;
         case OPT_MAX_BODY:
             if (!cli_parse_i64(p.arg, 1, (int64_t)1 << 28, &v))
                 return usage_error(cmd, "--max-body must be a number of bytes from 1 to 268435456, not '%s'", p.arg);
-            so.max_body = (size_t)v;
+            so->max_body = (size_t)v;
             break;
         case OPT_TOLERANCE:
             if (!cli_parse_i64(p.arg, 1, INT64_MAX, &v))
                 return usage_error(cmd, "--tolerance must be a number of seconds, 1 or more, not '%s'", p.arg);
-            so.tolerance_s = v;
+            so->tolerance_s = v;
             break;
         case OPT_THREADS:
             if (!cli_parse_i64(p.arg, 1, 256, &v))
                 return usage_error(cmd, "--threads must be a number from 1 to 256, not '%s'", p.arg);
-            so.threads = (unsigned)v;
+            so->threads = (unsigned)v;
             break;
-        case 'q': quiet = true; break;
+        case OPT_MAX_CONNECTIONS:
+            if (!cli_parse_i64(p.arg, 1, 100000, &v))
+                return usage_error(cmd, "--max-connections must be a number from 1 to 100000, not '%s'", p.arg);
+            so->max_connections = (unsigned)v;
+            break;
+        case OPT_MAX_PER_IP:
+            if (!cli_parse_i64(p.arg, 1, 100000, &v))
+                return usage_error(cmd, "--max-per-ip must be a number from 1 to 100000, not '%s'", p.arg);
+            so->max_per_ip = (unsigned)v;
+            break;
+        case OPT_HEADER_TIMEOUT:
+        case OPT_REQUEST_TIMEOUT:
+            if (!cli_parse_i64(p.arg, 1, 86400, &v))
+                return usage_error(cmd, k == OPT_HEADER_TIMEOUT
+                                            ? "--header-timeout must be a number of seconds from 1 to 86400, not '%s'"
+                                            : "--request-timeout must be a number of seconds from 1 to 86400, not '%s'",
+                                   p.arg);
+            if (k == OPT_HEADER_TIMEOUT)
+                so->header_timeout_ms = (unsigned)v * 1000u;
+            else
+                so->request_timeout_ms = (unsigned)v * 1000u;
+            break;
+        case OPT_MAX_MEMORY:
+            if (!cli_parse_i64(p.arg, 65536, (int64_t)1 << 40, &v))
+                return usage_error(cmd, "--max-memory must be a number of bytes from 65536 to 2^40, not '%s'", p.arg);
+            so->memory_budget = (size_t)v;
+            break;
+        case 'q': a->quiet = true; break;
         case 'h':
             print_cmd_help(cmd, stdout);
-            return flush_stdout() ? EXIT_VALID : EXIT_USAGE;
+            return flush_stdout() ? -1 : EXIT_USAGE;
         default:
             return EXIT_USAGE;
         }
     }
-    if (!parse_listen(listen, &host, &so.port))
-        return usage_error(cmd, "--listen must be ADDR:PORT, [IPV6]:PORT or PORT (0 to 65535), not '%s'", listen);
-    if (secret_text) {
-        ugw_error err;
-        if (ugw_secret_parse(secret_text, strlen(secret_text), &secret, &err) != UGW_OK) {
-            fprintf(stderr, "%s serve: invalid --secret: %s (at character %zu)\n", cli_name(), err.message,
-                    err.pos);
-            free(host);
-            return EXIT_USAGE;
-        }
-        so.secret = &secret;
-    }
-    if (out_path) {
-        if (strcmp(out_path, "-") == 0) {
+    if (a->forward_secret_text && !so->forward_to)
+        return usage_error(cmd, "--forward-secret needs --forward-to%s", "");
+    if (so->sync && !a->out_path)
+        return usage_error(cmd, "--sync needs --out%s", "");
+    return EXIT_VALID;
+}
+
+int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
+{
+    serve_args a;
+    int sig = 0, rc;
+    server_opts so;
+    server_stats st;
+    ugw_secret secrets[UGW_RECEIVER_MAX_SECRETS], fwd;
+    ugw_server *srv;
+    char *host = NULL, errbuf[512];
+    FILE *out = NULL;
+    sigset_t set;
+    bool curl_up = false;
+
+    memset(&a, 0, sizeof a);
+    memset(&so, 0, sizeof so);
+    a.listen = SERVER_DEFAULT_ADDR ":8080";
+    so.schema = cli_schema();
+    so.name = cli_name();
+    rc = parse_args(cmd, argc, argv, &a, &so);
+    if (rc != EXIT_VALID)
+        return rc < 0 ? EXIT_VALID : rc;
+    if (!parse_listen(a.listen, &host, &so.port))
+        return usage_error(cmd, "--listen must be ADDR:PORT, [IPV6]:PORT or PORT (0 to 65535), not '%s'", a.listen);
+    rc = EXIT_VALID;
+    for (size_t i = 0; i < a.nsecrets; i++)
+        if (!parse_secret_opt("--secret", a.secret_text[i], &secrets[i]))
+            rc = EXIT_USAGE;
+    if (a.forward_secret_text && !parse_secret_opt("--forward-secret", a.forward_secret_text, &fwd))
+        rc = EXIT_USAGE;
+    so.secrets = secrets;
+    so.nsecrets = a.nsecrets;
+    so.forward_secret = a.forward_secret_text ? &fwd : NULL;
+    if (rc == EXIT_VALID && a.out_path) {
+        if (strcmp(a.out_path, "-") == 0) {
             out = stdout;
-        } else if (!(out = fopen(out_path, "a"))) {
-            fprintf(stderr, "%s: %s: %s\n", cli_name(), out_path, strerror(errno));
-            free(host);
-            if (so.secret)
-                OPENSSL_cleanse(&secret, sizeof secret);
-            return EXIT_USAGE;
+        } else if (!(out = open_out(a.out_path))) {
+            fprintf(stderr, "%s: %s: %s\n", cli_name(), a.out_path, strerror(errno));
+            rc = EXIT_USAGE;
         }
         so.events = out;
         so.output = SERVER_OUTPUT_JSONL;
     } else {
-        so.events = quiet ? NULL : stdout;
+        so.events = a.quiet ? NULL : stdout;
         so.output = SERVER_OUTPUT_TEXT;
     }
-    so.log = quiet ? NULL : stderr;
+    so.log = a.quiet ? NULL : stderr;
     so.addr = host;
+    if (rc == EXIT_VALID && so.forward_to) {
+        curl_up = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+        if (!curl_up) {
+            fprintf(stderr, "%s serve: cannot set up libcurl for --forward-to\n", cli_name());
+            rc = EXIT_USAGE;
+        }
+    }
 
     /* Only this thread takes the signals: block them before threads start. */
     sigemptyset(&set);
@@ -224,16 +369,20 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN); /* a closed stdout or client is an error value */
+    signal(SIGXFSZ, SIG_IGN); /* a file-size limit is a failed write, answered 503 */
+    raise_fd_limit();
 
-    srv = server_start(&so, errbuf, sizeof errbuf);
-    if (so.secret)
-        OPENSSL_cleanse(&secret, sizeof secret); /* the server has its copy */
-    if (!srv) {
+    srv = rc == EXIT_VALID ? server_start(&so, errbuf, sizeof errbuf) : NULL;
+    OPENSSL_cleanse(secrets, sizeof secrets); /* the server has its copies */
+    OPENSSL_cleanse(&fwd, sizeof fwd);
+    if (rc != EXIT_VALID) {
+        /* already reported */
+    } else if (!srv) {
         fprintf(stderr, "%s serve: %s\n", cli_name(), errbuf);
         rc = EXIT_USAGE;
     } else {
         fprintf(stderr, "%s serve: listening on %s (%s; stop with Ctrl-C or SIGTERM)\n", cli_name(),
-                server_url(srv), so.secret ? "signed requests only" : "signatures not checked");
+                server_url(srv), a.nsecrets ? "signed requests only" : "signatures not checked");
         fflush(stderr);
         while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
             ;
@@ -241,19 +390,21 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
         server_stats_format(&st, errbuf, sizeof errbuf);
         fprintf(stderr, "%s serve: %s\n", cli_name(), errbuf);
         if (st.write_errors) {
-            fprintf(stderr, "%s serve: %llu event lines could not be written to %s\n", cli_name(),
-                    (unsigned long long)st.write_errors, out_path ? out_path : "standard output");
+            fprintf(stderr, "%s serve: %llu event lines could not be written to %s (answered 503)\n", cli_name(),
+                    (unsigned long long)st.write_errors, a.out_path ? a.out_path : "standard output");
             rc = EXIT_USAGE;
         }
     }
     /* The signals stay blocked: one more arriving while we finish must not
      * kill the process with a non-zero status. */
     if (out && out != stdout && fclose(out) != 0) {
-        fprintf(stderr, "%s: %s: %s\n", cli_name(), out_path, strerror(errno));
+        fprintf(stderr, "%s: %s: %s\n", cli_name(), a.out_path, strerror(errno));
         rc = EXIT_USAGE;
     }
     if (!flush_stdout())
         rc = EXIT_USAGE;
+    if (curl_up)
+        curl_global_cleanup();
     free(host);
     return rc;
 }

@@ -1,33 +1,21 @@
 /*
- * serve.h - the embedded webhook receiver of `ugw serve` (cli/serve.c), on
- * libmicrohttpd. Internal to the command line: `ugw serve` runs it until a
- * signal, `ugw demo` runs it in-process on a free loopback port.
+ * serve.h - the webhook receiver of `ugw serve` and `ugw demo`: the
+ * receiver library (ugw_receiver.h) behind its libmicrohttpd adapter
+ * (ugw_receiver_mhd.h), plus what the command adds: the output line of each
+ * event, written whole before the 2xx (serve_line.c), forwarding to a local
+ * application (serve_forward.c), counters and the log.
  *
- * Every request, on any path:
- *   - not POST                                   -> 405 (Allow: POST)
- *   - Content-Length over max_body               -> 413 at once, before the
- *     body is read; a chunked body that grows past max_body -> 413 after it
- *   - webhook-id over 256 bytes, or with a byte outside '!'..'~' -> 400
- *   - with a secret: webhook-id, webhook-timestamp and webhook-signature
- *     checked by ugw_webhook_verify() against the exact body -> 401 if not
- *   - Content-Type not application/json or application/msgpack (parameters
- *     such as "; charset=utf-8" ignored, case-insensitive) -> 415
- *   - decoded and validated in that format (strict if asked) against
- *     opts.schema, whatever schema that is -> 400 if not
- *   - a valid event whose webhook-id was seen before -> 204, a duplicate:
- *     counted, not written again (the last 100,000 ids are remembered)
- *   - a valid new event -> 204, written to opts.events and reported to
- *     opts.on_event.
- * Rejections (4xx) carry a JSON body
- *   {"code":"<ugw_status_name>","message":"...","path":"payload.score","pos":N}
- * with code "signature"/"timestamp" for 401, "limit" for 413, "type" for
- * 415 and "arg" for 405. A request without webhook-id is accepted when no
- * secret is set; it is shown with id "-" and never counted as a duplicate.
+ * Every request, on any path, gets the answers of ugw_receiver.h and
+ * ugw_receiver_mhd.h (405, 413, 400, 401, 415, 400, 503, 204) with their
+ * JSON error body {"code":..,"message":..,"path":..,"pos":N}. A new valid
+ * event is answered 2xx only once it is stored: its line written whole to
+ * opts.events (one write(2) per record, a failed or short write cut back
+ * off and answered 503) and, with opts.forward_to, the application's answer
+ * a 2xx. A request without webhook-id is accepted when no secret is set; it
+ * is shown with id "-" and never counted as a duplicate.
  *
- * Threads: libmicrohttpd answers on its own pool of threads. Counters, the id
- * set, the output stream and on_event are serialised by one mutex; decoders
- * and payload buffers come from a pool (one pair per request being decoded,
- * never shared), so a request allocates nothing for its event.
+ * Threads: libmicrohttpd answers on its own pool of threads. Counters, the
+ * output stream and on_event are serialised by one mutex.
  */
 #ifndef UGW_CLI_SERVE_H
 #define UGW_CLI_SERVE_H
@@ -37,6 +25,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <ugw/ugw_receiver.h>
+#include <ugw/ugw_receiver_mhd.h>
 #include <ugw/ugw_runtime.h>
 #include <ugw/ugw_webhook.h>
 
@@ -45,7 +35,6 @@
 #define SERVER_DEFAULT_PORT 8080
 #define SERVER_DEFAULT_MAX_BODY ((size_t)1 << 20)
 #define SERVER_DEFAULT_THREADS 4
-#define SERVER_DEDUP_IDS 100000
 
 /* How opts.events gets one line per valid new event. */
 typedef enum server_output {
@@ -65,7 +54,8 @@ typedef enum server_output {
 /* What happened to one request, for opts.on_event. Pointers are valid only
  * during the call. */
 typedef struct server_event {
-    unsigned status;        /* HTTP status answered: 204, 400, 401, 405, 413, 415, 500 */
+    unsigned status;        /* HTTP status answered: 204, 400, 401, 405, 413, 415, 500, 503,
+                               or the application's (forward_to) */
     bool duplicate;         /* 204 for a webhook-id seen before */
     bool verified;          /* the signature was checked (a secret is set) */
     const char *id;         /* webhook-id, NULL when absent */
@@ -96,6 +86,12 @@ typedef struct server_opts {
     uint16_t port;
     /* When not NULL, requests must be signed with this key (copied). */
     const ugw_secret *secret;
+    /* More keys, any of which verifies (rotation; copied; with `secret`,
+     * at most UGW_RECEIVER_MAX_SECRETS in all). */
+    const ugw_secret *secrets;
+    size_t nsecrets;
+    /* The replay window's state file (NULL: memory only). */
+    const char *replay_path;
     /* Timestamp tolerance in seconds (<= 0: UGW_WEBHOOK_TOLERANCE_DEFAULT). */
     int64_t tolerance_s;
     /* Reject unknown payload keys. */
@@ -104,10 +100,23 @@ typedef struct server_opts {
     size_t max_body;
     /* Answering threads (0: SERVER_DEFAULT_THREADS). */
     unsigned threads;
-    /* Where valid new events are written, flushed after each line; NULL for
+    /* Where valid new events are written, one write(2) per line on its file
+     * descriptor (not through the stream's buffer); a write that fails or
+     * is short is cut back off and the request answered 503. NULL for
      * nothing. Not closed by the server. */
     FILE *events;
     server_output output;
+    /* fdatasync(2) each line before answering 2xx. */
+    bool sync;
+    /* Forward each new valid event to this URL, re-signed with
+     * forward_secret (NULL: sent unsigned), and answer the sender with the
+     * application's status and body (502 when it cannot be reached). */
+    const char *forward_to;
+    const ugw_secret *forward_secret;
+    /* Server limits (0: the defaults of ugw_receiver_mhd.h). */
+    unsigned max_connections, max_per_ip;
+    unsigned header_timeout_ms, request_timeout_ms;
+    size_t memory_budget;
     /* Where a line per rejected request goes ("NAME serve: 401 msg_1:
      * webhook-signature: ..."); NULL for nothing. */
     FILE *log;
@@ -117,20 +126,24 @@ typedef struct server_opts {
 } server_opts;
 
 typedef struct server_stats {
-    uint64_t received;     /* requests answered: the sum of the next four */
-    uint64_t valid;        /* 204, new webhook-id (or none) */
-    uint64_t invalid;      /* 400, 405, 413, 415, 500 */
+    uint64_t received;     /* requests answered: the sum of the next five */
+    uint64_t valid;        /* 2xx, new webhook-id (or none) */
+    uint64_t invalid;      /* 400, 405, 413, 415, 500, an application's 4xx */
     uint64_t unauthorized; /* 401 */
     uint64_t duplicates;   /* 204, webhook-id seen before */
+    uint64_t unavailable;  /* 501 to 599 (503 not stored, 502 application away, an
+                              application's own): the sender retries */
     uint64_t write_errors; /* lines that could not be written to opts.events */
+    ugw_receiver_mhd_stats http; /* the server's own counters (at server_stop) */
 } server_stats;
 
 typedef struct ugw_server ugw_server;
 
 /*
  * Binds, starts the threads and returns the running server; NULL with a
- * message in err (NUL-terminated, cut to errlen) when there is no schema, the
- * address does not resolve, the port cannot be bound, or memory runs out. `opts` is copied
+ * message in err (NUL-terminated, cut to errlen) when there is no schema, a
+ * secret is invalid, the replay state file cannot be used, the address does
+ * not resolve, the port cannot be bound, or memory runs out. `opts` is copied
  * (the secret too; `events`, `log` and `on_event_ctx` must outlive the
  * server). Signals are not touched: block SIGINT/SIGTERM before this call
  * if the threads must not receive them.
@@ -146,8 +159,9 @@ const char *server_url(const ugw_server *s);
 /* A consistent snapshot of the counters; any thread. */
 void server_stats_get(ugw_server *s, server_stats *out);
 
-/* Writes "received N, valid V, invalid I, unauthorized U, duplicates D"
- * (snprintf semantics); the summary line of `ugw serve`. */
+/* Writes "received N, valid V, invalid I, unauthorized U, duplicates D",
+ * then ", unavailable A" when A > 0 (snprintf semantics); the summary line
+ * of `ugw serve`. */
 int server_stats_format(const server_stats *st, char *buf, size_t len);
 
 /* Waits until at least `received` requests are answered or `timeout_ms`

@@ -1,7 +1,8 @@
 /*
  * serve_internal.h - the parts of the receiver (serve.c) that live in files
- * of their own: the webhook-id set (serve_ids.c) and the output line of a
- * valid event (serve_line.c). Internal to serve.c.
+ * of their own: the output line of a valid event and writing it whole
+ * (serve_line.c), and forwarding to a local application (serve_forward.c).
+ * Internal to serve.c.
  */
 #ifndef UGW_CLI_SERVE_INTERNAL_H
 #define UGW_CLI_SERVE_INTERNAL_H
@@ -10,36 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <ugw/ugw_receiver.h>
+#include <ugw/ugw_receiver_mhd.h>
 #include <ugw/ugw_runtime.h>
 
 #include "serve.h"
-
-/* ------------------------------------------------------------------ */
-/* The webhook-id set: chained hash table plus a FIFO for eviction      */
-/* (serve_ids.c); not locked: the server holds its mutex around it.     */
-/* ------------------------------------------------------------------ */
-
-typedef struct id_node {
-    struct id_node *chain; /* next in the bucket */
-    struct id_node *older; /* the next newer id (FIFO order, see id_set) */
-    uint64_t hash;
-    size_t len;
-    char id[];
-} id_node;
-
-typedef struct id_set {
-    id_node **buckets;
-    size_t nbuckets; /* a power of two, or 0 */
-    size_t count, max;
-    id_node *oldest, *newest; /* FIFO: oldest -> ... -> newest via `older` */
-} id_set;
-
-/* 1: seen before; 0: added now (evicting the oldest id past `max`); -1:
- * not known and no memory to add it. */
-int id_set_check_add(id_set *set, const char *id, size_t len);
-
-/* Frees every id and zeroes the set. */
-void id_set_free(id_set *set);
 
 /* ------------------------------------------------------------------ */
 /* Text (serve_line.c)                                                  */
@@ -52,5 +28,25 @@ char *json_escaped(const char *s, size_t len);
  * in '\n'; NULL when memory runs out or `type` is not in the schema. */
 char *event_line(const ugw_schema *schema, server_output output, const char *id, bool verified,
                  ugw_format fmt, int type, const void *payload);
+
+/* Writes the record rec[0..n) whole to `fd`: one write(2) (more only after
+ * a short one), then fdatasync(2) with `sync` (where the file supports it).
+ * On failure a partial record is cut back off a regular file with
+ * ftruncate(2) and false is returned (errno kept). */
+bool write_record(int fd, const char *rec, size_t n, bool sync);
+
+/* ------------------------------------------------------------------ */
+/* Forwarding (serve_forward.c)                                         */
+/* ------------------------------------------------------------------ */
+
+/* POSTs the event's exact body to `url` with its Content-Type, its
+ * webhook-id (a new one when it had none), a fresh webhook-timestamp and,
+ * with `secret`, a webhook-signature; puts the application's answer in
+ * `reply` (status, Content-Type, Retry-After, the body's first
+ * UGW_MHD_REPLY_MAX bytes), or 502 with a JSON error body when it cannot be
+ * reached within `timeout_ms`. True when the application answered 2xx.
+ * libcurl's global state must be set up. */
+bool serve_forward(const char *url, const ugw_secret *secret, const ugw_receiver_result *ev, const void *body,
+                   size_t len, const char *content_type, long timeout_ms, ugw_mhd_reply *reply);
 
 #endif /* UGW_CLI_SERVE_INTERNAL_H */

@@ -2,14 +2,18 @@
  * serve_line.c - the line the receiver writes for a valid event
  * (serve_internal.h; the formats are described in serve.h), for an event of
  * any schema: its descriptor gives the schema id, the wire name and the
- * "userId" field, ugw_schema_encode() the JSON body.
+ * "userId" field, ugw_schema_encode() the JSON body. And writing it whole.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <ugw/ugw_runtime.h>
 
@@ -111,4 +115,31 @@ char *event_line(const ugw_schema *schema, server_output output, const char *id,
         free(qid);
     }
     return line;
+}
+
+bool write_record(int fd, const char *rec, size_t n, bool sync)
+{
+    struct stat st;
+    off_t start = -1;
+    size_t done = 0;
+    int e;
+
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        start = lseek(fd, 0, SEEK_END); /* where this record starts (O_APPEND) */
+    while (done < n) {
+        ssize_t k = write(fd, rec + done, n - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        done += (size_t)k;
+    }
+    if (done == n && (!sync || fdatasync(fd) == 0 || errno == EINVAL || errno == EROFS))
+        return true;
+    e = done == n ? errno : (errno ? errno : EIO);
+    /* Never leave a torn record: cut the partial (or unsynced) tail off. */
+    if (start >= 0 && ftruncate(fd, start) != 0)
+        e = errno;
+    errno = e;
+    return false;
 }
