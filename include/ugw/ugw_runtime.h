@@ -306,7 +306,8 @@ UGW_API bool ugw_url_check(const char *s, size_t len);
 
 /**
  * Bytes needed to write `s` as a JSON string body (without the quotes),
- * escaped as Python's json.dumps(ensure_ascii=False) does.
+ * escaped as Python's json.dumps(ensure_ascii=False) does; SIZE_MAX when
+ * that does not fit in size_t (it saturates instead of wrapping).
  */
 UGW_API size_t ugw_json_escaped_len(const char *s, size_t len);
 

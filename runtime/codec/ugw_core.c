@@ -33,16 +33,24 @@ ugw_status ugw__check_string(const ugw_field_desc *f, const char *p, size_t n,
 ugw_status ugw__check_int(const ugw_field_desc *f, bool negative, uint64_t mag,
                           size_t pos, ugw_error *err)
 {
+    /* Both bounds compare as int64_t: a value outside int64_t is outside
+     * every range, on its own side. */
+    const char *below = f->type == UGW_TYPE_ID ? "id must not be negative" : "number below its minimum";
+    const char *above = f->type == UGW_TYPE_ID ? "id above 2^53-1" : "number above its maximum";
+    int64_t v;
     if (negative && mag != 0) {
-        /* magnitude of a negative value: -mag must be >= min */
-        if (f->min >= 0 || mag - 1 > (uint64_t)(-(f->min + 1)))
-            return ugw_error_set(err, UGW_ERR_RANGE, f->type == UGW_TYPE_ID ? "id must not be negative" : "number below its minimum", pos, f->path);
-        return UGW_OK;
+        if (mag - 1 > (uint64_t)INT64_MAX)
+            return ugw_error_set(err, UGW_ERR_RANGE, below, pos, f->path);
+        v = -(int64_t)(mag - 1) - 1;
+    } else {
+        if (mag > (uint64_t)INT64_MAX)
+            return ugw_error_set(err, UGW_ERR_RANGE, above, pos, f->path);
+        v = (int64_t)mag;
     }
-    if (f->min > 0 && mag < (uint64_t)f->min)
-        return ugw_error_set(err, UGW_ERR_RANGE, "number below its minimum", pos, f->path);
-    if (mag > (uint64_t)f->max)
-        return ugw_error_set(err, UGW_ERR_RANGE, f->type == UGW_TYPE_ID ? "id above 2^53-1" : "number above its maximum", pos, f->path);
+    if (v < f->min)
+        return ugw_error_set(err, UGW_ERR_RANGE, below, pos, f->path);
+    if (v > f->max)
+        return ugw_error_set(err, UGW_ERR_RANGE, above, pos, f->path);
     return UGW_OK;
 }
 
@@ -188,7 +196,8 @@ ugw_status ugw_schema_encode(const ugw_schema *s, int type, const void *payload,
         return st;
     if (format == UGW_FORMAT_JSON) {
         /* Skip the exact sizing pass when the buffer is surely big enough. */
-        if (out && cap >= ugw__json_bound(ed, payload)) {
+        size_t bound = out ? ugw__json_bound(ed, payload) : 0;
+        if (bound && cap >= bound) {
             need = ugw__json_write(ed, payload, out);
             if (out_len)
                 *out_len = need;
@@ -197,6 +206,11 @@ ugw_status ugw_schema_encode(const ugw_schema *s, int type, const void *payload,
         need = ugw__json_encoded_size(ed, payload);
     } else {
         need = ugw__msgpack_encoded_size(ed, payload);
+    }
+    if (need == UGW__SIZE_OVERFLOW) {
+        if (out_len)
+            *out_len = 0;
+        return ugw_error_set(err, UGW_ERR_LIMIT, "encoded event too large", 0, NULL);
     }
     if (out_len)
         *out_len = need;

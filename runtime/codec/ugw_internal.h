@@ -42,6 +42,8 @@ static inline void *ugw__arena_alloc(ugw_decoder *d, size_t n, size_t align)
 ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
                                  ugw_error *err);
 size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload);
+/* An upper bound of the JSON size without a pass over the strings; 0 when it
+ * does not fit in size_t (then only the exact size tells). */
 size_t ugw__json_bound(const ugw_event_desc *ed, const void *payload);
 size_t ugw__json_write(const ugw_event_desc *ed, const void *payload, char *out);
 size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload);
@@ -54,6 +56,19 @@ ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
                                const char *in, size_t len, int *type,
                                void *payload, size_t payload_cap,
                                ugw_error *err);
+
+/* Adds `n` to `*acc` unless the sum would wrap; false then (and *acc unchanged). */
+static inline bool ugw__size_add(size_t *acc, size_t n)
+{
+    if (n > SIZE_MAX - *acc)
+        return false;
+    *acc += n;
+    return true;
+}
+
+/* The exact-size functions return this when the size does not fit in size_t
+ * (never a real size: no buffer can hold it). */
+#define UGW__SIZE_OVERFLOW SIZE_MAX
 
 /* Whether an optional field is present (required ones always are). */
 static inline bool ugw__present(const ugw_field_desc *f, const void *payload);

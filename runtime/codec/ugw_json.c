@@ -21,46 +21,59 @@ const size_t ugw__jsmn_token_size = sizeof(jsmntok_t);
 /* Encoder                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Exact length of the encoding of a valid payload. */
+/* Exact length of the encoding of a valid payload; UGW__SIZE_OVERFLOW when it
+ * does not fit in size_t. */
 size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload)
 {
-    size_t n = ed->json_head_len + 2; /* head ... "}}" */
+    size_t n = (size_t)ed->json_head_len + 2; /* head ... "}}" */
     char tmp[24];
     bool first = true;
     for (int i = 0; i < ed->nfields; i++) {
         const ugw_field_desc *f = &ed->fields[i];
+        size_t v = 0;
         if (!ugw__present(f, payload))
             continue;
-        n += f->json_key_len + (first ? 0 : 1);
+        n += (size_t)f->json_key_len + (first ? 0 : 1); /* at most 256 per field */
         first = false;
         switch ((ugw_type)f->type) {
         case UGW_TYPE_STRING:
         case UGW_TYPE_URL: {
             const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
-            n += 2 + ugw_json_escaped_len(s->ptr, s->len);
+            v = ugw_json_escaped_len(s->ptr, s->len);
+            if (v == SIZE_MAX || !ugw__size_add(&v, 2))
+                return UGW__SIZE_OVERFLOW;
             break;
         }
         case UGW_TYPE_ID:
-            n += ugw_fmt_u64(tmp, *UGW__CAT(payload, f->offset, uint64_t));
+            v = ugw_fmt_u64(tmp, *UGW__CAT(payload, f->offset, uint64_t));
             break;
         case UGW_TYPE_INT:
-            n += ugw_fmt_i64(tmp, *UGW__CAT(payload, f->offset, int64_t));
+            v = ugw_fmt_i64(tmp, *UGW__CAT(payload, f->offset, int64_t));
             break;
         }
+        if (!ugw__size_add(&n, v) || n == UGW__SIZE_OVERFLOW)
+            return UGW__SIZE_OVERFLOW;
     }
     return n;
 }
 
 /* An upper bound that costs no pass over the strings: 6 output bytes per
- * input byte at worst (\u00XX). */
+ * input byte at worst (\u00XX). Absent fields count nothing (their values
+ * may be stale); 0 when the bound does not fit in size_t. */
 size_t ugw__json_bound(const ugw_event_desc *ed, const void *payload)
 {
-    size_t n = ed->json_head_len + 2;
+    size_t n = (size_t)ed->json_head_len + 2;
     for (int i = 0; i < ed->nfields; i++) {
         const ugw_field_desc *f = &ed->fields[i];
-        n += (size_t)f->json_key_len + 1 + 20;
-        if (f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL)
-            n += 2 + 6 * UGW__CAT(payload, f->offset, ugw_str)->len;
+        if (!ugw__present(f, payload))
+            continue;
+        n += (size_t)f->json_key_len + 1 + 20; /* nfields <= 255: cannot wrap */
+        if (f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL) {
+            size_t len = UGW__CAT(payload, f->offset, ugw_str)->len;
+            if (len > (SIZE_MAX - n - 2) / 6)
+                return 0;
+            n += 2 + 6 * len;
+        }
     }
     return n;
 }

@@ -112,28 +112,37 @@ static unsigned present_count(const ugw_event_desc *ed, const void *payload)
     return count;
 }
 
+/* Exact length of the encoding of a valid payload; UGW__SIZE_OVERFLOW when it
+ * does not fit in size_t or a string is too long for a str32. */
 size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload)
 {
     size_t need = ed->mp_head_len + (present_count(ed, payload) < 16 ? 1 : 3);
     for (int i = 0; i < ed->nfields; i++) {
         const ugw_field_desc *f = &ed->fields[i];
+        size_t v = 0;
         if (!ugw__present(f, payload))
             continue;
-        need += f->mp_key_len;
+        need += f->mp_key_len; /* at most 256 per field: cannot wrap */
         switch ((ugw_type)f->type) {
         case UGW_TYPE_STRING:
         case UGW_TYPE_URL: {
             size_t n = UGW__CAT(payload, f->offset, ugw_str)->len;
-            need += str_head_size(n) + n;
+            if ((uint64_t)n > UINT32_MAX)
+                return UGW__SIZE_OVERFLOW;
+            v = str_head_size(n);
+            if (!ugw__size_add(&v, n))
+                return UGW__SIZE_OVERFLOW;
             break;
         }
         case UGW_TYPE_ID:
-            need += uint_size(*UGW__CAT(payload, f->offset, uint64_t));
+            v = uint_size(*UGW__CAT(payload, f->offset, uint64_t));
             break;
         case UGW_TYPE_INT:
-            need += int_size(*UGW__CAT(payload, f->offset, int64_t));
+            v = int_size(*UGW__CAT(payload, f->offset, int64_t));
             break;
         }
+        if (!ugw__size_add(&need, v) || need == UGW__SIZE_OVERFLOW)
+            return UGW__SIZE_OVERFLOW;
     }
     return need;
 }
@@ -218,7 +227,8 @@ static ugw_status scan(const unsigned char *in, size_t len, uint32_t max_depth,
     char pbuf[UGW_PATH_MAX];
 
     for (;;) {
-        size_t start = pos, need = 0;
+        size_t start = pos;
+        uint64_t need = 0; /* a 32-bit length plus a fixed part: never wraps */
         uint64_t children = 0;
         bool is_map = false, container = false;
         const unsigned char *str = NULL;
@@ -277,19 +287,19 @@ static ugw_status scan(const unsigned char *in, size_t len, uint32_t max_depth,
                 if (container)
                     children = is_map ? n * 2 : n;
                 else
-                    need = (size_t)n;
+                    need = n;
             }
             need += fixed;
             if (b == 0xd9 || b == 0xda || b == 0xdb)
                 str = in + pos;
         }
         if (need) {
-            if (len - pos < need)
+            if ((uint64_t)(len - pos) < need)
                 return ugw_error_set(err, UGW_ERR_TRUNCATED, "document ends early", len, NULL);
-            pos += need;
+            pos += (size_t)need;
         }
         if (str)
-            str_len = need;
+            str_len = (size_t)need;
         /* Record this item as the key of its map level. */
         if (top >= 0 && st[top].map && (st[top].left % 2) == 0) {
             st[top].key = str ? (const char *)str : NULL;

@@ -313,8 +313,11 @@ size_t ugw_json_escaped_len(const char *s, size_t len)
             end = len;
         }
         for (; i < end; i++) {
-            if (needs_escape(p[i]))
+            if (needs_escape(p[i])) {
+                if (n > SIZE_MAX - 5)
+                    return SIZE_MAX; /* saturates: no buffer holds that */
                 n += escape_len(p[i]) - 1;
+            }
         }
     }
     return n;
