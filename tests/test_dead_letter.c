@@ -44,7 +44,7 @@ static void test_records(void **state)
         "\"attempts\":8,\"result\":\"attempts\",\"error\":\"Couldn't connect\",\"time\":\"2026-11-27T04:20:00Z\"}\n");
     /* 2: MessagePack, every byte value, with keys we do not know (nested) first */
     at += (size_t)snprintf(text + at, sizeof text - at,
-        "  {\"later\":{\"x\":[1,2.5e-3,-0,true,false,null,{\"y\":[]}],\"z\":{}},\"id\":\"id with spaces/and.dots\","
+        "  {\"later\":{\"x\":[1,2.5e-3,-0,true,false,null,{\"y\":[]}],\"z\":{}},\"id\":\"id_no_spaces/and.dots:~!\","
         "\"event\":\"\",\"format\":\"msgpack\",\"body_base64\":\"%s\",\"result\":\"closed\"}  \r\n", b64);
     /* 3 and 4: blank lines, skipped; 5: escapes in keys and "\/" in base64; CRLF */
     at += (size_t)snprintf(text + at, sizeof text - at,
@@ -66,7 +66,7 @@ static void test_records(void **state)
     assert_string_equal(rec.error, "Couldn't connect");
     assert_string_equal(rec.time, "2026-11-27T04:20:00Z");
 
-    next_is(r, "id with spaces/and.dots", 2, &rec);
+    next_is(r, "id_no_spaces/and.dots:~!", 2, &rec);
     assert_int_equal(rec.offset, strchr(text, '\n') + 1 - text);
     assert_string_equal(rec.event, "");
     assert_int_equal(rec.format, UGW_FORMAT_MSGPACK);
@@ -101,6 +101,10 @@ typedef struct bad_case {
     size_t delta;      /* ... plus this */
 } bad_case;
 
+/* An id one byte longer than any valid webhook-id. */
+#define X16 "xxxxxxxxxxxxxxxx"
+#define X257 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 "x"
+
 static const bad_case bad_cases[] = {
     { "not json at all", UGW_ERR_SYNTAX, "not valid JSON", "", "not", 0 },
     { "[\"an\", \"array\"]", UGW_ERR_TYPE, "not a JSON object", "", "[", 0 },
@@ -128,15 +132,19 @@ static const bad_case bad_cases[] = {
     { "{\"id\": \"x\", \"event\": \"e\", \"format\": \"msgpack\", \"body_base64\": 12}", UGW_ERR_TYPE,
       "\"body_base64\" is not a string", "body_base64", "12", 0 },
     { "{\"id\": \"\", \"event\": \"e\", \"format\": \"json\", \"body\": \"\"}", UGW_ERR_TOO_SHORT,
-      "\"id\" must be 1 to 39 bytes", "id", "\"\"", 1 },
-    { "{\"id\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\", \"event\": \"e\", \"format\": \"json\", \"body\": \"\"}",
-      UGW_ERR_TOO_LONG, "\"id\" must be 1 to 39 bytes", "id", "xxx", 0 },
+      "\"id\" must be 1 to 256 bytes", "id", "\"\"", 1 },
+    { "{\"id\": \"" X257 "\", \"event\": \"e\", \"format\": \"json\", \"body\": \"\"}",
+      UGW_ERR_TOO_LONG, "\"id\" must be 1 to 256 bytes", "id", "xxx", 0 },
+    { "{\"id\": \"a b\", \"event\": \"e\", \"format\": \"json\", \"body\": \"\"}", UGW_ERR_RANGE,
+      "\"id\" has a byte that is not printable ASCII", "id", "a b", 0 },
+    { "{\"id\": \"caf\u00e9\", \"event\": \"e\", \"format\": \"json\", \"body\": \"\"}", UGW_ERR_RANGE,
+      "not printable ASCII", "id", "caf", 0 },
     { "{\"id\": \"a\\nb\", \"event\": \"e\", \"format\": \"json\", \"body\": \"\"}", UGW_ERR_RANGE,
-      "\"id\" has a control character", "id", "a\\n", 0 },
+      "\"id\" has a byte that is not printable ASCII", "id", "a\\n", 0 },
     { "{\"id\": \"a\\rb\", \"event\": \"e\", \"format\": \"json\", \"body\": \"\"}", UGW_ERR_RANGE,
-      "control character", "id", "a\\r", 0 },
+      "not printable ASCII", "id", "a\\r", 0 },
     { "{\"id\": \"a\\u0000b\", \"event\": \"e\", \"format\": \"json\", \"body\": \"\"}", UGW_ERR_RANGE,
-      "control character", "id", "a\\u", 0 },
+      "not printable ASCII", "id", "a\\u", 0 },
     { "{\"id\": 5, \"event\": \"e\", \"format\": \"json\", \"body\": \"\"}", UGW_ERR_TYPE,
       "\"id\" is not a string", "id", "5", 0 },
     { "{\"id\": null, \"event\": \"e\", \"format\": \"json\", \"body\": \"\"}", UGW_ERR_TYPE,

@@ -114,7 +114,8 @@ UGW_API ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
 
 /**
  * Queues an already encoded body for delivery. `webhook_id` NULL makes a new
- * one (else it is kept, for replays). `event` is the wire event string,
+ * one (else it is kept, for replays; it must pass ugw_webhook_id_check(), or
+ * UGW_ERR_ARG with path "webhook-id" and `pos` the offending byte). `event` is the wire event string,
  * recorded in dead letters. When the queue is full: `wait_ms` 0 returns
  * UGW_ERR_FULL at once, > 0 waits up to that long (then UGW_ERR_FULL), < 0
  * waits as long as it takes. After close began or a 410: UGW_ERR_CLOSED. On
@@ -263,8 +264,8 @@ typedef struct ugw_dead_letter_reader ugw_dead_letter_reader;
 
 /** One dead letter. Pointers are valid until the next call on its reader. */
 typedef struct ugw_dead_letter {
-    const char *id;       /**< webhook-id: 1 to 39 bytes without CR, LF or NUL, as
-                               ugw_client_enqueue_body() takes them */
+    const char *id;       /**< webhook-id: valid by ugw_webhook_id_check() (1 to 256
+                               bytes of '!'..'~'), as ugw_client_enqueue_body() takes them */
     const char *event;    /**< wire event string, no NUL inside; may be "" */
     ugw_format format;    /**< the body's format, and so its Content-Type */
     const void *body;     /**< the exact bytes sent: "body", or "body_base64" decoded */
@@ -305,8 +306,8 @@ UGW_API ugw_dead_letter_reader *ugw_dead_letter_open(const char *path, size_t ma
  * UGW_ERR_MISSING, UGW_ERR_DUPLICATE_KEY, UGW_ERR_DEPTH (nested deeper than
  * 64), UGW_ERR_UTF8 (a lone surrogate escape), UGW_ERR_NUL (a NUL in a string
  * other than the body), UGW_ERR_TOO_SHORT/UGW_ERR_TOO_LONG (the id),
- * UGW_ERR_RANGE (CR, LF or NUL in the id, an unknown format, a number out
- * of range), UGW_ERR_LIMIT (a line longer than `max_line`). After these
+ * UGW_ERR_RANGE (a byte of the id outside '!'..'~', an unknown format, a
+ * number out of range), UGW_ERR_LIMIT (a line longer than `max_line`). After these
  * the next call goes on with the next line. UGW_ERR_IO and UGW_ERR_NOMEM are
  * as ugw_line_reader_next() has them: stop there (but for EINTR).
  *

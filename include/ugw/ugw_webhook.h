@@ -265,8 +265,15 @@ UGW_API ugw_status ugw_base64_decode(const char *text, size_t n, void *out, size
 /* Message ids                                                          */
 /* ------------------------------------------------------------------ */
 
-/** Room for a webhook id from ugw_webhook_id_new() with its NUL. */
-#define UGW_WEBHOOK_ID_MAX 40
+/**
+ * Longest valid webhook id in bytes. A valid webhook id (docs/CONTRACT.md
+ * §4.2) is 1 to UGW_WEBHOOK_ID_LEN_MAX bytes of printable ASCII without
+ * space ('!' to '~'): the one rule of the client (ids a caller supplies),
+ * the dead-letter reader and the receiver (see ugw_webhook_id_check()).
+ */
+#define UGW_WEBHOOK_ID_LEN_MAX 256
+/** Room for any valid webhook id with its NUL. */
+#define UGW_WEBHOOK_ID_MAX (UGW_WEBHOOK_ID_LEN_MAX + 1)
 /** Length of an id from ugw_webhook_id_new(): "msg_" + 26 characters. */
 #define UGW_WEBHOOK_ID_LEN 30
 
@@ -288,6 +295,23 @@ UGW_API ugw_status ugw_base64_decode(const char *text, size_t n, void *out, size
  * this before exec.)
  */
 UGW_API ugw_status ugw_webhook_id_new(char out[UGW_WEBHOOK_ID_MAX]);
+
+/**
+ * Checks that `s[0..len)` is a valid webhook id: 1 to
+ * UGW_WEBHOOK_ID_LEN_MAX bytes, each printable ASCII other than space ('!'
+ * to '~', so no white space, control byte, NUL or non-ASCII byte). Every id
+ * from ugw_webhook_id_new() passes. The client refuses a caller's id that
+ * fails, the dead-letter reader a record whose id fails, and a receiver
+ * answers 400 to a request whose webhook-id fails: one rule for all three.
+ *
+ * Returns UGW_OK; UGW_ERR_TOO_SHORT for an empty id; UGW_ERR_TOO_LONG for
+ * more than UGW_WEBHOOK_ID_LEN_MAX bytes (pos UGW_WEBHOOK_ID_LEN_MAX);
+ * UGW_ERR_RANGE for a byte outside '!'..'~' (pos its offset);
+ * UGW_ERR_ARG when `s` is NULL with `len` > 0. The path is "webhook-id";
+ * messages are static. `err` may be NULL (then only the code tells) and is
+ * cleared first. Reads s[0..len) only; reentrant, allocates nothing.
+ */
+UGW_API ugw_status ugw_webhook_id_check(const char *s, size_t len, ugw_error *err);
 
 #ifdef __cplusplus
 }

@@ -224,9 +224,13 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
             return ugw_error_set(err, UGW_ERR_ARG, "send() from an outcome callback would wait forever", 0, NULL);
         wait_ms = 0;
     }
-    if (webhook_id && (!webhook_id[0] || strlen(webhook_id) >= UGW_WEBHOOK_ID_MAX
-                       || strpbrk(webhook_id, "\r\n")))
-        return ugw_error_set(err, UGW_ERR_ARG, "webhook-id must be 1 to 39 bytes without line breaks", 0, "webhook-id");
+    if (webhook_id) {
+        /* The one rule of a valid webhook-id, as receivers check it; strnlen:
+         * an overlong id is read no further than one byte past the limit. */
+        ugw_error ie;
+        if (ugw_webhook_id_check(webhook_id, strnlen(webhook_id, UGW_WEBHOOK_ID_MAX), &ie) != UGW_OK)
+            return ugw_error_set(err, UGW_ERR_ARG, ie.message, ie.pos, "webhook-id");
+    }
     j = malloc(sizeof *j + (len ? len : 1));
     if (!j)
         return ugw_error_set(err, UGW_ERR_NOMEM, "out of memory", 0, NULL);

@@ -66,7 +66,7 @@ CURL *ugw__client_make_easy(ugw_client *c)
 static bool start_attempt(ugw_client *c, job *j, unsigned si)
 {
     slot *s = &c->slots[si];
-    char hdr[64 + UGW_SIGNATURE_MAX];
+    char hdr[64 + UGW_WEBHOOK_ID_MAX + UGW_SIGNATURE_MAX];
     struct curl_slist *h = NULL, *t;
     long long now = (long long)time(NULL);
 

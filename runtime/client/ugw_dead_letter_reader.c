@@ -428,12 +428,13 @@ static bool parse_record(ugw_dead_letter_reader *r, const char *s, size_t n, ugw
         || !take_string(s, &vals[K_EVENT], K_EVENT, &at, &rec->event, &evlen, pb)
         || !take_string(s, &vals[K_FORMAT], K_FORMAT, &at, &fmt, &tlen, pb))
         return false;
-    if (len == 0 || len >= UGW_WEBHOOK_ID_MAX)
-        return bad(pb, len ? UGW_ERR_TOO_LONG : UGW_ERR_TOO_SHORT, "\"id\" must be 1 to 39 bytes",
+    /* what ugw_client_enqueue_body() takes: the one rule of a webhook-id */
+    if (len == 0 || len > UGW_WEBHOOK_ID_LEN_MAX)
+        return bad(pb, len ? UGW_ERR_TOO_LONG : UGW_ERR_TOO_SHORT, "\"id\" must be 1 to 256 bytes",
                    vals[K_ID].at, "id");
-    /* what ugw_client_enqueue_body() takes: no line break (a header's end), no NUL */
-    if (ugw_cspan(rec->id, len, "\r\n") < len || strlen(rec->id) < len)
-        return bad(pb, UGW_ERR_RANGE, "\"id\" has a control character (CR, LF or NUL)", vals[K_ID].at, "id");
+    if (ugw_webhook_id_check(rec->id, len, NULL) != UGW_OK)
+        return bad(pb, UGW_ERR_RANGE, "\"id\" has a byte that is not printable ASCII ('!' to '~')",
+                   vals[K_ID].at, "id");
     if (memchr(rec->event, '\0', evlen))
         return bad(pb, UGW_ERR_NUL, "\"event\" has a NUL character", vals[K_EVENT].at, "event");
     if (strcmp(fmt, "json") == 0 && tlen == 4)

@@ -487,3 +487,23 @@ ugw_status ugw_webhook_id_new(char out[UGW_WEBHOOK_ID_MAX])
     out[o] = '\0'; /* o == UGW_WEBHOOK_ID_LEN */
     return UGW_OK;
 }
+
+ugw_status ugw_webhook_id_check(const char *s, size_t len, ugw_error *err)
+{
+    ugw_error_clear(err);
+    if (s == NULL && len != 0)
+        return ugw_error_set(err, UGW_ERR_ARG, "NULL webhook-id", 0, "webhook-id");
+    if (len == 0)
+        return ugw_error_set(err, UGW_ERR_TOO_SHORT, "webhook-id is empty", 0, "webhook-id");
+    if (len > UGW_WEBHOOK_ID_LEN_MAX)
+        return ugw_error_set(err, UGW_ERR_TOO_LONG, "webhook-id is longer than 256 bytes",
+                             UGW_WEBHOOK_ID_LEN_MAX, "webhook-id");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x21 || b > 0x7e)
+            return ugw_error_set(err, UGW_ERR_RANGE,
+                                 "webhook-id has a byte that is not printable ASCII ('!' to '~')",
+                                 i, "webhook-id");
+    }
+    return UGW_OK;
+}

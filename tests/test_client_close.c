@@ -1,0 +1,625 @@
+/*
+ * test_client_close.c - the end of events in the delivery client: close with
+ * a backlog and with a drain time, dead letters in both formats (and a
+ * caller's id that JSON must escape), the outcome callback enqueueing and
+ * being refused to wait, and many threads enqueueing at once.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include "client_support.h"
+
+/* ------------------------------------------------------------------ */
+/* Close with a backlog, dead letters                                   */
+/* ------------------------------------------------------------------ */
+
+static void test_close_backlog(void **state)
+{
+    fx *t = *state;
+    enum { N = 100 };
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    char (*ids)[UGW_WEBHOOK_ID_MAX] = calloc(N, sizeof *ids);
+    dl_entry *es;
+    size_t n, delivered = 0;
+    int64_t t0;
+
+    assert_non_null(ids);
+    memset(&rc, 0, sizeof rc);
+    rc.default_action.delay_ms = 2000;
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.dead_letter_path = t->dl_path;
+    cfg.secret = SECRET;
+    start_client(t, &cfg);
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, ids[i]), UGW_OK);
+    t0 = now_ms();
+    assert_int_equal(close_client(t, 0), UGW_ERR_TIMEOUT);
+    assert_true(now_ms() - t0 < 1500); /* did not wait for the slow receiver */
+
+    assert_int_equal(col_count(&t->col), N);
+    n = dl_read(t->dl_path, &es);
+    for (size_t i = 0; i < N; i++) {
+        size_t k, len;
+        const rec *o = col_find(&t->col, ids[i], &k);
+        const dl_entry *e;
+        unsigned char *want;
+        assert_int_equal(k, 1);
+        if (o->result == UGW_RESULT_DELIVERED) {
+            delivered++;
+            dl_find(es, n, ids[i], &k);
+            assert_int_equal(k, 0);
+            continue;
+        }
+        assert_int_equal(o->result, UGW_RESULT_CLOSED);
+        assert_true(o->attempts <= 1);
+        e = dl_find(es, n, ids[i], &k);
+        assert_int_equal(k, 1);
+        assert_string_equal(e->result, "closed");
+        assert_string_equal(e->format, "json");
+        assert_string_equal(e->event, ugw_event_wire_name(fixture_at(i)->type));
+        assert_true(e->has_body);
+        assert_false(e->has_body_base64);
+        assert_true(e->has_time);
+        assert_true(e->has_error);
+        assert_int_equal(e->last_status, 0);
+        assert_int_equal(e->attempts, (long)o->attempts);
+        want = encode_new(fixture_at(i), UGW_FORMAT_JSON, &len);
+        assert_int_equal(e->body_len, len);
+        assert_memory_equal(e->body, want, len);
+        free(want);
+    }
+    assert_int_equal(n, N - delivered);
+    assert_int_equal(delivered, 0); /* every answer takes 2 s */
+    dl_free(es, n);
+    free(ids);
+}
+
+/* Index-ordered answers: 20 delivered, 10 rejected, the rest hang. */
+static tr_action decide_mixed(const tr_request_info *req, unsigned attempt_no, void *ctx)
+{
+    tr_action a = { 0 };
+    (void)attempt_no;
+    (void)ctx;
+    if (req->index < 20)
+        a.status = 204;
+    else if (req->index < 30)
+        a.status = 404;
+    else
+        a.delay_ms = 5000;
+    return a;
+}
+
+static void test_close_mixed_dead_letters(void **state)
+{
+    fx *t = *state;
+    enum { N = 100 };
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    char (*ids)[UGW_WEBHOOK_ID_MAX] = calloc(N, sizeof *ids);
+    dl_entry *es;
+    size_t n, delivered = 0, rejected = 0, closed = 0;
+
+    assert_non_null(ids);
+    memset(&rc, 0, sizeof rc);
+    rc.decide = decide_mixed;
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.dead_letter_path = t->dl_path;
+    cfg.max_in_flight = 4;
+    start_client(t, &cfg);
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, ids[i]), UGW_OK);
+    assert_true(col_wait(&t->col, 30, 10000));
+    assert_true(tr_wait_count(tr, 34, 10000)); /* four more hang on the wire */
+    assert_int_equal(close_client(t, 0), UGW_ERR_TIMEOUT);
+
+    assert_int_equal(col_count(&t->col), N);
+    n = dl_read(t->dl_path, &es);
+    for (size_t i = 0; i < N; i++) {
+        size_t k;
+        const rec *o = col_find(&t->col, ids[i], &k);
+        const dl_entry *e = dl_find(es, n, ids[i], &k);
+        assert_non_null(o);
+        if (o->result == UGW_RESULT_DELIVERED) {
+            delivered++;
+            assert_int_equal(k, 0); /* never a dead letter */
+            assert_int_equal(tr_count_2xx_for_id(tr, ids[i]), 1);
+            continue;
+        }
+        assert_int_equal(k, 1);
+        assert_string_equal(e->result, ugw_result_name(o->result));
+        assert_int_equal(e->attempts, (long)o->attempts);
+        if (o->result == UGW_RESULT_REJECTED) {
+            rejected++;
+            assert_int_equal(e->last_status, 404);
+            assert_int_equal(e->attempts, 1);
+        } else {
+            assert_int_equal(o->result, UGW_RESULT_CLOSED);
+            closed++;
+            assert_int_equal(e->last_status, 0);
+        }
+    }
+    assert_int_equal(delivered, 20);
+    assert_int_equal(rejected, 10);
+    assert_int_equal(closed, 70);
+    assert_int_equal(n, 80);
+    dl_free(es, n);
+    free(ids);
+}
+
+/* close() with a drain time: deliveries and their retries go on until it
+ * runs out, then the rest is handed back with its last status. */
+static void test_close_drain_then_hand_back(void **state)
+{
+    fx *t = *state;
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    char ids[5][UGW_WEBHOOK_ID_MAX];
+    dl_entry *es;
+    size_t n;
+    int64_t t0, dt;
+    memset(&rc, 0, sizeof rc);
+    rc.default_action.status = 500;
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.backoff_base_ms = 50;
+    cfg.backoff_max_ms = 50;
+    cfg.max_attempts = 1000;
+    cfg.dead_letter_path = t->dl_path;
+    start_client(t, &cfg);
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, ids[i]), UGW_OK);
+    t0 = now_ms();
+    assert_int_equal(close_client(t, 400), UGW_ERR_TIMEOUT);
+    dt = now_ms() - t0;
+    assert_true(dt >= 390 && dt < 2000);
+    assert_true(tr_count(tr) >= 10); /* retried while draining */
+    assert_int_equal(col_count(&t->col), 5);
+    n = dl_read(t->dl_path, &es);
+    assert_int_equal(n, 5);
+    for (size_t i = 0; i < 5; i++) {
+        size_t k;
+        const dl_entry *e = dl_find(es, n, ids[i], &k);
+        const rec *o = col_find(&t->col, ids[i], NULL);
+        assert_int_equal(k, 1);
+        assert_string_equal(e->result, "closed");
+        assert_int_equal(o->result, UGW_RESULT_CLOSED);
+        assert_int_equal(e->last_status, 500);
+        assert_true(e->attempts >= 2);
+        assert_int_equal(e->attempts, (long)o->attempts);
+        assert_int_equal(tr_attempts_for_id(tr, ids[i]), o->attempts);
+    }
+    dl_free(es, n);
+}
+
+/* close() with a drain time long enough delivers everything: UGW_OK. */
+static void test_close_drain_delivers(void **state)
+{
+    fx *t = *state;
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    char id[UGW_WEBHOOK_ID_MAX];
+    ugw_client_stats s;
+    int64_t t0;
+    memset(&rc, 0, sizeof rc);
+    rc.default_action.delay_ms = 100;
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.dead_letter_path = t->dl_path;
+    cfg.max_in_flight = 4;
+    start_client(t, &cfg);
+    for (size_t i = 0; i < 20; i++)
+        assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, id), UGW_OK);
+    ugw_client_stats_get(t->c, &s);
+    assert_int_equal(s.accepted, 20);
+    t0 = now_ms();
+    assert_int_equal(close_client(t, 10000), UGW_OK);
+    assert_true(now_ms() - t0 < 5000);
+    assert_int_equal(col_count(&t->col), 20);
+    for (size_t i = 0; i < 20; i++)
+        assert_int_equal(t->col.recs[i].result, UGW_RESULT_DELIVERED);
+    assert_int_equal(tr_count(tr), 20);
+    assert_int_equal(file_size(t->dl_path), 0);
+}
+
+/* The callback may enqueue: accepted while running, UGW_ERR_CLOSED once
+ * close() has begun (the callback then runs on the closing thread). */
+typedef struct chain_ctx {
+    collector *col;
+    ugw_client *c;
+    int marker;
+    int calls;
+    ugw_status st[64];
+} chain_ctx;
+
+static void chain_outcome(const ugw_outcome *o, void *ctx)
+{
+    chain_ctx *cc = ctx;
+    on_outcome(o, cc->col);
+    if (o->user == NULL && cc->calls < 64) {
+        char id[UGW_WEBHOOK_ID_MAX];
+        cc->st[cc->calls++] = ugw_client_enqueue(cc->c, fixture_at(7), 0, &cc->marker, id, NULL);
+    }
+}
+
+static void test_callback_may_enqueue(void **state)
+{
+    fx *t = *state;
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    chain_ctx cc;
+    char id[UGW_WEBHOOK_ID_MAX];
+    size_t marked = 0;
+    memset(&cc, 0, sizeof cc);
+    memset(&rc, 0, sizeof rc);
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.on_outcome = chain_outcome;
+    cfg.on_outcome_ctx = &cc;
+    cc.col = &t->col;
+    start_client(t, &cfg);
+    cc.c = t->c; /* set before any outcome can come: nothing is queued yet */
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, id), UGW_OK);
+    assert_true(col_wait(&t->col, 6, 5000));
+    assert_int_equal(ugw_client_flush(t->c, 5000), UGW_OK);
+    assert_int_equal(cc.calls, 3);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(cc.st[i], UGW_OK);
+    assert_int_equal(col_count(&t->col), 6);
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(t->col.recs[i].result, UGW_RESULT_DELIVERED);
+        marked += t->col.recs[i].user == &cc.marker;
+    }
+    assert_int_equal(marked, 3);
+    assert_int_equal(tr_count(tr), 6);
+}
+
+/* From its own thread the client must never wait: send() is refused and a
+ * waiting enqueue on a full queue fails at once instead of deadlocking. */
+typedef struct {
+    ugw_client *c;
+    int calls;
+    ugw_status send_st, fill_st, full_st;
+} nowait_ctx;
+
+static void nowait_outcome(const ugw_outcome *o, void *ctx)
+{
+    nowait_ctx *n = ctx;
+    ugw_error err;
+    if (o->user != NULL || n->calls++)
+        return;
+    n->send_st = ugw_client_send_body(n->c, "{}", 2, UGW_FORMAT_JSON, "x", NULL, NULL, &err);
+    /* capacity 2, one event still queued: the first enqueue fills the queue,
+     * the second would have to wait for this very thread */
+    n->fill_st = ugw_client_enqueue_body(n->c, "{}", 2, UGW_FORMAT_JSON, "x", NULL, -1, n, NULL, &err);
+    n->full_st = ugw_client_enqueue_body(n->c, "{}", 2, UGW_FORMAT_JSON, "x", NULL, -1, n, NULL, &err);
+}
+
+static void test_callback_cannot_wait(void **state)
+{
+    fx *t = *state;
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    nowait_ctx n;
+    char id[UGW_WEBHOOK_ID_MAX];
+    memset(&n, 0, sizeof n);
+    memset(&rc, 0, sizeof rc);
+    rc.default_action.delay_ms = 200;
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.queue_capacity = 2;
+    cfg.max_in_flight = 1;
+    cfg.on_outcome = nowait_outcome;
+    cfg.on_outcome_ctx = &n;
+    start_client(t, &cfg);
+    n.c = t->c;
+    assert_int_equal(enqueue_fixture(t->c, 0, -1, NULL, id), UGW_OK);
+    assert_int_equal(enqueue_fixture(t->c, 1, -1, NULL, id), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(n.calls, 2);
+    assert_int_equal(n.send_st, UGW_ERR_ARG);
+    assert_int_equal(n.fill_st, UGW_OK);
+    assert_int_equal(n.full_st, UGW_ERR_FULL);
+}
+
+static void test_callback_enqueue_during_close(void **state)
+{
+    fx *t = *state;
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    chain_ctx cc;
+    char id[UGW_WEBHOOK_ID_MAX];
+    memset(&cc, 0, sizeof cc);
+    memset(&rc, 0, sizeof rc);
+    rc.default_action.delay_ms = 2000;
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.on_outcome = chain_outcome;
+    cfg.on_outcome_ctx = &cc;
+    cc.col = &t->col;
+    start_client(t, &cfg);
+    cc.c = t->c;
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, id), UGW_OK);
+    assert_int_equal(close_client(t, 0), UGW_ERR_TIMEOUT);
+    assert_int_equal(col_count(&t->col), 4);
+    assert_int_equal(cc.calls, 4);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(cc.st[i], UGW_ERR_CLOSED);
+}
+
+static void check_dead_letters_rejected(fx *t, ugw_format fmt)
+{
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    char ids[UGW_EVENT_COUNT][UGW_WEBHOOK_ID_MAX];
+    dl_entry *es;
+    size_t n;
+    memset(&rc, 0, sizeof rc);
+    rc.default_action.status = 404;
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.format = fmt;
+    cfg.dead_letter_path = t->dl_path;
+    start_client(t, &cfg);
+    for (size_t i = 0; i < UGW_EVENT_COUNT; i++)
+        assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, ids[i]), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    n = dl_read(t->dl_path, &es);
+    assert_int_equal(n, UGW_EVENT_COUNT);
+    for (size_t i = 0; i < UGW_EVENT_COUNT; i++) {
+        size_t k, len;
+        const dl_entry *e = dl_find(es, n, ids[i], &k);
+        unsigned char *want = encode_new(fixture_at(i), fmt, &len);
+        assert_int_equal(k, 1);
+        assert_string_equal(e->result, "rejected");
+        assert_int_equal(e->last_status, 404);
+        assert_int_equal(e->attempts, 1);
+        assert_string_equal(e->event, ugw_event_wire_name(fixture_at(i)->type));
+        assert_string_equal(e->format, ugw_format_name(fmt));
+        assert_true(e->has_time);
+        if (fmt == UGW_FORMAT_JSON) {
+            assert_true(e->has_body);
+            assert_false(e->has_body_base64);
+        } else {
+            assert_true(e->has_body_base64);
+            assert_false(e->has_body);
+        }
+        assert_int_equal(e->body_len, len);
+        assert_memory_equal(e->body, want, len);
+        free(want);
+    }
+    dl_check_reader(t->dl_path, es, n);
+    dl_free(es, n);
+    assert_int_equal(close_client(t, -1), UGW_OK);
+    /* closing added nothing */
+    n = dl_read(t->dl_path, &es);
+    assert_int_equal(n, UGW_EVENT_COUNT);
+    dl_free(es, n);
+}
+
+static void test_dead_letters_rejected_json(void **state)
+{
+    check_dead_letters_rejected(*state, UGW_FORMAT_JSON);
+}
+
+static void test_dead_letters_rejected_msgpack(void **state)
+{
+    check_dead_letters_rejected(*state, UGW_FORMAT_MSGPACK);
+}
+
+/* A caller's webhook-id (a replay) is kept as given, and its dead letter
+ * stays valid JSON even when the id holds characters JSON must escape. */
+static void test_dead_letter_caller_id_escaped(void **state)
+{
+    fx *t = *state;
+    static const char id[] = "re\"play\\id/~!";
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    char got[UGW_WEBHOOK_ID_MAX];
+    static const unsigned char body[] = { 0x81, 0xa1, 'a', 0x01 };
+    dl_entry *es;
+    size_t n;
+    tr_request r;
+    memset(&rc, 0, sizeof rc);
+    rc.default_action.status = 400;
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.dead_letter_path = t->dl_path;
+    start_client(t, &cfg);
+    /* ids outside the one rule of ugw_webhook_id_check() are refused */
+    {
+        static const char *const bad[] = { "re play", "ctl\x01", "caf\xc3\xa9", "" };
+        static const size_t bad_pos[] = { 2, 3, 3, 0 };
+        char longest[UGW_WEBHOOK_ID_MAX + 1];
+        ugw_error err;
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+            assert_int_equal(ugw_client_enqueue_body(t->c, body, sizeof body, UGW_FORMAT_MSGPACK, "e", bad[i], 0,
+                                                     NULL, got, &err),
+                             UGW_ERR_ARG);
+            assert_string_equal(err.path, "webhook-id");
+            assert_int_equal(err.pos, bad_pos[i]);
+        }
+        memset(longest, 'x', sizeof longest - 1);
+        longest[sizeof longest - 1] = '\0'; /* 257 bytes */
+        assert_int_equal(ugw_client_enqueue_body(t->c, body, sizeof body, UGW_FORMAT_MSGPACK, "e", longest, 0,
+                                                 NULL, got, &err),
+                         UGW_ERR_ARG);
+        assert_int_equal(err.pos, UGW_WEBHOOK_ID_LEN_MAX);
+    }
+    assert_int_equal(ugw_client_enqueue_body(t->c, body, sizeof body, UGW_FORMAT_MSGPACK, "custom \"event\"", id, 0,
+                                             NULL, got, NULL),
+                     UGW_OK);
+    assert_string_equal(got, id);
+    assert_int_equal(ugw_client_flush(t->c, 5000), UGW_OK);
+    assert_true(tr_get(tr, 0, &r));
+    assert_string_equal(r.webhook_id, id);
+    assert_string_equal(r.content_type, "application/msgpack");
+    assert_int_equal(r.body_len, sizeof body);
+    assert_memory_equal(r.body, body, sizeof body);
+    tr_request_free(&r);
+    n = dl_read(t->dl_path, &es);
+    assert_int_equal(n, 1);
+    assert_string_equal(es[0].id, id);
+    assert_string_equal(es[0].event, "custom \"event\"");
+    assert_string_equal(es[0].result, "rejected");
+    assert_int_equal(es[0].last_status, 400);
+    assert_int_equal(es[0].body_len, sizeof body);
+    assert_memory_equal(es[0].body, body, sizeof body);
+    dl_check_reader(t->dl_path, es, n);
+    dl_free(es, n);
+}
+
+/* A queue capacity too large to hold is refused, or works: never a heap
+ * that is smaller than the queue (checked by ASan and by close below). */
+static void test_huge_queue_capacity(void **state)
+{
+    fx *t = *state;
+    const tr_action ra5 = { .status = 503, .retry_after = "5" };
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    ugw_error err;
+    ugw_client *c;
+    char id[UGW_WEBHOOK_ID_MAX];
+    memset(&rc, 0, sizeof rc);
+    rc.default_action = ra5;
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    /* sizeof(pointer) * capacity wraps around to a small number */
+    cfg.queue_capacity = SIZE_MAX / sizeof(void *) + 2;
+    c = ugw_client_new(&cfg, &err);
+    if (!c) {
+        assert_true(err.code == UGW_ERR_ARG || err.code == UGW_ERR_NOMEM);
+        return;
+    }
+    t->c = c;
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(enqueue_fixture(c, i, 0, NULL, id), UGW_OK);
+    /* all six wait in the retry heap for their Retry-After */
+    assert_true(tr_wait_count(tr, 6, 5000));
+    sleep_ms(100);
+    assert_int_equal(close_client(t, 0), UGW_ERR_TIMEOUT);
+    assert_int_equal(col_count(&t->col), 6);
+}
+
+/* ------------------------------------------------------------------ */
+/* Many threads                                                          */
+/* ------------------------------------------------------------------ */
+
+enum { THREADS = 8, PER_THREAD = 500 };
+
+typedef struct producer {
+    ugw_client *c;
+    size_t base;
+    char (*ids)[UGW_WEBHOOK_ID_MAX];
+    int errors;
+} producer;
+
+static void *produce(void *arg)
+{
+    producer *p = arg;
+    for (size_t i = 0; i < PER_THREAD; i++) {
+        ugw_error err;
+        if (ugw_client_enqueue(p->c, fixture_at(p->base + i), -1, NULL, p->ids[p->base + i], &err) != UGW_OK)
+            p->errors++;
+    }
+    return NULL;
+}
+
+static void test_many_threads(void **state)
+{
+    fx *t = *state;
+    const size_t N = THREADS * PER_THREAD;
+    test_receiver *tr = start_rx(t, NULL);
+    ugw_client_config cfg = base_cfg(t, tr_url(tr));
+    char (*ids)[UGW_WEBHOOK_ID_MAX] = calloc(N, sizeof *ids);
+    pthread_t th[THREADS];
+    producer ps[THREADS];
+    ugw_client_stats s;
+
+    assert_non_null(ids);
+    cfg.queue_capacity = 256; /* producers also wait for room */
+    cfg.secret = SECRET;
+    start_client(t, &cfg);
+    for (size_t i = 0; i < THREADS; i++) {
+        ps[i].c = t->c;
+        ps[i].base = i * PER_THREAD;
+        ps[i].ids = ids;
+        ps[i].errors = 0;
+        assert_int_equal(pthread_create(&th[i], NULL, produce, &ps[i]), 0);
+    }
+    for (size_t i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(ps[i].errors, 0);
+    }
+    assert_int_equal(ugw_client_flush(t->c, 60000), UGW_OK);
+    ugw_client_stats_get(t->c, &s);
+    assert_int_equal(s.accepted, N);
+    assert_int_equal(s.delivered, N);
+    assert_int_equal(s.failed, 0);
+    assert_int_equal(tr_count(tr), N);
+    assert_int_equal(tr_distinct_ids(tr), N);
+    assert_int_equal(col_count(&t->col), N);
+    qsort(ids, N, sizeof *ids, cmp_id);
+    qsort(t->col.recs, t->col.n, sizeof *t->col.recs, cmp_rec);
+    for (size_t i = 0; i < N; i++) {
+        if (i > 0)
+            assert_true(strcmp(ids[i - 1], ids[i]) < 0);
+        assert_string_equal(t->col.recs[i].id, ids[i]);
+        assert_int_equal(t->col.recs[i].result, UGW_RESULT_DELIVERED);
+        assert_int_equal(tr_count_2xx_for_id(tr, ids[i]), 1);
+    }
+    free(ids);
+}
+
+/* ------------------------------------------------------------------ */
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+        T(test_close_backlog),
+        T(test_close_mixed_dead_letters),
+        T(test_close_drain_then_hand_back),
+        T(test_close_drain_delivers),
+        T(test_callback_may_enqueue),
+        T(test_callback_cannot_wait),
+        T(test_callback_enqueue_during_close),
+        T(test_dead_letters_rejected_json),
+        T(test_dead_letters_rejected_msgpack),
+        T(test_dead_letter_caller_id_escaped),
+        T(test_huge_queue_capacity),
+        T(test_many_threads),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
