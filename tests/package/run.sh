@@ -151,6 +151,13 @@ EOF
     "$work/pc-client" | grep -q '^msg_' || fail "pkg-config client program"
     if [ "$kind" = shared ]; then
         ldd "$work/pc" | grep -q "$P/lib/libugw_runtime.so.0" || fail "pc not linked to the shared runtime"
+    else
+        # The static libraries are position-independent: they link into a shared object.
+        # shellcheck disable=SC2046
+        cc -std=c11 -shared -fPIC "$work/pc-client.c" -o "$work/libpc.so" \
+           -Wl,--whole-archive "$P/lib/libugw_client.a" "$P/lib/libugw_webhook.a" "$P/lib/libugw_events.a" \
+           "$P/lib/libugw_runtime.a" -Wl,--no-whole-archive $(pkg-config --cflags --libs ugw-client) \
+            || fail "static libraries are not position-independent"
     fi
     unset PKG_CONFIG_PATH
 
