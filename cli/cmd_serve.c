@@ -82,7 +82,10 @@ const char cmd_serve_help[] =
     "and \"id\" is null when the request had no webhook-id.\n"
     "On stop it prints 'ugw serve: received N, valid V, invalid I, unauthorized\n"
     "U, duplicates D' (then ', unavailable A' when some were answered 5xx other\n"
-    "than 500) to standard error; received is the sum of the others.\n"
+    "than 500) to standard error; received is the sum of the others. A second\n"
+    "line gives the server's own counts: 'connections peak P, evicted E, header\n"
+    "timeouts H, request timeouts R, malformed M, memory refusals B, peak body\n"
+    "memory X bytes'.\n"
     "\n"
     "Options:\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080); ADDR is an\n"
@@ -389,6 +392,13 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
         server_stop(srv, &st);
         server_stats_format(&st, errbuf, sizeof errbuf);
         fprintf(stderr, "%s serve: %s\n", cli_name(), errbuf);
+        fprintf(stderr,
+                "%s serve: connections peak %llu, evicted %llu, header timeouts %llu, request timeouts %llu, "
+                "malformed %llu, memory refusals %llu, peak body memory %llu bytes\n",
+                cli_name(), (unsigned long long)st.http.peak_connections, (unsigned long long)st.http.evicted,
+                (unsigned long long)st.http.header_timeouts, (unsigned long long)st.http.request_timeouts,
+                (unsigned long long)st.http.malformed, (unsigned long long)st.http.budget_refusals,
+                (unsigned long long)st.http.peak_body_bytes);
         if (st.write_errors) {
             fprintf(stderr, "%s serve: %llu event lines could not be written to %s (answered 503)\n", cli_name(),
                     (unsigned long long)st.write_errors, a.out_path ? a.out_path : "standard output");

@@ -269,7 +269,7 @@ ugw_receiver_mhd *ugw_receiver_mhd_start(ugw_receiver *rx, const ugw_receiver_mh
     struct sockaddr_storage bound;
     char host[64], serv[16], dummy[1];
     pthread_condattr_t ca;
-    unsigned idle_s;
+    unsigned idle_s, hard_limit;
     int fd;
 
     if (!err || !errlen) {
@@ -312,15 +312,21 @@ ugw_receiver_mhd *ugw_receiver_mhd_start(ugw_receiver *rx, const ugw_receiver_mh
 
     /* The idle timeout is a backstop; the sweeper enforces the deadlines. */
     idle_s = (s->cfg.request_timeout_ms + 999) / 1000 + 1;
+    {
+        uint64_t h = ((uint64_t)s->cfg.max_connections + s->cfg.max_connections / 4 + 16) * s->cfg.threads;
+        hard_limit = h > 1000000 ? 1000000u : (unsigned int)h;
+    }
     s->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC
             | (bound.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
         0, NULL, NULL, mhd_on_request, s,
         MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->cfg.threads,
-        /* Past max_connections the longest waiting one is closed; the hard
-         * limit leaves room for those being closed. */
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(s->cfg.max_connections + s->cfg.max_connections / 4 + 16),
+        /* Past max_connections the longest waiting one is closed. This hard
+         * limit only leaves room for those being closed: libmicrohttpd
+         * splits it between its threads, which do not share connections
+         * evenly, so each gets room for all. */
+        MHD_OPTION_CONNECTION_LIMIT, hard_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)s->cfg.max_per_ip,
         MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
