@@ -9,7 +9,8 @@
  *
  *   405  the method is not POST                                 code "arg"
  *   413  the body (or Content-Length) is over max_body           "limit"
- *   400  webhook-id present but not 1 to 256 bytes of '!'..'~'   "syntax"
+ *   400  webhook-id present but not valid (ugw_webhook_id_check(): 1 to
+ *        256 bytes of '!'..'~')                                  "syntax"
  *   401  with secrets: webhook-id, webhook-timestamp or
  *        webhook-signature missing, the timestamp outside the
  *        tolerance, or no signature of any secret matches        "signature"/"timestamp"
@@ -73,8 +74,9 @@
 extern "C" {
 #endif
 
-/** Longest accepted webhook-id in bytes. */
-#define UGW_RECEIVER_ID_MAX 256
+/** Longest accepted webhook-id in bytes: the one rule of
+ * ugw_webhook_id_check(). */
+#define UGW_RECEIVER_ID_MAX UGW_WEBHOOK_ID_LEN_MAX
 /** Room for the JSON error body of any answer, with its NUL. */
 #define UGW_RECEIVER_BODY_MAX 1536
 /** Defaults of ugw_receiver_config (when the field is 0). */
@@ -207,10 +209,6 @@ UGW_API unsigned ugw_receiver_finish(ugw_receiver *rx, ugw_receiver_result *res,
 UGW_API void ugw_receiver_answer(ugw_receiver_result *res, unsigned status, ugw_status code,
                                  const char *message, const char *path, size_t pos,
                                  unsigned retry_after);
-
-/** Whether s[0..len) is a webhook-id the receiver accepts: 1 to
- * UGW_RECEIVER_ID_MAX bytes, each '!'..'~'. */
-UGW_API bool ugw_receiver_id_ok(const char *s, size_t len);
 
 /** The receiver's largest body (max_body after defaults); 0 for NULL. */
 UGW_API size_t ugw_receiver_max_body(const ugw_receiver *rx);

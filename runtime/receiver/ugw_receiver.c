@@ -120,16 +120,6 @@ static unsigned answer(ugw_receiver_result *res, unsigned status, ugw_status cod
 /* Headers                                                              */
 /* ------------------------------------------------------------------ */
 
-bool ugw_receiver_id_ok(const char *s, size_t len)
-{
-    if (!s || len == 0 || len > UGW_RECEIVER_ID_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
-            return false;
-    return true;
-}
-
 /* The value of header `name`; *dup set when the array form has it twice. */
 static const char *header(const ugw_receiver_request *req, const char *name, bool *dup)
 {
@@ -204,7 +194,7 @@ static unsigned check_head(ugw_receiver *rx, const ugw_receiver_request *req, ug
     h->id = header(req, "webhook-id", &dup);
     if (dup)
         return answer(res, 400, UGW_ERR_SYNTAX, "webhook-id appears more than once", "webhook-id", 0);
-    if (h->id && !ugw_receiver_id_ok(h->id, strlen(h->id)))
+    if (h->id && ugw_webhook_id_check(h->id, strlen(h->id), NULL) != UGW_OK)
         return answer(res, 400, UGW_ERR_SYNTAX,
                       "webhook-id must be 1 to 256 printable ASCII characters without spaces", "webhook-id", 0);
     if (h->id) {

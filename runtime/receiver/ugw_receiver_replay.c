@@ -297,7 +297,7 @@ static bool parse_record(const char *s, size_t n, int64_t *expiry, const char **
     *expiry = (int64_t)v;
     *id = s + d + 1;
     *idlen = n - d - 1;
-    return ugw_receiver_id_ok(*id, *idlen);
+    return ugw_webhook_id_check(*id, *idlen, NULL) == UGW_OK;
 }
 
 /* Loads the live records of the state file (a missing file is empty). */
