@@ -85,10 +85,10 @@ def write_tmp(tmpdir, name, data):
 class Server:
     """`ugw serve` as a subprocess on a free loopback port."""
 
-    def __init__(self, *args, expect_start=True):
+    def __init__(self, *args, expect_start=True, preexec_fn=None):
         self.args = [BIN, "serve", "--listen", "127.0.0.1:0", *args]
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE, preexec_fn=preexec_fn)
         self.out, self.err = bytearray(), bytearray()
         self.started = threading.Event()
         self.url = None

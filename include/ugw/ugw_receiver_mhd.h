@@ -97,7 +97,7 @@ typedef struct ugw_receiver_mhd_config {
     unsigned threads;            /**< answering threads (0: 4) */
     unsigned max_connections;    /**< open connections at most (0: 1000) */
     unsigned max_per_ip;         /**< per client address (0: 64) */
-    unsigned header_timeout_ms;  /**< (0: 10 s) */
+    unsigned header_timeout_ms;  /**< (0: 10 s; at most request_timeout_ms) */
     unsigned request_timeout_ms; /**< whole request (0: 30 s) */
     size_t memory_budget;        /**< bytes of bodies held at once (0: 64 MiB) */
     ugw_receiver_mhd_store_fn store; /**< NULL: every valid event counts as stored */

@@ -256,8 +256,8 @@ static void defaults(ugw_receiver_mhd_config *c)
         c->header_timeout_ms = UGW_MHD_DEFAULT_HEADER_TIMEOUT_MS;
     if (!c->request_timeout_ms)
         c->request_timeout_ms = UGW_MHD_DEFAULT_REQUEST_TIMEOUT_MS;
-    if (c->request_timeout_ms < c->header_timeout_ms)
-        c->request_timeout_ms = c->header_timeout_ms;
+    if (c->header_timeout_ms > c->request_timeout_ms)
+        c->header_timeout_ms = c->request_timeout_ms; /* the headers are part of the request */
     if (!c->memory_budget)
         c->memory_budget = UGW_MHD_DEFAULT_MEMORY_BUDGET;
 }
