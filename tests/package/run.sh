@@ -29,6 +29,9 @@ cleanup() {
 trap cleanup EXIT
 step() { printf '\n---- package: %s\n' "$*"; }
 fail() { echo "package test FAILED: $*" >&2; exit 1; }
+# grep that reads all its input: `cmd | grep -q` can kill cmd with SIGPIPE,
+# which pipefail turns into a failure.
+has() { grep "$@" >/dev/null; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_port() { # wait_port PORT: until something listens (10 s at most)
     for _ in $(seq 100); do
@@ -145,12 +148,12 @@ EOF
     export PKG_CONFIG_PATH=$P/lib/pkgconfig
     # shellcheck disable=SC2046
     cc -std=c11 -Wall -Wextra -Werror "$work/pc.c" -o "$work/pc" $(pkg-config --cflags --libs ugw) -Wl,-rpath,"$P/lib"
-    "$work/pc" | grep -q '"score":10' || fail "pkg-config program"
+    "$work/pc" | has '"score":10' || fail "pkg-config program"
     # shellcheck disable=SC2046
     cc -std=c11 -Wall -Wextra -Werror "$work/pc-client.c" -o "$work/pc-client" $(pkg-config --cflags --libs ugw-client) -Wl,-rpath,"$P/lib"
-    "$work/pc-client" | grep -q '^msg_' || fail "pkg-config client program"
+    "$work/pc-client" | has '^msg_' || fail "pkg-config client program"
     if [ "$kind" = shared ]; then
-        ldd "$work/pc" | grep -q "$P/lib/libugw_runtime.so.0" || fail "pc not linked to the shared runtime"
+        ldd "$work/pc" | has "$P/lib/libugw_runtime.so.0" || fail "pc not linked to the shared runtime"
     else
         # The static libraries are position-independent: they link into a shared object.
         # shellcheck disable=SC2046
@@ -171,17 +174,17 @@ EOF
            -Wl,-rpath,"$P/lib" || fail "README snippet $(basename "$c") does not compile"
     done
     unset PKG_CONFIG_PATH
-    (cd "$work/readme-$kind" && ./snippet1) | grep -q '^score 9$' || fail "README snippet 1"
+    (cd "$work/readme-$kind" && ./snippet1) | has '^score 9$' || fail "README snippet 1"
     port=$(free_port)
     "$P/bin/ugw" serve --listen "127.0.0.1:$port" --secret "$secret" --out "$work/readme.jsonl" --quiet &
     spid=$!; pids+=("$spid")
     wait_port "$port"
     (cd "$work/readme-$kind" && UGW_URL="http://127.0.0.1:$port/" UGW_SECRET=$secret ./snippet2) \
-        | grep -q ' delivered, HTTP 204' || fail "README snippet 2 did not deliver"
+        | has ' delivered, HTTP 204' || fail "README snippet 2 did not deliver"
     kill -TERM "$spid"; wait "$spid" || true
     # Nothing listening: the snippet gives up after its three attempts, in seconds.
     t0=$(date +%s)
-    (cd "$work/readme-$kind" && UGW_URL="http://127.0.0.1:$(free_port)/" ./snippet2) | grep -q ' attempts, HTTP 0' \
+    (cd "$work/readme-$kind" && UGW_URL="http://127.0.0.1:$(free_port)/" ./snippet2) | has ' attempts, HTTP 0' \
         || fail "README snippet 2 did not report the failure"
     [ $(( $(date +%s) - t0 )) -lt 30 ] || fail "README snippet 2 blocks on an unreachable host"
     [ -s "$work/readme-$kind/undelivered.jsonl" ] || fail "README snippet 2 wrote no dead letter"
