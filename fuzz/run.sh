@@ -25,7 +25,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 else
     cmake -S "$src" -B "$build" -DUGW_BUILD_FUZZ=ON >/dev/null
 fi
-cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target fuzz_json fuzz_msgpack
+cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target fuzz_json fuzz_msgpack fuzz_receiver
 
 out=$(cd "$build" && pwd)/fuzz
 mkdir -p "$out/artifacts"
@@ -33,7 +33,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 status=0
-for fmt in json msgpack; do
+for fmt in json msgpack receiver; do
     target=fuzz_$fmt
     corpus=$out/corpus-$fmt
     log=$out/$target.log
