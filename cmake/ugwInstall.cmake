@@ -5,7 +5,7 @@
 #   share/ugw/codegen/         the generator with its templates
 #   share/ugw/schema/          the bundled schema, to extend or copy
 #   lib/cmake/ugw/             the CMake package (targets ugw::...)
-#   lib/pkgconfig/             ugw.pc, ugw-client.pc
+#   lib/pkgconfig/             ugw.pc, ugw-client.pc, ugw-receiver.pc
 #   share/man/man1/ugw.1, share/doc/ugw/
 
 include(CMakePackageConfigHelpers)
@@ -88,6 +88,10 @@ install(FILES ${PROJECT_BINARY_DIR}/ugw.pc DESTINATION ${_ugw_pcdir})
 if(UGW_BUILD_CLIENT)
   configure_file(${PROJECT_SOURCE_DIR}/cmake/ugw-client.pc.in ${PROJECT_BINARY_DIR}/ugw-client.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/ugw-client.pc DESTINATION ${_ugw_pcdir})
+endif()
+if(UGW_BUILD_CLI)  # the receiver's libmicrohttpd adapter is built with the command
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/ugw-receiver.pc.in ${PROJECT_BINARY_DIR}/ugw-receiver.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/ugw-receiver.pc DESTINATION ${_ugw_pcdir})
 endif()
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/CHANGELOG.md

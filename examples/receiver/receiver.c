@@ -1,129 +1,62 @@
 /*
- * receiver - a webhook endpoint for the bundled events on libmicrohttpd.
+ * receiver - a webhook endpoint for the bundled events: ugw::receiver does
+ * the checks (signature, media type, decode, replays), ugw::receiver_mhd
+ * the HTTP side with its limits; this program only stores the events.
  *
  *   UGW_SECRET=whsec_... receiver PORT [COUNT]
  *
- * Listens on 127.0.0.1:PORT. For each POST: refuses a body over 64 KiB (413)
- * before reading it, verifies the Standard Webhooks signature (401), decodes
- * and validates the event as JSON or MessagePack by Content-Type (415, 400
- * with the error), prints it and answers 204. Stops after COUNT accepted
- * events (default: runs until killed).
+ * Listens on 127.0.0.1:PORT. Every POST gets the answers of the wire
+ * contract (docs/CONTRACT.md §5): 401 for a bad signature, 415, 400 with the
+ * error as JSON, 413 past 64 KiB, 204 for a valid event once store() says it
+ * is stored (a duplicate is answered 204 and not stored twice). Stops after
+ * COUNT stored events (default: runs until killed).
  */
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
-#include <microhttpd.h>
 #include <ugw/ugw_events.h>
-#include <ugw/ugw_webhook.h>
+#include <ugw/ugw_receiver.h>
+#include <ugw/ugw_receiver_mhd.h>
 
-#define MAX_BODY (64 * 1024)
+static atomic_long stored;
 
-typedef struct request {
-    char body[MAX_BODY];
-    size_t len;
-    int too_large;
-} request;
-
-static ugw_secret secret;
-static ugw_decoder *decoder; /* one thread: MHD_USE_INTERNAL_POLLING_THREAD */
-static atomic_long accepted;
-static long wanted;
-
-static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *text)
+/* A new, verified, valid event: keep it somewhere safe, then say so. Called
+ * from the server's threads. Returning false answers 503 so the sender
+ * retries later. */
+static bool store(void *ctx, const ugw_receiver_result *ev, const void *body, size_t len,
+                  const char *content_type, ugw_mhd_reply *reply)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
-                                                             MHD_RESPMEM_MUST_COPY);
-    enum MHD_Result ok = MHD_queue_response(conn, status, r);
-    MHD_destroy_response(r);
-    return ok;
-}
-
-static const char *header(struct MHD_Connection *conn, const char *name)
-{
-    const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
-    return v ? v : "";
-}
-
-static enum MHD_Result finish(struct MHD_Connection *conn, request *rq)
-{
-    ugw_error err;
-    char msg[512];
-    if (rq->too_large)
-        return reply(conn, MHD_HTTP_CONTENT_TOO_LARGE, "too large\n");
-    if (ugw_webhook_verify(&secret, header(conn, "webhook-id"), header(conn, "webhook-timestamp"),
-                           header(conn, "webhook-signature"), rq->body, rq->len,
-                           (int64_t)time(NULL), 0, &err) != UGW_OK) {
-        snprintf(msg, sizeof msg, "%s: %s\n", err.path, err.message);
-        return reply(conn, MHD_HTTP_UNAUTHORIZED, msg);
+    (void)ctx, (void)body, (void)len, (void)content_type, (void)reply;
+    printf("receiver: %s %s (%s)", ev->id, ev->desc->wire, ugw_format_name(ev->format));
+    if (ev->type == UGW_EVENT_NPS_SCORE_SUBMIT) { /* the typed struct of the event */
+        const ugw_nps_score_submit *e = ev->payload;
+        printf(" score %lld from %.*s", (long long)e->score, (int)e->user_id.len, e->user_id.ptr);
     }
-    const char *type = header(conn, "Content-Type");
-    ugw_format fmt;
-    if (strncmp(type, "application/json", 16) == 0)
-        fmt = UGW_FORMAT_JSON;
-    else if (strncmp(type, "application/msgpack", 19) == 0)
-        fmt = UGW_FORMAT_MSGPACK;
-    else
-        return reply(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported media type\n");
-
-    ugw_event ev;
-    if (ugw_decode(decoder, fmt, rq->body, rq->len, &ev, &err) != UGW_OK) {
-        snprintf(msg, sizeof msg, "%s: %s (%s at byte %zu)\n", err.path, err.message,
-                 ugw_status_name(err.code), err.pos);
-        return reply(conn, MHD_HTTP_BAD_REQUEST, msg);
-    }
-    printf("receiver: %s %s (%s)\n", header(conn, "webhook-id"), ugw_event_wire_name(ev.type),
-           ugw_format_name(fmt));
+    printf("\n");
     fflush(stdout);
-    accepted++;
-    return reply(conn, MHD_HTTP_NO_CONTENT, "");
+    atomic_fetch_add(&stored, 1);
+    return true;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *data,
-                                  size_t *size, void **state)
+/* Every answer, for the log. */
+static void on_answer(void *ctx, unsigned status, const ugw_receiver_result *res)
 {
-    request *rq = *state;
-    (void)cls, (void)url, (void)version;
-    if (strcmp(method, "POST") != 0)
-        return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only\n");
-    if (!rq) { /* headers are in: refuse an announced oversize body before reading it */
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > MAX_BODY)
-            return reply(conn, MHD_HTTP_CONTENT_TOO_LARGE, "too large\n");
-        if (!(rq = calloc(1, sizeof *rq)))
-            return MHD_NO;
-        *state = rq;
-        return MHD_YES;
-    }
-    if (*size) { /* a piece of the body */
-        if (*size > MAX_BODY - rq->len)
-            rq->too_large = 1;
-        else
-            memcpy(rq->body + rq->len, data, *size), rq->len += *size;
-        *size = 0;
-        return MHD_YES;
-    }
-    return finish(conn, rq);
-}
-
-static void on_done(void *cls, struct MHD_Connection *conn, void **state,
-                    enum MHD_RequestTerminationCode code)
-{
-    (void)cls, (void)conn, (void)code;
-    free(*state);
-    *state = NULL;
+    (void)ctx;
+    if (status >= 300)
+        fprintf(stderr, "receiver: %u %s: %s\n", status, res->has_id ? res->id : "-", res->body);
 }
 
 int main(int argc, char **argv)
 {
     const char *text = getenv("UGW_SECRET");
+    ugw_secret secret;
     ugw_error err;
+    char msg[256];
+
     if (argc < 2 || !text) {
         fprintf(stderr, "usage: UGW_SECRET=whsec_... receiver PORT [COUNT]\n");
         return 2;
@@ -132,25 +65,30 @@ int main(int argc, char **argv)
         fprintf(stderr, "receiver: secret: %s\n", err.message);
         return 2;
     }
-    wanted = argc > 2 ? atol(argv[2]) : 0;
-    decoder = ugw_decoder_new(NULL);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1])),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
-        MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
-    if (!decoder || !d) {
-        fprintf(stderr, "receiver: cannot listen on 127.0.0.1:%s\n", argv[1]);
+    long wanted = argc > 2 ? atol(argv[2]) : 0;
+
+    ugw_receiver_config rc = { .schema = &ugw_schema_events, .secrets = &secret, .nsecrets = 1,
+                               .max_body = 64 * 1024 };
+    ugw_receiver *rx = ugw_receiver_new(&rc, &err);
+    if (!rx) {
+        fprintf(stderr, "receiver: %s\n", err.message);
         return 1;
     }
-    printf("receiver: listening on 127.0.0.1:%s\n", argv[1]);
+    ugw_receiver_mhd_config hc = { .addr = "127.0.0.1", .port = (uint16_t)atoi(argv[1]),
+                                   .store = store, .on_answer = on_answer };
+    ugw_receiver_mhd *srv = ugw_receiver_mhd_start(rx, &hc, msg, sizeof msg);
+    if (!srv) {
+        fprintf(stderr, "receiver: %s\n", msg);
+        ugw_receiver_free(rx);
+        return 1;
+    }
+    printf("receiver: listening on %s\n", ugw_receiver_mhd_url(srv));
     fflush(stdout);
-    while (!wanted || accepted < wanted) {
+    while (!wanted || atomic_load(&stored) < wanted) {
         struct timespec ts = { 0, 20 * 1000 * 1000 };
         nanosleep(&ts, NULL);
     }
-    MHD_stop_daemon(d);
-    ugw_decoder_free(decoder);
+    ugw_receiver_mhd_stop(srv);
+    ugw_receiver_free(rx);
     return 0;
 }

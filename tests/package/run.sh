@@ -53,6 +53,7 @@ for kind in static shared; do
     cmake --install "$work/build-$kind" >/dev/null
     for f in include/ugw/ugw_events.h include/ugw/ugw_client.h include/ugw/ugw_webhook.h \
              include/ugw/ugw_runtime.h include/ugw/ugw_cli.h bin/ugw bin/ugw-codegen \
+             include/ugw/ugw_receiver.h include/ugw/ugw_receiver_mhd.h lib/pkgconfig/ugw-receiver.pc \
              lib/cmake/ugw/ugwConfig.cmake lib/cmake/ugw/ugwConfigVersion.cmake \
              lib/pkgconfig/ugw.pc lib/pkgconfig/ugw-client.pc share/man/man1/ugw.1 \
              share/ugw/codegen/ugw_codegen.py share/ugw/schema/events.toml share/doc/ugw/LICENSE; do
