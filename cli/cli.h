@@ -35,6 +35,7 @@
 
 #include <ugw/ugw_cli.h>
 #include <ugw/ugw_runtime.h>
+#include <ugw/ugw_webhook.h>
 
 enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 
@@ -195,6 +196,64 @@ bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 bool cli_parse_format(const char *s, ugw_format *out);
 
 /* ------------------------------------------------------------------ */
+/* Secrets (secret_args.c)                                              */
+/* ------------------------------------------------------------------ */
+
+/* The most secrets one option takes (key rotation), and the shortest key in
+ * bytes accepted without --allow-weak-secret (the Standard Webhooks minimum). */
+#define CLI_SECRETS_MAX 8
+#define CLI_SECRET_MIN_LEN 24
+
+/*
+ * Where the secrets of one option come from. A command with an option
+ * `--OPT S` (e.g. "secret", "forward-secret") also offers `--OPT-file FILE`
+ * and `--allow-weak-secret` and, when `env` is not NULL, reads that
+ * environment variable (e.g. "UGW_SECRET") when neither option is given:
+ *
+ *   cli_secret_args sa;
+ *   cli_secret_args_init(&sa, "secret", "UGW_SECRET");
+ *   ... case OPT_SECRET:      if (!cli_secret_args_add(cmd, &sa, false, p.arg)) return EXIT_USAGE;
+ *   ... case OPT_SECRET_FILE: if (!cli_secret_args_add(cmd, &sa, true, p.arg)) return EXIT_USAGE;
+ *   ... case OPT_ALLOW_WEAK:  sa.allow_weak = true;
+ *   ugw_secret keys[CLI_SECRETS_MAX]; size_t n;
+ *   if (!cli_secret_args_load(cmd, &sa, keys, CLI_SECRETS_MAX, &n)) return EXIT_USAGE;
+ *   ... use keys[0..n) (n 0: none given) ...
+ *   OPENSSL_cleanse(keys, sizeof keys);
+ */
+typedef struct cli_secret_args {
+    const char *opt;                       /* option name without "--" */
+    const char *env;                       /* environment variable, or NULL */
+    const char *texts[CLI_SECRETS_MAX];    /* --OPT values */
+    size_t ntexts;
+    const char *files[CLI_SECRETS_MAX];    /* --OPT-file paths */
+    size_t nfiles;
+    bool allow_weak;                       /* --allow-weak-secret */
+} cli_secret_args;
+
+/* Empties `a` for option `opt` and environment variable `env` (may be NULL). */
+void cli_secret_args_init(cli_secret_args *a, const char *opt, const char *env);
+
+/* Records one `--OPT S` (`file` false) or `--OPT-file FILE` (`file` true);
+ * false after a usage message when more than CLI_SECRETS_MAX are given. */
+bool cli_secret_args_add(const ugw_cmd *cmd, cli_secret_args *a, bool file, const char *arg);
+
+/*
+ * Loads the secrets into keys[0..*n), at most `max`: every --OPT value (with
+ * a warning on stderr that the command line is visible to other users),
+ * every secret of every --OPT-file (one a line; blank lines and '#' lines
+ * skipped; a warning when the file can be read by others), or, when neither
+ * is given, the white-space separated secrets of the environment variable.
+ * *n is 0 when none is given anywhere (the caller decides whether that is
+ * an error). Returns false after a message on stderr (exit EXIT_USAGE) for
+ * an unreadable or empty file, an invalid or empty secret, more than `max`,
+ * or a key shorter than CLI_SECRET_MIN_LEN bytes without allow_weak;
+ * keys[] is then cleansed. Every temporary copy is cleansed; the caller
+ * cleanses keys[] with OPENSSL_cleanse() when done.
+ */
+bool cli_secret_args_load(const ugw_cmd *cmd, const cli_secret_args *a, ugw_secret *keys, size_t max,
+                          size_t *n);
+
+/* ------------------------------------------------------------------ */
 /* Handlers                                                             */
 /* ------------------------------------------------------------------ */
 
@@ -217,6 +276,14 @@ extern const char cmd_fixtures_usage[], cmd_fixtures_help[];
 /* cli/cmd_send.c: `ugw send`, `ugw send --replay` */
 int cmd_send(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_send_usage[], cmd_send_help[];
+
+/* cli/cmd_secret.c: `ugw secret new` */
+int cmd_secret(const ugw_cmd *cmd, int argc, char **argv);
+extern const char cmd_secret_usage[], cmd_secret_help[];
+
+/* cli/cmd_schema.c: `ugw schema export`, `ugw schema diff` */
+int cmd_schema(const ugw_cmd *cmd, int argc, char **argv);
+extern const char cmd_schema_usage[], cmd_schema_help[];
 
 /* cli/cmd_demo.c: `ugw demo` */
 int cmd_demo(const ugw_cmd *cmd, int argc, char **argv);

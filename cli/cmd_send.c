@@ -20,10 +20,14 @@
  * dead-letter file when one is given). A second signal ends the program at
  * once. The client's and the progress thread block both signals.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "send.h"
 
@@ -43,6 +47,17 @@ static void on_signal(int sig)
 /* Handing events to the client                                         */
 /* ------------------------------------------------------------------ */
 
+void send_dead_letter_failed(run *r, const char *id, int e)
+{
+    pthread_mutex_lock(&r->mu);
+    r->io_error = true;
+    send_clear_progress_locked(r);
+    fprintf(stderr, "%s send: the dead letter of %s could not be written: %s (it is not in the file)\n",
+            cli_name(), id, strerror(e ? e : EIO));
+    fflush(stderr);
+    pthread_mutex_unlock(&r->mu);
+}
+
 bool send_enqueue(run *r, const void *body, size_t len, ugw_format fmt, const char *event,
                   const char *id, const char *file, uint64_t line)
 {
@@ -59,6 +74,7 @@ bool send_enqueue(run *r, const void *body, size_t len, ugw_format fmt, const ch
     }
     o->file = file;
     o->line = line;
+    r->not_taken = false;
     do {
         st = ugw_client_enqueue_body(r->client, body, len, fmt, event, id, 200, o, NULL, &err);
     } while (st == UGW_ERR_FULL && !send_interrupted);
@@ -70,9 +86,11 @@ bool send_enqueue(run *r, const void *body, size_t len, ugw_format fmt, const ch
     }
     if (st == UGW_ERR_FULL) { /* interrupted while waiting for room: not taken */
         free(o);
+        r->not_taken = true;
         return false;
     }
-    /* Not accepted (the endpoint is gone, or out of memory): failed here. */
+    /* Not accepted (the endpoint is gone, or out of memory): failed here, and
+     * dead-lettered like every other failed event. */
     send_where(tail, sizeof tail, 0, o);
     free(o);
     pthread_mutex_lock(&r->mu);
@@ -84,6 +102,24 @@ bool send_enqueue(run *r, const void *body, size_t len, ugw_format fmt, const ch
         fprintf(stderr, "%s send: no more events are sent (the endpoint answered 410 Gone)\n", cli_name());
     fflush(stderr);
     pthread_mutex_unlock(&r->mu);
+    if (r->dead_fd >= 0 && (st == UGW_ERR_CLOSED || st == UGW_ERR_NOMEM)) {
+        ugw_dead_letter rec;
+        char new_id[UGW_WEBHOOK_ID_MAX];
+        int e = 0;
+        memset(&rec, 0, sizeof rec);
+        if (!id && ugw_webhook_id_new(new_id) == UGW_OK)
+            id = new_id;
+        rec.id = id ? id : "-";
+        rec.event = event;
+        rec.format = fmt;
+        rec.body = body;
+        rec.body_len = len;
+        rec.last_status = st == UGW_ERR_CLOSED ? 410 : 0;
+        rec.result = st == UGW_ERR_CLOSED ? "gone" : "closed";
+        rec.error = err.message ? err.message : "";
+        if (ugw_dead_letter_write(r->dead_fd, &rec, &e, NULL) != UGW_OK)
+            send_dead_letter_failed(r, rec.id, e);
+    }
     if (st == UGW_ERR_CLOSED || st == UGW_ERR_NOMEM) {
         r->stop_input = true;
         return false;
@@ -95,6 +131,21 @@ bool send_enqueue(run *r, const void *body, size_t len, ugw_format fmt, const ch
 /* ugw send                                                             */
 /* ------------------------------------------------------------------ */
 
+/* Says where input stopped (the first line that is neither delivered, nor
+ * listed as failed, nor invalid) and how to go on from there. */
+static void send_report_stop(const run *r, const send_opts *o)
+{
+    const char *name = send_display_name(r->stop_file);
+    char at[32] = "";
+    if (r->stop_line)
+        snprintf(at, sizeof at, ":%llu", (unsigned long long)r->stop_line);
+    fprintf(stderr, "%s send: stopped at %s%s: %s and what follows %s not read or not sent\n", cli_name(), name, at,
+            r->stop_line ? "that line" : "that file", o->replay || o->nfiles < 2 ? "was" : "(and the files after it) were");
+    if (strcmp(r->stop_file, "-") != 0)
+        fprintf(stderr, "%s send: to go on from there, run the same command with --resume-at %s:%llu\n", cli_name(),
+                r->stop_file, (unsigned long long)(r->stop_line ? r->stop_line : 1));
+}
+
 static int send_run(const send_opts *o)
 {
     run r;
@@ -104,12 +155,41 @@ static int send_run(const send_opts *o)
     struct sigaction sa, old_int, old_term;
     int rc;
 
-    memset(&r, 0, sizeof r);
-    r.format = o->format;
-    if (!o->replay && !(r.dec = make_decoder(o->strict)))
+    ugw_secret key;
+    char key_text[UGW_SECRET_TEXT_MAX];
+    size_t nkeys = 0;
+
+    /* The secret, checked before anything is read or sent; the client keeps
+     * only its own keyed copy, so both of ours are cleansed right after. */
+    if (!cli_secret_args_load(o->cmd, &o->secret, &key, 1, &nkeys))
         return EXIT_USAGE;
-    if (!o->replay && !cli_event_init(&r.ev)) {
+    key_text[0] = '\0';
+    if (nkeys && ugw_secret_format(&key, key_text, sizeof key_text) != UGW_OK) {
+        OPENSSL_cleanse(&key, sizeof key);
+        fprintf(stderr, "%s send: the secret cannot be used\n", cli_name());
+        return EXIT_USAGE;
+    }
+    OPENSSL_cleanse(&key, sizeof key);
+    memset(&r, 0, sizeof r);
+    r.dead_fd = -1;
+    r.resume_file = o->resume_file;
+    r.resume_line = o->resume_line;
+    if (o->dead_letter) {
+        int e = 0;
+        r.dead_fd = ugw_dead_letter_append_open(o->dead_letter, &e);
+        if (r.dead_fd < 0) {
+            OPENSSL_cleanse(key_text, sizeof key_text);
+            fprintf(stderr, "%s send: cannot open the dead-letter file %s: %s\n", cli_name(), o->dead_letter,
+                    strerror(e));
+            return EXIT_USAGE;
+        }
+    }
+    r.format = o->format;
+    if ((!o->replay && !(r.dec = make_decoder(o->strict))) || (!o->replay && !cli_event_init(&r.ev))) {
         ugw_decoder_free(r.dec);
+        OPENSSL_cleanse(key_text, sizeof key_text);
+        if (r.dead_fd >= 0)
+            close(r.dead_fd);
         return EXIT_USAGE;
     }
     pthread_mutex_init(&r.mu, NULL);
@@ -117,7 +197,9 @@ static int send_run(const send_opts *o)
 
     memset(&cfg, 0, sizeof cfg);
     cfg.url = o->url;
-    cfg.secret = o->secret;
+    cfg.secret = nkeys ? key_text : NULL;
+    cfg.ca_file = o->ca_file;
+    cfg.tls_retry = o->tls_retry;
     cfg.format = o->format;
     cfg.timeout_ms = o->timeout_ms;
     cfg.max_attempts = o->max_attempts;
@@ -135,6 +217,7 @@ static int send_run(const send_opts *o)
     send_interrupted = 0;
     clock_gettime(CLOCK_MONOTONIC, &r.start);
     r.client = ugw_client_new(&cfg, &err);
+    OPENSSL_cleanse(key_text, sizeof key_text);
     if (!r.client) {
         pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
         if (err.code == UGW_ERR_IO && o->dead_letter)
@@ -147,6 +230,8 @@ static int send_run(const send_opts *o)
         cli_event_free(&r.ev);
         pthread_cond_destroy(&r.wake);
         pthread_mutex_destroy(&r.mu);
+        if (r.dead_fd >= 0)
+            close(r.dead_fd);
         return EXIT_USAGE;
     }
     send_start_progress(&r);
@@ -161,8 +246,14 @@ static int send_run(const send_opts *o)
     if (o->replay) {
         send_replay(&r, o->replay);
     } else {
-        for (size_t i = 0; i < o->nfiles && !send_interrupted && !r.stop_input; i++)
+        size_t i;
+        for (i = 0; i < o->nfiles && !send_interrupted && !r.stop_input && !r.stop_file; i++)
             send_file(&r, o->files[i]);
+        /* Stopped between files: the next one was not read at all. */
+        if (!r.stop_file && i < o->nfiles) {
+            r.stop_file = o->files[i];
+            r.stop_line = 0;
+        }
     }
     /* Wait for every outcome, in steps so that a signal is noticed. */
     while (!send_interrupted && ugw_client_flush(r.client, 200) == UGW_ERR_TIMEOUT)
@@ -177,8 +268,14 @@ static int send_run(const send_opts *o)
     sigaction(SIGTERM, &old_term, NULL);
 
     send_summary(&r);
+    if (r.stop_file)
+        send_report_stop(&r, o);
+    if (r.dead_fd >= 0 && close(r.dead_fd) != 0) {
+        fprintf(stderr, "%s send: the dead-letter file %s: %s\n", cli_name(), o->dead_letter, strerror(errno));
+        r.io_error = true;
+    }
     rc = r.io_error ? EXIT_USAGE
-       : (r.failed || r.invalid || send_interrupted) ? EXIT_INVALID : EXIT_VALID;
+       : (r.failed || r.invalid || send_interrupted || r.stop_file) ? EXIT_INVALID : EXIT_VALID;
 
     ugw_decoder_free(r.dec);
     cli_event_free(&r.ev);
@@ -194,6 +291,7 @@ int cmd_send(const ugw_cmd *cmd, int argc, char **argv)
     int rc;
 
     memset(&o, 0, sizeof o);
+    o.cmd = cmd;
     o.format = UGW_FORMAT_JSON;
     o.files = malloc(sizeof *o.files * (size_t)(argc > 0 ? argc : 1));
     if (!o.files) {

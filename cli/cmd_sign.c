@@ -25,9 +25,11 @@
 /* Largest body read: 256 MiB. */
 #define SIGN_MAX_BODY ((size_t)256 << 20)
 
-enum { OPT_SECRET = 256, OPT_ID, OPT_TIMESTAMP, OPT_SIGNATURE, OPT_NOW, OPT_TOLERANCE };
+enum { OPT_SECRET = 256, OPT_SECRET_FILE, OPT_ALLOW_WEAK, OPT_ID, OPT_TIMESTAMP, OPT_SIGNATURE, OPT_NOW,
+       OPT_TOLERANCE };
 
-const char cmd_sign_usage[] = "ugw sign --secret S --id ID --timestamp TS FILE";
+const char cmd_sign_usage[] =
+    "ugw sign [--secret S | --secret-file FILE] [--allow-weak-secret] --id ID --timestamp TS FILE";
 const char cmd_sign_help[] =
     "Prints the Standard Webhooks 'webhook-signature' value for the exact bytes\n"
     "of FILE ('-' reads standard input), as a sender puts it on a request:\n"
@@ -37,20 +39,30 @@ const char cmd_sign_help[] =
     "followed by a newline. The body is not decoded or changed.\n"
     "\n"
     "Options:\n"
-    "  --secret S       the secret: whsec_ + base64 of the key (prefix optional)\n"
+    "  --secret S       the secret: whsec_ + base64 of the key (prefix optional);\n"
+    "                   visible to other users on the command line (a warning\n"
+    "                   says so): prefer --secret-file or UGW_SECRET\n"
+    "  --secret-file FILE  read the secret from FILE (its first non-empty line\n"
+    "                   not starting with '#')\n"
+    "  --allow-weak-secret  accept a key shorter than 24 bytes\n"
     "  --id ID          the webhook-id header value\n"
     "  --timestamp TS   the webhook-timestamp header value: Unix seconds in\n"
     "                   decimal, no sign or leading zeros\n"
     "  -h, --help       show this help\n"
     "\n"
+    "Without --secret and --secret-file the secret is the environment variable\n"
+    "UGW_SECRET. A key shorter than 24 bytes is refused unless\n"
+    "--allow-weak-secret is given.\n"
+    "\n"
     "Exit status: 0 printed, 2 usage error, invalid secret or I/O error.\n"
     "\n"
     "Example:\n"
-    "  ugw sign --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --id msg_1 \\\n"
-    "      --timestamp \"$(date +%s)\" event.json\n";
+    "  ugw secret new > key.txt\n"
+    "  ugw sign --secret-file key.txt --id msg_1 --timestamp \"$(date +%s)\" event.json\n";
 
 const char cmd_verify_usage[] =
-    "ugw verify --secret S --id ID --timestamp TS --signature SIG [--now TS] [--tolerance SECONDS] FILE";
+    "ugw verify [--secret S... | --secret-file FILE...] [--allow-weak-secret] --id ID\n"
+    "                  --timestamp TS --signature SIG [--now TS] [--tolerance SECONDS] FILE";
 const char cmd_verify_help[] =
     "Checks a request as a receiver does: the webhook-id, webhook-timestamp and\n"
     "webhook-signature header values against the exact bytes of FILE ('-' reads\n"
@@ -62,7 +74,13 @@ const char cmd_verify_help[] =
     "entry that matches verifies; comparison is in constant time.\n"
     "\n"
     "Options:\n"
-    "  --secret S           the secret: whsec_ + base64 of the key (prefix optional)\n"
+    "  --secret S           the secret: whsec_ + base64 of the key (prefix\n"
+    "                       optional); repeat it during a key rotation (any key\n"
+    "                       that verifies will do). Visible to other users on\n"
+    "                       the command line: prefer --secret-file or UGW_SECRET\n"
+    "  --secret-file FILE   read the secrets from FILE, one a line ('#' lines and\n"
+    "                       blank lines skipped)\n"
+    "  --allow-weak-secret  accept a key shorter than 24 bytes\n"
     "  --id ID              the webhook-id header value\n"
     "  --timestamp TS       the webhook-timestamp header value, as received\n"
     "  --signature SIG      the webhook-signature header value, as received\n"
@@ -72,21 +90,12 @@ const char cmd_verify_help[] =
     "                       300)\n"
     "  -h, --help           show this help\n"
     "\n"
+    "Without --secret and --secret-file the secrets are the environment variable\n"
+    "UGW_SECRET (separated by white space).\n"
+    "\n"
     "Exit status: 0 verified, 1 not verified (wrong signature, or timestamp\n"
     "malformed or outside the tolerance), 2 usage error, invalid secret or I/O\n"
     "error.\n";
-
-/* Parses --secret, saying why on failure. */
-static bool parse_secret(const ugw_cmd *cmd, const char *text, ugw_secret *out)
-{
-    ugw_error err;
-    if (ugw_secret_parse(text, strlen(text), out, &err) != UGW_OK) {
-        fprintf(stderr, "%s %s: invalid --secret: %s (at character %zu)\n", cli_name(), cmd->name,
-                err.message ? err.message : "error", err.pos);
-        return false;
-    }
-    return true;
-}
 
 /* Reads the body; false after a message. */
 static bool read_body(const char *file, byte_buf *b)
@@ -111,20 +120,25 @@ int cmd_sign(const ugw_cmd *cmd, int argc, char **argv)
 {
     static const cli_option opts[] = {
         { "secret", OPT_SECRET, true },
+        { "secret-file", OPT_SECRET_FILE, true },
+        { "allow-weak-secret", OPT_ALLOW_WEAK, false },
         { "id", OPT_ID, true },
         { "timestamp", OPT_TIMESTAMP, true },
         { "help", 'h', false },
         { NULL, 0, false },
     };
     cli_parser p;
-    const char *secret_text = NULL, *id = NULL, *ts_text = NULL, *file = NULL;
+    const char *id = NULL, *ts_text = NULL, *file = NULL;
     int64_t ts;
     int k, rc = EXIT_VALID;
+    cli_secret_args sa;
     ugw_secret secret;
+    size_t nsecrets = 0;
     ugw_error err;
     byte_buf body = { NULL, 0, 0 };
     char sig[UGW_SIGNATURE_MAX];
 
+    cli_secret_args_init(&sa, "secret", "UGW_SECRET");
     cli_init(&p, cmd, argc, argv, opts);
     while ((k = cli_next(&p)) != CLI_END) {
         switch (k) {
@@ -133,7 +147,12 @@ int cmd_sign(const ugw_cmd *cmd, int argc, char **argv)
                 return usage_error(cmd, "only one FILE may be given, not also '%s'", p.arg);
             file = p.arg;
             break;
-        case OPT_SECRET: secret_text = p.arg; break;
+        case OPT_SECRET:
+        case OPT_SECRET_FILE:
+            if (!cli_secret_args_add(cmd, &sa, k == OPT_SECRET_FILE, p.arg))
+                return EXIT_USAGE;
+            break;
+        case OPT_ALLOW_WEAK: sa.allow_weak = true; break;
         case OPT_ID: id = p.arg; break;
         case OPT_TIMESTAMP: ts_text = p.arg; break;
         case 'h':
@@ -143,8 +162,6 @@ int cmd_sign(const ugw_cmd *cmd, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!secret_text)
-        return usage_error(cmd, "%s", "--secret is required");
     if (!id)
         return usage_error(cmd, "%s", "--id is required");
     if (!ts_text)
@@ -156,8 +173,10 @@ int cmd_sign(const ugw_cmd *cmd, int argc, char **argv)
                            ts_text);
     if (!file)
         return usage_error(cmd, "%s", "no FILE given (use '-' for standard input)");
-    if (!parse_secret(cmd, secret_text, &secret))
+    if (!cli_secret_args_load(cmd, &sa, &secret, 1, &nsecrets))
         return EXIT_USAGE;
+    if (nsecrets == 0)
+        return usage_error(cmd, "%s", "no secret: give --secret-file FILE, set UGW_SECRET, or give --secret");
 
     if (!read_body(file, &body)) {
         rc = EXIT_USAGE;
@@ -199,6 +218,8 @@ int cmd_verify(const ugw_cmd *cmd, int argc, char **argv)
 {
     static const cli_option opts[] = {
         { "secret", OPT_SECRET, true },
+        { "secret-file", OPT_SECRET_FILE, true },
+        { "allow-weak-secret", OPT_ALLOW_WEAK, false },
         { "id", OPT_ID, true },
         { "timestamp", OPT_TIMESTAMP, true },
         { "signature", OPT_SIGNATURE, true },
@@ -208,14 +229,17 @@ int cmd_verify(const ugw_cmd *cmd, int argc, char **argv)
         { NULL, 0, false },
     };
     cli_parser p;
-    const char *secret_text = NULL, *id = NULL, *ts_text = NULL, *sig = NULL, *file = NULL;
+    const char *id = NULL, *ts_text = NULL, *sig = NULL, *file = NULL;
     int64_t now = -1, tolerance = UGW_WEBHOOK_TOLERANCE_DEFAULT;
     int k, rc;
-    ugw_secret secret;
+    cli_secret_args sa;
+    ugw_secret secrets[CLI_SECRETS_MAX];
+    size_t nsecrets = 0;
     ugw_error err;
     ugw_status st;
     byte_buf body = { NULL, 0, 0 };
 
+    cli_secret_args_init(&sa, "secret", "UGW_SECRET");
     cli_init(&p, cmd, argc, argv, opts);
     while ((k = cli_next(&p)) != CLI_END) {
         switch (k) {
@@ -224,7 +248,12 @@ int cmd_verify(const ugw_cmd *cmd, int argc, char **argv)
                 return usage_error(cmd, "only one FILE may be given, not also '%s'", p.arg);
             file = p.arg;
             break;
-        case OPT_SECRET: secret_text = p.arg; break;
+        case OPT_SECRET:
+        case OPT_SECRET_FILE:
+            if (!cli_secret_args_add(cmd, &sa, k == OPT_SECRET_FILE, p.arg))
+                return EXIT_USAGE;
+            break;
+        case OPT_ALLOW_WEAK: sa.allow_weak = true; break;
         case OPT_ID: id = p.arg; break;
         case OPT_TIMESTAMP: ts_text = p.arg; break;
         case OPT_SIGNATURE: sig = p.arg; break;
@@ -243,8 +272,6 @@ int cmd_verify(const ugw_cmd *cmd, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!secret_text)
-        return usage_error(cmd, "%s", "--secret is required");
     if (!id)
         return usage_error(cmd, "%s", "--id is required");
     if (!ts_text)
@@ -261,14 +288,19 @@ int cmd_verify(const ugw_cmd *cmd, int argc, char **argv)
         }
         now = (int64_t)t;
     }
-    if (!parse_secret(cmd, secret_text, &secret))
+    if (!cli_secret_args_load(cmd, &sa, secrets, CLI_SECRETS_MAX, &nsecrets))
         return EXIT_USAGE;
+    if (nsecrets == 0)
+        return usage_error(cmd, "%s", "no secret: give --secret-file FILE, set UGW_SECRET, or give --secret");
     if (!read_body(file, &body)) {
-        OPENSSL_cleanse(&secret, sizeof secret);
+        OPENSSL_cleanse(secrets, sizeof secrets);
         return EXIT_USAGE;
     }
 
-    st = ugw_webhook_verify(&secret, id, ts_text, sig, body.data, body.len, now, tolerance, &err);
+    /* Any of the keys (a rotation) verifies; the timestamp fails for all alike. */
+    st = UGW_ERR_SIGNATURE;
+    for (size_t i = 0; i < nsecrets && st == UGW_ERR_SIGNATURE; i++)
+        st = ugw_webhook_verify(&secrets[i], id, ts_text, sig, body.data, body.len, now, tolerance, &err);
     switch (st) {
     case UGW_OK:
         puts("verified");
@@ -287,7 +319,7 @@ int cmd_verify(const ugw_cmd *cmd, int argc, char **argv)
         rc = EXIT_USAGE;
         break;
     }
-    OPENSSL_cleanse(&secret, sizeof secret);
+    OPENSSL_cleanse(secrets, sizeof secrets);
     free(body.data);
     return rc;
 }

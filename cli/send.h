@@ -33,7 +33,12 @@
 #include "cli.h"
 
 typedef struct send_opts {
-    const char *url, *secret, *dead_letter, *replay;
+    const ugw_cmd *cmd;
+    const char *url, *dead_letter, *replay, *ca_file;
+    cli_secret_args secret;  /* --secret, --secret-file, UGW_SECRET */
+    bool tls_retry;          /* --retry-tls-errors */
+    const char *resume_file; /* --resume-at FILE:LINE */
+    uint64_t resume_line;
     ugw_format format;
     bool format_given, strict;
     unsigned concurrency, max_attempts;
@@ -69,6 +74,14 @@ typedef struct run {
 
     char *enc;               /* re-encoded body */
     size_t enc_cap;
+
+    int dead_fd;             /* our own handle on --dead-letter (-1: none), for the
+                                events the client refuses after a 410 */
+    const char *resume_file; /* skip inputs until this one, then its lines before */
+    uint64_t resume_line;    /*   this one (--resume-at) */
+    bool not_taken;          /* the last event handed over was not taken (a signal) */
+    const char *stop_file;   /* where input stopped early, NULL when it did not: */
+    uint64_t stop_line;      /*   the first line not accounted for (0: the whole file) */
 } run;
 
 /* Set by SIGINT or SIGTERM: stop reading and waiting (cmd_send.c). */
@@ -84,6 +97,10 @@ extern volatile sig_atomic_t send_interrupted;
 bool send_enqueue(run *r, const void *body, size_t len, ugw_format fmt, const char *event,
                   const char *id, const char *file, uint64_t line);
 
+/* Says that the dead letter of `id` could not be written (errno `e`) and
+ * makes the exit status 2. */
+void send_dead_letter_failed(run *r, const char *id, int e);
+
 /* ---- send_options.c ---- */
 
 /* Returns -1 when the options are good, else the exit code (after a message). */
@@ -95,12 +112,14 @@ const char *send_display_name(const char *path);
 
 /* ---- send_input.c ---- */
 
-/* Sends the events of one file ("-": standard input). */
+/* Sends the events of one file ("-": standard input). Sets r->stop_file
+ * and r->stop_line when it stops before the file's end. */
 void send_file(run *r, const char *path);
 
 /* ---- send_replay.c ---- */
 
-/* Sends the records of a dead-letter file again, as recorded. */
+/* Sends the records of a dead-letter file again, as recorded (stopping
+ * early as send_file() does). */
 void send_replay(run *r, const char *path);
 
 /* ---- send_output.c ---- */

@@ -149,6 +149,14 @@ void send_file(run *r, const char *path)
     ugw_line_reader *rd = ugw_line_reader_open(path, limit, &err);
     bool failed = false;
 
+    uint64_t skip_below = 0; /* --resume-at: lines before this one were handled before */
+
+    if (r->resume_file) {
+        if (strcmp(r->resume_file, path) != 0)
+            return; /* an input before the resume point */
+        r->resume_file = NULL;
+        skip_below = r->resume_line;
+    }
     if (!rd) {
         send_say(r, "%s send: %s: %s\n", cli_name(), name, strerror(err.sys_errno ? err.sys_errno : EIO));
         r->io_error = true;
@@ -157,13 +165,25 @@ void send_file(run *r, const char *path)
     if (is_json_lines(rd, path, &err, &failed)) {
         ugw_line ln;
         int m = 1;
+        uint64_t next = skip_below > 1 ? skip_below : 1; /* the first line not yet handled */
         while (!send_interrupted && !r->stop_input && (m = next_line(rd, &ln, &err)) > 0) {
-            if (ugw_span(ln.ptr, ln.len, UGW_WS_JSON) == ln.len)
-                continue; /* empty lines are skipped */
-            if (!send_document(r, name, ln.number, ln.ptr, ln.len, UGW_FORMAT_JSON, false))
+            if (ln.number < skip_below || ugw_span(ln.ptr, ln.len, UGW_WS_JSON) == ln.len)
+                continue; /* before the resume point, or empty: skipped */
+            next = ln.number;
+            if (!send_document(r, name, ln.number, ln.ptr, ln.len, UGW_FORMAT_JSON, false)) {
+                if (!r->not_taken)
+                    next++; /* that line is accounted for (failed, listed) */
                 break;
+            }
+            next = ln.number + 1;
         }
         failed = m < 0;
+        /* Stopped before the end: a line refused or not taken, or a signal
+         * (which also ends a read with 0). */
+        if (m > 0 || (m == 0 && send_interrupted)) {
+            r->stop_file = path;
+            r->stop_line = next;
+        }
     } else if (!failed) {
         ugw_str doc;
         int m;
@@ -173,8 +193,16 @@ void send_file(run *r, const char *path)
         doc = ugw_line_reader_pending(rd);
         if (doc.len > limit)
             doc.len = limit; /* as much as the decoder needs to say `limit` */
-        if (!failed && !send_interrupted)
-            send_document(r, name, 1, doc.ptr, doc.len, ugw_detect_format(doc.ptr, doc.len), true);
+        if (!failed && !send_interrupted && skip_below <= 1) {
+            if (!send_document(r, name, 1, doc.ptr, doc.len, ugw_detect_format(doc.ptr, doc.len), true)
+                && r->not_taken) {
+                r->stop_file = path;
+                r->stop_line = 0;
+            }
+        } else if (!failed && send_interrupted) {
+            r->stop_file = path;
+            r->stop_line = 0;
+        }
     }
     if (failed) {
         send_say(r, "%s send: %s: %s\n", cli_name(), name, strerror(err.sys_errno ? err.sys_errno : EIO));

@@ -11,12 +11,15 @@
 #include "send.h"
 
 const char cmd_send_usage[] =
-    "ugw send --url URL [--secret S] [--format json|msgpack] [--concurrency N]\n"
-    "                [--dead-letter FILE] [--strict] [--timeout SECONDS]\n"
-    "                [--max-attempts N] [--backoff-ms N] FILE...\n"
-    "       ugw send --replay FILE --url URL [--secret S] [--concurrency N]\n"
-    "                [--dead-letter FILE] [--timeout SECONDS] [--max-attempts N]\n"
-    "                [--backoff-ms N]";
+    "ugw send --url URL [--secret-file FILE | --secret S] [--allow-weak-secret]\n"
+    "                [--ca-file FILE] [--retry-tls-errors] [--format json|msgpack]\n"
+    "                [--concurrency N] [--dead-letter FILE] [--strict]\n"
+    "                [--timeout SECONDS] [--max-attempts N] [--backoff-ms N]\n"
+    "                [--resume-at FILE:LINE] FILE...\n"
+    "       ugw send --replay FILE --url URL [--secret-file FILE | --secret S]\n"
+    "                [--ca-file FILE] [--concurrency N] [--dead-letter FILE]\n"
+    "                [--timeout SECONDS] [--max-attempts N] [--backoff-ms N]\n"
+    "                [--resume-at FILE:LINE]";
 const char cmd_send_help[] =
     "Sends events to a webhook URL as signed HTTP POST requests, retrying\n"
     "failures, and says what became of each.\n"
@@ -49,8 +52,17 @@ const char cmd_send_help[] =
     "\n"
     "Options:\n"
     "  --url URL            the http:// or https:// endpoint (required)\n"
-    "  --secret S           sign requests: whsec_ + base64 of the key\n"
-    "                       (prefix optional); unsigned without it\n"
+    "  --secret-file FILE   sign requests with the secret in FILE: whsec_ +\n"
+    "                       base64 of the key (prefix optional), on its first\n"
+    "                       line that is not blank or a '#' comment\n"
+    "  --secret S           the same on the command line, where other users can\n"
+    "                       see it (a warning says so)\n"
+    "  --allow-weak-secret  accept a key shorter than 24 bytes\n"
+    "  --ca-file FILE       trust the CA certificates in FILE (PEM) instead of\n"
+    "                       the system's, for https:// URLs\n"
+    "  --retry-tls-errors   retry an event whose TLS handshake or certificate\n"
+    "                       check failed (default: it fails at once, with the\n"
+    "                       reason)\n"
     "  --format FORMAT      body format, json (default) or msgpack\n"
     "  --concurrency N      requests in flight at once, 1 to 1024 (default 8)\n"
     "  --dead-letter FILE   append each failed event to FILE (JSON Lines)\n"
@@ -59,25 +71,42 @@ const char cmd_send_help[] =
     "  --max-attempts N     attempts per event, 1 to 1000 (default 8)\n"
     "  --backoff-ms N       delay after the first failure in milliseconds,\n"
     "                       doubling after each (default 1000)\n"
+    "  --resume-at FILE:LINE  skip the FILEs before FILE and its lines before\n"
+    "                       LINE: go on where a run stopped\n"
     "  --replay FILE        send a dead-letter file again (no FILE operands;\n"
     "                       --format and --strict do not apply)\n"
     "  -h, --help           show this help\n"
     "\n"
+    "Without --secret-file and --secret the secret is the environment variable\n"
+    "UGW_SECRET; without any, requests are unsigned.\n"
+    "\n"
     "SIGINT or SIGTERM stops sending: events not yet delivered are listed as\n"
-    "failed ('closed') and written to the dead-letter file.\n"
+    "failed ('closed') and written to the dead-letter file. After a 410 Gone\n"
+    "no more events are sent; the one refused is listed and dead-lettered too.\n"
+    "When input stops early, every line before the stop is accounted for\n"
+    "(delivered, listed as failed, or invalid) and the run ends with\n"
+    "\n"
+    "  ugw send: stopped at FILE:LINE: ...\n"
+    "  ugw send: to go on from there, run the same command with --resume-at FILE:LINE\n"
+    "\n"
+    "Dead-letter files are created with mode 0600 (they hold payloads), and each\n"
+    "record is written whole: one that cannot be written (a full disk) is\n"
+    "removed again, reported, and makes the exit status 2.\n"
     "\n"
     "Exit status: 0 every event delivered, 1 an event failed or was invalid\n"
-    "(or a dead-letter line was malformed), 2 usage error, bad URL or secret,\n"
-    "a file that cannot be read or a dead-letter file that cannot be written.\n"
+    "(or a dead-letter line was malformed, or input stopped early), 2 usage\n"
+    "error, bad URL or secret, a file that cannot be read or a dead letter that\n"
+    "cannot be written.\n"
     "\n"
     "Examples:\n"
-    "  ugw send --url http://127.0.0.1:8080/hook --secret \"$SECRET\" \\\n"
+    "  ugw send --url https://example.com/hook --secret-file secret.txt \\\n"
     "      --dead-letter failed.jsonl events.jsonl\n"
     "  ugw send --replay failed.jsonl --url http://127.0.0.1:8080/hook\n";
 
 enum {
     OPT_URL = 256, OPT_SECRET, OPT_FORMAT, OPT_CONCURRENCY, OPT_DEAD_LETTER,
-    OPT_STRICT, OPT_TIMEOUT, OPT_MAX_ATTEMPTS, OPT_BACKOFF_MS, OPT_REPLAY
+    OPT_STRICT, OPT_TIMEOUT, OPT_MAX_ATTEMPTS, OPT_BACKOFF_MS, OPT_REPLAY, OPT_SECRET_FILE,
+    OPT_ALLOW_WEAK, OPT_CA_FILE, OPT_RETRY_TLS, OPT_RESUME_AT
 };
 
 /* A decimal number of seconds, 0 < s <= 86400, into milliseconds (at least 1). */
@@ -102,6 +131,11 @@ int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
     static const cli_option opts[] = {
         { "url", OPT_URL, true },
         { "secret", OPT_SECRET, true },
+        { "secret-file", OPT_SECRET_FILE, true },
+        { "allow-weak-secret", OPT_ALLOW_WEAK, false },
+        { "ca-file", OPT_CA_FILE, true },
+        { "retry-tls-errors", OPT_RETRY_TLS, false },
+        { "resume-at", OPT_RESUME_AT, true },
         { "format", OPT_FORMAT, true },
         { "concurrency", OPT_CONCURRENCY, true },
         { "dead-letter", OPT_DEAD_LETTER, true },
@@ -117,12 +151,29 @@ int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
     int k;
     int64_t v;
 
+    cli_secret_args_init(&o->secret, "secret", "UGW_SECRET");
     cli_init(&p, cmd, argc, argv, opts);
     while ((k = cli_next(&p)) != CLI_END) {
         switch (k) {
         case CLI_OPERAND: o->files[o->nfiles++] = p.arg; break;
         case OPT_URL: o->url = p.arg; break;
-        case OPT_SECRET: o->secret = p.arg; break;
+        case OPT_SECRET:
+        case OPT_SECRET_FILE:
+            if (!cli_secret_args_add(cmd, &o->secret, k == OPT_SECRET_FILE, p.arg))
+                return EXIT_USAGE;
+            break;
+        case OPT_ALLOW_WEAK: o->secret.allow_weak = true; break;
+        case OPT_CA_FILE: o->ca_file = p.arg; break;
+        case OPT_RETRY_TLS: o->tls_retry = true; break;
+        case OPT_RESUME_AT: {
+            const char *colon = strrchr(p.arg, ':');
+            int64_t line;
+            if (!colon || colon == p.arg || !cli_parse_i64(colon + 1, 1, INT64_MAX, &line))
+                return usage_error(cmd, "--resume-at must be FILE:LINE (LINE 1 or more), not '%s'", p.arg);
+            o->resume_file = p.arg; /* cut at the colon below, once it is known to be one of ours */
+            o->resume_line = (uint64_t)line;
+            break;
+        }
         case OPT_FORMAT:
             if (!cli_parse_format(p.arg, &o->format))
                 return usage_error(cmd, "--format must be json or msgpack, not '%s'", p.arg);
@@ -165,17 +216,18 @@ int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
         return usage_error(cmd, "%s", "--url URL is required");
     if (!ugw_url_check(o->url, strlen(o->url)))
         return usage_error(cmd, "--url must be an absolute http:// or https:// URL, not '%s'", o->url);
-    if (o->secret) {
-        ugw_secret key;
-        ugw_error err;
-        if (!o->secret[0])
-            return usage_error(cmd, "%s", "--secret is empty (leave it out to send unsigned requests)");
-        if (ugw_secret_parse(o->secret, strlen(o->secret), &key, &err) != UGW_OK) {
-            fprintf(stderr, "%s send: bad --secret: %s (at character %zu)\n", cli_name(),
-                    err.message ? err.message : "invalid", err.pos);
-            return EXIT_USAGE;
-        }
-        memset(&key, 0, sizeof key);
+    if (o->resume_file) {
+        size_t n = (size_t)(strrchr(o->resume_file, ':') - o->resume_file);
+        const char *match = NULL;
+        if (o->replay && strncmp(o->replay, o->resume_file, n) == 0 && o->replay[n] == '\0')
+            match = o->replay;
+        for (size_t i = 0; !match && i < o->nfiles; i++)
+            if (strncmp(o->files[i], o->resume_file, n) == 0 && o->files[i][n] == '\0')
+                match = o->files[i];
+        if (!match || strcmp(match, "-") == 0)
+            return usage_error(cmd, "--resume-at names no FILE of this command (standard input cannot be resumed): '%s'",
+                               o->resume_file);
+        o->resume_file = match;
     }
     if (o->replay) {
         if (o->nfiles)

@@ -75,6 +75,8 @@ void send_on_outcome(const ugw_outcome *oc, void *ctx)
         fflush(stderr);
     }
     pthread_mutex_unlock(&r->mu);
+    if (oc->dead_letter_errno)
+        send_dead_letter_failed(r, oc->id, oc->dead_letter_errno);
     free(o);
 }
 

@@ -18,20 +18,32 @@ void send_replay(run *r, const char *path)
     ugw_dead_letter rec;
     ugw_dead_letter_reader *dl = ugw_dead_letter_open(path, 0, &err);
 
+    uint64_t next = r->resume_line > 1 ? r->resume_line : 1; /* first line not yet handled */
+    int m = 1;
+
     if (!dl) {
         send_say(r, "%s send: %s: %s\n", cli_name(), name, strerror(err.sys_errno ? err.sys_errno : EIO));
         r->io_error = true;
         return;
     }
     while (!send_interrupted && !r->stop_input) {
-        int m = ugw_dead_letter_next(dl, &rec, &err);
+        m = ugw_dead_letter_next(dl, &rec, &err);
         if (m == 0)
             break;
         if (m == 1) {
-            if (!send_enqueue(r, rec.body, rec.body_len, rec.format, rec.event, rec.id, name, rec.line))
+            if (rec.line < r->resume_line)
+                continue; /* before the resume point (--resume-at) */
+            next = rec.line;
+            if (!send_enqueue(r, rec.body, rec.body_len, rec.format, rec.event, rec.id, name, rec.line)) {
+                if (!r->not_taken)
+                    next++;
                 break;
+            }
+            next = rec.line + 1;
             continue;
         }
+        if (err.line && err.line < r->resume_line)
+            continue;
         if (err.error.code == UGW_ERR_IO && err.sys_errno == EINTR)
             continue; /* the loop stops if the signal stops the run */
         if (err.error.code == UGW_ERR_IO || err.error.code == UGW_ERR_NOMEM) {
@@ -46,6 +58,10 @@ void send_replay(run *r, const char *path)
                  (unsigned long long)err.line, err.error.message, ugw_status_name(err.error.code),
                  err.error.pos, err.error.path[0] ? ", key \"" : "", err.error.path,
                  err.error.path[0] ? "\"" : "");
+    }
+    if (m != 0 && !r->io_error) {
+        r->stop_file = path;
+        r->stop_line = next;
     }
     ugw_dead_letter_close(dl);
 }

@@ -5,7 +5,7 @@
  *   ugw validate [--strict] [-v|-q] FILE...   check documents, one line per problem
  *   ugw convert --to json|msgpack [--strict] FILE
  *   ugw sign, ugw verify (cmd_sign.c), ugw serve (cmd_serve.c, serve.c),
- *   ugw fixtures (cmd_fixtures.c)
+ *   ugw fixtures (cmd_fixtures.c), ugw secret new (cmd_secret.c)
  *   ugw help [COMMAND], ugw --help, ugw --version
  *
  * The app is kept in one place (cli_app(), set on entry to ugw_cli_main())
@@ -120,6 +120,8 @@ static const ugw_cmd commands[] = {
       cmd_verify_usage, cmd_verify_help, cmd_verify },
     { "serve", "run a webhook receiver that verifies and validates events",
       cmd_serve_usage, cmd_serve_help, cmd_serve },
+    { "secret", "print a new webhook secret (ugw secret new)",
+      cmd_secret_usage, cmd_secret_help, cmd_secret },
     { "fixtures", "write the shipped valid example events to files",
       cmd_fixtures_usage, cmd_fixtures_help, cmd_fixtures },
     { "help", "show the help of ugw or of a command",

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libjsmn-dev libmsgpack-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev
-  python3 python3-jinja2
+  python3 python3-jinja2 openssl
   libcmocka-dev
   libcjson-dev libjansson-dev
   clang libclang-rt-14-dev valgrind

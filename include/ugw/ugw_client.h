@@ -37,10 +37,14 @@ typedef enum ugw_result {
     UGW_RESULT_EXPIRED,       /**< retryable failures until max_age_ms (or a Retry-After past it) */
     UGW_RESULT_GONE,          /**< the endpoint answered 410 to this or an earlier event */
     UGW_RESULT_CLOSED,        /**< still undelivered when the client closed */
-    UGW_RESULT_CONFIG         /**< libcurl refused the request itself (bad URL, protocol) */
+    UGW_RESULT_CONFIG,        /**< libcurl refused the request itself (bad URL, protocol) */
+    UGW_RESULT_TLS            /**< the server's TLS certificate failed verification (untrusted,
+                                   wrong host, unreadable CA file): not retried unless
+                                   `tls_retry` is set; `error` gives libcurl's reason */
 } ugw_result;
 
-/** A static name: "delivered", "rejected", "attempts", "expired", "gone", "closed", "config". */
+/** A static name: "delivered", "rejected", "attempts", "expired", "gone", "closed", "config",
+ * "tls". */
 UGW_API const char *ugw_result_name(ugw_result r);
 
 /** The outcome of one event, as passed to the callback. */
@@ -57,6 +61,9 @@ typedef struct ugw_outcome {
     size_t body_len;
     ugw_format format;
     void *user;             /**< what was given to enqueue */
+    int dead_letter_errno;  /**< 0, or why this failed event could not be appended to the
+                                 dead-letter file (errno: ENOSPC, EFBIG, ...): it is then not
+                                 in the file, not even in part, and only this outcome has it */
 } ugw_outcome;
 
 /**
@@ -86,7 +93,9 @@ typedef struct ugw_client_config {
     size_t queue_capacity;      /**< events accepted and not yet finished; default 10000 */
     const char *user_agent;     /**< default "ugw/" UGW_VERSION_STRING */
     bool tls_insecure;          /**< turn OFF peer and host verification (tests only) */
-    const char *ca_file;        /**< CA bundle instead of the system's */
+    const char *ca_file;        /**< CA bundle (PEM file) instead of the system's */
+    bool tls_retry;             /**< retry certificate failures like network errors (default:
+                                     they end the event at once as UGW_RESULT_TLS) */
     const char *dead_letter_path; /**< JSON Lines file of failed events (docs/DEAD_LETTERS.md) */
     ugw_outcome_fn on_outcome;  /**< may be NULL */
     void *on_outcome_ctx;
@@ -100,6 +109,8 @@ typedef struct ugw_client_stats {
     uint64_t retried;    /**< attempts scheduled again after a retryable failure */
     uint64_t failed;     /**< handed back as failed */
     uint64_t accepted;   /**< events accepted since the start */
+    uint64_t dead_letter_failed; /**< failed events that could not be written to the
+                                      dead-letter file (see ugw_outcome.dead_letter_errno) */
 } ugw_client_stats;
 
 typedef struct ugw_client ugw_client;
@@ -320,6 +331,36 @@ UGW_API int ugw_dead_letter_next(ugw_dead_letter_reader *r, ugw_dead_letter *rec
 
 /** Closes the file and frees the reader; NULL is a no-op. */
 UGW_API void ugw_dead_letter_close(ugw_dead_letter_reader *r);
+
+/**
+ * Opens (creating it with mode 0600: it holds payloads) a dead-letter file
+ * for appending, as the client does for its dead_letter_path. Returns the
+ * file descriptor (O_APPEND, O_CLOEXEC; the caller closes it), or -1 with
+ * *sys_errno (may be NULL) set.
+ */
+UGW_API int ugw_dead_letter_append_open(const char *path, int *sys_errno);
+
+/**
+ * Appends one record to a dead-letter file opened for appending, in the
+ * format ugw_dead_letter_next() reads: rec->id (valid by
+ * ugw_webhook_id_check()), event, format, body (JSON bodies as "body", others
+ * as "body_base64"), last_status and attempts (negative: 0), result, error
+ * and time ("" or NULL: now, UTC). `line` and `offset` are ignored.
+ *
+ * The record goes out in one write(); if that stops short (a full disk, a
+ * file size limit), the part written is cut off the end of the file again
+ * (ftruncate), so that the file never holds a torn record, and UGW_ERR_IO is
+ * returned with *sys_errno (may be NULL) the reason. A writer that appends
+ * to the same file at that very moment from another process may lose the
+ * cut; writers of one client are never concurrent.
+ *
+ * Errors: UGW_ERR_ARG (fd < 0, NULL record, id or body with length, an
+ * invalid id, an unknown format, event 256 bytes or longer), UGW_ERR_NOMEM,
+ * UGW_ERR_IO. `err` may be NULL. Allocates the line once per call;
+ * reentrant.
+ */
+UGW_API ugw_status ugw_dead_letter_write(int fd, const ugw_dead_letter *rec, int *sys_errno,
+                                         ugw_error *err);
 
 #ifdef __cplusplus
 }

@@ -144,6 +144,9 @@ bool ugw__client_status_retryable(long status);
 bool ugw__client_status_takes_retry_after(long status);
 /* libcurl results that no retry can fix (a bad URL or protocol). */
 bool ugw__client_curl_permanent(CURLcode r);
+/* libcurl results that are TLS certificate failures (not retried unless
+ * the config's tls_retry says so). */
+bool ugw__client_curl_tls(CURLcode r);
 
 /* ---- ugw_client_transfer.c: libcurl, on the background thread ---- */
 
@@ -155,8 +158,9 @@ void *ugw__client_thread(void *arg);
 /* ---- ugw_dead_letter.c ---- */
 
 /* Appends the dead-letter line of a failed job, when a file is configured
- * (without mu; failures are reported on stderr, never to the caller). */
-void ugw__client_dead_letter(ugw_client *c, const job *j);
+ * (without mu). Returns 0, or the errno of a failed write (the record is then
+ * not in the file, not even in part). */
+int ugw__client_dead_letter(ugw_client *c, const job *j);
 
 /* ---- ugw_line_reader.c ---- */
 

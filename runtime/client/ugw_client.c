@@ -28,6 +28,7 @@ const char *ugw_result_name(ugw_result r)
     case UGW_RESULT_GONE: return "gone";
     case UGW_RESULT_CLOSED: return "closed";
     case UGW_RESULT_CONFIG: return "config";
+    case UGW_RESULT_TLS: return "tls";
     }
     return "?";
 }
@@ -176,9 +177,10 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
             goto nomem;
     }
     if (c->cfg.dead_letter_path) {
-        c->dead_fd = open(c->cfg.dead_letter_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        c->dead_fd = ugw_dead_letter_append_open(c->cfg.dead_letter_path, NULL);
         if (c->dead_fd < 0) {
-            ugw_error_set(err, UGW_ERR_IO, strerror(errno), 0, "dead_letter_path");
+            ugw_error_set(err, UGW_ERR_IO, "the dead-letter file cannot be opened for appending", 0,
+                          "dead_letter_path");
             goto fail;
         }
     }

@@ -90,6 +90,7 @@ job *ugw__client_pending_pop(ugw_client *c)
 
 static void fill_outcome(const job *j, ugw_outcome *o)
 {
+    memset(o, 0, sizeof *o);
     memcpy(o->id, j->id, sizeof o->id);
     o->result = j->result;
     o->http_status = j->status;
@@ -122,10 +123,17 @@ void ugw__client_deliver_outcomes(ugw_client *c, job *done)
     while (done) {
         job *j = done;
         ugw_outcome o;
+        int dl_errno = 0;
         done = j->next;
         if (j->result != UGW_RESULT_DELIVERED)
-            ugw__client_dead_letter(c, j);
+            dl_errno = ugw__client_dead_letter(c, j);
         fill_outcome(j, &o);
+        o.dead_letter_errno = dl_errno;
+        if (dl_errno) {
+            pthread_mutex_lock(&c->mu);
+            c->stats.dead_letter_failed++;
+            pthread_mutex_unlock(&c->mu);
+        }
         if (c->cfg.on_outcome)
             c->cfg.on_outcome(&o, c->cfg.on_outcome_ctx);
         pthread_mutex_lock(&c->mu);

@@ -10,6 +10,8 @@
  *   any other status            rejected at once
  *   a libcurl error             retried, unless no retry can fix it (bad URL,
  *                               protocol): then a configuration failure
+ *   a TLS certificate failure   fails at once as "tls" (the certificate will
+ *                               not change by itself), unless tls_retry
  */
 #include <stdint.h>
 #include <string.h>
@@ -96,6 +98,22 @@ bool ugw__client_curl_permanent(CURLcode r)
     case CURLE_URL_MALFORMAT:
     case CURLE_NOT_BUILT_IN:
     case CURLE_BAD_FUNCTION_ARGUMENT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool ugw__client_curl_tls(CURLcode r)
+{
+    switch (r) {
+    case CURLE_PEER_FAILED_VERIFICATION: /* untrusted, expired, wrong host */
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CERTPROBLEM:          /* our own client certificate */
         return true;
     default:
         return false;

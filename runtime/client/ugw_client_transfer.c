@@ -139,6 +139,10 @@ static void attempt_done(ugw_client *c, job *j, CURLcode r, job **done)
             ugw__client_finish_locked(c, j, UGW_RESULT_CONFIG, done);
             return;
         }
+        if (ugw__client_curl_tls(r) && !c->cfg.tls_retry) {
+            ugw__client_finish_locked(c, j, UGW_RESULT_TLS, done);
+            return;
+        }
         retry = true;
     } else {
         retry = ugw__client_status_retryable(status);
