@@ -277,6 +277,10 @@ extern const char cmd_fixtures_usage[], cmd_fixtures_help[];
 int cmd_send(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_send_usage[], cmd_send_help[];
 
+/* cli/cmd_schema.c: `ugw schema export`, `ugw schema diff` */
+int cmd_schema(const ugw_cmd *cmd, int argc, char **argv);
+extern const char cmd_schema_usage[], cmd_schema_help[];
+
 /* cli/cmd_secret.c: `ugw secret new` */
 int cmd_secret(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_secret_usage[], cmd_secret_help[];

@@ -124,6 +124,8 @@ static const ugw_cmd commands[] = {
       cmd_secret_usage, cmd_secret_help, cmd_secret },
     { "fixtures", "write the shipped valid example events to files",
       cmd_fixtures_usage, cmd_fixtures_help, cmd_fixtures },
+    { "schema", "export the schema as JSON Schema or OpenAPI; diff two schema versions",
+      cmd_schema_usage, cmd_schema_help, cmd_schema },
     { "help", "show the help of ugw or of a command",
       "ugw help [COMMAND]",
       "Prints the help of COMMAND, or the list of commands.\n",

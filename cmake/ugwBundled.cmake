@@ -41,3 +41,19 @@ else()
     COMMAND ${CMAKE_COMMAND} -E echo "check-generated needs Python 3.11+ with jinja2: apt-get install python3-jinja2"
     COMMAND ${CMAKE_COMMAND} -E false)
 endif()
+
+# check-compat: the bundled schema against its released baseline
+# (schema/baseline/events-<version>.toml); fails on a change that breaks
+# receivers or senders unless schema/events.toml raised its version.
+set(UGW_COMPAT_BASELINE ${PROJECT_SOURCE_DIR}/schema/baseline/events-1.toml)
+if(UGW_PYTHON)
+  add_custom_target(check-compat
+    COMMAND ${UGW_PYTHON} ${PROJECT_SOURCE_DIR}/codegen/ugw_codegen.py diff --check-version
+            ${UGW_COMPAT_BASELINE} ${PROJECT_SOURCE_DIR}/schema/events.toml
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    VERBATIM)
+else()
+  add_custom_target(check-compat
+    COMMAND ${CMAKE_COMMAND} -E echo "check-compat needs Python 3.11+: apt-get install python3"
+    COMMAND ${CMAKE_COMMAND} -E false)
+endif()

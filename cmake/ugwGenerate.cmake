@@ -1,7 +1,8 @@
 # ugwGenerate.cmake - run the ugw generator from a CMake build.
 #
 #   ugw_generate(<target> SCHEMA <file.toml> PREFIX <p>
-#                [NO_FIXTURES] [CLI <exe>] [HEADER_DIR <dir>])
+#                [NO_FIXTURES] [CLI <exe>] [HEADER_DIR <dir>]
+#                [COMPAT_BASELINE <old.toml>])
 #
 # Generates the C bindings of <file.toml> into the build tree
 # (${CMAKE_CURRENT_BINARY_DIR}/<target>_generated, never the source tree),
@@ -16,6 +17,14 @@
 #   - <target>_GENERATED_DIR in the caller's scope: the output folder; the
 #     fixtures are in its fixtures/ subfolder (unless NO_FIXTURES).
 # HEADER_DIR puts the headers in a subfolder (include them as <dir/p_events.h>).
+# The output folder also holds the exported documents (events.schema.json,
+# events.strict.schema.json, openapi.json, openapi.strict.json).
+#
+# COMPAT_BASELINE <old.toml>: a released version of the schema. Before each
+# generation `ugw-codegen diff --check-version <old.toml> <file.toml>` runs,
+# and the build fails on a change that breaks receivers or senders unless the
+# schema's `version` is higher than the baseline's; <target>_check_compat runs
+# the same check on its own.
 #
 # The generator needs Python 3.11+ with jinja2 (Debian: python3-jinja2); it is
 # looked for in $UGW_PYTHON, /usr/bin/python3, then python3 on PATH, or set the
@@ -65,7 +74,7 @@ function(ugw_codegen_sources out)
 endfunction()
 
 function(ugw_generate target)
-  cmake_parse_arguments(A "NO_FIXTURES" "SCHEMA;PREFIX;CLI;HEADER_DIR" "" ${ARGN})
+  cmake_parse_arguments(A "NO_FIXTURES" "SCHEMA;PREFIX;CLI;HEADER_DIR;COMPAT_BASELINE" "" ${ARGN})
   if(A_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "ugw_generate(${target}): unknown arguments: ${A_UNPARSED_ARGUMENTS}")
   endif()
@@ -112,11 +121,20 @@ function(ugw_generate target)
   # The generator rewrites only files whose bytes change, so the stamp is
   # what the build tracks.
   set(stamp "${out}/codegen.stamp")
+  set(compat_command)
+  set(baseline)
+  if(A_COMPAT_BASELINE)
+    get_filename_component(baseline "${A_COMPAT_BASELINE}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    set(compat_command COMMAND "${py}" "${codegen_dir}/ugw_codegen.py" diff --check-version "${baseline}" "${schema}")
+    add_custom_target(${target}_check_compat ${compat_command}
+      COMMENT "ugw: ${schema_name} against its baseline ${A_COMPAT_BASELINE}" VERBATIM)
+  endif()
   add_custom_command(
     OUTPUT "${stamp}"
     BYPRODUCTS ${sources} ${headers} ${cli_main}
+    ${compat_command}
     COMMAND "${py}" "${codegen_dir}/ugw_codegen.py" ${args} --stamp "${stamp}"
-    DEPENDS "${schema}" ${codegen_files}
+    DEPENDS "${schema}" ${baseline} ${codegen_files}
     COMMENT "ugw: generating ${A_PREFIX}_* bindings from ${schema_name}"
     VERBATIM)
   add_custom_target(${target}_generate DEPENDS "${stamp}")

@@ -4,6 +4,7 @@
     ugw_codegen.py [--schema FILE] [--out DIR] [--prefix P] [--header-dir SUB]
                    [--no-fixtures] [--cli] [--name NAME] [--check] [--stamp FILE]
     ugw_codegen.py --refresh-runtime-names
+    ugw_codegen.py diff [--json] [--strict] [--check-version] OLD.toml NEW.toml
 
 Writes, with P the prefix (default ugw) and SUB the header folder (default
 none):
@@ -28,6 +29,9 @@ are printed as `file:line: message`; the exit status is 1 on any schema
 error, 2 on a usage error (a bad prefix or header folder too). Output is
 byte-for-byte deterministic. --refresh-runtime-names rewrites
 codegen/ugwgen/runtime_names.txt from include/ugw/*.h (in the source tree).
+
+`diff` compares two versions of a schema and classifies every change as
+compatible or breaking for receivers and for senders (ugwgen/diff.py).
 """
 
 import argparse
@@ -54,6 +58,10 @@ def _usage_error(ap, messages):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["diff"]:
+        from ugwgen import diff as diff_mod
+        return diff_mod.main(argv[1:])
     ap = argparse.ArgumentParser(prog="ugw_codegen", description=__doc__.split("\n\n")[0])
     ap.add_argument("--schema", default="schema/events.toml", help="schema file (TOML)")
     ap.add_argument("--out", default="generated", help="output folder")

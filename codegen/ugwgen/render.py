@@ -7,7 +7,7 @@ earlier outputs that this generation no longer makes.
 
 import os
 
-from . import fixtures, outputs
+from . import export, fixtures, outputs
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
 FIXTURE_DIRS = ("fixtures/valid", "fixtures/invalid")
@@ -37,6 +37,11 @@ def banner_line(model):
 def render(model):
     env = _environment()
     out = {}
+    # The exported documents (export.py): files of their own, and C string
+    # literals for the command's main() (m.exports in cli_main.c.j2).
+    docs = export.documents(model)
+    out.update(export.files(model, docs))
+    model.exports = export.c_documents(model, docs)
     for f in model.files:
         text = env.get_template(f.template).render(m=model, p=model.prefix, P=model.prefix_upper,
                                                    filename=f.name, purpose=f.purpose, guard=f.guard)

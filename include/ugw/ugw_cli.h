@@ -29,11 +29,20 @@ typedef struct ugw_cli_app {
      * function itself is NULL for a schema generated without fixtures; the
      * `fixtures` and `demo` commands then say so and exit with status 2. */
     const void *(*fixture)(int type);
+    /** The schema's exported documents, made by the generator with the C code
+     * (`ugw schema export`): for `format` "jsonschema" (JSON Schema draft
+     * 2020-12) or "openapi" (OpenAPI 3.1 webhooks), lenient or, with `strict`
+     * nonzero, strict (unknown keys refused), the document as a
+     * NULL-terminated array of strings to write one after the other; NULL for
+     * an unknown or NULL format. Static data, safe from any thread. The
+     * function may be NULL (no documents): `schema export` then says so and
+     * exits with status 2. */
+    const char *const *(*schema_export)(const char *format, int strict);
 } ugw_cli_app;
 
 /**
  * Runs the command line `argv[0..argc)` (validate, convert, fixtures, serve,
- * send, sign, verify, demo, help, version) for `app`'s schema and returns the
+ * send, sign, verify, demo, schema, help, version) for `app`'s schema and returns the
  * process exit status: 0 success, 1 an input was invalid or a check failed,
  * 2 a usage or I/O error (also when `app`, its name or its schema is NULL).
  * `--version` prints "NAME LIBRARY-VERSION (schema N, codegen V)" with the

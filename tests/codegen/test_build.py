@@ -372,8 +372,9 @@ class OtherSchema(unittest.TestCase):
                             "--header-dir", "shop", "--no-fixtures", "--cli")
             self.assertEqual(p.returncode, 0, p.stderr)
             tree = read_tree(out)
-            self.assertEqual(sorted(tree), ["shop/shop_events.h", "shop/shop_events_client.h", "shop_cli_main.c",
-                                            "shop_events.c"])
+            self.assertEqual(sorted(tree), ["events.schema.json", "events.strict.schema.json", "openapi.json",
+                                            "openapi.strict.json", "shop/shop_events.h", "shop/shop_events_client.h",
+                                            "shop_cli_main.c", "shop_events.c"])
             h = tree["shop/shop_events.h"].decode()
             self.assertIn("Generated from shop.toml (schema version 3)", h)
             self.assertIn("#define SHOP_EVENT_COUNT 1\n", h)

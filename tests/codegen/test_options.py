@@ -28,6 +28,10 @@ def generate(out, *args, schema="schema/events.toml"):
     return read_tree(out)
 
 
+# The exported documents (JSON Schema, OpenAPI) of every generation.
+DOCS = ["events.schema.json", "events.strict.schema.json", "openapi.json", "openapi.strict.json"]
+
+
 def c_files(tree):
     return sorted(n for n in tree if n.endswith((".c", ".h")))
 
@@ -150,7 +154,7 @@ class HeaderDir(unittest.TestCase):
         includes = {n: re.findall(r"#include ([<\"][^>\"]+[>\"])", tree[n].decode()) for n in c_files(tree)}
         self.assertEqual(includes["acme_events.c"], ['"acme/acme_events.h"', "<string.h>"])
         self.assertEqual(includes["acme_fixtures.c"], ['"acme/acme_fixtures.h"'])
-        self.assertEqual(includes["acme_cli_main.c"], ["<stddef.h>", "<ugw/ugw_cli.h>", '"acme/acme_events.h"',
+        self.assertEqual(includes["acme_cli_main.c"], ["<stddef.h>", "<string.h>", "<ugw/ugw_cli.h>", '"acme/acme_events.h"',
                                                        '"acme/acme_fixtures.h"'])
         self.assertEqual(includes["acme/acme_events.h"], ["<stdbool.h>", "<stddef.h>", "<stdint.h>", "<string.h>",
                                                           "<ugw/ugw_runtime.h>"])
@@ -183,20 +187,23 @@ class NoFixturesAndCli(unittest.TestCase):
 
     def test_no_fixtures(self):
         tree = generate(self.tmp.name, "--prefix", "acme", "--header-dir", "acme", "--no-fixtures")
-        self.assertEqual(sorted(tree), ["acme/acme_events.h", "acme/acme_events_client.h", "acme_events.c"])
+        self.assertEqual(sorted(tree), sorted(["acme/acme_events.h", "acme/acme_events_client.h", "acme_events.c"] + DOCS))
         self.assertFalse(os.path.exists(os.path.join(self.tmp.name, "fixtures")))
 
     def test_no_fixtures_with_cli(self):
         tree = generate(self.tmp.name, "--prefix", "acme", "--no-fixtures", "--cli")
-        self.assertEqual(sorted(tree), ["acme_cli_main.c", "acme_events.c", "acme_events.h", "acme_events_client.h"])
+        self.assertEqual(sorted(tree), sorted(["acme_cli_main.c", "acme_events.c", "acme_events.h", "acme_events_client.h"]
+                                              + DOCS))
         main = tree["acme_cli_main.c"].decode()
         self.assertNotIn("fixture", names_mod.strip_c(main).replace("ugw_cli_app", ""))
-        self.assertIn('static const ugw_cli_app app = { "acme", &acme_schema_events, NULL };', main)
+        self.assertIn('static const ugw_cli_app app = { "acme", &acme_schema_events, NULL, acme__cli_schema_export };',
+                      main)
 
     def test_cli_main(self):
         main = generate(self.tmp.name, "--prefix", "acme", "--cli")["acme_cli_main.c"].decode()
         self.assertIn("#include <ugw/ugw_cli.h>", main)
-        self.assertIn('static const ugw_cli_app app = { "acme", &acme_schema_events, acme__cli_fixture };', main)
+        self.assertIn('static const ugw_cli_app app = { "acme", &acme_schema_events, acme__cli_fixture,\n'
+                      '                                     acme__cli_schema_export };', main)
         self.assertIn("    return ugw_cli_main(&app, argc, argv);\n", main)
         self.assertRegex(main, r"static const void \*acme__cli_fixture\(int type\)\n\{\n"
                                r"    const acme_event \*ev = acme_fixture\(\(acme_event_type\)type\);\n"
@@ -240,8 +247,8 @@ class Cleanup(unittest.TestCase):
     def test_dropped_options_remove_their_files(self):
         generate(self.out, "--prefix", "acme", "--cli")
         tree = generate(self.out, "--prefix", "acme", "--header-dir", "acme", "--no-fixtures")
-        self.assertEqual(sorted(read_tree(self.out)), ["acme/acme_events.h", "acme/acme_events_client.h",
-                                                       "acme_events.c"])
+        self.assertEqual(sorted(read_tree(self.out)), sorted(["acme/acme_events.h", "acme/acme_events_client.h",
+                                                              "acme_events.c"] + DOCS))
         self.assertEqual(read_tree(self.out), tree)
         self.assertFalse(os.path.exists(self.path("fixtures")))
         tree = generate(self.out, "--prefix", "acme", "--header-dir", "acme")

@@ -1,0 +1,401 @@
+"""Compare two versions of a schema: every difference, classified for
+receivers and for senders.
+
+    ugw_codegen.py diff [--json] [--strict] [--check-version] OLD.toml NEW.toml
+
+Two questions per change:
+
+  receivers  old code decoding new payloads: is everything a new encoder
+             writes accepted by the old schema? (encoders write the event's
+             wire string, never an alias, and ids as integers)
+  senders    new code reading what old senders send: is everything the old
+             schema accepts (aliases and digit-string ids included) accepted
+             by the new one?
+
+Each answer is `compatible`, `breaking`, or `strict`: breaking only for a
+decoder in strict mode (unknown keys refused), compatible for the default,
+lenient one. The exit status is 1 when a change breaks (strict ones too with
+--strict), 0 when none does, 2 on a usage error or a schema `check` refuses.
+With --check-version a breaking change is allowed when the new schema's
+version is higher than the old one's (the rule of `check-compat`).
+
+Types are compared as sets of values (`Domain`): one entry of DOMAINS per
+field type and one rule in `_subset` per pair of kinds, so a new type of the
+schema language is one small addition here.
+"""
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass, field as dc_field
+
+from . import check as check_mod, load as load_mod, model as model_mod
+from .check import ID_MAX
+
+COMPATIBLE, BREAKING, STRICT = "compatible", "breaking", "strict"
+_RANK = {COMPATIBLE: 0, STRICT: 1, BREAKING: 2}
+
+
+def worst(*verdicts):
+    return max(verdicts, key=_RANK.__getitem__) if verdicts else COMPATIBLE
+
+
+# ---------------------------------------------------------------------------
+# values of a field, as sets
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Domain:
+    """The values of a field: `kind` (integer, string, url), bounds (values
+    for integers, bytes for strings), and whether digit strings of
+    0..2^53-1 are accepted too (ids, when decoding)."""
+    kind: str
+    lo: int
+    hi: int
+    digits: bool = False
+
+
+def _id(f, written):
+    return Domain("integer", 0, ID_MAX, digits=not written)
+
+
+DOMAINS = {
+    "id": _id,
+    "int": lambda f, written: Domain("integer", f.min, f.max),
+    "string": lambda f, written: Domain("string", f.min, f.max),
+    "url": lambda f, written: Domain("url", f.min, f.max),
+}
+
+
+def domain(f, written):
+    """The values field `f` (model.Field) has: as encoders write them
+    (`written`) or as decoders accept them."""
+    return DOMAINS[f.type](f, written)
+
+
+def _subset(a, b):
+    """Whether every value of Domain `a` is one of Domain `b`."""
+    if a.digits and not b.digits:
+        return False
+    within = b.lo <= a.lo and a.hi <= b.hi
+    if a.kind == b.kind:
+        return within
+    if (a.kind, b.kind) == ("url", "string"):
+        return within           # a url is a string with more rules
+    return False
+
+
+# ---------------------------------------------------------------------------
+# changes
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Change:
+    kind: str
+    receivers: str
+    senders: str
+    message: str
+    old_line: int
+    new_line: int
+    event: str = ""
+    field: str = ""
+
+    def breaks(self, strict):
+        bad = (BREAKING, STRICT) if strict else (BREAKING,)
+        return self.receivers in bad or self.senders in bad
+
+
+@dataclass
+class Side:
+    """One schema version: its located data and its model."""
+    path: str
+    loc: object
+    model: object
+    events: dict = dc_field(default_factory=dict)     # id -> model.Event
+    index: dict = dc_field(default_factory=dict)      # id -> index in [[event]]
+
+    def event_line(self, eid, key=None):
+        if eid not in self.index:
+            return self.loc.line(None, "event")
+        return self.loc.line(("event", self.index[eid]), key)
+
+    def field_line(self, eid, fname, key=None):
+        """The line of `key` of field `fname` (its [field.NAME] table), else
+        the event's `fields` line."""
+        if ("field", fname) in self.loc.tables:
+            return self.loc.line(("field", fname), key)
+        return self.event_line(eid, "fields")
+
+
+def side(path):
+    """Loads and checks `path`; raises SystemExit(2) with the errors."""
+    try:
+        loc = load_mod.load(path)
+    except load_mod.LoadError as e:
+        raise _SchemaError([str(e)]) from None
+    except OSError as e:
+        raise _SchemaError([f"{path}:1: cannot read: {e.strerror}"]) from None
+    errors = check_mod.check(loc)
+    if errors:
+        raise _SchemaError(errors)
+    m = model_mod.build(loc, path)
+    s = Side(path=path, loc=loc, model=m)
+    for i, ev in enumerate(m.events):
+        s.events[ev.id] = ev
+        s.index[ev.id] = i
+    return s
+
+
+class _SchemaError(Exception):
+    def __init__(self, errors):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def _names(ev):
+    return [ev.wire, *ev.aliases]
+
+
+def _match_events(old, new):
+    """[(old event or None, new event or None)]: by id, then an unmatched
+    pair that shares an event string (an id renamed)."""
+    pairs, left = [], [e for e in new.model.events if e.id not in old.events]
+    for ev in old.model.events:
+        if ev.id in new.events:
+            pairs.append((ev, new.events[ev.id]))
+            continue
+        twin = next((n for n in left if set(_names(n)) & set(_names(ev))), None)
+        if twin:
+            left.remove(twin)
+        pairs.append((ev, twin))
+    pairs += [(None, n) for n in left]
+    return pairs
+
+
+def _event_changes(old, new, a, b, out):
+    lo, ln = old.event_line(a.id if a else "", "event"), new.event_line(b.id if b else "", "event")
+    if a is None:
+        out.append(Change("event-added", BREAKING, COMPATIBLE,
+                          f"event '{b.id}' ({b.wire!r}) added: old receivers refuse it as unknown_event",
+                          lo, ln, event=b.id))
+        return
+    if b is None:
+        out.append(Change("event-removed", COMPATIBLE, BREAKING,
+                          f"event '{a.id}' ({a.wire!r}) removed: old senders still send it",
+                          lo, ln, event=a.id))
+        return
+    if a.id != b.id:
+        out.append(Change("event-id-renamed", COMPATIBLE, COMPATIBLE,
+                          f"event id '{a.id}' renamed to '{b.id}': the wire is the same, the C names change",
+                          old.event_line(a.id, "id"), new.event_line(b.id, "id"), event=b.id))
+    if a.wire != b.wire:
+        rec = COMPATIBLE if b.wire in _names(a) else BREAKING
+        snd = COMPATIBLE if a.wire in _names(b) else BREAKING
+        out.append(Change("event-string-changed", rec, snd,
+                          f"event '{b.id}': event string {a.wire!r} changed to {b.wire!r}"
+                          + (" (the old one kept as an alias)" if snd == COMPATIBLE else ""),
+                          lo, ln, event=b.id))
+    added = [x for x in b.aliases if x not in _names(a)]
+    removed = [x for x in a.aliases if x not in _names(b)]
+    for x in added:
+        out.append(Change("alias-added", COMPATIBLE, COMPATIBLE, f"event '{b.id}': alias {x!r} added",
+                          old.event_line(a.id, "aliases"), new.event_line(b.id, "aliases"), event=b.id))
+    for x in removed:
+        out.append(Change("alias-removed", COMPATIBLE, BREAKING,
+                          f"event '{b.id}': alias {x!r} removed: senders that use it are refused",
+                          old.event_line(a.id, "aliases"), new.event_line(b.id, "aliases"), event=b.id))
+    if a.number != b.number:
+        out.append(Change("event-moved", COMPATIBLE, COMPATIBLE,
+                          f"event '{b.id}': position {a.number} -> {b.number} (its C enum value changes)",
+                          old.event_line(a.id), new.event_line(b.id), event=b.id))
+    if a.description != b.description:
+        out.append(Change("event-description-changed", COMPATIBLE, COMPATIBLE,
+                          f"event '{b.id}': description changed",
+                          old.event_line(a.id, "description"), new.event_line(b.id, "description"), event=b.id))
+    _field_changes(old, new, a, b, out)
+
+
+def _field_changes(old, new, a, b, out):
+    fa = {f.name: f for f in a.fields}
+    fb = {f.name: f for f in b.fields}
+    gone = [f for f in a.fields if f.name not in fb]
+    came = [f for f in b.fields if f.name not in fa]
+    # A field removed and one added at the same place, of the same type: a rename.
+    renamed = {}
+    for f in gone:
+        pos = a.fields.index(f)
+        twin = next((g for g in came if b.fields.index(g) == pos and g.type == f.type
+                     and g not in renamed.values()), None)
+        if twin:
+            renamed[f.name] = twin
+    for f in gone:
+        lo, ln = old.field_line(a.id, f.name), new.event_line(b.id, "fields")
+        if f.name in renamed:
+            g = renamed[f.name]
+            rec = BREAKING if f.required else STRICT
+            snd = BREAKING if g.required else STRICT
+            out.append(Change("field-renamed", rec, snd,
+                              f"event '{b.id}': field '{f.name}' renamed to '{g.name}'",
+                              lo, new.field_line(b.id, g.name), event=b.id, field=g.name))
+            continue
+        rec = BREAKING if f.required else COMPATIBLE
+        out.append(Change("field-removed", rec, STRICT,
+                          f"event '{b.id}': {'required' if f.required else 'optional'} field '{f.name}' removed",
+                          lo, ln, event=b.id, field=f.name))
+    for g in came:
+        if g in renamed.values():
+            continue
+        lo, ln = old.event_line(a.id, "fields"), new.field_line(b.id, g.name)
+        snd = BREAKING if g.required else COMPATIBLE
+        out.append(Change("field-added", STRICT, snd,
+                          f"event '{b.id}': {'required' if g.required else 'optional'} field '{g.name}' added",
+                          lo, ln, event=b.id, field=g.name))
+    for f in a.fields:
+        g = fb.get(f.name)
+        if g is not None:
+            _one_field(old, new, a, b, f, g, out)
+    common_a = [f.name for f in a.fields if f.name in fb]
+    common_b = [f.name for f in b.fields if f.name in fa]
+    if common_a != common_b:
+        out.append(Change("field-order-changed", COMPATIBLE, COMPATIBLE,
+                          f"event '{b.id}': fields reordered (decoders take any order; the encoded bytes change)",
+                          old.event_line(a.id, "fields"), new.event_line(b.id, "fields"), event=b.id))
+
+
+def _limit_words(f, g):
+    unit = " bytes" if f.type in ("string", "url") else ""
+    parts = []
+    if f.min != g.min:
+        parts.append(f"min {f.min} -> {g.min}{unit}")
+    if f.max != g.max:
+        parts.append(f"max {f.max} -> {g.max}{unit}")
+    return ", ".join(parts)
+
+
+def _one_field(old, new, a, b, f, g, out):
+    where = f"event '{b.id}' field '{g.name}'"
+    lo, ln = old.field_line(a.id, f.name), new.field_line(b.id, g.name)
+    if f.required != g.required:
+        if g.required:
+            out.append(Change("field-became-required", COMPATIBLE, BREAKING,
+                              f"{where}: optional -> required (old senders may leave it out)",
+                              old.event_line(a.id, "optional"), new.event_line(b.id, "fields"),
+                              event=b.id, field=g.name))
+        else:
+            out.append(Change("field-became-optional", BREAKING, COMPATIBLE,
+                              f"{where}: required -> optional (old receivers need it)",
+                              old.event_line(a.id, "fields"), new.event_line(b.id, "optional"),
+                              event=b.id, field=g.name))
+    rec = COMPATIBLE if _subset(domain(g, True), domain(f, False)) else BREAKING
+    snd = COMPATIBLE if _subset(domain(f, False), domain(g, False)) else BREAKING
+    if f.type != g.type:
+        out.append(Change("type-changed", rec, snd, f"{where}: type {f.type} -> {g.type}"
+                          + (f" ({_limit_words(f, g)})" if _limit_words(f, g) else ""),
+                          old.field_line(a.id, f.name, "type"), new.field_line(b.id, g.name, "type"),
+                          event=b.id, field=g.name))
+    elif (f.min, f.max) != (g.min, g.max):
+        tighter = g.min >= f.min and g.max <= f.max
+        looser = g.min <= f.min and g.max >= f.max
+        kind = "limits-tightened" if tighter else "limits-loosened" if looser else "limits-changed"
+        key = "max" if f.max != g.max else "min"
+        out.append(Change(kind, rec, snd, f"{where}: {_limit_words(f, g)}",
+                          old.field_line(a.id, f.name, key), new.field_line(b.id, g.name, key),
+                          event=b.id, field=g.name))
+    if f.description != g.description:
+        out.append(Change("field-description-changed", COMPATIBLE, COMPATIBLE, f"{where}: description changed",
+                          old.field_line(a.id, f.name, "description"), new.field_line(b.id, g.name, "description"),
+                          event=b.id, field=g.name))
+    if f.example != g.example:
+        out.append(Change("field-example-changed", COMPATIBLE, COMPATIBLE,
+                          f"{where}: example changed (fixtures change)",
+                          old.field_line(a.id, f.name, "example"), new.field_line(b.id, g.name, "example"),
+                          event=b.id, field=g.name))
+
+
+# Top-level tables the schema language may add (an envelope, includes):
+# compared as data, any difference being breaking both ways.
+WIRE_TABLES = ("envelope",)
+
+
+def compare(old, new):
+    """Every Change from Side `old` to Side `new`, in schema order."""
+    out = []
+    va, vb = old.model.schema_version, new.model.schema_version
+    if va != vb:
+        out.append(Change("version-changed", COMPATIBLE, COMPATIBLE, f"schema version {va} -> {vb}",
+                          old.loc.line(None, "version"), new.loc.line(None, "version")))
+    for key in WIRE_TABLES:
+        x, y = old.loc.data.get(key), new.loc.data.get(key)
+        if x != y:
+            out.append(Change("envelope-changed", BREAKING, BREAKING,
+                              f"'{key}' changed: every document has another shape",
+                              old.loc.line(None, key), new.loc.line(None, key)))
+    for a, b in _match_events(old, new):
+        _event_changes(old, new, a, b, out)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# command
+# ---------------------------------------------------------------------------
+
+def line_of(old, new, c):
+    return (f"{old.path}:{c.old_line}: {new.path}:{c.new_line}: receivers {c.receivers}, "
+            f"senders {c.senders}: {c.message} [{c.kind}]")
+
+
+def report(old, new, changes, strict):
+    breaking = any(c.breaks(strict) for c in changes)
+    return {
+        "old": {"file": old.path, "version": old.model.schema_version},
+        "new": {"file": new.path, "version": new.model.schema_version},
+        "version_raised": new.model.schema_version > old.model.schema_version,
+        "breaking": breaking,
+        "changes": [{"kind": c.kind, "receivers": c.receivers, "senders": c.senders, "event": c.event,
+                     "field": c.field, "message": c.message,
+                     "old": {"file": old.path, "line": c.old_line},
+                     "new": {"file": new.path, "line": c.new_line}} for c in changes],
+    }
+
+
+def main(argv=None, prog="ugw-codegen diff"):
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
+    ap.add_argument("old", metavar="OLD.toml")
+    ap.add_argument("new", metavar="NEW.toml")
+    ap.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
+    ap.add_argument("--strict", action="store_true",
+                    help="count changes that break only strict decoders as breaking")
+    ap.add_argument("--check-version", action="store_true",
+                    help="exit 0 on breaking changes when the new version is higher (check-compat)")
+    args = ap.parse_args(argv)
+    try:
+        old, new = side(args.old), side(args.new)
+    except _SchemaError as e:
+        for line in e.errors:
+            print(line, file=sys.stderr)
+        return 2
+    changes = compare(old, new)
+    rep = report(old, new, changes, args.strict)
+    if args.json:
+        print(json.dumps(rep, indent=2, ensure_ascii=False))
+    else:
+        for c in changes:
+            print(line_of(old, new, c))
+        nb = sum(1 for c in changes if c.breaks(args.strict))
+        print(f"{len(changes)} change(s), {nb} breaking", file=sys.stderr)
+    if not rep["breaking"]:
+        return 0
+    if args.check_version:
+        if rep["version_raised"]:
+            print(f"{new.path}: breaking changes allowed: version raised from "
+                  f"{old.model.schema_version} to {new.model.schema_version}", file=sys.stderr)
+            return 0
+        print(f"{new.path}:{new.loc.line(None, 'version')}: breaking change without a version bump: "
+              f"raise 'version' above {old.model.schema_version} (or undo the change)", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":        # pragma: no cover
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.exit(main())

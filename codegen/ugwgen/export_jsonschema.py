@@ -1,0 +1,236 @@
+"""Export, JSON Schema (draft 2020-12): the schema's events for receivers that
+are not written in C.
+
+One document per mode: a definition per event (`$defs/<event id>`, the whole
+envelope) and per event payload (`$defs/<event id>.payload`), and a top level
+that accepts exactly the envelope of any event, discriminated on the event
+key (aliases included). Lenient (the default) ignores unknown keys, as the C
+decoder does; strict (`additionalProperties: false` in every object) refuses
+them, as `ugw_decode_opts.strict` does.
+
+Everything the C validator checks that JSON Schema can say is said; what it
+cannot say is listed in docs/SCHEMA.md ("What JSON Schema cannot say") and
+shown by tests/jsonschema/test_jsonschema_equivalence.py. Each field type is
+one function of TYPES, so a new type of the schema language is one entry.
+
+Regular expressions use only what ECMA-262 and Python's `re` read the same
+way: no `$` (Python's `$` also matches before a final newline), so "only
+these characters" is said as `not: {pattern: <any other character>}`.
+"""
+
+import hashlib
+import json
+
+from .check import ID_MAX
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+ENVELOPE_EVENT, ENVELOPE_PAYLOAD = "event", "payload"
+
+# Characters no string field may hold: NUL (code nul), and UTF-16 surrogates,
+# which a JSON parser yields only for a lone surrogate escape such as
+# "\ud800" (code utf8).
+BAD_STRING_CHARS = "[\\u0000\\ud800-\\udfff]"
+# A url may in addition hold no space, control character or DEL (code url).
+BAD_URL_CHARS = "[\\u0000-\\u0020\\u007f\\ud800-\\udfff]"
+URL_HEAD = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]"
+SURROGATE = "[\\ud800-\\udfff]"
+# The value of an unknown key, which a lenient decoder skips but still
+# checks: any JSON value without a lone surrogate in a string or key.
+UNKNOWN_DEF = "unknown.value"
+NO_SURROGATE_KEYS = {"not": {"pattern": SURROGATE}}
+
+
+def unknown_schema(ref_prefix):
+    return {"description": "The value of a key the schema does not know, ignored in lenient mode: any JSON "
+                           "value without a lone UTF-16 surrogate (\\ud800 alone) in a string or key.",
+            "not": {"type": "string", "pattern": SURROGATE},
+            "items": {"$ref": ref_prefix + UNKNOWN_DEF},
+            "propertyNames": NO_SURROGATE_KEYS,
+            "additionalProperties": {"$ref": ref_prefix + UNKNOWN_DEF}}
+
+
+def _extra_keys(s, strict, ref_prefix):
+    """What `s`, an object, says of keys it does not name: refused when
+    strict, else checked as unknown values."""
+    if strict:
+        s["additionalProperties"] = False
+    else:
+        s["propertyNames"] = NO_SURROGATE_KEYS
+        s["additionalProperties"] = {"$ref": ref_prefix + UNKNOWN_DEF}
+
+
+def digits_at_most(limit):
+    """A regular expression (anchored at the start, no end anchor) for the
+    strings of exactly len(str(limit)) decimal digits whose value is at most
+    `limit`: one alternative per digit that can be lower than limit's own."""
+    s = str(limit)
+    alts = []
+    for i, ch in enumerate(s):
+        d = int(ch)
+        rest = len(s) - i - 1
+        if d > 0:
+            lo = "0" if d == 1 else f"[0-{d - 1}]"
+            alts.append(s[:i] + lo + (f"[0-9]{{{rest}}}" if rest else ""))
+    alts.append(s)
+    return "^(?:" + "|".join(alts) + ")"
+
+
+def id_schema(f):
+    """id: an integer 0..2^53-1, or a string of 1 to 16 digits of such a value."""
+    width = len(str(ID_MAX))
+    return {"anyOf": [
+        {"type": "integer", "minimum": 0, "maximum": ID_MAX},
+        {"type": "string", "minLength": 1, "maxLength": width, "not": {"pattern": "[^0-9]"},
+         "anyOf": [{"maxLength": width - 1}, {"pattern": digits_at_most(ID_MAX)}]},
+    ]}
+
+
+def int_schema(f):
+    return {"type": "integer", "minimum": f.min, "maximum": f.max}
+
+
+def _string_bounds(f):
+    """minLength/maxLength for byte bounds: a character is 1 to 4 bytes of
+    UTF-8, so n bytes hold at least ceil(n/4) and at most n characters; the
+    schema never refuses a string the C validator accepts (the byte limits
+    themselves are beyond JSON Schema, which counts characters)."""
+    out = {}
+    if f.min > 0:
+        out["minLength"] = (f.min + 3) // 4
+    out["maxLength"] = f.max
+    return out
+
+
+def string_schema(f):
+    return {"type": "string", **_string_bounds(f), "not": {"type": "string", "pattern": BAD_STRING_CHARS}}
+
+
+def url_schema(f):
+    return {"type": "string", **_string_bounds(f), "pattern": URL_HEAD,
+            "not": {"type": "string", "pattern": BAD_URL_CHARS}}
+
+
+TYPES = {"id": id_schema, "int": int_schema, "string": string_schema, "url": url_schema}
+
+LIMIT_NOTES = {
+    "id": lambda f: "An integer from 0 to 2^53-1, or a string of 1 to 16 decimal digits of one.",
+    "int": lambda f: f"An integer from {f.min} to {f.max}.",
+    "string": lambda f: f"A string of {f.min} to {f.max} bytes of UTF-8, without NUL.",
+    "url": lambda f: (f"An absolute http(s) URL of {f.min} to {f.max} bytes, without space, "
+                      "control character or DEL."),
+}
+
+
+def field_schema(f):
+    """The schema of one field of the model (model.Field)."""
+    s = {"description": _description(f)}
+    s.update(TYPES[f.type](f))
+    if getattr(f, "example", None) is not None:
+        s["examples"] = [f.example]
+    return s
+
+
+def _description(f):
+    text = f.description
+    note = LIMIT_NOTES.get(f.type)
+    return f"{text} {note(f)}" if note else text
+
+
+def payload_name(ev):
+    return f"{ev.id}.payload"
+
+
+def field_def_name(f):
+    return f"field.{f.name}"
+
+
+def payload_schema(ev, strict, shared, ref_prefix):
+    """The payload object of `ev`; a field whose schema is the shared one of
+    its name (`shared`, {definition name: schema}) refers to it."""
+    props = {}
+    for f in ev.fields:
+        fs = field_schema(f)
+        props[f.name] = {"$ref": ref_prefix + field_def_name(f)} if shared.get(field_def_name(f)) == fs else fs
+    s = {"type": "object", "description": f"The payload of '{ev.wire}'.",
+         "required": [f.name for f in ev.fields if f.required],
+         "properties": props}
+    _extra_keys(s, strict, ref_prefix)
+    return s
+
+
+def event_names(ev):
+    """The event strings a decoder accepts for `ev`: its wire string, then its aliases."""
+    return [ev.wire, *ev.aliases]
+
+
+def event_schema(ev, ref_prefix, strict):
+    s = {"type": "object", "title": ev.id, "description": ev.description,
+         "required": [ENVELOPE_EVENT, ENVELOPE_PAYLOAD],
+         "properties": {
+             ENVELOPE_EVENT: {"description": "The event string; encoders write the first, decoders "
+                                             "also accept the others (aliases).",
+                              "enum": event_names(ev)},
+             ENVELOPE_PAYLOAD: {"$ref": f"{ref_prefix}{payload_name(ev)}"}}}
+    _extra_keys(s, strict, ref_prefix)
+    s["examples"] = [{ENVELOPE_EVENT: ev.wire, ENVELOPE_PAYLOAD: dict(ev.example)}]
+    return s
+
+
+def definitions(model, strict, ref_prefix="#/$defs/"):
+    """{name: schema}: every event envelope and payload, then each field as
+    the first event that has it defines it (`field.<name>`; an event whose
+    field differs, with other limits, has its own inline)."""
+    shared = {}
+    for ev in model.events:
+        for f in ev.fields:
+            shared.setdefault(field_def_name(f), field_schema(f))
+    defs = {}
+    for ev in model.events:
+        defs[ev.id] = event_schema(ev, ref_prefix, strict)
+        defs[payload_name(ev)] = payload_schema(ev, strict, shared, ref_prefix)
+    defs.update(shared)
+    if not strict:
+        defs[UNKNOWN_DEF] = unknown_schema(ref_prefix)
+    return defs
+
+
+def schema_id(model, strict):
+    """A URN naming this schema: its version and 64 bits of SHA-256 over the
+    wire fingerprints of its events, so that two schemas differ."""
+    h = hashlib.sha256("\n".join(f"{ev.wire}:{ev.fingerprint}" for ev in model.events).encode()).hexdigest()
+    return f"urn:ugw:events:v{model.schema_version}:{h[:16]}{':strict' if strict else ''}"
+
+
+def document(model, strict=False):
+    """The JSON Schema document (a dict) of `model` in one mode."""
+    names = [n for ev in model.events for n in event_names(ev)]
+    mode = ("strict: unknown keys are refused" if strict
+            else "lenient: unknown keys are ignored")
+    doc = {
+        "$schema": DRAFT,
+        "$id": schema_id(model, strict),
+        "title": f"Webhook events, schema version {model.schema_version}",
+        "description": (f"Generated from {model.schema_file_line} by ugw codegen {model.codegen_version}. "
+                        f"DO NOT EDIT. Mode {mode}. A document is one event: "
+                        f"{{\"{ENVELOPE_EVENT}\": <event string>, \"{ENVELOPE_PAYLOAD}\": {{...}}}}. "
+                        "String limits of the schema count bytes of UTF-8; minLength and maxLength "
+                        "here count characters and are the nearest bounds that never refuse a valid "
+                        "string."),
+        "type": "object",
+        "required": [ENVELOPE_EVENT, ENVELOPE_PAYLOAD],
+        "properties": {ENVELOPE_EVENT: {"type": "string", "enum": names},
+                       ENVELOPE_PAYLOAD: {"type": "object"}},
+    }
+    _extra_keys(doc, strict, "#/$defs/")
+    doc["allOf"] = [
+        {"if": {"properties": {ENVELOPE_EVENT: {"enum": event_names(ev)}}, "required": [ENVELOPE_EVENT]},
+         "then": {"$ref": f"#/$defs/{ev.id}"}}
+        for ev in model.events]
+    doc["$defs"] = definitions(model, strict)
+    return doc
+
+
+def dumps(doc):
+    """The bytes written for a document: sorted nowhere (the order is the
+    schema's), two-space indent, UTF-8, final newline."""
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
