@@ -9,8 +9,13 @@
  * count, and then also in the dead-letter file when one is configured.
  *
  * Thread safety: every function but ugw_client_close() may be called from any
- * thread at any time. ugw_client_close() must be the last call: no other
- * thread may be using the client when it starts.
+ * thread at any time. ugw_client_close() must be the last call: threads
+ * already waiting inside ugw_client_enqueue_*() or ugw_client_send_*() when
+ * it starts are woken (UGW_ERR_CLOSED, or their event's outcome) and have
+ * left the client before it is freed; no call may start once it has begun.
+ * Waits use CLOCK_MONOTONIC: changing the wall clock neither cuts nor
+ * stretches them. The library never writes to stdout or stderr: every
+ * failure reaches the caller as a status, an outcome or a counter.
  *
  * Memory: an accepted event is copied (its encoded body, once); nothing the
  * caller passes is kept after a call returns.
@@ -68,9 +73,10 @@ typedef struct ugw_outcome {
 
 /**
  * Called once for every accepted event, on the client's thread (or on the
- * thread calling ugw_client_close()). It must not block for long and must not
- * call ugw_client_close(). It may enqueue (never waiting there: a full queue
- * gives UGW_ERR_FULL at once); send() from it returns UGW_ERR_ARG.
+ * thread calling ugw_client_close()). It must not block for long. It may
+ * enqueue (never waiting there: a full queue gives UGW_ERR_FULL at once);
+ * send(), flush() and close() from it return UGW_ERR_ARG at once (they would
+ * wait for the very thread that runs the callback).
  */
 typedef void (*ugw_outcome_fn)(const ugw_outcome *outcome, void *ctx);
 
@@ -141,8 +147,9 @@ UGW_API ugw_status ugw_client_enqueue_body(ugw_client *c, const void *body, size
 
 /**
  * Delivers one encoded body and waits for its outcome (retries included),
- * copied to `out` (body, event and error text are not kept: body and event
- * are NULL there, error is ""). The
+ * copied to `out` (body and event are NULL there; `error`, libcurl's text,
+ * points into a per-thread buffer valid until the next send on the same
+ * thread). The
  * callback is called too. Returns UGW_OK when delivered, UGW_ERR_DELIVERY when
  * it failed for good, or the error of ugw_client_enqueue_body() (waiting for
  * room as long as it takes).
@@ -155,7 +162,8 @@ UGW_API ugw_status ugw_client_send_body(ugw_client *c, const void *body, size_t 
 /**
  * Waits until every accepted event has finished and its outcome callback has
  * returned, up to `timeout_ms` (< 0: without limit). UGW_OK, or
- * UGW_ERR_TIMEOUT with events still pending.
+ * UGW_ERR_TIMEOUT with events still pending; UGW_ERR_ARG for NULL or when
+ * called from an outcome callback.
  */
 UGW_API ugw_status ugw_client_flush(ugw_client *c, long timeout_ms);
 
@@ -190,7 +198,8 @@ UGW_API bool ugw_client_endpoint_gone(ugw_client *c);
  * `drain_ms` (0: not at all, < 0: until done), then hands every event still
  * undelivered to the callback and the dead-letter file as UGW_RESULT_CLOSED,
  * stops the thread and frees the client. Returns UGW_OK when nothing had to
- * be handed back, UGW_ERR_TIMEOUT otherwise. NULL is a no-op.
+ * be handed back, UGW_ERR_TIMEOUT otherwise. NULL is a no-op. From an outcome
+ * callback it does nothing and returns UGW_ERR_ARG.
  */
 UGW_API ugw_status ugw_client_close(ugw_client *c, long drain_ms);
 

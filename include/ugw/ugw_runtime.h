@@ -123,7 +123,8 @@ typedef struct ugw_decode_opts {
     uint32_t max_depth; /**< nesting limit, document = 1 (default 16, at most 32) */
     uint32_t max_tokens;/**< JSON tokens per document (default 1024) */
     size_t max_input;   /**< largest accepted input in bytes (default 1 MiB) */
-    void *arena;        /**< caller memory for the decoder's work; NULL: allocate */
+    void *arena;        /**< caller memory for the decoder's work (arena_size required);
+                             NULL: allocate */
     size_t arena_size;  /**< size of `arena`; with NULL arena, bytes to allocate
                              (default 64 KiB) */
 } ugw_decode_opts;
@@ -146,7 +147,8 @@ typedef struct ugw_decoder ugw_decoder;
  * Makes a decoder. `opts` may be NULL for defaults and is copied. When
  * opts->arena is set the caller owns that memory and must keep it alive.
  * Returns NULL when memory runs out or the options are invalid (arena too
- * small for max_tokens, max_depth above 32).
+ * small for max_tokens, max_depth above 32, or an arena given without its
+ * arena_size).
  */
 UGW_API ugw_decoder *ugw_decoder_new(const ugw_decode_opts *opts);
 /** Frees a decoder; NULL is a no-op. */

@@ -49,6 +49,7 @@ typedef struct sync_wait sync_wait;
 struct sync_wait {
     bool done;
     ugw_outcome outcome;
+    char error[CURL_ERROR_SIZE]; /* the outcome's error text, kept */
 };
 
 /* One accepted event, from enqueue to its outcome. */
@@ -92,6 +93,8 @@ struct ugw_client {
     pthread_cond_t idle;        /* count reached 0, or a sync job finished */
     pthread_t thread;
     bool thread_started;
+    unsigned waiters;           /* threads inside enqueue or send waiting on room or idle;
+                                   close() frees nothing until they are out (mu) */
 
     /* guarded by mu */
     job *pending_head, *pending_tail;

@@ -33,10 +33,12 @@ const char *ugw_result_name(ugw_result r)
     return "?";
 }
 
-/* A CLOCK_REALTIME deadline `ms` from now, for pthread_cond_timedwait(). */
+/* A CLOCK_MONOTONIC deadline `ms` from now, for pthread_cond_timedwait() on
+ * the client's condition variables (made with that clock: setting the
+ * wall clock neither cuts nor stretches a wait). */
 static void deadline_ts(struct timespec *ts, long ms)
 {
-    clock_gettime(CLOCK_REALTIME, ts);
+    clock_gettime(CLOCK_MONOTONIC, ts);
     ts->tv_sec += ms / 1000;
     ts->tv_nsec += (ms % 1000) * 1000000L;
     if (ts->tv_nsec >= 1000000000L) {
@@ -50,6 +52,7 @@ static void deadline_ts(struct timespec *ts, long ms)
 /* ------------------------------------------------------------------ */
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static _Thread_local char sync_error[CURL_ERROR_SIZE];
 static CURLcode curl_init_result;
 
 static void curl_init_once(void)
@@ -140,8 +143,14 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
     }
     c->dead_fd = -1;
     pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->room, NULL);
-    pthread_cond_init(&c->idle, NULL);
+    {
+        pthread_condattr_t ca;
+        pthread_condattr_init(&ca);
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+        pthread_cond_init(&c->room, &ca);
+        pthread_cond_init(&c->idle, &ca);
+        pthread_condattr_destroy(&ca);
+    }
     c->cfg = *cfg;
     if (!copy_strings(c, cfg))
         goto nomem;
@@ -258,12 +267,15 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
         struct timespec dl;
         if (wait_ms > 0)
             deadline_ts(&dl, wait_ms);
+        c->waiters++;
         while (!c->closing && !c->gone && c->count >= c->cfg.queue_capacity) {
             if (wait_ms < 0)
                 pthread_cond_wait(&c->room, &c->mu);
             else if (pthread_cond_timedwait(&c->room, &c->mu, &dl) == ETIMEDOUT)
                 break;
         }
+        if (--c->waiters == 0 && c->closing)
+            pthread_cond_broadcast(&c->idle); /* close() may be waiting for us */
     }
     if (c->closing || c->gone) {
         bool gone = c->gone;
@@ -311,9 +323,16 @@ ugw_status ugw_client_send_body(ugw_client *c, const void *body, size_t len,
     if (st)
         return st;
     pthread_mutex_lock(&c->mu);
+    c->waiters++;
     while (!w.done)
         pthread_cond_wait(&c->idle, &c->mu);
+    if (--c->waiters == 0 && c->closing)
+        pthread_cond_broadcast(&c->idle);
     pthread_mutex_unlock(&c->mu);
+    /* The error text lives on in a per-thread buffer until the next send()
+     * on this thread: the caller's ugw_outcome only holds a pointer. */
+    memcpy(sync_error, w.error, sizeof sync_error);
+    w.outcome.error = sync_error;
     if (out)
         *out = w.outcome;
     if (w.outcome.result != UGW_RESULT_DELIVERED)
@@ -327,6 +346,8 @@ ugw_status ugw_client_flush(ugw_client *c, long timeout_ms)
     ugw_status st = UGW_OK;
     if (!c)
         return UGW_ERR_ARG;
+    if (c->thread_started && pthread_equal(pthread_self(), c->thread))
+        return UGW_ERR_ARG; /* from an outcome callback: it would wait for itself */
     if (timeout_ms >= 0)
         deadline_ts(&dl, timeout_ms);
     pthread_mutex_lock(&c->mu);
@@ -374,6 +395,8 @@ ugw_status ugw_client_close(ugw_client *c, long drain_ms)
     ugw_status st;
     if (!c)
         return UGW_OK;
+    if (c->thread_started && pthread_equal(pthread_self(), c->thread))
+        return UGW_ERR_ARG; /* from an outcome callback: it would join itself */
     pthread_mutex_lock(&c->mu);
     c->closing = true;
     pthread_cond_broadcast(&c->room); /* waiting enqueuers give up */
@@ -415,6 +438,14 @@ ugw_status ugw_client_close(ugw_client *c, long drain_ms)
         ugw__client_deliver_outcomes(c, done);
     if (c->dead_fd >= 0)
         fsync(c->dead_fd);
+    /* Threads that were waiting in enqueue() or send() when close began
+     * have been woken (closing, or their outcome): let them leave the
+     * mutex and the condition variables before these are destroyed. */
+    pthread_mutex_lock(&c->mu);
+    pthread_cond_broadcast(&c->room);
+    while (c->waiters)
+        pthread_cond_wait(&c->idle, &c->mu);
+    pthread_mutex_unlock(&c->mu);
     client_free(c);
     return st;
 }

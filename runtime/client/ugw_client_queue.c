@@ -141,6 +141,7 @@ void ugw__client_deliver_outcomes(ugw_client *c, job *done)
             j->sync->outcome = o;
             j->sync->outcome.body = NULL;
             j->sync->outcome.event = NULL;
+            memcpy(j->sync->error, j->error, sizeof j->sync->error);
             j->sync->outcome.error = "";
             j->sync->done = true;
         }

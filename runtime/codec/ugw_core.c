@@ -289,6 +289,9 @@ ugw_decoder *ugw_decoder_new(const ugw_decode_opts *opts)
         d->opts.max_tokens = UGW_DEFAULT_MAX_TOKENS;
     if (!d->opts.max_input)
         d->opts.max_input = UGW_DEFAULT_MAX_INPUT;
+    /* A caller's arena of unknown size: guessing would let input write past it. */
+    if (d->opts.arena && !d->opts.arena_size)
+        goto fail;
     if (!d->opts.arena_size)
         d->opts.arena_size = UGW_DEFAULT_ARENA_SIZE;
     if (d->opts.max_depth > UGW_MAX_DEPTH_LIMIT || d->opts.max_input > UGW_MAX_INPUT_LIMIT

@@ -1,0 +1,187 @@
+/*
+ * test_client_lifecycle.c - the delivery client's lifecycle rules, each a
+ * regression test: flush() and close() from the outcome callback are
+ * refused (they would wait for the thread that runs them); close() while
+ * other threads wait in enqueue() or send() wakes them and frees nothing
+ * under them (AddressSanitizer and valgrind check the "nothing"); send()
+ * keeps libcurl's error text; a decoder given a caller's arena without its
+ * size is refused.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client_support.h"
+
+/* ------------------------------------------------------------------ */
+/* flush() and close() from the outcome callback                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    ugw_client *c;
+    int calls;
+    ugw_status flush_st, close_st;
+    int64_t flush_ms;
+} reentry_ctx;
+
+static void reentry_outcome(const ugw_outcome *o, void *ctx)
+{
+    reentry_ctx *r = ctx;
+    int64_t t0;
+    (void)o;
+    if (r->calls++)
+        return;
+    t0 = now_ms();
+    r->flush_st = ugw_client_flush(r->c, -1); /* used to deadlock */
+    r->flush_ms = now_ms() - t0;
+    r->close_st = ugw_client_close(r->c, -1); /* used to join its own thread */
+}
+
+static void test_flush_and_close_from_callback_refused(void **state)
+{
+    fx *t = *state;
+    test_receiver *tr = start_rx(t, NULL);
+    ugw_client_config cfg = base_cfg(t, tr_url(tr));
+    reentry_ctx r;
+    char id[UGW_WEBHOOK_ID_MAX];
+    memset(&r, 0, sizeof r);
+    cfg.on_outcome = reentry_outcome;
+    cfg.on_outcome_ctx = &r;
+    start_client(t, &cfg);
+    r.c = t->c;
+    assert_int_equal(enqueue_fixture(t->c, 0, -1, NULL, id), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(r.flush_st, UGW_ERR_ARG);
+    assert_int_equal(r.close_st, UGW_ERR_ARG);
+    assert_true(r.flush_ms < 1000);
+    /* the client still works, and closes from its owner */
+    assert_int_equal(enqueue_fixture(t->c, 1, -1, NULL, id), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(close_client(t, 0), UGW_OK);
+}
+
+/* ------------------------------------------------------------------ */
+/* close() with threads waiting in enqueue() and send()                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    ugw_client *c;
+    bool sync;
+    ugw_status st;
+    ugw_outcome out;
+} waiter;
+
+static void *wait_in_client(void *arg)
+{
+    waiter *w = arg;
+    ugw_error err;
+    if (w->sync)
+        w->st = ugw_client_send_body(w->c, "{}", 2, UGW_FORMAT_JSON, "x", NULL, &w->out, &err);
+    else
+        w->st = ugw_client_enqueue_body(w->c, "{}", 2, UGW_FORMAT_JSON, "x", NULL, -1, NULL, NULL, &err);
+    return NULL;
+}
+
+static void test_close_with_waiters(void **state)
+{
+    fx *t = *state;
+    tr_config rc;
+    test_receiver *tr;
+    ugw_client_config cfg;
+    pthread_t th[4];
+    waiter w[4];
+    char id[UGW_WEBHOOK_ID_MAX];
+    ugw_client *c;
+    memset(&rc, 0, sizeof rc);
+    rc.default_action.delay_ms = 5000; /* nothing finishes on its own */
+    tr = start_rx(t, &rc);
+    cfg = base_cfg(t, tr_url(tr));
+    cfg.queue_capacity = 1;
+    cfg.max_in_flight = 1;
+    start_client(t, &cfg);
+    assert_int_equal(enqueue_fixture(t->c, 0, -1, NULL, id), UGW_OK); /* the queue is full */
+    for (int i = 0; i < 4; i++) {
+        memset(&w[i], 0, sizeof w[i]);
+        w[i].c = t->c;
+        w[i].sync = i % 2 == 1;
+        assert_int_equal(pthread_create(&th[i], NULL, wait_in_client, &w[i]), 0);
+    }
+    sleep_ms(200); /* all four wait for room */
+    c = t->c;
+    t->c = NULL;
+    assert_int_equal(ugw_client_close(c, 0), UGW_ERR_TIMEOUT); /* the first is handed back */
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(w[i].st, UGW_ERR_CLOSED);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* send() keeps libcurl's error text                                    */
+/* ------------------------------------------------------------------ */
+
+static void test_send_keeps_error_text(void **state)
+{
+    fx *t = *state;
+    char url[64];
+    ugw_client_config cfg;
+    ugw_outcome out;
+    ugw_error err;
+    int port = tr_refused_port();
+    assert_true(port > 0);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/hook", port);
+    cfg = base_cfg(t, url);
+    cfg.max_attempts = 1;
+    start_client(t, &cfg);
+    assert_int_equal(ugw_client_send_body(t->c, "{}", 2, UGW_FORMAT_JSON, "x", NULL, &out, &err),
+                     UGW_ERR_DELIVERY);
+    assert_int_equal(out.result, UGW_RESULT_ATTEMPTS);
+    assert_int_not_equal(out.curl_code, 0);
+    assert_non_null(out.error);
+    assert_true(strlen(out.error) > 0); /* was "" */
+    assert_null(out.body);
+    assert_null(out.event);
+}
+
+/* ------------------------------------------------------------------ */
+/* A caller's arena needs its size                                      */
+/* ------------------------------------------------------------------ */
+
+static void test_decoder_arena_without_size_refused(void **state)
+{
+    (void)state;
+    static uint64_t arena[1024]; /* 8 KiB, far below the 64 KiB once assumed */
+    ugw_decode_opts o;
+    ugw_decoder *d;
+    memset(&o, 0, sizeof o);
+    o.arena = arena;
+    assert_null(ugw_decoder_new(&o));
+    o.arena_size = sizeof arena;
+    o.max_tokens = 64;
+    d = ugw_decoder_new(&o);
+    assert_non_null(d);
+    assert_int_equal(ugw_decoder_opts(d)->arena_size, sizeof arena);
+    ugw_decoder_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+        T(test_flush_and_close_from_callback_refused),
+        T(test_close_with_waiters),
+        T(test_send_keeps_error_text),
+        T(test_decoder_arena_without_size_refused),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
