@@ -54,6 +54,7 @@ class Domain:
     lo: int
     hi: int
     digits: bool = False
+    values: tuple = ()      # a closed set of values (enums), else ()
 
 
 def _id(f, written):
@@ -68,15 +69,25 @@ DOMAINS = {
 }
 
 
+def _other(f, written):
+    """A type without a rule of its own: its values are its type's, within
+    its bounds when it has some."""
+    lo, hi = getattr(f, "min", None), getattr(f, "max", None)
+    values = getattr(f, "values", None) or getattr(f, "enum", None) or ()
+    return Domain(f.type, lo if lo is not None else 0, hi if hi is not None else 0, values=tuple(values))
+
+
 def domain(f, written):
     """The values field `f` (model.Field) has: as encoders write them
     (`written`) or as decoders accept them."""
-    return DOMAINS[f.type](f, written)
+    return DOMAINS.get(f.type, _other)(f, written)
 
 
 def _subset(a, b):
     """Whether every value of Domain `a` is one of Domain `b`."""
     if a.digits and not b.digits:
+        return False
+    if (a.values or b.values) and not set(a.values) <= set(b.values):
         return False
     within = b.lo <= a.lo and a.hi <= b.hi
     if a.kind == b.kind:
@@ -275,7 +286,6 @@ def _limit_words(f, g):
 
 def _one_field(old, new, a, b, f, g, out):
     where = f"event '{b.id}' field '{g.name}'"
-    lo, ln = old.field_line(a.id, f.name), new.field_line(b.id, g.name)
     if f.required != g.required:
         if g.required:
             out.append(Change("field-became-required", COMPATIBLE, BREAKING,
@@ -302,6 +312,11 @@ def _one_field(old, new, a, b, f, g, out):
         out.append(Change(kind, rec, snd, f"{where}: {_limit_words(f, g)}",
                           old.field_line(a.id, f.name, key), new.field_line(b.id, g.name, key),
                           event=b.id, field=g.name))
+    elif domain(f, False).values != domain(g, False).values:
+        va, vb = set(domain(f, False).values), set(domain(g, False).values)
+        kind = "values-added" if va < vb else "values-removed" if vb < va else "values-changed"
+        out.append(Change(kind, rec, snd, f"{where}: values +{sorted(vb - va)} -{sorted(va - vb)}",
+                          old.field_line(a.id, f.name), new.field_line(b.id, g.name), event=b.id, field=g.name))
     if f.description != g.description:
         out.append(Change("field-description-changed", COMPATIBLE, COMPATIBLE, f"{where}: description changed",
                           old.field_line(a.id, f.name, "description"), new.field_line(b.id, g.name, "description"),

@@ -8,7 +8,7 @@ import os
 import tempfile
 import unittest
 
-from codegen_support import SCHEMA, SCHEMA_TEXT, edit, run_codegen  # noqa: F401
+from codegen_support import SCHEMA_TEXT, edit, run_codegen
 from ugwgen import diff as diff_mod
 
 C, B, S = "compatible", "breaking", "strict"
