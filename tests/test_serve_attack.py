@@ -31,6 +31,11 @@ from test_serve_http import http_stats
 
 ANSWER_WITHIN_S = 1.0
 
+# Under AddressSanitizer, freed memory waits in a quarantine (256 MB by
+# default) and would count in the server's RSS: keep it small so the peak
+# RSS measures what the server holds.
+os.environ["ASAN_OPTIONS"] = ":".join(x for x in (os.environ.get("ASAN_OPTIONS", ""), "quarantine_size_mb=16") if x)
+
 
 def raise_fd_limit():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -190,21 +195,33 @@ class TestMemory(AttackCase):
             try:
                 s = socket.create_connection(("127.0.0.1", srv.port), timeout=5,
                                              source_address=(attacker_addr(i), 0))
+            except OSError:
+                continue
+            socks.append(s)  # closed below, whether or not all of it was sent
+            try:
                 s.sendall(head + b" " * 131072)
-                socks.append(s)
             except OSError:
                 pass
         time.sleep(1.0)
         peak1 = rss_peak_kib(srv.proc.pid)
         for s in socks:
             s.close()
-        lat = []
+        # Once the attackers are gone their memory comes back: a sender that
+        # honours Retry-After gets in (at once, or after a 503 while the
+        # server is still closing the attacking connections).
         body = fixture("nps_score_submit")
-        t0 = time.monotonic()
-        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
-        c.request("POST", "/", body=body, headers={"Content-Type": "application/json", "webhook-id": "msg_after"})
-        lat.append((time.monotonic() - t0, c.getresponse().status))
-        c.close()
+        statuses = []
+        for _ in range(20):
+            c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+            c.request("POST", "/", body=body, headers={"Content-Type": "application/json",
+                                                        "webhook-id": "msg_after"})
+            r = c.getresponse()
+            r.read()
+            statuses.append(r.status)
+            c.close()
+            if r.status != 503:
+                break
+            time.sleep(float(r.getheader("Retry-After", "1")))
         rc, _, err = srv.stop()
         st = http_stats(err)
         print("\nmemory: %d connections announcing 1 MiB with 128 KiB sent each: peak RSS %.1f MB, "
@@ -213,7 +230,8 @@ class TestMemory(AttackCase):
         self.assertLessEqual(st["peak_body"], 64 << 20)
         self.assertGreater(st["memory"], 0)
         self.assertLess(peak1, 256 * 1024)
-        self.assertEqual(lat[0][1], 204)
+        print("memory: after the attack, a sender honouring Retry-After got %s" % statuses)
+        self.assertEqual(statuses[-1], 204)
 
         # --max-body at its maximum: 4 bodies of 64 MiB each.
         srv = self.start("--max-body", "268435456")

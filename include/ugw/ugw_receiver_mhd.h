@@ -26,7 +26,9 @@
  *     header_timeout_ms, or whose request is not complete within
  *     request_timeout_ms (from its first byte, or from the end of the
  *     previous request on a kept-alive connection), however slowly it
- *     trickles;
+ *     trickles; and, twice a second, one whose client has closed its side
+ *     (so its memory comes back at once, even when libmicrohttpd missed
+ *     the end of the stream under load);
  *   - for a new valid event calls `store` and answers 2xx only when it
  *     reports the event stored (ugw_receiver_finish()).
  *
@@ -113,6 +115,7 @@ typedef struct ugw_receiver_mhd_stats {
     uint64_t evicted;          /**< closed to make room past max_connections */
     uint64_t header_timeouts;  /**< closed for headers not in within the deadline */
     uint64_t request_timeouts; /**< closed for a request not complete within it */
+    uint64_t peers_gone;       /**< closed because the client had closed its side */
     uint64_t budget_refusals;  /**< answered 503 for the memory budget */
     uint64_t malformed;        /**< answered 400 for framing (smuggling shapes) */
     uint64_t body_bytes;       /**< body memory held now */

@@ -26,8 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* How often the deadlines are checked. */
+/* How often the deadlines are checked, and every how many checks the
+ * connections are looked at for a client that has gone. */
 #define SWEEP_MS 100
+#define PEEK_EVERY 5
 
 int64_t mhd_now_ms(void)
 {
@@ -132,19 +134,38 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     }
 }
 
-/* Closes the connections past a deadline, every SWEEP_MS, until stopped. */
+/* Whether the client has closed its side and everything it sent was read:
+ * a peek that finds the end of the stream. */
+static bool peer_gone(int fd)
+{
+    char b;
+    return fd >= 0 && recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+/* Closes the connections past a deadline, every SWEEP_MS, until stopped.
+ * Every PEEK_EVERY sweeps it also closes those whose client has gone:
+ * under load libmicrohttpd (edge-triggered epoll) can miss the end of a
+ * stream that arrives while it is busy, and such a connection would keep
+ * its body's memory until its deadline. */
 static void *sweep(void *arg)
 {
     ugw_receiver_mhd *s = arg;
     struct timespec dl;
+    unsigned n = 0;
 
     pthread_mutex_lock(&s->mu);
     while (!s->stopping) {
         int64_t now = mhd_now_ms();
+        bool peek = ++n % PEEK_EVERY == 0;
         for (mhd_conn *cn = s->head; cn; cn = cn->next) {
             int64_t age = now - cn->since;
             if (cn->closing || cn->phase == PHASE_BUSY)
                 continue;
+            if (peek && peer_gone(cn->fd)) {
+                close_conn(cn);
+                s->st.peers_gone++;
+                continue;
+            }
             if (cn->phase == PHASE_HEADERS && age > (int64_t)s->cfg.header_timeout_ms) {
                 close_conn(cn);
                 s->st.header_timeouts++;
