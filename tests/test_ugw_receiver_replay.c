@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,51 @@ static void test_state_file_unusable_is_an_error(void **state)
     assert_int_equal(err.code, UGW_ERR_IO);
 }
 
+/* Many threads on one receiver: each event once new, then a duplicate;
+ * the pool hands each request its own decoder and payload. */
+#define THREADS 8
+#define PER_THREAD 400
+
+static void *worker(void *arg)
+{
+    ugw_receiver *rx = ((void **)arg)[0];
+    int t = *(int *)((void **)arg)[1];
+    char id[32];
+    bool dup;
+    for (int i = 0; i < PER_THREAD; i++) {
+        snprintf(id, sizeof id, "msg_t%d_%d", t, i);
+        if (send_at(rx, NULL, id, 0, 0, &dup, true) != 204 || dup)
+            return (void *)1;
+        if (send_at(rx, NULL, id, 0, 0, &dup, true) != 204 || !dup)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+static void test_threads_share_one_receiver(void **state)
+{
+    ugw_receiver *rx = rx_cfg(NULL, 0, NULL);
+    ugw_receiver_stats st;
+    pthread_t th[THREADS];
+    int ids[THREADS];
+    void *args[THREADS][2];
+    (void)state;
+    for (int t = 0; t < THREADS; t++) {
+        ids[t] = t;
+        args[t][0] = rx;
+        args[t][1] = &ids[t];
+        assert_int_equal(pthread_create(&th[t], NULL, worker, args[t]), 0);
+    }
+    for (int t = 0; t < THREADS; t++) {
+        void *r;
+        pthread_join(th[t], &r);
+        assert_null(r);
+    }
+    ugw_receiver_stats_get(rx, &st);
+    assert_int_equal(st.remembered, THREADS * PER_THREAD);
+    ugw_receiver_free(rx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_repeat_while_storing_503),
         cmocka_unit_test(test_full_window_signed_503_unsigned_evicts),
         cmocka_unit_test(test_many_ids_one_bucket_is_not_slow),
+        cmocka_unit_test(test_threads_share_one_receiver),
         cmocka_unit_test_setup_teardown(test_state_file_survives_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_file_drops_expired_torn_and_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_file_unusable_is_an_error, setup, teardown),
