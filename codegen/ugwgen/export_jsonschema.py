@@ -148,6 +148,25 @@ LIMIT_NOTES = {
 }
 
 
+def jsonable(value):
+    """`value` as JSON can hold it: TOML dates and times (a timestamp's
+    example) as RFC 3339 text, containers element by element."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat().replace("+00:00", "Z")
+    return str(value)
+
+
+def example_document(ev):
+    """The event's example as a JSON document."""
+    return {ENVELOPE_EVENT: ev.wire, ENVELOPE_PAYLOAD: jsonable(dict(ev.example))}
+
+
 def field_schema(f):
     """The schema of one field of the model (model.Field). A type this
     exporter does not know yet is exported as any value (and says so),
@@ -162,7 +181,7 @@ def field_schema(f):
         inner = {k: v for k, v in s.items() if k != "description"}
         s = {"description": s["description"], "anyOf": [inner, {"type": "null"}]}
     if getattr(f, "example", None) is not None:
-        s["examples"] = [f.example]
+        s["examples"] = [jsonable(f.example)]
     return s
 
 
@@ -208,7 +227,7 @@ def event_schema(ev, ref_prefix, strict):
                               "enum": event_names(ev)},
              ENVELOPE_PAYLOAD: {"$ref": f"{ref_prefix}{payload_name(ev)}"}}}
     _extra_keys(s, strict, ref_prefix)
-    s["examples"] = [{ENVELOPE_EVENT: ev.wire, ENVELOPE_PAYLOAD: dict(ev.example)}]
+    s["examples"] = [example_document(ev)]
     return s
 
 

@@ -62,7 +62,7 @@ def _header_name(h):
 
 def _webhook(ev):
     body = {"$ref": REF + ev.id}
-    example = {js.ENVELOPE_EVENT: ev.wire, js.ENVELOPE_PAYLOAD: dict(ev.example)}
+    example = js.example_document(ev)
     content = {}
     for mt in MEDIA_TYPES:
         content[mt] = {"schema": body}

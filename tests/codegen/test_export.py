@@ -19,8 +19,8 @@ def bundled_model():
 
 
 def field(ftype, **kw):
-    return SimpleNamespace(type=ftype, name="f", description="A field.", example=None, min=kw.pop("min", None),
-                           max=kw.pop("max", None), required=True, **kw)
+    return SimpleNamespace(type=ftype, name="f", description="A field.", example=kw.pop("example", None),
+                           min=kw.pop("min", None), max=kw.pop("max", None), required=True, **kw)
 
 
 class Documents(unittest.TestCase):
@@ -124,6 +124,15 @@ class NewTypes(unittest.TestCase):
         nullable = js.field_schema(field("int", min=0, max=3, nullable=True))
         self.assertEqual(nullable["anyOf"][1], {"type": "null"})
         self.assertEqual(nullable["anyOf"][0]["maximum"], 3)
+
+    def test_examples_are_json(self):
+        import datetime
+        when = datetime.datetime(2024, 2, 29, 23, 59, 59, tzinfo=datetime.timezone.utc)
+        s = js.field_schema(field("timestamp", example=when))
+        self.assertEqual(s["examples"], ["2024-02-29T23:59:59Z"])
+        ev = SimpleNamespace(wire="w", example={"at": when, "n": [1, datetime.date(2024, 1, 2)]})
+        self.assertEqual(js.example_document(ev), {"event": "w", "payload": {"at": "2024-02-29T23:59:59Z",
+                                                                           "n": [1, "2024-01-02"]}})
 
     def test_unknown_type_is_exported_as_any_value(self):
         s = js.field_schema(field("matrix"))
