@@ -29,12 +29,15 @@
 enum {
     OPT_LISTEN = 256, OPT_SECRET, OPT_STRICT, OPT_OUT, OPT_MAX_BODY, OPT_TOLERANCE, OPT_THREADS,
     OPT_SYNC, OPT_REPLAY_STATE, OPT_FORWARD_TO, OPT_FORWARD_SECRET, OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP,
-    OPT_HEADER_TIMEOUT, OPT_REQUEST_TIMEOUT, OPT_MAX_MEMORY
+    OPT_HEADER_TIMEOUT, OPT_REQUEST_TIMEOUT, OPT_MAX_MEMORY, OPT_SECRET_FILE, OPT_FORWARD_SECRET_FILE,
+    OPT_ALLOW_WEAK
 };
 
 const char cmd_serve_usage[] =
-    "ugw serve [--listen ADDR:PORT] [--secret S]... [--strict] [--out FILE [--sync]]\n"
-    "                 [--replay-state FILE] [--forward-to URL [--forward-secret S]]\n"
+    "ugw serve [--listen ADDR:PORT] [--secret-file FILE | --secret S]...\n"
+    "                 [--allow-weak-secret] [--strict]\n"
+    "                 [--out FILE [--sync]] [--replay-state FILE]\n"
+    "                 [--forward-to URL [--forward-secret-file FILE | --forward-secret S]]\n"
     "                 [--max-body BYTES] [--tolerance SECONDS] [--threads N]\n"
     "                 [--max-connections N] [--max-per-ip N] [--header-timeout SECONDS]\n"
     "                 [--request-timeout SECONDS] [--max-memory BYTES] [--quiet]";
@@ -48,7 +51,7 @@ const char cmd_serve_help[] =
     "       Transfer-Encoding, HTTP/1.1 without Host, a webhook header twice\n"
     "  413  the body is larger than --max-body\n"
     "  400  webhook-id is not 1 to 256 printable ASCII characters\n"
-    "  401  with --secret: webhook-id, webhook-timestamp or webhook-signature\n"
+    "  401  with secrets: webhook-id, webhook-timestamp or webhook-signature\n"
     "       missing, the timestamp outside the tolerance, or no signature\n"
     "       matching the body (checked before the body is kept)\n"
     "  415  Content-Type is not application/json or application/msgpack\n"
@@ -91,10 +94,15 @@ const char cmd_serve_help[] =
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080); ADDR is an\n"
     "                       IPv4 address, [IPv6] or a host name; PORT 0 picks a\n"
     "                       free port; a bare PORT listens on 127.0.0.1\n"
-    "  --secret S           require Standard Webhooks signatures with this secret\n"
-    "                       (whsec_ + base64 of the key); give it up to 8 times\n"
-    "                       to accept any of several keys (rotation); without it\n"
+    "  --secret-file FILE   require Standard Webhooks signatures with the secrets\n"
+    "                       of FILE (whsec_ + base64 of the key, one a line; '#'\n"
+    "                       lines skipped): any of them verifies (rotation).\n"
+    "                       Without it, the secrets of the UGW_SECRET environment\n"
+    "                       variable (separated by white space); with neither,\n"
     "                       every request is accepted unsigned\n"
+    "  --secret S           a secret on the command line, visible to other users\n"
+    "                       (a warning says so); up to 8 in all\n"
+    "  --allow-weak-secret  accept keys shorter than 24 bytes\n"
     "  --strict             reject unknown payload keys (default: ignore them)\n"
     "  --out FILE           append JSON Lines to FILE ('-': standard output),\n"
     "                       created 0600, one write(2) per line, before the 2xx;\n"
@@ -106,7 +114,8 @@ const char cmd_serve_help[] =
     "  --forward-to URL     POST each valid new event to URL (a local app), with\n"
     "                       a fresh timestamp, and answer with its status and body\n"
     "                       (502 when it cannot be reached)\n"
-    "  --forward-secret S   sign the forwarded requests with this secret\n"
+    "  --forward-secret-file FILE, --forward-secret S\n"
+    "                       sign the forwarded requests with this secret\n"
     "  --max-body BYTES     largest body accepted (default 1048576)\n"
     "  --tolerance SECONDS  largest distance of webhook-timestamp from the clock\n"
     "                       (default 300)\n"
@@ -125,7 +134,7 @@ const char cmd_serve_help[] =
     "event line that could not be written.\n"
     "\n"
     "Example:\n"
-    "  ugw serve --listen 127.0.0.1:9000 --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n";
+    "  ugw serve --listen 127.0.0.1:9000 --secret-file /etc/ugw/webhook.secret\n";
 
 /*
  * Splits "ADDR:PORT", "[IPV6]:PORT" or "PORT" into a malloc'd host and a
@@ -165,16 +174,6 @@ static bool parse_listen(const char *s, char **host, uint16_t *port)
     return true;
 }
 
-/* Parses a secret option into *out; false with a message on stderr. */
-static bool parse_secret_opt(const char *opt, const char *text, ugw_secret *out)
-{
-    ugw_error err;
-    if (ugw_secret_parse(text, strlen(text), out, &err) == UGW_OK)
-        return true;
-    fprintf(stderr, "%s serve: invalid %s: %s (at character %zu)\n", cli_name(), opt, err.message, err.pos);
-    return false;
-}
-
 /* As many open files as the hard limit allows, for --max-connections. */
 static void raise_fd_limit(void)
 {
@@ -199,8 +198,8 @@ static FILE *open_out(const char *path)
 }
 
 typedef struct serve_args {
-    const char *listen, *out_path, *secret_text[UGW_RECEIVER_MAX_SECRETS], *forward_secret_text;
-    size_t nsecrets;
+    const char *listen, *out_path;
+    cli_secret_args secrets, forward; /* --secret..., --forward-secret... */
     bool quiet;
 } serve_args;
 
@@ -217,6 +216,9 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
         { "replay-state", OPT_REPLAY_STATE, true },
         { "forward-to", OPT_FORWARD_TO, true },
         { "forward-secret", OPT_FORWARD_SECRET, true },
+        { "secret-file", OPT_SECRET_FILE, true },
+        { "forward-secret-file", OPT_FORWARD_SECRET_FILE, true },
+        { "allow-weak-secret", OPT_ALLOW_WEAK, false },
         { "max-body", OPT_MAX_BODY, true },
         { "tolerance", OPT_TOLERANCE, true },
         { "threads", OPT_THREADS, true },
@@ -240,9 +242,17 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
             return usage_error(cmd, "unexpected operand '%s'", p.arg);
         case OPT_LISTEN: a->listen = p.arg; break;
         case OPT_SECRET:
-            if (a->nsecrets == UGW_RECEIVER_MAX_SECRETS)
-                return usage_error(cmd, "--secret can be given at most 8 times, not with '%s'", p.arg);
-            a->secret_text[a->nsecrets++] = p.arg;
+        case OPT_SECRET_FILE:
+            if (!cli_secret_args_add(cmd, &a->secrets, k == OPT_SECRET_FILE, p.arg))
+                return EXIT_USAGE;
+            break;
+        case OPT_FORWARD_SECRET:
+        case OPT_FORWARD_SECRET_FILE:
+            if (!cli_secret_args_add(cmd, &a->forward, k == OPT_FORWARD_SECRET_FILE, p.arg))
+                return EXIT_USAGE;
+            break;
+        case OPT_ALLOW_WEAK:
+            a->secrets.allow_weak = a->forward.allow_weak = true;
             break;
         case OPT_STRICT: so->strict = true; break;
         case OPT_OUT: a->out_path = p.arg; break;
@@ -253,7 +263,6 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
                 return usage_error(cmd, "--forward-to must be an http:// or https:// URL, not '%s'", p.arg);
             so->forward_to = p.arg;
             break;
-        case OPT_FORWARD_SECRET: a->forward_secret_text = p.arg; break;
         case OPT_MAX_BODY:
             if (!cli_parse_i64(p.arg, 1, (int64_t)1 << 28, &v))
                 return usage_error(cmd, "--max-body must be a number of bytes from 1 to 268435456, not '%s'", p.arg);
@@ -304,7 +313,7 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
             return EXIT_USAGE;
         }
     }
-    if (a->forward_secret_text && !so->forward_to)
+    if ((a->forward.ntexts || a->forward.nfiles) && !so->forward_to)
         return usage_error(cmd, "--forward-secret needs --forward-to%s", "");
     if (so->sync && !a->out_path)
         return usage_error(cmd, "--sync needs --out%s", "");
@@ -317,7 +326,8 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     int sig = 0, rc;
     server_opts so;
     server_stats st;
-    ugw_secret secrets[UGW_RECEIVER_MAX_SECRETS], fwd;
+    ugw_secret secrets[CLI_SECRETS_MAX], fwd;
+    size_t nsecrets = 0, nfwd = 0;
     ugw_server *srv;
     char *host = NULL, errbuf[512];
     FILE *out = NULL;
@@ -326,6 +336,10 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
 
     memset(&a, 0, sizeof a);
     memset(&so, 0, sizeof so);
+    memset(secrets, 0, sizeof secrets);
+    memset(&fwd, 0, sizeof fwd);
+    cli_secret_args_init(&a.secrets, "secret", "UGW_SECRET");
+    cli_secret_args_init(&a.forward, "forward-secret", NULL);
     a.listen = SERVER_DEFAULT_ADDR ":8080";
     so.schema = cli_schema();
     so.name = cli_name();
@@ -335,14 +349,12 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     if (!parse_listen(a.listen, &host, &so.port))
         return usage_error(cmd, "--listen must be ADDR:PORT, [IPV6]:PORT or PORT (0 to 65535), not '%s'", a.listen);
     rc = EXIT_VALID;
-    for (size_t i = 0; i < a.nsecrets; i++)
-        if (!parse_secret_opt("--secret", a.secret_text[i], &secrets[i]))
-            rc = EXIT_USAGE;
-    if (a.forward_secret_text && !parse_secret_opt("--forward-secret", a.forward_secret_text, &fwd))
+    if (!cli_secret_args_load(cmd, &a.secrets, secrets, CLI_SECRETS_MAX, &nsecrets)
+        || !cli_secret_args_load(cmd, &a.forward, &fwd, 1, &nfwd))
         rc = EXIT_USAGE;
     so.secrets = secrets;
-    so.nsecrets = a.nsecrets;
-    so.forward_secret = a.forward_secret_text ? &fwd : NULL;
+    so.nsecrets = nsecrets;
+    so.forward_secret = nfwd ? &fwd : NULL;
     if (rc == EXIT_VALID && a.out_path) {
         if (strcmp(a.out_path, "-") == 0) {
             out = stdout;
@@ -385,7 +397,7 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
         rc = EXIT_USAGE;
     } else {
         fprintf(stderr, "%s serve: listening on %s (%s; stop with Ctrl-C or SIGTERM)\n", cli_name(),
-                server_url(srv), a.nsecrets ? "signed requests only" : "signatures not checked");
+                server_url(srv), nsecrets ? "signed requests only" : "signatures not checked");
         fflush(stderr);
         while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
             ;

@@ -38,6 +38,8 @@ class Server:
         self.p = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--out", self.out.name, *args],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         line = self.p.stderr.readline().decode()
+        while line.startswith("ugw serve: warning:"):  # --secret on the command line
+            line = self.p.stderr.readline().decode()
         m = re.search(r"listening on (http://127\.0\.0\.1:\d+/)", line)
         if not m:
             self.p.kill()

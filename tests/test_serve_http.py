@@ -274,6 +274,41 @@ class TestStored(ServeTestCase):
         rc, _, err = srv.stop()
         self.assertEqual(summary(err), (3, 2, 0, 1, 0))
 
+    def test_secret_from_a_file_or_the_environment(self):
+        body = fixture("nps_score_submit")
+        path = os.path.join(self.tmp.name, "secret")
+        with open(path, "w") as f:
+            f.write("# the current key\n%s\n" % self.secret)
+        os.chmod(path, 0o600)
+        srv = self.start("--secret-file", path)
+        self.assertEqual(srv.post(body, headers=self.signed(body))[0], 204)
+        self.assertEqual(srv.post(body)[0], 401)
+        rc, _, err = srv.stop()
+        self.assertNotIn(b"command line", err)  # no warning: the secret is not in ps
+        self.assertNotIn(self.secret.encode(), err)
+        os.environ["UGW_SECRET"] = self.secret
+        try:
+            srv = self.start()
+        finally:
+            del os.environ["UGW_SECRET"]
+        self.assertEqual(srv.post(body, headers=self.signed(body))[0], 204)
+        self.assertEqual(srv.post(body)[0], 401)
+        srv.stop()
+        # --secret still works, with a warning.
+        srv = self.start("--secret", self.secret)
+        rc, _, err = srv.stop()
+        self.assertIn(b"command line", err)
+
+    def test_weak_secret_refused_unless_allowed(self):
+        weak, weak_key = new_secret(16)
+        p = run("serve", "--secret", weak)
+        self.assertEqual(p.returncode, 2, describe(p))
+        self.assertNotIn(b"listening on", p.stderr)
+        srv = self.start("--secret", weak, "--allow-weak-secret")
+        body = fixture("nps_score_submit")
+        self.assertEqual(srv.post(body, headers=self.signed(body, key=weak_key))[0], 204)
+        srv.stop()
+
     def test_usage_errors_exit_2(self):
         for args in (["--sync"], ["--forward-secret", self.secret], ["--forward-to", "ftp://x/"],
                      ["--max-connections", "0"], ["--max-per-ip", "x"], ["--header-timeout", "0"],
