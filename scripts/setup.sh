@@ -10,7 +10,7 @@ packages=(
   libcmocka-dev
   libcjson-dev libjansson-dev
   clang libclang-rt-14-dev valgrind
-  python3-jsonschema nodejs
+  python3-jsonschema python3-msgpack nodejs
 )
 
 missing=()

@@ -3,10 +3,12 @@
 
 Debian's python3-jsonschema (Draft202012Validator) judges every JSON file of
 the valid fixtures, the invalid corpus and a few thousand random variants of
-the valid events (mutate.py), with the lenient and the strict schema that
-`ugw schema export` prints; `ugw validate` (and `--strict`) judges the same
-files. A receiver parses the bytes before it validates, so the schema side
-is "UTF-8, then Python's json (NaN and Infinity refused), then the schema".
+the valid events (mutate.py), in JSON and in MessagePack, with the lenient and
+the strict schema that `ugw schema export` prints; `ugw validate` (and
+`--strict`) judges the same files. A receiver parses the bytes before it
+validates, so the schema side is "UTF-8, then Python's json (NaN and Infinity
+refused), then the schema", and for MessagePack "Debian's python3-msgpack
+(strings as UTF-8, keys strings), then the schema".
 
 The two must agree on every file, except for the documented exceptions
 (docs/SCHEMA.md, "What JSON Schema cannot say"): each has a test case below
@@ -27,6 +29,7 @@ import tomllib
 import unittest
 
 import jsonschema
+import msgpack
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -52,24 +55,56 @@ CORPUS_EXCEPTIONS = {
 }
 # Corpus files that differ for a reason their code does not tell: a string
 # over its limit in bytes but not in characters.
-MULTIBYTE = re.compile(r"^n_too_long_\w+_multibyte\.json$")
+MULTIBYTE = re.compile(r"^n_too_long_\w+_multibyte\.(?:json|msgpack)$")
 
 
 def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
-def parse(data):
+class _Refused(Exception):
+    pass
+
+
+def _plain(value):
+    """A MessagePack value as JSON data; bin and ext are no JSON value."""
+    if isinstance(value, (bytes, msgpack.ExtType)):
+        raise _Refused("bin or ext")
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def parse(data, msgpack_format=False):
     """The document a receiver validates, or None when its bytes are no JSON
-    text (not UTF-8, malformed, NaN/Infinity)."""
+    text (not UTF-8, malformed, NaN/Infinity) or no MessagePack document
+    of the JSON data model."""
     try:
+        if msgpack_format:
+            doc = msgpack.unpackb(data, raw=False, strict_map_key=True)
+            if any(not isinstance(k, str) for k in _keys(doc)):
+                return None
+            return _plain(doc)
         return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
+    except (UnicodeDecodeError, ValueError, RecursionError, _Refused, msgpack.UnpackException,
+            msgpack.ExtraData, TypeError):
         return None
 
 
-def schema_accepts(validator, data):
-    doc = parse(data)
+def _keys(doc):
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield k
+            yield from _keys(v)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from _keys(v)
+
+
+def schema_accepts(validator, data, msgpack_format=False):
+    doc = parse(data, msgpack_format)
     return doc is not None and validator.is_valid(doc)
 
 
@@ -128,12 +163,15 @@ class Equivalence(unittest.TestCase):
             jsonschema.Draft202012Validator.check_schema(doc)
             cls.validators[strict] = jsonschema.Draft202012Validator(doc)
         valid_dir = os.path.join(FIXTURES, "valid")
-        cls.valid = sorted(os.path.join(valid_dir, n) for n in os.listdir(valid_dir) if n.endswith(".json"))
+        cls.valid = sorted(os.path.join(valid_dir, n) for n in os.listdir(valid_dir)
+                           if n.endswith((".json", ".msgpack")))
         inv_dir = os.path.join(FIXTURES, "invalid")
         cls.manifest = manifest()
-        cls.invalid = sorted(os.path.join(inv_dir, n) for n in cls.manifest if n.endswith(".json"))
+        cls.invalid = sorted(os.path.join(inv_dir, n) for n in cls.manifest)
         docs = []
         for p in cls.valid:
+            if not p.endswith(".json"):
+                continue
             with open(p, "rb") as f:
                 docs.append(json.loads(f.read()))
         cls.variants = []
@@ -141,6 +179,14 @@ class Equivalence(unittest.TestCase):
             path = os.path.join(cls.tmp.name, name)
             with open(path, "wb") as f:
                 f.write(data)
+            cls.variants.append(path)
+            try:      # the same document in MessagePack, when it has one
+                packed = msgpack.packb(json.loads(data), use_bin_type=True)
+            except (UnicodeEncodeError, OverflowError, ValueError):
+                continue
+            path = path[:-len(".json")] + ".msgpack"
+            with open(path, "wb") as f:
+                f.write(packed)
             cls.variants.append(path)
         every = cls.valid + cls.invalid + cls.variants
         cls.ugw = {strict: ugw_verdicts(every, strict) for strict in (False, True)}
@@ -152,7 +198,8 @@ class Equivalence(unittest.TestCase):
     def verdicts(self, path, strict):
         with open(path, "rb") as f:
             data = f.read()
-        return self.ugw[strict][path] is None, schema_accepts(self.validators[strict], data)
+        return self.ugw[strict][path] is None, schema_accepts(self.validators[strict], data,
+                                                              path.endswith(".msgpack"))
 
     def test_export_is_the_generated_file(self):
         for strict, name in ((False, "events.schema.json"), (True, "events.strict.schema.json")):
@@ -179,8 +226,8 @@ class Equivalence(unittest.TestCase):
                                   f"ugw says {self.ugw[strict][path] or 'valid'}, JSON Schema "
                                   f"{'accepts' if s else 'refuses'}")
                     differ.append((os.path.basename(path), code))
-        print(f"\ninvalid corpus: {len(self.invalid)} JSON files, differing only by documented exceptions: "
-              f"{sorted(set(differ))}", file=sys.stderr)
+        print(f"\ninvalid corpus: {len(self.invalid)} files (JSON and MessagePack), differing only by "
+              f"documented exceptions: {sorted(set(differ))}", file=sys.stderr)
 
     def test_random_variants(self):
         self.assertGreaterEqual(len(self.variants), VARIANTS)
