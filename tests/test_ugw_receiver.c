@@ -342,6 +342,22 @@ static void test_header_callback_form(void **state)
     ugw_receiver_free(rx);
 }
 
+static void test_answer_body_is_bounded(void **state)
+{
+    static char message[3000], path[UGW_PATH_MAX];
+    ugw_receiver_result res;
+    (void)state;
+    /* A message that escapes to six times its length: cut, never overrun. */
+    memset(message, '\x01', sizeof message - 1);
+    memset(path, '"', sizeof path - 1);
+    ugw_receiver_answer(&res, 400, UGW_ERR_SYNTAX, message, path, SIZE_MAX, 0);
+    assert_true(res.body_len < UGW_RECEIVER_BODY_MAX);
+    assert_int_equal(strlen(res.body), res.body_len);
+    assert_true(strncmp(res.body, "{\"code\":\"syntax\",\"message\":\"\\u0001", 31) == 0);
+    assert_non_null(strstr(res.body, "\",\"pos\":18446744073709551615}"));
+    assert_non_null(strstr(res.body, "\",\"path\":\"\\\""));
+}
+
 static void test_null_arguments(void **state)
 {
     ugw_receiver_result res;
@@ -378,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_check_headers_before_the_body),
         cmocka_unit_test(test_duplicate_headers_in_array_400),
         cmocka_unit_test(test_header_callback_form),
+        cmocka_unit_test(test_answer_body_is_bounded),
         cmocka_unit_test(test_null_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

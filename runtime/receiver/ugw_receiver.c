@@ -45,11 +45,12 @@ struct ugw_receiver {
 /* Answers                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Appends the JSON escapes of s (cut to what fits) to out[*off..cap-1). */
-static void put_escaped(char *out, size_t cap, size_t *off, const char *s)
+/* Appends the JSON escapes of s to out, cut so that *off stays below
+ * `limit` (which leaves room for what follows). */
+static void put_escaped(char *out, size_t limit, size_t *off, const char *s)
 {
     for (; *s; s++) {
-        if (ugw_json_escaped_len(s, 1) >= cap - *off)
+        if (*off >= limit || ugw_json_escaped_len(s, 1) >= limit - *off)
             return;
         *off += ugw_json_escape(out + *off, s, 1);
     }
@@ -73,7 +74,9 @@ static void error_body(ugw_receiver_result *res)
     put(res->body, cap, &off, "{\"code\":\"");
     put(res->body, cap, &off, ugw_status_name(res->error.code));
     put(res->body, cap, &off, "\",\"message\":\"");
-    put_escaped(res->body, cap - 40, &off, res->error.message ? res->error.message : "");
+    /* The message stops 64 bytes short of the end and the path 32: room
+     * for the keys between them, the position and the closing brace. */
+    put_escaped(res->body, cap - 64, &off, res->error.message ? res->error.message : "");
     put(res->body, cap, &off, "\",\"path\":\"");
     put_escaped(res->body, cap - 32, &off, res->error.path);
     put(res->body, cap, &off, "\",\"pos\":");
