@@ -25,7 +25,14 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 else
     cmake -S "$src" -B "$build" -DUGW_BUILD_FUZZ=ON >/dev/null
 fi
-cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target fuzz_json fuzz_msgpack fuzz_receiver
+# The parser targets (signature, secret, Retry-After, dead letters) are small:
+# UGW_FUZZ_PARSER_SECONDS each (default 10, at most SECONDS).
+parsers="signature secret retry_after dead_letter"
+psecs=${UGW_FUZZ_PARSER_SECONDS:-10}
+case $psecs in '' | *[!0-9]*) usage ;; esac
+[ "$psecs" -le "$secs" ] || psecs=$secs
+cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target fuzz_json fuzz_msgpack fuzz_receiver \
+    $(for p in $parsers; do printf 'fuzz_%s ' "$p"; done)
 
 out=$(cd "$build" && pwd)/fuzz
 mkdir -p "$out/artifacts"
@@ -33,21 +40,23 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 status=0
-for fmt in json msgpack receiver; do
+for fmt in json msgpack receiver $parsers; do
     target=fuzz_$fmt
+    run_secs=$secs
+    case " $parsers " in *" $fmt "*) run_secs=$psecs ;; esac
     corpus=$out/corpus-$fmt
     log=$out/$target.log
     rm -rf "$corpus"
     mkdir -p "$corpus"
     cp "$out/seeds-$fmt"/* "$corpus"/
-    flags=(-max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048
+    flags=(-max_total_time="$run_secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048
            -print_final_stats=1 -artifact_prefix="$out/artifacts/$target-")
     if [ -f "$src/fuzz/$fmt.dict" ]; then
         flags+=(-dict="$src/fuzz/$fmt.dict")
     fi
     # shellcheck disable=SC2206 # UGW_FUZZ_FLAGS is a list of flags
     flags+=(${UGW_FUZZ_FLAGS:-})
-    echo "== $target: ${secs}s on $(ls "$corpus" | wc -l) seeds (log: $log)"
+    echo "== $target: ${run_secs}s on $(ls "$corpus" | wc -l) seeds (log: $log)"
     rc=0
     "$out/$target" "${flags[@]}" "$corpus" >"$log" 2>&1 || rc=$?
     # The last status line ("#N DONE cov: ... exec/s: ...") and the final stats.

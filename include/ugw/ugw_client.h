@@ -80,18 +80,19 @@ typedef struct ugw_outcome {
  */
 typedef void (*ugw_outcome_fn)(const ugw_outcome *outcome, void *ctx);
 
-/** Client settings; zero means the default given. */
+/** Client settings; zero means the default given. Durations are int64_t
+ * milliseconds everywhere in this API (a year does not fit in a 32-bit long). */
 typedef struct ugw_client_config {
     const char *url;            /**< http:// or https:// endpoint (required) */
     const char *secret;         /**< "whsec_..." (prefix optional); NULL or "": unsigned */
     ugw_format format;          /**< body format of ugw_client_enqueue() (default JSON) */
-    long connect_timeout_ms;    /**< default 10000 */
-    long timeout_ms;            /**< a whole attempt, default 30000 (negative values
+    int64_t connect_timeout_ms; /**< default 10000 */
+    int64_t timeout_ms;         /**< a whole attempt, default 30000 (negative values
                                      here and below are refused) */
     unsigned max_attempts;      /**< default 8 */
-    long max_age_ms;            /**< give up when the next try would be later; default 24 h */
-    long backoff_base_ms;       /**< delay after the first failure, doubling; default 1000 */
-    long backoff_max_ms;        /**< default 300000 */
+    int64_t max_age_ms;         /**< give up when the next try would be later; default 24 h */
+    int64_t backoff_base_ms;    /**< delay after the first failure, doubling; default 1000 */
+    int64_t backoff_max_ms;     /**< default 300000 */
     double jitter;              /**< 0..1: the random part of each delay; 0 means 0.5,
                                      a negative value means none */
     unsigned max_in_flight;     /**< concurrent requests and kept-alive connections; default 8,
@@ -141,7 +142,7 @@ UGW_API ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
  */
 UGW_API ugw_status ugw_client_enqueue_body(ugw_client *c, const void *body, size_t len,
                                    ugw_format format, const char *event,
-                                   const char *webhook_id, long wait_ms,
+                                   const char *webhook_id, int64_t wait_ms,
                                    void *user, char id_out[UGW_WEBHOOK_ID_MAX],
                                    ugw_error *err);
 
@@ -165,7 +166,7 @@ UGW_API ugw_status ugw_client_send_body(ugw_client *c, const void *body, size_t 
  * UGW_ERR_TIMEOUT with events still pending; UGW_ERR_ARG for NULL or when
  * called from an outcome callback.
  */
-UGW_API ugw_status ugw_client_flush(ugw_client *c, long timeout_ms);
+UGW_API ugw_status ugw_client_flush(ugw_client *c, int64_t timeout_ms);
 
 /**
  * Validates and encodes one event of `schema` (`type` is its 1-based event
@@ -176,7 +177,7 @@ UGW_API ugw_status ugw_client_flush(ugw_client *c, long timeout_ms);
  * `<prefix>_events_client.h` (ugw_client_enqueue() for the bundled events).
  */
 UGW_API ugw_status ugw_client_enqueue_event(ugw_client *c, const ugw_schema *schema, int type,
-                                            const void *payload, long wait_ms, void *user,
+                                            const void *payload, int64_t wait_ms, void *user,
                                             char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err);
 
 /** As ugw_client_enqueue_event(), delivering as ugw_client_send_body() does
@@ -201,7 +202,7 @@ UGW_API bool ugw_client_endpoint_gone(ugw_client *c);
  * be handed back, UGW_ERR_TIMEOUT otherwise. NULL is a no-op. From an outcome
  * callback it does nothing and returns UGW_ERR_ARG.
  */
-UGW_API ugw_status ugw_client_close(ugw_client *c, long drain_ms);
+UGW_API ugw_status ugw_client_close(ugw_client *c, int64_t drain_ms);
 
 /* ------------------------------------------------------------------ */
 /* Reading line by line: JSON Lines inputs and dead-letter files        */

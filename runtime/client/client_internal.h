@@ -70,7 +70,7 @@ struct job {
     char error[CURL_ERROR_SIZE];
     /* per attempt, while in flight */
     int slot;
-    long retry_after_ms;        /* from the last answer, -1 when none */
+    int64_t retry_after_ms;     /* from the last answer, -1 when none */
     struct curl_slist *headers;
     size_t len;
     unsigned char body[];
@@ -137,10 +137,10 @@ int64_t ugw__client_now_ms(void);
 void ugw__client_seed(ugw_client *c);
 /* Backoff before attempt `attempts + 1`: base * 2^(attempts-1), capped, with
  * jitter (mu held: it draws from the client's generator). */
-long ugw__client_backoff_ms(ugw_client *c, unsigned attempts);
+int64_t ugw__client_backoff_ms(ugw_client *c, unsigned attempts);
 /* Retry-After (RFC 9110 10.2.3) from a header value of `n` bytes: delay-seconds
- * or an HTTP-date, in ms (at most a year); -1 when malformed. */
-long ugw__client_retry_after_ms(const char *v, size_t n);
+ * or an HTTP-date, in ms (at most a year, either way); -1 when malformed. */
+int64_t ugw__client_retry_after_ms(const char *v, size_t n);
 /* Whether an HTTP status is worth another attempt: 408, 429, 5xx. */
 bool ugw__client_status_retryable(long status);
 /* Whether Retry-After overrides the backoff for this status: 429, 503. */

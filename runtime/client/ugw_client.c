@@ -36,11 +36,11 @@ const char *ugw_result_name(ugw_result r)
 /* A CLOCK_MONOTONIC deadline `ms` from now, for pthread_cond_timedwait() on
  * the client's condition variables (made with that clock: setting the
  * wall clock neither cuts nor stretches a wait). */
-static void deadline_ts(struct timespec *ts, long ms)
+static void deadline_ts(struct timespec *ts, int64_t ms)
 {
     clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000L;
+    ts->tv_sec += (time_t)(ms / 1000);
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
     if (ts->tv_nsec >= 1000000000L) {
         ts->tv_sec++;
         ts->tv_nsec -= 1000000000L;
@@ -161,7 +161,7 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
     if (!c->cfg.max_attempts)
         c->cfg.max_attempts = 8;
     if (!c->cfg.max_age_ms)
-        c->cfg.max_age_ms = 24L * 3600 * 1000;
+        c->cfg.max_age_ms = INT64_C(24) * 3600 * 1000;
     if (!c->cfg.backoff_base_ms)
         c->cfg.backoff_base_ms = 1000;
     if (!c->cfg.backoff_max_ms)
@@ -220,7 +220,7 @@ fail:
 
 static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
                              ugw_format format, const char *event,
-                             const char *webhook_id, long wait_ms, void *user,
+                             const char *webhook_id, int64_t wait_ms, void *user,
                              sync_wait *sync, char *id_out, ugw_error *err)
 {
     job *j;
@@ -304,7 +304,7 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
 
 ugw_status ugw_client_enqueue_body(ugw_client *c, const void *body, size_t len,
                                    ugw_format format, const char *event,
-                                   const char *webhook_id, long wait_ms,
+                                   const char *webhook_id, int64_t wait_ms,
                                    void *user, char id_out[UGW_WEBHOOK_ID_MAX],
                                    ugw_error *err)
 {
@@ -340,7 +340,7 @@ ugw_status ugw_client_send_body(ugw_client *c, const void *body, size_t len,
     return UGW_OK;
 }
 
-ugw_status ugw_client_flush(ugw_client *c, long timeout_ms)
+ugw_status ugw_client_flush(ugw_client *c, int64_t timeout_ms)
 {
     struct timespec dl;
     ugw_status st = UGW_OK;
@@ -389,7 +389,7 @@ bool ugw_client_endpoint_gone(ugw_client *c)
     return g;
 }
 
-ugw_status ugw_client_close(ugw_client *c, long drain_ms)
+ugw_status ugw_client_close(ugw_client *c, int64_t drain_ms)
 {
     job *done = NULL, *j;
     ugw_status st;

@@ -28,7 +28,7 @@ static ugw_status encode(const ugw_schema *s, int type, const void *payload, ugw
  * enqueues it. */
 static ugw_status encode_and_hand_over(ugw_client *c, const ugw_schema *s, int type,
                                        const void *payload, bool sync,
-                                       long wait_ms, void *user, char *id_out,
+                                       int64_t wait_ms, void *user, char *id_out,
                                        ugw_outcome *out, ugw_error *err)
 {
     char stack[2048], *heap;
@@ -51,7 +51,7 @@ static ugw_status encode_and_hand_over(ugw_client *c, const ugw_schema *s, int t
 }
 
 ugw_status ugw_client_enqueue_event(ugw_client *c, const ugw_schema *schema, int type,
-                                    const void *payload, long wait_ms, void *user,
+                                    const void *payload, int64_t wait_ms, void *user,
                                     char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err)
 {
     return encode_and_hand_over(c, schema, type, payload, false, wait_ms, user, id_out, NULL, err);

@@ -44,7 +44,7 @@ static double rnd01(ugw_client *c)
     return (double)((x * UINT64_C(2685821657736338717)) >> 11) / 9007199254740992.0;
 }
 
-long ugw__client_backoff_ms(ugw_client *c, unsigned attempts)
+int64_t ugw__client_backoff_ms(ugw_client *c, unsigned attempts)
 {
     double d = (double)c->cfg.backoff_base_ms;
     for (unsigned i = 1; i < attempts && d < (double)c->cfg.backoff_max_ms; i++)
@@ -53,10 +53,14 @@ long ugw__client_backoff_ms(ugw_client *c, unsigned attempts)
         d = (double)c->cfg.backoff_max_ms;
     if (c->cfg.jitter > 0)
         d = d * (1.0 - c->cfg.jitter) + d * c->cfg.jitter * rnd01(c);
-    return (long)d;
+    return (int64_t)d;
 }
 
-long ugw__client_retry_after_ms(const char *v, size_t n)
+/* The longest Retry-After taken: one year, in 64 bits (it does not fit in a
+ * 32-bit long). */
+#define RETRY_AFTER_MAX_S INT64_C(31536000)
+
+int64_t ugw__client_retry_after_ms(const char *v, size_t n)
 {
     uint64_t secs;
     size_t lead = ugw_span(v, n, UGW_WS_HTTP);
@@ -66,10 +70,11 @@ long ugw__client_retry_after_ms(const char *v, size_t n)
     if (n == 0)
         return -1;
     if (ugw_parse_u64(v, n, &secs))
-        return secs > 86400u * 365 ? 86400L * 365 * 1000 : (long)secs * 1000;
+        return (secs > (uint64_t)RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : (int64_t)secs) * 1000;
     {
         char buf[64];
         time_t t, now = time(NULL);
+        int64_t d;
         if (n >= sizeof buf)
             return -1;
         memcpy(buf, v, n);
@@ -77,7 +82,10 @@ long ugw__client_retry_after_ms(const char *v, size_t n)
         t = curl_getdate(buf, NULL);
         if (t == (time_t)-1)
             return -1;
-        return t <= now ? 0 : (long)(t - now) * 1000;
+        if (t <= now)
+            return 0;
+        d = (int64_t)t - (int64_t)now; /* an HTTP-date far ahead is capped too */
+        return (d > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : d) * 1000;
     }
 }
 

@@ -6,6 +6,7 @@
  * The multi handle and the easy handles belong to the background thread
  * alone (see client_internal.h for the locking).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +40,12 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
+/* libcurl takes long milliseconds: a longer time is as good as forever. */
+static long clamp_long(int64_t ms)
+{
+    return ms > LONG_MAX ? LONG_MAX : (long)ms;
+}
+
 CURL *ugw__client_make_easy(ugw_client *c)
 {
     CURL *e = curl_easy_init();
@@ -49,8 +56,8 @@ CURL *ugw__client_make_easy(ugw_client *c)
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->cfg.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, clamp_long(c->cfg.connect_timeout_ms));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, clamp_long(c->cfg.timeout_ms));
     curl_easy_setopt(e, CURLOPT_USERAGENT, c->cfg.user_agent);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -168,7 +175,7 @@ static void attempt_done(ugw_client *c, job *j, CURLcode r, job **done)
         return;
     }
     {
-        long delay = ugw__client_backoff_ms(c, j->attempts);
+        int64_t delay = ugw__client_backoff_ms(c, j->attempts);
         int64_t now = ugw__client_now_ms();
         if (ugw__client_status_takes_retry_after(status) && j->retry_after_ms >= 0)
             delay = j->retry_after_ms;
