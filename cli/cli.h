@@ -281,6 +281,10 @@ extern const char cmd_send_usage[], cmd_send_help[];
 int cmd_schema(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_schema_usage[], cmd_schema_help[];
 
+/* cli/cmd_validate.c: `ugw validate` */
+int cmd_validate(const ugw_cmd *cmd, int argc, char **argv);
+extern const char cmd_validate_usage[], cmd_validate_help[];
+
 /* cli/cmd_secret.c: `ugw secret new` */
 int cmd_secret(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_secret_usage[], cmd_secret_help[];

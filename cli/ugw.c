@@ -2,7 +2,7 @@
  * ugw.c - the `ugw` command line as a library: ugw_cli_main() runs it for
  * the schema of the ugw_cli_app it is given (include/ugw/ugw_cli.h).
  *
- *   ugw validate [--strict] [-v|-q] FILE...   check documents, one line per problem
+ *   ugw validate (cmd_validate.c)             check documents, one line per problem
  *   ugw convert --to json|msgpack [--strict] FILE
  *   ugw sign, ugw verify (cmd_sign.c), ugw serve (cmd_serve.c, serve.c),
  *   ugw fixtures (cmd_fixtures.c), ugw secret new (cmd_secret.c)
@@ -67,34 +67,12 @@ size_t cli_payload_max(void)
 /* The subcommand table                                                */
 /* ------------------------------------------------------------------ */
 
-static int cmd_validate(const ugw_cmd *cmd, int argc, char **argv);
 static int cmd_convert(const ugw_cmd *cmd, int argc, char **argv);
 static int cmd_help(const ugw_cmd *cmd, int argc, char **argv);
 
 static const ugw_cmd commands[] = {
     { "validate", "check event documents (JSON or MessagePack) against the schema",
-      "ugw validate [--strict] [-v|-q] FILE...",
-      "Decodes each FILE (JSON or MessagePack, detected from its bytes; '-' reads\n"
-      "standard input) and checks it against the schema. For each invalid file\n"
-      "prints one line to standard output:\n"
-      "\n"
-      "  FILE: FIELD.PATH: MESSAGE (CODE at byte POS)\n"
-      "\n"
-      "where FIELD.PATH is '-' when the problem is the document itself. A summary\n"
-      "line 'N valid, M invalid' goes to standard error.\n"
-      "\n"
-      "Options:\n"
-      "  --strict       reject unknown keys (default: ignore them)\n"
-      "  -v, --verbose  also print 'FILE: ok (EVENT, FORMAT)' for valid files\n"
-      "  -q, --quiet    print nothing; only the exit code tells\n"
-      "  -h, --help     show this help\n"
-      "\n"
-      "Exit status: 0 all files valid, 1 any file invalid, 2 usage or I/O error\n"
-      "(for example a file that cannot be read; the other files are still checked).\n"
-      "\n"
-      "Example, every shipped valid fixture:\n"
-      "  ugw validate generated/fixtures/valid/*\n",
-      cmd_validate },
+      cmd_validate_usage, cmd_validate_help, cmd_validate },
     { "convert", "re-encode one event as JSON or MessagePack",
       "ugw convert --to json|msgpack [--strict] FILE",
       "Decodes FILE (JSON or MessagePack, detected from its bytes; '-' reads\n"
@@ -171,100 +149,10 @@ static void print_version(FILE *out)
 }
 
 /* ------------------------------------------------------------------ */
-/* ugw validate                                                         */
+/* ugw convert                                                          */
 /* ------------------------------------------------------------------ */
 
 enum { OPT_STRICT = 256 };
-
-static int cmd_validate(const ugw_cmd *cmd, int argc, char **argv)
-{
-    static const cli_option opts[] = {
-        { "strict", OPT_STRICT, false },
-        { "verbose", 'v', false },
-        { "quiet", 'q', false },
-        { "help", 'h', false },
-        { NULL, 0, false },
-    };
-    cli_parser p;
-    const char **files;
-    size_t nfiles = 0, nvalid = 0, ninvalid = 0;
-    bool strict = false, io_error = false;
-    int verbosity = 1; /* 0 quiet, 1 problems, 2 also valid files */
-    int k, rc;
-    ugw_decoder *dec;
-    byte_buf buf = { NULL, 0, 0 };
-    cli_event ev;
-    size_t limit;
-
-    files = malloc(sizeof *files * (size_t)argc);
-    if (!files) {
-        fprintf(stderr, "%s: out of memory\n", cli_name());
-        return EXIT_USAGE;
-    }
-    cli_init(&p, cmd, argc, argv, opts);
-    while ((k = cli_next(&p)) != CLI_END) {
-        switch (k) {
-        case CLI_OPERAND: files[nfiles++] = p.arg; break;
-        case OPT_STRICT: strict = true; break;
-        case 'v': verbosity = 2; break;
-        case 'q': verbosity = 0; break;
-        case 'h':
-            free(files);
-            print_cmd_help(cmd, stdout);
-            return flush_stdout() ? EXIT_VALID : EXIT_USAGE;
-        default:
-            free(files);
-            return EXIT_USAGE;
-        }
-    }
-    if (nfiles == 0) {
-        free(files);
-        return usage_error(cmd, "%s", "no FILE given (use '-' for standard input)");
-    }
-    dec = make_decoder(strict);
-    if (!dec || !cli_event_init(&ev)) {
-        ugw_decoder_free(dec);
-        free(files);
-        return EXIT_USAGE;
-    }
-    /* One byte over the limit is enough for the decoder to say `limit`. */
-    limit = ugw_decoder_opts(dec)->max_input + 1;
-
-    for (size_t i = 0; i < nfiles; i++) {
-        ugw_error err;
-        ugw_format fmt;
-        int e = read_input(files[i], limit, &buf);
-        if (e) {
-            fprintf(stderr, "%s: %s: %s\n", cli_name(), files[i], strerror(e));
-            io_error = true;
-            continue;
-        }
-        if (decode_input(dec, &buf, &fmt, &ev, &err) == UGW_OK) {
-            nvalid++;
-            if (verbosity >= 2)
-                printf("%s: ok (%s, %s)\n", files[i], cli_wire_name(ev.type), ugw_format_name(fmt));
-        } else {
-            ninvalid++;
-            if (verbosity >= 1)
-                print_problem(stdout, files[i], &err);
-        }
-    }
-    cli_event_free(&ev);
-    ugw_decoder_free(dec);
-    free(buf.data);
-    free(files);
-
-    if (!flush_stdout())
-        io_error = true;
-    if (verbosity >= 1)
-        fprintf(stderr, "%zu valid, %zu invalid\n", nvalid, ninvalid);
-    rc = io_error ? EXIT_USAGE : ninvalid ? EXIT_INVALID : EXIT_VALID;
-    return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* ugw convert                                                          */
-/* ------------------------------------------------------------------ */
 
 static int cmd_convert(const ugw_cmd *cmd, int argc, char **argv)
 {
