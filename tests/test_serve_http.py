@@ -125,6 +125,13 @@ class TestFraming(ServeTestCase):
                              b"Expect: 100-continue\r\nContent-Length: 1048576\r\n\r\n" % int(time.time()))
         self.assertEqual(status_of(resp), 401, resp[:300])
         self.assertEqual(json.loads(body_of(resp))["code"], "signature")
+        # A chunked body sent without waiting is read (and dropped) before the
+        # answer, and the connection stays usable.
+        body = fixture("nps_score_submit")
+        resp = raw(srv.port, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                             b"Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
+        self.assertEqual(status_of(resp), 401, resp[:300])
+        self.assertNotIn(b"Connection: close", resp)
 
 
 class TestLimits(ServeTestCase):

@@ -306,7 +306,7 @@ enum MHD_Result mhd_on_request(void *cls, struct MHD_Connection *c, const char *
             return MHD_YES;
         expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
         if ((expect && strcasecmp(expect, "100-continue") == 0)
-            || (uint64_t)cl > (uint64_t)ugw_receiver_max_body(s->rx) + MHD_DRAIN_CAP)
+            || (cl >= 0 && (uint64_t)cl > (uint64_t)ugw_receiver_max_body(s->rx) + MHD_DRAIN_CAP))
             return answer_result(s, c, &r->res, true);
         r->refused = true; /* answered once the body is drained */
         return MHD_YES;
