@@ -19,7 +19,7 @@ error): its form, and its fixed names against the runtime's.
 
 import re
 
-from . import names as names_mod, outputs
+from . import fixtures as fixtures_mod, names as names_mod, outputs
 from .keywords import C_KEYWORDS, CXX_KEYWORDS, C_MACROS, keyword_kind  # noqa: F401
 
 TYPES = ("id", "string", "url", "int")
@@ -28,6 +28,7 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 STRING_MAX = 2**24            # a bound on any declared string limit
 URL_MAX = 2048                # CONTRACT.md section 2
 NAME_MAX = 31                 # wire field names: MessagePack fixstr, short C names
+EXAMPLE_DOC_MAX = 32768       # JSON bytes of an event's example document
 
 _EVENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
@@ -254,6 +255,18 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
                 err(f"event '{eid}': optional field '{f}' is not in 'fields'", t, "optional")
         if len(set(opt)) != len(opt):
             err(f"event '{eid}': a field is listed twice in 'optional'", t, "optional")
+        # The example document becomes the valid fixtures: a decoder with
+        # default limits (1 MiB input, 64 KiB arena for unescaped strings)
+        # must read it, whatever its escapes.
+        if flist and all(f in fields and isinstance(fields[f], dict) and "example" in fields[f] for f in flist) \
+                and isinstance(wire, str):
+            try:
+                size = len(fixtures_mod.js({"event": wire, "payload": {f: fields[f]["example"] for f in flist}}))
+            except (TypeError, ValueError, UnicodeEncodeError):
+                size = 0   # a bad example is reported on its field
+            if size > EXAMPLE_DOC_MAX:
+                err(f"event '{eid}': its example document is {size} bytes of JSON, over {EXAMPLE_DOC_MAX} "
+                    f"(shorten the examples)", t, "fields")
         # The members of struct P_<id>: each field's C name, and has_<name>
         # before each optional one.
         members = {}

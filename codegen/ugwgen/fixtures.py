@@ -138,17 +138,32 @@ def invalid(model):
     kind of field the schema does not have are left out."""
     cases = []
 
+    names = set()
+
     def add(name, code, path, j, m, strict=False):
-        cases.append(Case(name, code, path, strict, j, m))
+        # a field's case may take a document case's name (a field "payload":
+        # missing_payload): the later one gets a number
+        k, n = name, 1
+        while k in names:
+            n += 1
+            k = f"{name}_{n}"
+        names.add(k)
+        cases.append(Case(k, code, path, strict, j, m))
 
     def both(name, code, path, doc, strict=False):
         add(name, code, path, js(doc), mp(doc), strict)
 
     base_e = model.events[0]
     base = document(base_e)
-    s_e, s_field = _pick(model, lambda f: f.type == "string" and f.min >= 1 and f.required)
-    n_e, n_field = _pick(model, lambda f: f.type == "string" and f.min == 0)
+    # Strings whose too-long value stays a small file, under every decoder limit.
+    s_e, s_field = _pick(model, lambda f: f.type == "string" and f.min >= 1 and f.required
+                         and f.max <= TOO_LONG_MAX)
+    n_e, n_field = _pick(model, lambda f: f.type == "string" and f.min == 0 and f.max <= TOO_LONG_MAX)
     u_e, u_field = _pick(model, lambda f: f.type == "url")
+    # Fields with room for the bad values below (at most 6 bytes), so that
+    # the length checks, which come first, pass.
+    u8_e, u8_field = _pick(model, lambda f: f.type == "string" and f.min == 0 and 6 <= f.max <= TOO_LONG_MAX)
+    nul_e, nul_field = _pick(model, lambda f: f.type == "string" and 1 <= f.min <= 3 <= f.max and f.required)
     id_e, id_f = _pick(model, lambda f: f.type == "id" and f.required)
     int_e, int_f = _pick(model, lambda f: f.type == "int" and f.required)
 
@@ -164,28 +179,49 @@ def invalid(model):
     def p(f):
         return f.path
 
+    used = {f.name for e in model.events for f in e.fields}
+
+    def free(name):
+        """`name`, or name2, name3...: a key that no field of the schema uses."""
+        k, n = name, 1
+        while k in used:
+            n += 1
+            k = f"{name}{n}"
+        return k
+
+    extra, x = free("extra"), free("x")
+
     vj, vm = js(base), mp(base)
     # document-level structure
     add("syntax_missing_colon", "syntax", "-", vj.replace(b'"event":', b'"event" ', 1), vm[:1] + b"\xc1" + vm[1:])
     add("syntax_trailing_comma", "syntax", "-", vj[:-2] + b",}}", vm.replace(b"\xa7payload", b"\xa7payload\xc1", 1))
-    add("syntax_bad_literal", "syntax", "-", vj[:-2] + b',"x":tru}}',
-        mp(with_payload(base_e, x=None))[:-1] + b"\xc1")
+    add("syntax_bad_literal", "syntax", "-", vj[:-2] + b',"' + x.encode() + b'":tru}}',
+        mp(with_payload(base_e, **{x: None}))[:-1] + b"\xc1")
     if id_f:
-        add("syntax_leading_zero", "syntax", "-", js(with_payload(id_e)).replace(
-            b'"' + id_f.name.encode() + b'":', b'"' + id_f.name.encode() + b'":0', 1),
+        # the id's key inside the payload (a field may be named "event")
+        j = js(with_payload(id_e))
+        at = j.index(b'"payload":') + len(b'"payload":')
+        key = b'"' + id_f.name.encode() + b'":'
+        add("syntax_leading_zero", "syntax", "-", j[:at] + j[at:].replace(key, key + b"0", 1),
             b"\x81\xa5event\xc1")
     add("syntax_raw_control", "syntax", "-", vj.replace(b'"event":"', b'"event":"\x01', 1),
         b"\x82\xa5event\xc1\xa7payload\x80")
     add("truncated_half", "truncated", "-", vj[: len(vj) // 2], vm[: len(vm) // 2])
     add("truncated_empty", "truncated", "-", b"", b"")
-    add("truncated_string_length", "truncated", "-", vj[:-3], vm[:2] + b"\xd9\xc8" + vm[2:12])
+    # A str8 of 200 bytes with 10 left: the bytes after the event key hold the
+    # wire string's header and 4 of its bytes, so a wire of 5 bytes or more
+    # ends early there; a shorter one gets the str8 as a value.
+    if len(base_e.wire.encode("utf-8")) >= 5:
+        add("truncated_string_length", "truncated", "-", vj[:-3], vm[:2] + b"\xd9\xc8" + vm[2:12])
+    else:
+        add("truncated_string_length", "truncated", "-", vj[:-3], b"\x81\xa5event\xd9\xc8" + b"x" * 10)
     add("trailing_bytes", "trailing", "-", vj + b" x", vm + b"\xc0")
     add("trailing_second_document", "trailing", "-", vj + vj, vm + vm)
     deep = []
     for _ in range(40):
         deep = [deep]
-    both("depth_unknown_value", "depth", "payload.extra", with_payload(base_e, extra=deep))
-    both("limit_tokens", "limit", "-", with_payload(base_e, extra=[0] * 2000))
+    both("depth_unknown_value", "depth", "payload." + extra, with_payload(base_e, **{extra: deep}))
+    both("limit_tokens", "limit", "-", with_payload(base_e, **{extra: [0] * 2000}))
     # types
     both("type_root_array", "type", "-", [1, 2])
     both("type_payload_string", "type", "payload", {"event": base_e.wire, "payload": "x"})
@@ -217,8 +253,8 @@ def invalid(model):
             js_pairs([("event", s_e.wire), ("payload", dup)]), mp({"event": s_e.wire, "payload": dup}))
     dup_ev = [("event", base_e.wire), ("event", base_e.wire), ("payload", base["payload"])]
     add("duplicate_event", "duplicate_key", "event", js_pairs(dup_ev), mp(Pairs(dup_ev)))
-    dup_nested = Pairs(list(base["payload"].items()) + [("extra", Pairs([("a", 1), ("a", 2)]))])
-    add("duplicate_in_unknown_value", "duplicate_key", "payload.extra",
+    dup_nested = Pairs(list(base["payload"].items()) + [(extra, Pairs([("a", 1), ("a", 2)]))])
+    add("duplicate_in_unknown_value", "duplicate_key", "payload." + extra,
         js_pairs([("event", base_e.wire), ("payload", dup_nested)]), mp({"event": base_e.wire, "payload": dup_nested}))
     both("unknown_event", "unknown_event", "event", {"event": "guide exploded (userguiding)", "payload": base["payload"]})
     # numbers
@@ -243,38 +279,45 @@ def invalid(model):
         m = mp(with_payload(e, **{field.name: RawStr(raw)}))
         return j, m
 
-    if n_field:
+    if u8_field:
         for name, raw, esc in (("invalid_byte", b"ab\xffcd", None),
                                ("overlong", b"\xc0\xaf", None),
                                ("surrogate", b"x\xed\xa0\x80", b"x\\ud800"),
                                ("lone_low_surrogate", b"\xed\xb0\x80y", b"\\udc00y"),
                                ("truncated_sequence", b"abc\xe2\x82", None),
                                ("above_10ffff", b"\xf4\x90\x80\x80", None)):
-            j, m = raw_string(n_e, n_field, raw, esc)
-            add(f"utf8_{name}", "utf8", p(n_field), j, m)
+            j, m = raw_string(u8_e, u8_field, raw, esc)
+            add(f"utf8_{name}", "utf8", p(u8_field), j, m)
+    if nul_field:
+        j, m = raw_string(nul_e, nul_field, b"a\x00b", b"a\\u0000b")
+        add(f"nul_{nul_field.name}", "nul", p(nul_field), j, m)
     if s_field:
-        j, m = raw_string(s_e, s_field, b"a\x00b", b"a\\u0000b")
-        add(f"nul_{s_field.name}", "nul", p(s_field), j, m)
         both(f"too_short_{s_field.name}", "too_short", p(s_field), with_payload(s_e, **{s_field.name: ""}))
     if n_field:
         both(f"too_long_{n_field.name}", "too_long", p(n_field),
              with_payload(n_e, **{n_field.name: "a" * (n_field.max + 1)}))
     if s_field:
-        both(f"too_long_{s_field.name}_multibyte", "too_long", p(s_field),
-             with_payload(s_e, **{s_field.name: "\u00e9" * (s_field.max // 2) + "a"}))
+        # max + 1 or max + 2 bytes in at most max characters
+        many = "\u00e9" * (s_field.max // 2) + "a" if s_field.max % 2 == 0 else "\u00e9" * (s_field.max // 2 + 1)
+        both(f"too_long_{s_field.name}_multibyte", "too_long", p(s_field), with_payload(s_e, **{s_field.name: many}))
     if u_field:
         both(f"too_long_{u_field.name}", "too_long", p(u_field),
              with_payload(u_e, **{u_field.name: "https://e.com/" + "a" * (u_field.max - 13)}))
         for name, url in (("scheme", "ftp://example.com/x"), ("relative", "/dashboard"),
                           ("space", "https://example.com/a b"), ("no_host", "https:///path"),
                           ("control", "https://example.com/\x7f")):
+            if not u_field.min <= len(url) <= u_field.max:
+                continue
             both(f"url_{name}", "url", p(u_field), with_payload(u_e, **{u_field.name: url}))
-    both("unknown_key_payload", "unknown_key", "payload.extra", with_payload(base_e, extra=1), strict=True)
+    both("unknown_key_payload", "unknown_key", "payload." + extra, with_payload(base_e, **{extra: 1}), strict=True)
     both("unknown_key_root", "unknown_key", "extra", dict(base, extra={"a": [1, 2]}), strict=True)
     return cases
 
 
 _DROP = object()
+# Longest string limit for which the corpus writes a too-long value (a file of
+# about that size); a field with a larger limit is left out of those cases.
+TOO_LONG_MAX = 65536
 
 
 def manifest(cases, banner):

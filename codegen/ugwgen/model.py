@@ -83,6 +83,8 @@ class Field:
     required: bool
     min: int
     max: int
+    min_c: str           # C int64_t expressions of min and max
+    max_c: str
     description: str
     example: object
     path: str            # payload.userId
@@ -152,6 +154,23 @@ class Model:
     include: dict = dc_field(default_factory=dict)
 
 
+def c_int64(v):
+    """A C expression of type int64_t for `v`: INT64_C(v), except for INT64_MIN,
+    whose digits alone do not fit in any signed type (gcc: "integer constant
+    is so large that it is unsigned")."""
+    if v == -2**63:
+        return "(-INT64_C(9223372036854775807) - 1)"
+    return f"INT64_C({v})"
+
+
+def c_macro_int(v):
+    """A macro body for the integer `v`: plain when not negative (as always
+    written), parenthesised when negative, and INT64_MIN as an expression."""
+    if v == -2**63:
+        return "(-9223372036854775807 - 1)"
+    return f"({v})" if v < 0 else str(v)
+
+
 def _limits(fdef):
     t = fdef["type"]
     if t == "id":
@@ -166,7 +185,7 @@ def _example_c(ftype, value):
         return "{ " + c_literal(value) + ", " + str(len(value.encode("utf-8"))) + " }"
     if ftype == "id":
         return f"UINT64_C({value})"
-    return f"INT64_C({value})"
+    return c_int64(value)
 
 
 def fingerprint(wire, fields):
@@ -221,7 +240,8 @@ def build(loc, schema_file, opts=None):
                 c_name=snake(fname), macro=field_macro(snake(fname)),
                 type=fdef["type"], c_type=C_TYPES[fdef["type"]],
                 type_enum=TYPE_ENUM[fdef["type"]], required=fname not in optional,
-                min=lo, max=hi, description=c_comment(fdef["description"]),
+                min=lo, max=hi, min_c=c_int64(lo), max_c=c_int64(hi),
+                description=c_comment(fdef["description"]),
                 example=fdef["example"], path="payload." + fname,
                 path_c=c_literal("payload." + fname),
                 json_key=c_literal(jk), json_key_len=len(jk.encode("utf-8")),
@@ -238,7 +258,8 @@ def build(loc, schema_file, opts=None):
     fields = []
     for name, fdef, lo, hi in shared:
         fields.append(dict(name=name, macro=field_macro(snake(name)), type=fdef["type"],
-                           min=lo, max=hi, description=c_comment(fdef["description"])))
+                           min=lo, max=hi, min_macro=c_macro_int(lo), max_macro=c_macro_int(hi),
+                           description=c_comment(fdef["description"])))
     files = c_files(opts)
     header = {f.kind: f.name for f in files if f.guard}
     include = {f.kind: f.path for f in files if f.guard}

@@ -1,0 +1,149 @@
+"""Property test: random schemas either pass `check` and then generate,
+compile (gcc -Werror) and round-trip their own fixtures in both formats,
+rejecting their invalid corpus with the manifest's codes and paths; or are
+refused by `check` with `file:line: message` lines, never a traceback.
+
+Random: field types, bounds at the extremes of int64 and of string lengths,
+optionality, escapes and non-ASCII in examples and event strings, field
+names that may be C or C++ keywords. Bounded: UGW_PROPERTY_SCHEMAS schemas
+(default 30) from seed UGW_PROPERTY_SEED (default: from the clock; printed,
+so a failure can be replayed). UGW_CODEGEN_SANITIZE=1 builds them with
+ASan and UBSan.
+
+    /usr/bin/python3 -m unittest discover -s tests/codegen -p 'test_schema_property.py' -v
+"""
+
+import os
+import random
+import sys
+import tempfile
+import time
+import unittest
+
+from codegen_support import *  # noqa: F401,F403
+import corpus
+
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+INT_EDGES = (INT_MIN, INT_MIN + 1, -(2**53), -10, -5, -1, 0, 1, 5, 10, 2**53, INT_MAX - 1, INT_MAX)
+STRING_MAXES = (1, 2, 3, 5, 13, 31, 32, 255, 256, 65535, 65536, 65537, 2**24)
+URL_MAXES = (8, 9, 13, 14, 31, 32, 255, 256, 2048)
+# Names: ordinary ones, and some that are C or C++ keywords (refused).
+NAMES = ("userId", "a", "b2", "count", "value", "x", "extra", "itemSku", "zZ9", "event", "payload")
+KEYWORD_NAMES = ("int", "class", "register", "Bool", "delete")
+CHARS = ("a", "Z", "0", " ", "\u00e9", "\u2603", "\U0001f600", '"', "\\", "\n", "\t", "\u2028", "\x7f", "/")
+
+
+def toml_str(s):
+    """A TOML basic string: quote, backslash and controls escaped, the rest as is."""
+    out = []
+    for ch in s:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7f:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+
+def utf8_len(s):
+    return len(s.encode("utf-8"))
+
+
+def text_of(rnd, lo, hi):
+    """A string of lo..hi UTF-8 bytes (hi capped for the file's sake)."""
+    if lo > 300:
+        return "a" * lo   # long values plain: escapes in them would fill the decoder's arena
+    hi = min(hi, 300)
+    want = rnd.randint(lo, max(lo, hi)) if lo <= hi else lo
+    out = ""
+    while utf8_len(out) < want:
+        c = rnd.choice(CHARS)
+        if utf8_len(out + c) > want:
+            c = "a"
+        out += c
+    return out
+
+
+def random_field(rnd, name):
+    t = rnd.choice(("id", "string", "url", "int", "int", "string"))
+    lines = [f"[field.{name}]", f'type = "{t}"']
+    if t == "id":
+        example = rnd.choice((0, 1, 2**53 - 1, rnd.randint(0, 2**53 - 1)))
+    elif t == "int":
+        a, b = rnd.choice(INT_EDGES), rnd.choice(INT_EDGES)
+        if rnd.random() < 0.3:
+            a = rnd.randint(INT_MIN, INT_MAX)
+        lo, hi = min(a, b), max(a, b)
+        lines += [f"min = {lo}", f"max = {hi}"]
+        example = rnd.choice((lo, hi, (lo + hi) // 2))
+    elif t == "string":
+        hi = rnd.choice(STRING_MAXES)
+        lo = rnd.choice((0, 0, 1, min(hi, 3), hi if hi <= 300 else 0))
+        if lo:
+            lines.append(f"min = {lo}")
+        lines.append(f"max = {hi}")
+        example = text_of(rnd, lo, hi)
+        if utf8_len(example) < lo:       # a minimum above the file cap
+            example = "a" * lo
+    else:
+        hi = rnd.choice(URL_MAXES)
+        lines.append(f"max = {hi}")
+        head = rnd.choice(("http://a", "https://e.co/", "HTTP://x.y/p?q=1#f"))
+        example = (head + "x" * 40)[:hi] if utf8_len(head) <= hi else "http://a"
+    lines += [f"description = {toml_str(text_of(rnd, 1, 20).strip() or 'd')}",
+              f"example = {toml_str(example) if isinstance(example, str) else example}"]
+    return "\n".join(lines)
+
+
+def random_schema(rnd):
+    pool = list(NAMES) + ([rnd.choice(KEYWORD_NAMES)] if rnd.random() < 0.1 else [])
+    names = rnd.sample(pool, rnd.randint(1, min(8, len(pool))))
+    parts = [f"version = {rnd.randint(1, 5)}"]
+    parts += [random_field(rnd, n) for n in names]
+    for i in range(rnd.randint(1, 4)):
+        fields = rnd.sample(names, rnd.randint(1, len(names)))
+        optional = [f for f in fields if rnd.random() < 0.3]
+        wire = rnd.choice((f"e{i}", f"ev{i} (x)", f"\u00e9v\u00e9nement {i}", f'q"{i}\\', "e" * 40 + str(i)))
+        ev = ["[[event]]", f'id = "ev_{i}"', f"event = {toml_str(wire)}", 'description = "d"',
+              "fields = [" + ", ".join(toml_str(f) for f in fields) + "]"]
+        if optional:
+            ev.append("optional = [" + ", ".join(toml_str(f) for f in optional) + "]")
+        if rnd.random() < 0.2:
+            ev.append(f"aliases = [{toml_str(wire + ' alias')}]")
+        parts.append("\n".join(ev))
+    return "\n\n".join(parts) + "\n"
+
+
+@unittest.skipIf(corpus.MISSING, corpus.MISSING or "")
+class RandomSchemas(unittest.TestCase):
+
+    def test_random_schemas_check_generate_compile_round_trip(self):
+        seed = int(os.environ.get("UGW_PROPERTY_SEED", str(int(time.time()) % 100000)))
+        count = int(os.environ.get("UGW_PROPERTY_SCHEMAS", "30"))
+        print(f"\nproperty test: UGW_PROPERTY_SEED={seed} UGW_PROPERTY_SCHEMAS={count}"
+              f"{' (sanitized)' if corpus.SANITIZE else ''}", file=sys.stderr)
+        rnd = random.Random(seed)
+        passed = refused = 0
+        for k in range(count):
+            text = random_schema(rnd)
+            with self.subTest(schema=k, seed=seed), tempfile.TemporaryDirectory(prefix="ugw-prop-") as d:
+                try:
+                    out = corpus.generate(text, d)
+                except corpus.Refused as r:
+                    refused += 1
+                    # refusals here are keyword names only: every other choice is valid
+                    self.assertTrue(all("keyword" in e for e in r.errors), f"{r.errors}\n{text}")
+                    continue
+                try:
+                    corpus.build_and_run(out, d)
+                except AssertionError as e:
+                    raise AssertionError(f"schema {k} of seed {seed}:\n{text}\n{e}") from None
+                passed += 1
+        print(f"property test: {passed} schemas round-tripped, {refused} refused by check", file=sys.stderr)
+        self.assertGreater(passed, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
