@@ -70,7 +70,10 @@ size_t ugw__json_bound(const ugw_event_desc *ed, const void *payload)
         n += (size_t)f->json_key_len + 1 + 20; /* nfields <= 255: cannot wrap */
         if (f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL) {
             size_t len = UGW__CAT(payload, f->offset, ugw_str)->len;
-            if (len > (SIZE_MAX - n - 2) / 6)
+            /* At most 255 fields of 2 + 6 * (SIZE_MAX / 2048) bytes and their
+             * keys stay below SIZE_MAX; a longer string (over 8 PiB, or 2 MiB
+             * with a 32-bit size_t) takes the exact sizing pass. */
+            if (len > SIZE_MAX / 2048)
                 return 0;
             n += 2 + 6 * len;
         }
