@@ -249,8 +249,7 @@ static void check_path(vrun *v, const char *path, unsigned depth)
     struct stat st;
     if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         if (!v->recursive) {
-            fprintf(stderr, "%s validate: %s: is a directory (use -r to check the files in it)\n", cli_name(),
-                    path);
+            fprintf(stderr, "%s: %s: is a directory (use -r to check the files in it)\n", cli_name(), path);
             v->io_error = true;
         } else if (depth > 64) {
             io_failure(v, path, ELOOP);
