@@ -152,8 +152,10 @@ void send_file(run *r, const char *path)
     uint64_t skip_below = 0; /* --resume-at: lines before this one were handled before */
 
     if (r->resume_file) {
-        if (strcmp(r->resume_file, path) != 0)
-            return; /* an input before the resume point */
+        if (strcmp(r->resume_file, path) != 0) {
+            ugw_line_reader_close(rd); /* an input before the resume point */
+            return;
+        }
         r->resume_file = NULL;
         skip_below = r->resume_line;
     }
