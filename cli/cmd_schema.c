@@ -15,6 +15,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ extern char **environ;
 
 const char cmd_schema_usage[] =
     "ugw schema export [--format jsonschema|openapi] [--strict]\n"
-    "       ugw schema diff [--json] [--strict] [--check-version] OLD.toml NEW.toml";
+    "       ugw schema diff [--json] [--strict] [--check-version] [--prefix P] OLD.toml NEW.toml";
 const char cmd_schema_help[] =
     "export prints the schema of this command's events for receivers written in\n"
     "other languages, as made by the generator with the C code:\n"
@@ -49,6 +50,8 @@ const char cmd_schema_help[] =
     "  --json           one JSON object instead of lines\n"
     "  --strict         count changes that break strict decoders as breaking\n"
     "  --check-version  allow breaking changes when the new version is higher\n"
+    "  --prefix P       check the schemas for the generated names of prefix P\n"
+    "                   (default ugw)\n"
     "\n"
     "diff runs the generator (ugw-codegen diff): $UGW_CODEGEN, else ugw-codegen\n"
     "beside this program, else ugw-codegen on PATH.\n"
@@ -56,7 +59,7 @@ const char cmd_schema_help[] =
     "Exit status: export 0 printed, 2 usage or write error; diff 0 nothing breaks,\n"
     "1 a change breaks, 2 usage error, a schema error or no generator.\n";
 
-enum { OPT_FORMAT = 256, OPT_STRICT_EXPORT, OPT_JSON, OPT_CHECK_VERSION };
+enum { OPT_FORMAT = 256, OPT_STRICT_EXPORT, OPT_JSON, OPT_CHECK_VERSION, OPT_PREFIX };
 
 static int schema_export(const ugw_cmd *cmd, cli_parser *p)
 {
@@ -79,7 +82,8 @@ static int schema_export(const ugw_cmd *cmd, cli_parser *p)
             return usage_error(cmd, "unexpected '%s'", p->arg);
         case OPT_JSON:
         case OPT_CHECK_VERSION:
-            return usage_error(cmd, "%s", "--json and --check-version are options of 'schema diff'");
+        case OPT_PREFIX:
+            return usage_error(cmd, "%s", "--json, --check-version and --prefix are options of 'schema diff'");
         default:
             return EXIT_USAGE;
         }
@@ -116,27 +120,28 @@ static bool codegen_beside_exe(char *buf, size_t cap)
 
 static int schema_diff(const ugw_cmd *cmd, cli_parser *p)
 {
-    char *args[16];
+    char *args[12];
     char beside[PATH_MAX];
     const char *operands[2];
+    const char *prefix = NULL;
     const char *codegen = getenv("UGW_CODEGEN");
+    bool json = false, strict = false, check_version = false;
     int nargs = 0, nops = 0, k, status;
     pid_t pid;
 
-    if (!codegen || !*codegen)
-        codegen = codegen_beside_exe(beside, sizeof beside) ? beside : "ugw-codegen";
-    args[nargs++] = (char *)codegen;
-    args[nargs++] = (char *)"diff";
     while ((k = cli_next(p)) != CLI_END) {
         switch (k) {
         case OPT_JSON:
-            args[nargs++] = (char *)"--json";
+            json = true;
             break;
         case OPT_STRICT_EXPORT:
-            args[nargs++] = (char *)"--strict";
+            strict = true;
             break;
         case OPT_CHECK_VERSION:
-            args[nargs++] = (char *)"--check-version";
+            check_version = true;
+            break;
+        case OPT_PREFIX:
+            prefix = p->arg;
             break;
         case 'h':
             print_cmd_help(cmd, stdout);
@@ -154,6 +159,21 @@ static int schema_diff(const ugw_cmd *cmd, cli_parser *p)
     }
     if (nops != 2)
         return usage_error(cmd, "%s", "diff needs two schema files: OLD.toml NEW.toml");
+    if (!codegen || !*codegen)
+        codegen = codegen_beside_exe(beside, sizeof beside) ? beside : "ugw-codegen";
+    /* At most 11 arguments and the NULL: each option once, whatever argv held. */
+    args[nargs++] = (char *)codegen;
+    args[nargs++] = (char *)"diff";
+    if (json)
+        args[nargs++] = (char *)"--json";
+    if (strict)
+        args[nargs++] = (char *)"--strict";
+    if (check_version)
+        args[nargs++] = (char *)"--check-version";
+    if (prefix) {
+        args[nargs++] = (char *)"--prefix";
+        args[nargs++] = (char *)prefix;
+    }
     args[nargs++] = (char *)"--";
     args[nargs++] = (char *)operands[0];
     args[nargs++] = (char *)operands[1];
@@ -183,6 +203,7 @@ int cmd_schema(const ugw_cmd *cmd, int argc, char **argv)
         { "strict", OPT_STRICT_EXPORT, false },
         { "json", OPT_JSON, false },
         { "check-version", OPT_CHECK_VERSION, false },
+        { "prefix", OPT_PREFIX, true },
         { "help", 'h', false },
         { NULL, 0, false },
     };

@@ -125,7 +125,8 @@ function(ugw_generate target)
   set(baseline)
   if(A_COMPAT_BASELINE)
     get_filename_component(baseline "${A_COMPAT_BASELINE}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
-    set(compat_command COMMAND "${py}" "${codegen_dir}/ugw_codegen.py" diff --check-version "${baseline}" "${schema}")
+    set(compat_command COMMAND "${py}" "${codegen_dir}/ugw_codegen.py" diff --check-version --prefix "${A_PREFIX}"
+        "${baseline}" "${schema}")
     add_custom_target(${target}_check_compat ${compat_command}
       COMMENT "ugw: ${schema_name} against its baseline ${A_COMPAT_BASELINE}" VERBATIM)
   endif()

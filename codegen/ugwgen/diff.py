@@ -1,7 +1,7 @@
 """Compare two versions of a schema: every difference, classified for
 receivers and for senders.
 
-    ugw_codegen.py diff [--json] [--strict] [--check-version] OLD.toml NEW.toml
+    ugw_codegen.py diff [--json] [--strict] [--check-version] [--prefix P] OLD.toml NEW.toml
 
 Two questions per change:
 
@@ -30,7 +30,7 @@ import os
 import sys
 from dataclasses import dataclass, field as dc_field
 
-from . import check as check_mod, load as load_mod, model as model_mod
+from . import check as check_mod, load as load_mod, model as model_mod, outputs
 from .check import ID_MAX
 
 COMPATIBLE, BREAKING, STRICT = "compatible", "breaking", "strict"
@@ -139,18 +139,19 @@ class Side:
         return self.event_line(eid, "fields")
 
 
-def side(path):
-    """Loads and checks `path`; raises SystemExit(2) with the errors."""
+def side(path, prefix=outputs.DEFAULT_PREFIX):
+    """Loads and checks `path` for the generated names of `prefix`; raises
+    _SchemaError with the errors."""
     try:
         loc = load_mod.load(path)
     except load_mod.LoadError as e:
         raise _SchemaError([str(e)]) from None
     except OSError as e:
         raise _SchemaError([f"{path}:1: cannot read: {e.strerror}"]) from None
-    errors = check_mod.check(loc)
+    errors = check_mod.check(loc, prefix)
     if errors:
         raise _SchemaError(errors)
-    m = model_mod.build(loc, path)
+    m = model_mod.build(loc, path, outputs.Options(prefix=prefix))
     s = Side(path=path, loc=loc, model=m)
     for i, ev in enumerate(m.events):
         s.events[ev.id] = ev
@@ -383,9 +384,16 @@ def main(argv=None, prog="ugw-codegen diff"):
                     help="count changes that break only strict decoders as breaking")
     ap.add_argument("--check-version", action="store_true",
                     help="exit 0 on breaking changes when the new version is higher (check-compat)")
+    ap.add_argument("--prefix", default=outputs.DEFAULT_PREFIX,
+                    help="the prefix the schemas are generated with, for check (default: %(default)s)")
     args = ap.parse_args(argv)
+    problems = check_mod.prefix_errors(args.prefix)
+    if problems:
+        for line in problems:
+            print(f"{prog}: {line}", file=sys.stderr)
+        return 2
     try:
-        old, new = side(args.old), side(args.new)
+        old, new = side(args.old, args.prefix), side(args.new, args.prefix)
     except _SchemaError as e:
         for line in e.errors:
             print(line, file=sys.stderr)

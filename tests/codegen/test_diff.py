@@ -198,6 +198,21 @@ class DiffMatrix(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("version raised from 1 to 2", p.stderr)
 
+    def test_prefix(self):
+        # An event id whose C names clash with the runtime's under the prefix
+        # ugw (ugw_client) but not under acme.
+        text = SCHEMA_TEXT.replace('id = "guide_preview_start"', 'id = "client"', 1)
+        a, b = self.write("p_old.toml", text), self.write("p_new.toml", edit(text, "max = 10\n", "max = 9\n"))
+        p = run_codegen("diff", a, b)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("collides with", p.stderr)
+        p = run_codegen("diff", "--prefix", "acme", a, b)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("[limits-tightened]", p.stdout)
+        p = run_codegen("diff", "--prefix", "Acme", a, b)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("must be lower snake case", p.stderr)
+
     def test_schema_errors_exit_2(self):
         bad = self.write("bad.toml", edit(SCHEMA_TEXT, 'type = "int"', 'type = "integer"'))
         p = run_codegen("diff", self.old, bad)

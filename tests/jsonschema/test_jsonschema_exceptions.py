@@ -118,6 +118,7 @@ class Commands(unittest.TestCase):
                           (["schema", "export", "--format", "yaml"], "unknown format 'yaml'"),
                           (["schema", "export", "x"], "unexpected 'x'"),
                           (["schema", "export", "--json"], "options of 'schema diff'"),
+                          (["schema", "export", "--prefix", "acme"], "options of 'schema diff'"),
                           (["schema", "diff", "a.toml"], "needs two schema files")):
             p = run(UGW, *args)
             self.assertEqual(p.returncode, 2, args)
@@ -136,6 +137,12 @@ class Commands(unittest.TestCase):
             self.assertEqual(p.returncode, 1, p.stderr)
             self.assertIn("receivers compatible, senders breaking", p.stdout)
             self.assertRegex(p.stdout, r"events\.toml:\d+: .*new\.toml:\d+: ")
+            many = ["--json"] * 40 + ["--strict"] * 40 + ["--prefix", "ugw"] * 20      # each passed once
+            p = run(UGW, "schema", "diff", *many, old, old, env=env)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            p = run(UGW, "schema", "diff", "--prefix", "Bad", old, old, env=env)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("must be lower snake case", p.stderr)
             p = run(UGW, "schema", "diff", "--json", old, old, env=env)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual(json.loads(p.stdout)["changes"], [])
