@@ -331,6 +331,9 @@ static char *cjson_print_event(const ugw_event *ev)
         case UGW_TYPE_INT:
             item = cJSON_AddNumberToObject(pl, f->name, (double)*CFIELD(&ev->u, f->offset, int64_t));
             break;
+        case UGW_TYPE_BOOL:
+            item = cJSON_AddBoolToObject(pl, f->name, *CFIELD(&ev->u, f->offset, bool));
+            break;
         }
         if (!item)
             goto done;
@@ -400,6 +403,11 @@ static int cjson_extract(const cJSON *root, ugw_event *ev)
                 return 0;
             *FIELD(&ev->u, f->offset, int64_t) = (int64_t)v->valuedouble;
             break;
+        case UGW_TYPE_BOOL:
+            if (!cJSON_IsBool(v))
+                return 0;
+            *FIELD(&ev->u, f->offset, bool) = cJSON_IsTrue(v);
+            break;
         }
         if (f->has_offset != UGW_NO_HAS)
             *FIELD(&ev->u, f->has_offset, bool) = true;
@@ -467,6 +475,9 @@ static char *jansson_dump_event(const ugw_event *ev)
         case UGW_TYPE_INT:
             v = json_integer((json_int_t)*CFIELD(&ev->u, f->offset, int64_t));
             break;
+        case UGW_TYPE_BOOL:
+            v = json_boolean(*CFIELD(&ev->u, f->offset, bool));
+            break;
         }
         if (json_object_set_new(pl, f->name, v))
             goto done;
@@ -528,6 +539,11 @@ static int jansson_extract(json_t *root, ugw_event *ev)
             if (!json_is_integer(v) || (n = json_integer_value(v)) < f->min || n > f->max)
                 return 0;
             *FIELD(&ev->u, f->offset, int64_t) = n;
+            break;
+        case UGW_TYPE_BOOL:
+            if (!json_is_boolean(v))
+                return 0;
+            *FIELD(&ev->u, f->offset, bool) = json_is_true(v);
             break;
         }
         if (f->has_offset != UGW_NO_HAS)
@@ -593,6 +609,9 @@ static int sbuffer_pack_event(msgpack_sbuffer *sb, const ugw_event *ev)
             break;
         case UGW_TYPE_INT:
             rc = msgpack_pack_int64(&pk, *CFIELD(&ev->u, f->offset, int64_t));
+            break;
+        case UGW_TYPE_BOOL:
+            rc = *CFIELD(&ev->u, f->offset, bool) ? msgpack_pack_true(&pk) : msgpack_pack_false(&pk);
             break;
         }
         if (rc)

@@ -91,6 +91,9 @@ void assert_events_equal(const ugw_event *a, const ugw_event *b)
         case UGW_TYPE_INT:
             assert_int_equal(*(const int64_t *)(const void *)pa, *(const int64_t *)(const void *)pb);
             break;
+        case UGW_TYPE_BOOL:
+            assert_int_equal(*(const bool *)(const void *)pa, *(const bool *)(const void *)pb);
+            break;
         }
     }
 }

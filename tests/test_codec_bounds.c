@@ -260,6 +260,85 @@ static void test_sizes_never_wrap(void **state)
                      UGW_ERR_TOO_LONG);
 }
 
+/* ------------------------------------------------------------------ */
+/* A bool field: both literals, wrong types, a byte that is no bool.    */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    bool b;
+} bool_event;
+
+static const ugw_field_desc bool_fields[] = {
+    { "b", "payload.b", "\"b\":", "\241b", 1, 4, 2, UGW_TYPE_BOOL, true,
+      offsetof(bool_event, b), UGW_NO_HAS, 0, 1 },
+};
+
+static const ugw_event_desc bool_events[] = {
+    { "t", "t", NULL, "{\"event\":\"t\",\"payload\":{",
+      "\202\245event\241t\247payload", bool_fields, 0, sizeof(bool_event),
+      1, 24, 17, 1, 1 },
+};
+
+static const ugw_schema bool_schema = { bool_events, 1, 1, "test" };
+
+static void test_bool_field(void **state)
+{
+    static const struct {
+        const char *doc;
+        ugw_status code;
+        size_t pos;
+    } cases[] = {
+        { "{\"event\":\"t\",\"payload\":{\"b\":true}}", UGW_OK, 0 },
+        { "{\"event\":\"t\",\"payload\":{\"b\":false}}", UGW_OK, 0 },
+        { "{\"event\":\"t\",\"payload\":{\"b\":\"true\"}}", UGW_ERR_TYPE, 28 },
+        { "{\"event\":\"t\",\"payload\":{\"b\":1}}", UGW_ERR_TYPE, 28 },
+        { "{\"event\":\"t\",\"payload\":{\"b\":null}}", UGW_ERR_TYPE, 28 },
+        { "{\"event\":\"t\",\"payload\":{\"b\":tru}}", UGW_ERR_SYNTAX, 28 },
+    };
+    ugw_decoder *dec = ugw_decoder_new(NULL);
+    bool_event ev;
+    ugw_error err;
+    unsigned char out[64];
+    size_t n;
+    int type;
+    (void)state;
+    assert_non_null(dec);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ugw_status st = ugw_schema_decode(&bool_schema, dec, UGW_FORMAT_JSON, cases[i].doc,
+                                          strlen(cases[i].doc), &type, &ev, sizeof ev, &err);
+        assert_int_equal(st, cases[i].code);
+        if (st) {
+            assert_int_equal(err.pos, cases[i].pos);
+            assert_string_equal(err.path, cases[i].code == UGW_ERR_SYNTAX ? "" : "payload.b");
+            continue;
+        }
+        /* re-encoded exactly, and in MessagePack as 0xc3 / 0xc2 */
+        assert_int_equal(ugw_schema_encode(&bool_schema, 1, &ev, UGW_FORMAT_JSON, out, sizeof out, &n, &err), UGW_OK);
+        assert_int_equal(n, strlen(cases[i].doc));
+        assert_memory_equal(out, cases[i].doc, n);
+        assert_int_equal(ugw_schema_encode(&bool_schema, 1, &ev, UGW_FORMAT_MSGPACK, out, sizeof out, &n, &err),
+                         UGW_OK);
+        assert_int_equal(n, 21);
+        assert_int_equal(out[20], ev.b ? 0xc3 : 0xc2);
+        assert_int_equal(ugw_schema_decode(&bool_schema, dec, UGW_FORMAT_MSGPACK, out, n, &type, &ev, sizeof ev, &err),
+                         UGW_OK);
+    }
+    /* MessagePack: nil and 1 are no bool */
+    memcpy(out, "\202\245event\241t\247payload\201\241b\300", 21);
+    assert_int_equal(ugw_schema_decode(&bool_schema, dec, UGW_FORMAT_MSGPACK, out, 21, &type, &ev, sizeof ev, &err),
+                     UGW_ERR_TYPE);
+    assert_int_equal(err.pos, 20);
+    assert_string_equal(err.path, "payload.b");
+    out[20] = 1;
+    assert_int_equal(ugw_schema_decode(&bool_schema, dec, UGW_FORMAT_MSGPACK, out, 21, &type, &ev, sizeof ev, &err),
+                     UGW_ERR_TYPE);
+    /* memory that holds neither 0 nor 1 is refused before encoding */
+    memset(&ev, 2, sizeof ev);
+    assert_int_equal(ugw_schema_encode(&bool_schema, 1, &ev, UGW_FORMAT_JSON, out, sizeof out, &n, &err), UGW_ERR_ARG);
+    assert_string_equal(err.path, "payload.b");
+    ugw_decoder_free(dec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_int_bounds_every_side),
         cmocka_unit_test(test_json_bound_ignores_absent_fields),
         cmocka_unit_test(test_sizes_never_wrap),
+        cmocka_unit_test(test_bool_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

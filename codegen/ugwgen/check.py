@@ -22,7 +22,7 @@ import re
 from . import fixtures as fixtures_mod, names as names_mod, outputs
 from .keywords import C_KEYWORDS, CXX_KEYWORDS, C_MACROS, keyword_kind  # noqa: F401
 
-TYPES = ("id", "string", "url", "int")
+TYPES = ("id", "string", "url", "int", "bool")
 ID_MAX = 2**53 - 1
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 STRING_MAX = 2**24            # a bound on any declared string limit
@@ -58,6 +58,9 @@ def example_problem(fdef, value):
     elif t == "int":
         if not _is_int(value) or not fdef["min"] <= value <= fdef["max"]:
             return f"example must be an integer from {fdef['min']} to {fdef['max']}"
+    elif t == "bool":
+        if not isinstance(value, bool):
+            return "example must be true or false"
     elif t in ("string", "url"):
         if not isinstance(value, str):
             return "example must be a string"
@@ -141,9 +144,10 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
                 err(f"field '{name}': '{k}' must be an integer", t, k)
         if any(v is not None and not _is_int(v) for v in (lo, hi)):
             continue
-        if ftype == "id":
+        if ftype in ("id", "bool"):
             if lo is not None or hi is not None:
-                err(f"field '{name}': type id takes no min or max (always 0..2^53-1)", t, "min" if lo is not None else "max")
+                err(f"field '{name}': type {ftype} takes no min or max"
+                    + (" (always 0..2^53-1)" if ftype == "id" else ""), t, "min" if lo is not None else "max")
         elif ftype == "int":
             if lo is None or hi is None:
                 err(f"field '{name}': type int needs both min and max", t, "type")

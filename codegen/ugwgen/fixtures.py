@@ -166,6 +166,7 @@ def invalid(model):
     nul_e, nul_field = _pick(model, lambda f: f.type == "string" and 1 <= f.min <= 3 <= f.max and f.required)
     id_e, id_f = _pick(model, lambda f: f.type == "id" and f.required)
     int_e, int_f = _pick(model, lambda f: f.type == "int" and f.required)
+    bool_e, bool_f = _pick(model, lambda f: f.type == "bool")
 
     def with_payload(e, **changes):
         d = document(e)
@@ -234,6 +235,10 @@ def invalid(model):
         both(f"type_{id_f.name}_null", "type", p(id_f), with_payload(id_e, **{id_f.name: None}))
         both(f"type_{id_f.name}_not_digits", "type", p(id_f), with_payload(id_e, **{id_f.name: "12a"}))
         both(f"type_{id_f.name}_empty_string", "type", p(id_f), with_payload(id_e, **{id_f.name: ""}))
+    if bool_f:
+        both(f"type_{bool_f.name}_string", "type", p(bool_f), with_payload(bool_e, **{bool_f.name: "true"}))
+        both(f"type_{bool_f.name}_number", "type", p(bool_f), with_payload(bool_e, **{bool_f.name: 1}))
+        both(f"type_{bool_f.name}_null", "type", p(bool_f), with_payload(bool_e, **{bool_f.name: None}))
     if s_field:
         both(f"type_{s_field.name}_number", "type", p(s_field), with_payload(s_e, **{s_field.name: 5}))
         add(f"type_{s_field.name}_object_or_bin", "type", p(s_field),

@@ -16,9 +16,9 @@ from .fixtures import mp
 from .names import event_macro, field_macro
 from .outputs import C_FILES, Options, expand
 
-C_TYPES = {"id": "uint64_t", "int": "int64_t", "string": "ugw_str", "url": "ugw_str"}
+C_TYPES = {"id": "uint64_t", "int": "int64_t", "string": "ugw_str", "url": "ugw_str", "bool": "bool"}
 TYPE_ENUM = {"id": "UGW_TYPE_ID", "int": "UGW_TYPE_INT", "string": "UGW_TYPE_STRING",
-             "url": "UGW_TYPE_URL"}
+             "url": "UGW_TYPE_URL", "bool": "UGW_TYPE_BOOL"}
 
 
 def c_literal(data):
@@ -147,6 +147,7 @@ class Model:
     header_dir: str = ""     # folder of the headers under the output folder ("" or acme)
     fixtures: bool = True    # fixtures written (C values and files)
     cli: bool = False        # the command's main() written
+    union_align: bool = False  # no event has an 8-byte member: the union gets one
     files: list = dc_field(default_factory=list)  # OutFile, in outputs.C_FILES order
     # How a header includes another generated header (same folder): {kind: "acme_events.h"}
     header: dict = dc_field(default_factory=dict)
@@ -177,6 +178,8 @@ def _limits(fdef):
         return 0, ID_MAX
     if t == "int":
         return fdef["min"], fdef["max"]
+    if t == "bool":
+        return 0, 1
     return fdef.get("min", 0), fdef["max"]
 
 
@@ -185,6 +188,8 @@ def _example_c(ftype, value):
         return "{ " + c_literal(value) + ", " + str(len(value.encode("utf-8"))) + " }"
     if ftype == "id":
         return f"UINT64_C({value})"
+    if ftype == "bool":
+        return "true" if value else "false"
     return c_int64(value)
 
 
@@ -268,4 +273,5 @@ def build(loc, schema_file, opts=None):
                  codegen_version=VERSION, codegen_version_c=c_literal(VERSION),
                  events=events, fields=fields, prefix=opts.prefix, prefix_upper=opts.prefix.upper(),
                  prefix_c=c_literal(opts.prefix), header_dir=opts.header_dir, fixtures=opts.fixtures, cli=opts.cli,
-                 files=files, header=header, include=include)
+                 files=files, header=header, include=include,
+                 union_align=all(all(f.c_type == "bool" for f in e.fields) for e in events))

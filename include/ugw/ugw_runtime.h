@@ -183,7 +183,8 @@ typedef enum ugw_type {
     UGW_TYPE_ID = 0,     /**< uint64_t, 0..2^53-1; decoders accept digit strings */
     UGW_TYPE_STRING = 1, /**< ugw_str, UTF-8 without NUL, length bounds */
     UGW_TYPE_URL = 2,    /**< ugw_str, absolute http(s) URL */
-    UGW_TYPE_INT = 3     /**< int64_t with value bounds */
+    UGW_TYPE_INT = 3,    /**< int64_t with value bounds */
+    UGW_TYPE_BOOL = 4    /**< bool: JSON true/false, MessagePack 0xc3/0xc2 */
 } ugw_type;
 
 /** One payload field (generated, read-only). */
@@ -197,7 +198,8 @@ typedef struct ugw_field_desc {
     bool required;
     uint16_t offset;       /**< of the value in the event struct */
     uint16_t has_offset;   /**< of its `has_` flag, UGW_NO_HAS when required */
-    int64_t min, max;      /**< length bounds (strings, urls) or value bounds (int) */
+    int64_t min, max;      /**< length bounds (strings, urls) or value bounds (int);
+                                0 and 1 for bool */
 } ugw_field_desc;
 
 #define UGW_NO_HAS UINT16_MAX

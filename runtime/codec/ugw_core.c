@@ -138,6 +138,14 @@ ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
             st = ugw__check_int(f, v < 0, v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v, 0, err);
             break;
         }
+        case UGW_TYPE_BOOL: {
+            /* read as a byte: a bool holding anything but 0 or 1 (memory
+             * filled by other means) is refused, not undefined behaviour */
+            unsigned char b;
+            memcpy(&b, (const char *)payload + f->offset, 1);
+            st = b > 1 ? ugw_error_set(err, UGW_ERR_ARG, "bool holds neither 0 nor 1", 0, f->path) : UGW_OK;
+            break;
+        }
         default:
             st = ugw_error_set(err, UGW_ERR_ARG, "descriptor has an unknown field type", 0, f->path);
             break;

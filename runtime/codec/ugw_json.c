@@ -50,6 +50,9 @@ size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload)
         case UGW_TYPE_INT:
             v = ugw_fmt_i64(tmp, *UGW__CAT(payload, f->offset, int64_t));
             break;
+        case UGW_TYPE_BOOL:
+            v = *UGW__CAT(payload, f->offset, bool) ? 4 : 5;
+            break;
         }
         if (!ugw__size_add(&n, v) || n == UGW__SIZE_OVERFLOW)
             return UGW__SIZE_OVERFLOW;
@@ -110,6 +113,15 @@ size_t ugw__json_write(const ugw_event_desc *ed, const void *payload, char *out)
             break;
         case UGW_TYPE_INT:
             p += ugw_fmt_i64(p, *UGW__CAT(payload, f->offset, int64_t));
+            break;
+        case UGW_TYPE_BOOL:
+            if (*UGW__CAT(payload, f->offset, bool)) {
+                memcpy(p, "true", 4);
+                p += 4;
+            } else {
+                memcpy(p, "false", 5);
+                p += 5;
+            }
             break;
         }
     }
@@ -501,6 +513,13 @@ static ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, c
                 return st;
         }
         ugw__store_int(f, payload, neg, mag);
+        return UGW_OK;
+    }
+    case UGW_TYPE_BOOL: {
+        prim_kind k = v->type == JSMN_PRIMITIVE ? primitive(c->in + v->start, (size_t)(v->end - v->start)) : PRIM_BAD;
+        if (k != PRIM_TRUE && k != PRIM_FALSE)
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected true or false", pos, f->path);
+        *UGW__AT(payload, f->offset, bool) = k == PRIM_TRUE;
         return UGW_OK;
     }
     }

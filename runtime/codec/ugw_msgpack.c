@@ -140,6 +140,9 @@ size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload)
         case UGW_TYPE_INT:
             v = int_size(*UGW__CAT(payload, f->offset, int64_t));
             break;
+        case UGW_TYPE_BOOL:
+            v = 1;
+            break;
         }
         if (!ugw__size_add(&need, v) || need == UGW__SIZE_OVERFLOW)
             return UGW__SIZE_OVERFLOW;
@@ -178,6 +181,9 @@ size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
             break;
         case UGW_TYPE_INT:
             p = put_int(p, *UGW__CAT(payload, f->offset, int64_t));
+            break;
+        case UGW_TYPE_BOOL:
+            *p++ = *UGW__CAT(payload, f->offset, bool) ? 0xc3 : 0xc2;
             break;
         }
     }
@@ -443,6 +449,11 @@ static ugw_status field_value(mctx *c, const ugw_field_desc *f, void *payload,
         ugw__store_int(f, payload, neg, mag);
         return UGW_OK;
     }
+    case UGW_TYPE_BOOL:
+        if (v->type != MSGPACK_OBJECT_BOOLEAN)
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected true or false", pos, f->path);
+        *UGW__AT(payload, f->offset, bool) = v->via.boolean;
+        return UGW_OK;
     }
     return ugw_error_set(c->err, UGW_ERR_ARG, "descriptor has an unknown field type", pos, f->path);
 }

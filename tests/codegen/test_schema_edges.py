@@ -74,6 +74,22 @@ class EdgeSchemasRoundTrip(unittest.TestCase):
                 + event("e", "e", ["s", "t", "u", "i"]))
         self.assertRoundTrips(text)
 
+    def test_bool(self):
+        # true and false in both formats, required and optional; the corpus
+        # refuses a string, a number and null for it
+        text = ("version = 1\n" + field("on", 'type = "bool"\nexample = true')
+                + field("off", 'type = "bool"\nexample = false')
+                + event("e", "flags", ["on", "off"], optional=["off"]))
+        with tempfile.TemporaryDirectory() as d:
+            out = corpus.generate(text, d)
+            with open(os.path.join(out, "fixtures", "valid", "e.json"), "rb") as f:
+                self.assertEqual(f.read(), b'{"event":"flags","payload":{"on":true,"off":false}}')
+            with open(os.path.join(out, "fixtures", "invalid", "MANIFEST.tsv")) as f:
+                rows = f.read()
+            for case in ("string", "number", "null"):
+                self.assertIn(f"n_type_on_{case}.msgpack\ttype\tpayload.on", rows)
+            corpus.build_and_run(out, d)
+
     def test_field_names_the_corpus_uses(self):
         # "payload" made missing_payload twice; "extra" and "x" were the corpus's
         # unknown keys; "event" was where the leading-zero case put its zero
@@ -88,6 +104,12 @@ class EdgeSchemasRoundTrip(unittest.TestCase):
 
 
 class ExampleDocumentLimit(SchemaCheckCase):
+
+    def test_bool_takes_no_bounds_and_a_boolean_example(self):
+        text = "version = 1\n" + field("on", 'type = "bool"\nmax = 1\nexample = true') + event("e", "e", ["on"])
+        self.assertReports(text, line_of(text, "max = 1"), "type bool takes no min or max")
+        text = "version = 1\n" + field("on", 'type = "bool"\nexample = 1') + event("e", "e", ["on"])
+        self.assertReports(text, line_of(text, "example = 1"), "example must be true or false")
 
     def test_example_document_over_the_limit(self):
         big = "a" * 20000

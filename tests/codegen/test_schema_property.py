@@ -67,10 +67,12 @@ def text_of(rnd, lo, hi):
 
 
 def random_field(rnd, name):
-    t = rnd.choice(("id", "string", "url", "int", "int", "string"))
+    t = rnd.choice(("id", "string", "url", "int", "int", "string", "bool"))
     lines = [f"[field.{name}]", f'type = "{t}"']
     if t == "id":
         example = rnd.choice((0, 1, 2**53 - 1, rnd.randint(0, 2**53 - 1)))
+    elif t == "bool":
+        example = rnd.choice((True, False))
     elif t == "int":
         a, b = rnd.choice(INT_EDGES), rnd.choice(INT_EDGES)
         if rnd.random() < 0.3:
@@ -93,7 +95,7 @@ def random_field(rnd, name):
         head = rnd.choice(("http://a", "https://e.co/", "HTTP://x.y/p?q=1#f"))
         example = (head + "x" * 40)[:hi] if utf8_len(head) <= hi else "http://a"
     lines += [f"description = {toml_str(text_of(rnd, 1, 20).strip() or 'd')}",
-              f"example = {toml_str(example) if isinstance(example, str) else example}"]
+              f"example = {toml_str(example) if isinstance(example, str) else str(example).lower() if isinstance(example, bool) else example}"]
     return "\n".join(lines)
 
 
