@@ -118,6 +118,9 @@ CASES = {
         lambda t: edit(edit(t, 'type = "int"\nmin = 0\nmax = 10\n', 'type = "string"\nmax = 2\n'),
                        "example = 9\n", 'example = "9"\n'),
         {("type-changed", B, B), ("field-example-changed", C, C)}),
+    "type int to bool": (
+        lambda t: edit(edit(t, 'type = "int"\nmin = 0\nmax = 10\n', 'type = "bool"\n'), "example = 9\n", "example = true\n"),
+        {("type-changed", B, B), ("field-example-changed", C, C)}),
     "fields reordered": (
         lambda t: edit(t, SCORE_EVENT, 'fields = ["userId", "pageUrl", "score", "question"]'),
         {("field-order-changed", C, C)}),

@@ -74,6 +74,8 @@ def field_values(rng, fdef):
         return string_values(rng, fdef.get("min", 0), fdef["max"])
     if t == "url":
         return url_values(rng, fdef.get("min", 0), fdef["max"])
+    if t == "bool":
+        return [True, False, 0, 1, "true", "false", None, [], {}]
     return list(ODD_VALUES)          # a type this test does not know yet: wrong types only
 
 
