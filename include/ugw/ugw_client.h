@@ -103,7 +103,8 @@ typedef struct ugw_client_config {
     const char *ca_file;        /**< CA bundle (PEM file) instead of the system's */
     bool tls_retry;             /**< retry certificate failures like network errors (default:
                                      they end the event at once as UGW_RESULT_TLS) */
-    const char *dead_letter_path; /**< JSON Lines file of failed events (docs/DEAD_LETTERS.md) */
+    const char *dead_letter_path; /**< JSON Lines file of failed events (docs/DEAD_LETTERS.md),
+                                       created 0600, each record written whole or not at all */
     ugw_outcome_fn on_outcome;  /**< may be NULL */
     void *on_outcome_ctx;
 } ugw_client_config;
