@@ -279,7 +279,7 @@ int ugw_schema_event_lookup(const ugw_schema *s, const char *wire, size_t len)
 
 /* ---- the decoder object ---- */
 
-/* Size of one jsmn token; ugw_json.c checks this matches jsmntok_t. */
+/* Size of one jsmn token; ugw_json_decode.c checks this matches jsmntok_t. */
 extern const size_t ugw__jsmn_token_size;
 
 ugw_decoder *ugw_decoder_new(const ugw_decode_opts *opts)

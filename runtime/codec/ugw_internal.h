@@ -20,7 +20,7 @@ struct ugw_decoder {
     unsigned char *mem;     /* tokens, then the string arena */
     size_t mem_size;
     bool owns_mem;
-    void *toks;             /* jsmntok_t[opts.max_tokens], only ugw_json.c knows the type */
+    void *toks;             /* jsmntok_t[opts.max_tokens], only ugw_json_decode.c knows the type */
     char *arena;            /* unescaped strings and scratch */
     size_t arena_cap;
     size_t arena_used;

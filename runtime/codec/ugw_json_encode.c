@@ -1,0 +1,121 @@
+/*
+ * ugw_json_encode.c - the JSON encoder: exact size, bound and writer.
+ *
+ * The decoder is in ugw_json_decode.c; both share ugw_internal.h.
+ */
+#include <string.h>
+
+#include "ugw_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Encoder                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Exact length of the encoding of a valid payload; UGW__SIZE_OVERFLOW when it
+ * does not fit in size_t. */
+size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload)
+{
+    size_t n = (size_t)ed->json_head_len + 2; /* head ... "}}" */
+    char tmp[24];
+    bool first = true;
+    for (int i = 0; i < ed->nfields; i++) {
+        const ugw_field_desc *f = &ed->fields[i];
+        size_t v = 0;
+        if (!ugw__present(f, payload))
+            continue;
+        n += (size_t)f->json_key_len + (first ? 0 : 1); /* at most 256 per field */
+        first = false;
+        switch ((ugw_type)f->type) {
+        case UGW_TYPE_STRING:
+        case UGW_TYPE_URL: {
+            const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
+            v = ugw_json_escaped_len(s->ptr, s->len);
+            if (v == SIZE_MAX || !ugw__size_add(&v, 2))
+                return UGW__SIZE_OVERFLOW;
+            break;
+        }
+        case UGW_TYPE_ID:
+            v = ugw_fmt_u64(tmp, *UGW__CAT(payload, f->offset, uint64_t));
+            break;
+        case UGW_TYPE_INT:
+            v = ugw_fmt_i64(tmp, *UGW__CAT(payload, f->offset, int64_t));
+            break;
+        case UGW_TYPE_BOOL:
+            v = *UGW__CAT(payload, f->offset, bool) ? 4 : 5;
+            break;
+        }
+        if (!ugw__size_add(&n, v) || n == UGW__SIZE_OVERFLOW)
+            return UGW__SIZE_OVERFLOW;
+    }
+    return n;
+}
+
+/* An upper bound that costs no pass over the strings: 6 output bytes per
+ * input byte at worst (\u00XX). Absent fields count nothing (their values
+ * may be stale); 0 when the bound does not fit in size_t. */
+size_t ugw__json_bound(const ugw_event_desc *ed, const void *payload)
+{
+    size_t n = (size_t)ed->json_head_len + 2;
+    for (int i = 0; i < ed->nfields; i++) {
+        const ugw_field_desc *f = &ed->fields[i];
+        if (!ugw__present(f, payload))
+            continue;
+        n += (size_t)f->json_key_len + 1 + 20; /* nfields <= 255: cannot wrap */
+        if (f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL) {
+            size_t len = UGW__CAT(payload, f->offset, ugw_str)->len;
+            /* At most 255 fields of 2 + 6 * (SIZE_MAX / 2048) bytes and their
+             * keys stay below SIZE_MAX; a longer string (over 8 PiB, or 2 MiB
+             * with a 32-bit size_t) takes the exact sizing pass. */
+            if (len > SIZE_MAX / 2048)
+                return 0;
+            n += 2 + 6 * len;
+        }
+    }
+    return n;
+}
+
+size_t ugw__json_write(const ugw_event_desc *ed, const void *payload, char *out)
+{
+    char *p = out;
+    bool first = true;
+    memcpy(p, ed->json_head, ed->json_head_len);
+    p += ed->json_head_len;
+    for (int i = 0; i < ed->nfields; i++) {
+        const ugw_field_desc *f = &ed->fields[i];
+        if (!ugw__present(f, payload))
+            continue;
+        if (!first)
+            *p++ = ',';
+        first = false;
+        memcpy(p, f->json_key, f->json_key_len);
+        p += f->json_key_len;
+        switch ((ugw_type)f->type) {
+        case UGW_TYPE_STRING:
+        case UGW_TYPE_URL: {
+            const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
+            *p++ = '"';
+            p += ugw_json_escape(p, s->ptr, s->len);
+            *p++ = '"';
+            break;
+        }
+        case UGW_TYPE_ID:
+            p += ugw_fmt_u64(p, *UGW__CAT(payload, f->offset, uint64_t));
+            break;
+        case UGW_TYPE_INT:
+            p += ugw_fmt_i64(p, *UGW__CAT(payload, f->offset, int64_t));
+            break;
+        case UGW_TYPE_BOOL:
+            if (*UGW__CAT(payload, f->offset, bool)) {
+                memcpy(p, "true", 4);
+                p += 4;
+            } else {
+                memcpy(p, "false", 5);
+                p += 5;
+            }
+            break;
+        }
+    }
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
