@@ -14,6 +14,7 @@ Python 3.11+ standard library only.
 import base64
 import hashlib
 import hmac
+import json
 import os
 import re
 import signal
@@ -21,6 +22,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import tomllib
 import unittest
 import urllib.error
 import urllib.request
@@ -28,6 +30,8 @@ import urllib.request
 BIN = os.path.abspath(os.environ["UGW_BIN"]) if os.environ.get("UGW_BIN") else ""
 SRC = os.environ.get("UGW_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VALID = os.path.join(SRC, "generated", "fixtures", "valid")
+INVALID = os.path.join(SRC, "generated", "fixtures", "invalid")
+MANIFEST = os.path.join(INVALID, "MANIFEST.tsv")
 
 with open(os.path.join(SRC, "schema", "events.toml"), "rb") as _f:
     EVENT_IDS = [e["id"] for e in __import__("tomllib").load(_f)["event"]]
@@ -59,6 +63,24 @@ def fixture(event_id, ext="json"):
     return read(os.path.join(VALID, "%s.%s" % (event_id, ext)))
 
 
+def load_schema():
+    with open(os.path.join(SRC, "schema", "events.toml"), "rb") as f:
+        return tomllib.load(f)
+
+
+def load_manifest():
+    rows = []
+    with open(MANIFEST, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            assert len(cols) == 4, "bad manifest row %r" % line
+            rows.append(tuple(cols))
+    return rows
+
+
 def describe(p):
     return "exit %d, stdout %r, stderr %r" % (p.returncode, p.stdout[:600], p.stderr[:600])
 
@@ -80,6 +102,24 @@ def write_tmp(tmpdir, name, data):
         f.write(data)
     return path
 
+
+
+class Schema:
+    """Event and field facts: names and order from the valid fixtures, types
+    and limits from schema/events.toml."""
+
+    def __init__(self):
+        self.toml = load_schema()
+        self.fields = self.toml["field"]
+        self.events = []  # (schema id, wire, aliases, fixture object, optional names)
+        for ev in self.toml["event"]:
+            with open(os.path.join(VALID, ev["id"] + ".json"), "rb") as f:
+                obj = json.loads(f.read())
+            self.events.append((ev["id"], ev["event"], ev.get("aliases", []), obj, set(ev.get("optional", []))))
+
+    def limits(self, name):
+        f = self.fields[name]
+        return f["type"], f.get("min", 0), f.get("max")
 
 
 class Server:

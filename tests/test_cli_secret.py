@@ -3,7 +3,7 @@
 
 Environment: UGW_BIN (the built `ugw`), UGW_SOURCE_DIR (the source tree).
 Python 3.11+ standard library only; `ugw send` goes to the receiver of
-test_cli_send.py on 127.0.0.1, signatures are checked with Python's hmac.
+send_support.py on 127.0.0.1, signatures are checked with Python's hmac.
 """
 import base64
 import os
@@ -11,7 +11,8 @@ import re
 import tempfile
 import unittest
 
-from test_cli_send import Receiver, describe, expected_signature, run, setUpModule, valid_fixtures  # noqa: F401
+from send_support import Receiver, describe, run, valid_fixtures
+from serve_support import py_sign as expected_signature, setUpModule  # noqa: F401
 
 KEY = bytes(range(100, 132))
 SECRET = "whsec_" + base64.b64encode(KEY).decode()
@@ -43,7 +44,7 @@ class SecretTest(unittest.TestCase):
 
     def sign(self, *extra, env=None):
         import subprocess
-        from test_cli_send import BIN
+        from serve_support import BIN
         e = dict(os.environ)
         e.pop("UGW_SECRET", None)
         e.update(env or {})
@@ -147,7 +148,7 @@ class SecretTest(unittest.TestCase):
         path = self.write("s.txt", SECRET.encode())
         fixture = valid_fixtures("json")[0]
         import subprocess
-        from test_cli_send import BIN
+        from serve_support import BIN
         for how in ("file", "env"):
             env = dict(os.environ)
             env.pop("UGW_SECRET", None)

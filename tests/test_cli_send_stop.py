@@ -6,7 +6,7 @@ Run by ctest.
 
 Input that arrives over time comes through a named pipe, so that the test
 decides what the command has read when the endpoint goes away or the signal
-comes. The receiver is the one of test_cli_send.py on 127.0.0.1.
+comes. The receiver is the one of send_support.py on 127.0.0.1.
 """
 import json
 import os
@@ -19,7 +19,8 @@ import time
 import types
 import unittest
 
-from test_cli_send import BIN, Receiver, describe, read, run, setUpModule, summary, valid_fixtures  # noqa: F401
+from send_support import Receiver, describe, run, summary, valid_fixtures
+from serve_support import BIN, read, setUpModule  # noqa: F401
 
 
 def event_lines():

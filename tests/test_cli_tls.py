@@ -15,7 +15,8 @@ import tempfile
 import time
 import unittest
 
-from test_cli_send import Receiver, describe, run, setUpModule as send_setup, summary, valid_fixtures
+from send_support import Receiver, describe, run, summary, valid_fixtures
+from serve_support import setUpModule as send_setup
 
 
 def setUpModule():

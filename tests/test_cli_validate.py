@@ -8,7 +8,8 @@ import shutil
 import tempfile
 import unittest
 
-from test_cli_send import INVALID, VALID, describe, read, run, setUpModule  # noqa: F401
+from send_support import describe, run
+from serve_support import INVALID, VALID, read, setUpModule  # noqa: F401
 
 
 def one_line(path):
