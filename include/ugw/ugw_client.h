@@ -69,6 +69,10 @@ typedef struct ugw_outcome {
     int dead_letter_errno;  /**< 0, or why this failed event could not be appended to the
                                  dead-letter file (errno: ENOSPC, EFBIG, ...): it is then not
                                  in the file, not even in part, and only this outcome has it */
+    int64_t retry_after_ms; /**< the Retry-After of the last answer when it was a 429 or 503
+                                 that gave one (seconds or HTTP date, capped at a year), in
+                                 ms; -1 when it did not. Lets a caller that retries by itself
+                                 (ugw relay, with max_attempts 1) honour it */
 } ugw_outcome;
 
 /**
@@ -108,6 +112,23 @@ typedef struct ugw_client_config {
     ugw_outcome_fn on_outcome;  /**< may be NULL */
     void *on_outcome_ctx;
 } ugw_client_config;
+
+/** Attempts in the durable retry schedule (ugw_retry_durable_delay_ms()). */
+#define UGW_RETRY_DURABLE_ATTEMPTS 8u
+
+/**
+ * The retry schedule for senders that keep their events durably (a spool, a
+ * JetStream stream: docs/CONTRACT.md §4.5), as Standard Webhooks advises:
+ * the first attempt at once, then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h
+ * and 10 h, UGW_RETRY_DURABLE_ATTEMPTS attempts spanning about 28 hours.
+ * Returns the wait in ms before the next attempt once `failed` attempts
+ * (1 to UGW_RETRY_DURABLE_ATTEMPTS - 1) have failed, shortened by jitter as
+ * the client's backoff is: with `jitter` j (0..1, clamped) and `u` a uniform
+ * draw in [0, 1) (clamped), the wait is d * (1 - j) + d * j * u. Returns -1
+ * when `failed` is 0 or no attempt is left (the event then ends as
+ * UGW_RESULT_ATTEMPTS). Pure: thread-safe, no allocation.
+ */
+UGW_API int64_t ugw_retry_durable_delay_ms(unsigned failed, double jitter, double u);
 
 /** Counters; `queued` and `in_flight` are current, the rest totals. */
 typedef struct ugw_client_stats {

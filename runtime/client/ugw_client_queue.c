@@ -103,6 +103,7 @@ static void fill_outcome(const job *j, ugw_outcome *o)
     o->body_len = j->len;
     o->format = j->format;
     o->user = j->user;
+    o->retry_after_ms = ugw__client_status_takes_retry_after(j->status) ? j->retry_after_ms : -1;
 }
 
 void ugw__client_finish_locked(ugw_client *c, job *j, ugw_result r, job **done)
