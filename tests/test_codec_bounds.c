@@ -25,8 +25,9 @@ typedef struct {
 } int_event;
 
 static ugw_field_desc int_fields[] = {
-    { "n", "payload.n", "\"n\":", "\241n", 1, 4, 2, UGW_TYPE_INT, true,
-      offsetof(int_event, n), UGW_NO_HAS, 0, 0 },
+    { .name = "n", .path = "payload.n", .json_key = "\"n\":", .mp_key = "\241n",
+      .name_len = 1, .json_key_len = 4, .mp_key_len = 2, .type = UGW_TYPE_INT, .required = true,
+      .offset = offsetof(int_event, n), .has_offset = UGW_NO_HAS, .min = 0, .max = 0 },
 };
 
 static const ugw_event_desc int_events[] = {
@@ -182,10 +183,12 @@ typedef struct {
 } str_event;
 
 static const ugw_field_desc str_fields[] = {
-    { "a", "payload.a", "\"a\":", "\241a", 1, 4, 2, UGW_TYPE_STRING, true,
-      offsetof(str_event, a), UGW_NO_HAS, 0, 1000 },
-    { "b", "payload.b", "\"b\":", "\241b", 1, 4, 2, UGW_TYPE_STRING, false,
-      offsetof(str_event, b), offsetof(str_event, has_b), 0, 1000 },
+    { .name = "a", .path = "payload.a", .json_key = "\"a\":", .mp_key = "\241a",
+      .name_len = 1, .json_key_len = 4, .mp_key_len = 2, .type = UGW_TYPE_STRING, .required = true,
+      .offset = offsetof(str_event, a), .has_offset = UGW_NO_HAS, .min = 0, .max = 1000 },
+    { .name = "b", .path = "payload.b", .json_key = "\"b\":", .mp_key = "\241b",
+      .name_len = 1, .json_key_len = 4, .mp_key_len = 2, .type = UGW_TYPE_STRING, .required = false,
+      .offset = offsetof(str_event, b), .has_offset = offsetof(str_event, has_b), .min = 0, .max = 1000 },
 };
 
 static const ugw_event_desc str_events[] = {
@@ -269,8 +272,9 @@ typedef struct {
 } bool_event;
 
 static const ugw_field_desc bool_fields[] = {
-    { "b", "payload.b", "\"b\":", "\241b", 1, 4, 2, UGW_TYPE_BOOL, true,
-      offsetof(bool_event, b), UGW_NO_HAS, 0, 1 },
+    { .name = "b", .path = "payload.b", .json_key = "\"b\":", .mp_key = "\241b",
+      .name_len = 1, .json_key_len = 4, .mp_key_len = 2, .type = UGW_TYPE_BOOL, .required = true,
+      .offset = offsetof(bool_event, b), .has_offset = UGW_NO_HAS, .min = 0, .max = 1 },
 };
 
 static const ugw_event_desc bool_events[] = {

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /** The interface version that generated code must match. */
-#define UGW_RUNTIME_ABI 1
+#define UGW_RUNTIME_ABI 2
 
 /**
  * The version of the library linked at run time, as UGW_VERSION_HEX (compare
@@ -180,29 +180,63 @@ UGW_API const char *ugw_format_media_type(ugw_format f);
 
 /** Field types of the schema. */
 typedef enum ugw_type {
-    UGW_TYPE_ID = 0,     /**< uint64_t, 0..2^53-1; decoders accept digit strings */
-    UGW_TYPE_STRING = 1, /**< ugw_str, UTF-8 without NUL, length bounds */
-    UGW_TYPE_URL = 2,    /**< ugw_str, absolute http(s) URL */
-    UGW_TYPE_INT = 3,    /**< int64_t with value bounds */
-    UGW_TYPE_BOOL = 4    /**< bool: JSON true/false, MessagePack 0xc3/0xc2 */
+    UGW_TYPE_ID = 0,       /**< uint64_t, 0..2^53-1; decoders accept digit strings */
+    UGW_TYPE_STRING = 1,   /**< ugw_str, UTF-8 without NUL, length bounds */
+    UGW_TYPE_URL = 2,      /**< ugw_str, absolute http(s) URL */
+    UGW_TYPE_INT = 3,      /**< int64_t with value bounds */
+    UGW_TYPE_BOOL = 4      /**< bool: JSON true/false, MessagePack 0xc3/0xc2 */
 } ugw_type;
 
-/** One payload field (generated, read-only). */
+/** The wire strings of an enum field (generated, read-only). */
+typedef struct ugw_enum_desc {
+    const char *const *values; /**< values[i] is the wire string of C value i + 1 */
+    const uint16_t *lens;      /**< their lengths in bytes */
+    uint32_t nvalues;
+} ugw_enum_desc;
+
+struct ugw_object_desc;
+
+/**
+ * One field of an event payload or of an object type (generated, read-only).
+ * The generated tables use designated initialisers: a member that does not
+ * apply to the field's type is zero.
+ */
 typedef struct ugw_field_desc {
     const char *name;      /**< wire name, "userId" */
-    const char *path;      /**< error path, "payload.userId" */
+    const char *path;      /**< error path, "payload.userId"; in an object type, the name
+                                (the engine prefixes where the object sits) */
     const char *json_key;  /**< `"userId":` */
     const char *mp_key;    /**< MessagePack str header + name */
     uint8_t name_len, json_key_len, mp_key_len;
     uint8_t type;          /**< ugw_type */
-    bool required;
-    uint16_t offset;       /**< of the value in the event struct */
-    uint16_t has_offset;   /**< of its `has_` flag, UGW_NO_HAS when required */
-    int64_t min, max;      /**< length bounds (strings, urls) or value bounds (int);
-                                0 and 1 for bool */
+    bool required;         /**< may not be absent (else `has_offset` holds its flag) */
+    bool nullable;         /**< may be JSON null / MessagePack nil (flag at `null_offset`) */
+    bool lenient;          /**< enum: an unknown value decodes to 0 with its text at
+                                `aux_offset` instead of failing */
+    uint32_t offset;       /**< of the value in the struct */
+    uint32_t has_offset;   /**< of its `has_` flag, UGW_NO_HAS when required */
+    uint32_t null_offset;  /**< of its bool `_is_null` flag (nullable fields) */
+    uint32_t aux_offset;   /**< enum, lenient: of the ugw_str with an unknown value's
+                                text; array: of the uint32_t item count */
+    int64_t min, max;      /**< length bounds (strings, urls), value bounds (int,
+                                timestamp), item count bounds (array); 0 and 1 for bool */
+    double nmin, nmax;     /**< number: inclusive bounds (-DBL_MAX, DBL_MAX when none) */
+    const ugw_enum_desc *enum_values;      /**< enum */
+    const struct ugw_object_desc *object;  /**< object */
+    const struct ugw_field_desc *item;     /**< array: the item; its offset is 0 in a slot */
+    uint32_t item_size;    /**< array: bytes per slot of the fixed array */
 } ugw_field_desc;
 
-#define UGW_NO_HAS UINT16_MAX
+#define UGW_NO_HAS UINT32_MAX
+
+/** A named object type: the fields of a nested struct (generated, read-only). */
+typedef struct ugw_object_desc {
+    const char *name;            /**< schema name of the type */
+    const ugw_field_desc *fields;
+    uint32_t nfields;
+    uint32_t nrequired;
+    size_t size;                 /**< sizeof the generated struct */
+} ugw_object_desc;
 
 /** One event (generated, read-only). */
 typedef struct ugw_event_desc {
@@ -217,8 +251,8 @@ typedef struct ugw_event_desc {
     uint64_t fingerprint;      /**< of the wire shape */
     size_t size;               /**< sizeof the event struct */
     uint32_t wire_len, json_head_len, mp_head_len;
-    uint8_t nfields;
-    uint8_t nrequired;
+    uint16_t nfields;
+    uint16_t nrequired;
 } ugw_event_desc;
 
 /** A whole schema: events indexed by (event type - 1). */

@@ -60,13 +60,13 @@ size_t ugw__json_bound(const ugw_event_desc *ed, const void *payload)
         const ugw_field_desc *f = &ed->fields[i];
         if (!ugw__present(f, payload))
             continue;
-        n += (size_t)f->json_key_len + 1 + 20; /* nfields <= 255: cannot wrap */
+        n += (size_t)f->json_key_len + 1 + 20; /* nfields <= 65535: cannot wrap */
         if (f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL) {
             size_t len = UGW__CAT(payload, f->offset, ugw_str)->len;
-            /* At most 255 fields of 2 + 6 * (SIZE_MAX / 2048) bytes and their
-             * keys stay below SIZE_MAX; a longer string (over 8 PiB, or 2 MiB
+            /* At most 65535 fields of 2 + 6 * (SIZE_MAX >> 20) bytes and their
+             * keys stay below SIZE_MAX; a longer string (over 16 TiB, or 4 KiB
              * with a 32-bit size_t) takes the exact sizing pass. */
-            if (len > SIZE_MAX / 2048)
+            if (len > (SIZE_MAX >> 20))
                 return 0;
             n += 2 + 6 * len;
         }
