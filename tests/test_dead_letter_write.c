@@ -121,6 +121,33 @@ static void test_mode_and_round_trip(void **state)
     assert_int_equal(e, ENOENT);
 }
 
+/* ugw_dead_letter_format(): the very line write() appends, and its errors. */
+static void test_format(void **state)
+{
+    (void)state;
+    ugw_dead_letter rec = record("msg_f", "{\"a\":1}", 7, UGW_FORMAT_JSON);
+    static const char want[] = "{\"id\":\"msg_f\",\"event\":\"ev \\\"quoted\\\"\",\"format\":\"json\","
+                               "\"body\":\"{\\\"a\\\":1}\",\"last_status\":503,\"attempts\":3,"
+                               "\"result\":\"attempts\",\"error\":\"boom\",\"time\":\"2026-11-30T10:00:00Z\"}\n";
+    ugw_error err;
+    size_t n = 99;
+    char *line = ugw_dead_letter_format(&rec, &n, &err);
+    assert_non_null(line);
+    assert_int_equal(n, strlen(want));
+    assert_string_equal(line, want);
+    free(line);
+    /* errors: NULL length, an invalid id (path "id"), a NULL record */
+    assert_null(ugw_dead_letter_format(&rec, NULL, &err));
+    assert_int_equal(err.code, UGW_ERR_ARG);
+    rec.id = "";
+    n = 5;
+    assert_null(ugw_dead_letter_format(&rec, &n, &err));
+    assert_int_equal(err.code, UGW_ERR_ARG);
+    assert_string_equal(err.path, "id");
+    assert_int_equal(n, 0);
+    assert_null(ugw_dead_letter_format(NULL, &n, NULL));
+}
+
 /* A record that does not fit under the file size limit is cut off again:
  * the file ends with the last whole record. */
 static void test_short_write_is_removed(void **state)
@@ -186,6 +213,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mode_and_round_trip),
+        cmocka_unit_test(test_format),
         cmocka_unit_test(test_short_write_is_removed),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

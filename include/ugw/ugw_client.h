@@ -394,6 +394,17 @@ UGW_API int ugw_dead_letter_append_open(const char *path, int *sys_errno);
 UGW_API ugw_status ugw_dead_letter_write(int fd, const ugw_dead_letter *rec, int *sys_errno,
                                          ugw_error *err);
 
+/**
+ * The record ugw_dead_letter_write() appends, as one line ending in '\n'
+ * (NUL-terminated after it) in a new heap buffer that the caller frees, its
+ * length without the NUL in *len_out: for dead letters that go somewhere
+ * other than a file (ugw relay publishes them to a JetStream subject).
+ * Returns NULL with `err` set (may be NULL) on the argument errors of
+ * ugw_dead_letter_write() (UGW_ERR_ARG, also for a NULL `len_out`) and
+ * UGW_ERR_NOMEM. Reentrant.
+ */
+UGW_API char *ugw_dead_letter_format(const ugw_dead_letter *rec, size_t *len_out, ugw_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -67,29 +67,34 @@ static ugw_status append_whole(int fd, const char *line, size_t n, int *sys_errn
     return UGW_OK;
 }
 
-ugw_status ugw_dead_letter_write(int fd, const ugw_dead_letter *rec, int *sys_errno, ugw_error *err)
+/* Sets `err` and returns NULL, for ugw_dead_letter_format(). */
+static char *format_fail(ugw_error *err, ugw_status code, const char *message, const char *path)
+{
+    ugw_error_set(err, code, message, 0, path);
+    return NULL;
+}
+
+char *ugw_dead_letter_format(const ugw_dead_letter *rec, size_t *len_out, ugw_error *err)
 {
     /* id and event JSON-escaped: up to 6 bytes each (\u00XX) */
     char head[128 + 6 * UGW_WEBHOOK_ID_MAX + 6 * 256], tail[512 + 6 * CURL_ERROR_SIZE], ts[32];
     size_t hn, tn, bn, total, at = 0, idn, evn, ern, rsn;
     char *line;
     const bool json = rec && rec->format == UGW_FORMAT_JSON;
-    ugw_status st;
-
     ugw_error_clear(err);
-    if (sys_errno)
-        *sys_errno = 0;
-    if (fd < 0 || !rec || !rec->id || (!rec->body && rec->body_len)
+    if (len_out)
+        *len_out = 0;
+    if (!len_out || !rec || !rec->id || (!rec->body && rec->body_len)
         || (rec->format != UGW_FORMAT_JSON && rec->format != UGW_FORMAT_MSGPACK))
-        return ugw_error_set(err, UGW_ERR_ARG, "bad file descriptor, record, id, body or format", 0, NULL);
+        return format_fail(err, UGW_ERR_ARG, "bad record, length, id, body or format", NULL);
     idn = strnlen(rec->id, UGW_WEBHOOK_ID_MAX);
     if (ugw_webhook_id_check(rec->id, idn, NULL) != UGW_OK)
-        return ugw_error_set(err, UGW_ERR_ARG, "the id is not a valid webhook-id", 0, "id");
+        return format_fail(err, UGW_ERR_ARG, "the id is not a valid webhook-id", "id");
     evn = rec->event ? strnlen(rec->event, 256) : 0;
     ern = rec->error ? strnlen(rec->error, CURL_ERROR_SIZE) : 0;
     rsn = rec->result ? strnlen(rec->result, 32) : 0;
     if (evn == 256 || ern == CURL_ERROR_SIZE || rsn == 32)
-        return ugw_error_set(err, UGW_ERR_ARG, "event, error or result too long", 0, NULL);
+        return format_fail(err, UGW_ERR_ARG, "event, error or result too long", NULL);
     if (rec->time && rec->time[0]) {
         snprintf(ts, sizeof ts, "%.31s", rec->time);
     } else {
@@ -114,21 +119,43 @@ ugw_status ugw_dead_letter_write(int fd, const ugw_dead_letter *rec, int *sys_er
     tn += (size_t)snprintf(tail + tn, sizeof tail - tn, "\"}\n");
     bn = json ? ugw_json_escaped_len((const char *)rec->body, rec->body_len) : ugw_base64_encoded_len(rec->body_len);
     if (bn >= SIZE_MAX - hn - tn) /* no such body fits in memory, but never wrap */
-        return ugw_error_set(err, UGW_ERR_NOMEM, "the dead letter would be too large", 0, NULL);
+        return format_fail(err, UGW_ERR_NOMEM, "the dead letter would be too large", NULL);
     total = hn + bn + tn;
-    line = malloc(total + 1);
-    if (!line) {
-        if (sys_errno)
-            *sys_errno = ENOMEM;
-        return ugw_error_set(err, UGW_ERR_NOMEM, "out of memory for the dead letter", 0, NULL);
-    }
+    line = malloc(total + 1); /* + the NUL */
+    if (!line)
+        return format_fail(err, UGW_ERR_NOMEM, "out of memory for the dead letter", NULL);
     at = put(line, at, head, hn);
     if (json)
         at += ugw_json_escape(line + at, (const char *)rec->body, rec->body_len);
     else if (ugw_base64_encode(rec->body, rec->body_len, line + at, total + 1 - at, &bn) == UGW_OK)
         at += bn; /* it fits: total counted it */
     at = put(line, at, tail, tn);
-    st = append_whole(fd, line, at, sys_errno, err);
+    line[at] = 0;
+    *len_out = at;
+    return line;
+}
+
+ugw_status ugw_dead_letter_write(int fd, const ugw_dead_letter *rec, int *sys_errno, ugw_error *err)
+{
+    size_t n;
+    char *line;
+    ugw_status st;
+    ugw_error e;
+
+    ugw_error_clear(err);
+    if (sys_errno)
+        *sys_errno = 0;
+    if (fd < 0)
+        return ugw_error_set(err, UGW_ERR_ARG, "bad file descriptor, record, id, body or format", 0, NULL);
+    line = ugw_dead_letter_format(rec, &n, &e);
+    if (!line) {
+        if (sys_errno && e.code == UGW_ERR_NOMEM)
+            *sys_errno = ENOMEM;
+        if (err)
+            *err = e;
+        return e.code;
+    }
+    st = append_whole(fd, line, n, sys_errno, err);
     free(line);
     return st;
 }
