@@ -30,7 +30,7 @@ enum {
     OPT_LISTEN = 256, OPT_SECRET, OPT_STRICT, OPT_OUT, OPT_MAX_BODY, OPT_TOLERANCE, OPT_THREADS,
     OPT_SYNC, OPT_REPLAY_STATE, OPT_FORWARD_TO, OPT_FORWARD_SECRET, OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP,
     OPT_HEADER_TIMEOUT, OPT_REQUEST_TIMEOUT, OPT_MAX_MEMORY, OPT_SECRET_FILE, OPT_FORWARD_SECRET_FILE,
-    OPT_ALLOW_WEAK
+    OPT_ALLOW_WEAK, OPT_NO_METRICS
 };
 
 const char cmd_serve_usage[] =
@@ -40,7 +40,7 @@ const char cmd_serve_usage[] =
     "                 [--forward-to URL [--forward-secret-file FILE | --forward-secret S]]\n"
     "                 [--max-body BYTES] [--tolerance SECONDS] [--threads N]\n"
     "                 [--max-connections N] [--max-per-ip N] [--header-timeout SECONDS]\n"
-    "                 [--request-timeout SECONDS] [--max-memory BYTES] [--quiet]";
+    "                 [--request-timeout SECONDS] [--max-memory BYTES] [--no-metrics] [--quiet]";
 const char cmd_serve_help[] =
     "Runs a webhook receiver on libmicrohttpd until SIGINT (Ctrl-C) or SIGTERM.\n"
     "At start it prints 'ugw serve: listening on http://ADDR:PORT/' to standard\n"
@@ -127,6 +127,10 @@ const char cmd_serve_help[] =
     "  --request-timeout SECONDS  for a whole request (default 30)\n"
     "  --max-memory BYTES   request bodies held at once (default 67108864);\n"
     "                       past it requests are answered 503\n"
+    "  --no-metrics         do not answer GET /metrics (by default it gives the\n"
+    "                       receiver's metrics in the Prometheus text format:\n"
+    "                       requests by verdict and event, body sizes, latency\n"
+    "                       histograms, connections; see docs/OPERATIONS.md)\n"
     "  -q, --quiet          no event lines on standard output and no rejection\n"
     "                       lines (the listening and summary lines stay)\n"
     "  -h, --help           show this help\n"
@@ -228,6 +232,7 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
         { "header-timeout", OPT_HEADER_TIMEOUT, true },
         { "request-timeout", OPT_REQUEST_TIMEOUT, true },
         { "max-memory", OPT_MAX_MEMORY, true },
+        { "no-metrics", OPT_NO_METRICS, false },
         { "quiet", 'q', false },
         { "help", 'h', false },
         { NULL, 0, false },
@@ -306,6 +311,7 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
                 return usage_error(cmd, "--max-memory must be a number of bytes from 65536 to 2^40, not '%s'", p.arg);
             so->memory_budget = (size_t)v;
             break;
+        case OPT_NO_METRICS: so->metrics_path = NULL; break;
         case 'q': a->quiet = true; break;
         case 'h':
             print_cmd_help(cmd, stdout);
@@ -342,6 +348,7 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     cli_secret_args_init(&a.secrets, "secret", "UGW_SECRET");
     cli_secret_args_init(&a.forward, "forward-secret", NULL);
     a.listen = SERVER_DEFAULT_ADDR ":8080";
+    so.metrics_path = "/metrics";
     so.schema = cli_schema();
     so.name = cli_name();
     rc = parse_args(cmd, argc, argv, &a, &so);

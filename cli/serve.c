@@ -210,6 +210,7 @@ ugw_server *server_start(const server_opts *opts, char *err, size_t errlen)
     hc.store_ctx = s;
     hc.on_answer = on_answer;
     hc.answer_ctx = s;
+    hc.metrics_path = s->o.metrics_path;
     s->http = ugw_receiver_mhd_start(s->rx, &hc, err, errlen);
     if (!s->http) {
         server_stop(s, NULL);

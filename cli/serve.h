@@ -123,6 +123,9 @@ typedef struct server_opts {
     /* Optional callback for every answered request. */
     server_event_fn on_event;
     void *on_event_ctx;
+    /* GET of this path answers the metrics in the Prometheus text format
+     * (ugw_receiver_mhd_metrics_text()); NULL: none. */
+    const char *metrics_path;
 } server_opts;
 
 typedef struct server_stats {

@@ -27,7 +27,7 @@ endif()
 
 # Headers: the hand-written ones, minus those of parts not built, and the
 # bundled generated ones.
-set(_ugw_headers ugw_export.h ugw_version.h ugw_runtime.h)
+set(_ugw_headers ugw_export.h ugw_version.h ugw_runtime.h ugw_metrics.h)
 if(UGW_BUILD_CLIENT)
   list(APPEND _ugw_headers ugw_webhook.h ugw_client.h ugw_receiver.h)
 endif()
@@ -98,4 +98,5 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/LICENSE ${PR
               ${PROJECT_SOURCE_DIR}/docs/CONTRACT.md ${PROJECT_SOURCE_DIR}/docs/INTEGRATION.md
               ${PROJECT_SOURCE_DIR}/docs/DEAD_LETTERS.md
               ${PROJECT_SOURCE_DIR}/docs/SCHEMA.md ${PROJECT_SOURCE_DIR}/docs/SCHEMA_COMPAT.md
+              ${PROJECT_SOURCE_DIR}/docs/OPERATIONS.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ugw_metrics.h"
 #include "ugw_runtime.h"
 #include "ugw_webhook.h"
 
@@ -209,6 +210,21 @@ UGW_API ugw_status ugw_client_send_event(ugw_client *c, const ugw_schema *schema
 
 /** A snapshot of the counters. */
 UGW_API void ugw_client_stats_get(ugw_client *c, ugw_client_stats *out);
+
+/** Writes the counters of ugw_client_stats as Prometheus metric families
+ * (ugw_client_accepted_total, ..._delivered_total, ..._retried_total,
+ * ..._failed_total, ..._dead_letter_failed_total, and the gauges
+ * ugw_client_queued and ugw_client_in_flight) to `w`, so that a service adds
+ * them to its own metrics endpoint. Any thread; NULL arguments: no-op. */
+UGW_API void ugw_client_metrics_write(ugw_client *c, ugw_metrics_writer *w);
+
+/**
+ * The same as Prometheus text in buf[0..cap), NUL-terminated; *len (may be
+ * NULL) gets its length. UGW_OK; UGW_ERR_BUFFER when `cap` is too small
+ * (*len is then the room needed less one; 2 KiB always suffice);
+ * UGW_ERR_ARG for NULL `c`. Any thread; allocates nothing.
+ */
+UGW_API ugw_status ugw_client_metrics_text(ugw_client *c, char *buf, size_t cap, size_t *len);
 
 /** The body format the typed calls encode to (the config's `format`). */
 UGW_API ugw_format ugw_client_format(const ugw_client *c);

@@ -67,6 +67,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ugw_metrics.h"
 #include "ugw_runtime.h"
 #include "ugw_webhook.h"
 
@@ -223,6 +224,38 @@ typedef struct ugw_receiver_stats {
 
 /** A snapshot of the counters; any thread. NULL arguments: no-op. */
 UGW_API void ugw_receiver_stats_get(ugw_receiver *rx, ugw_receiver_stats *out);
+
+/*
+ * Metrics (docs/OPERATIONS.md lists them). The receiver counts every answer
+ * it makes: ugw_receiver_handle() those it gives (a new event when it is
+ * finished: "delivered" when stored, else "unavailable"),
+ * ugw_receiver_check_headers() its refusals; an answer the server makes
+ * itself (ugw_receiver_answer()) is counted with ugw_receiver_count(). It
+ * also times signature verification and decoding, and records body sizes.
+ * Counting is lock-free (relaxed atomics) and allocates nothing.
+ */
+
+/** The verdict of an answer, a static label: "delivered" (2xx, new),
+ * "duplicate" (2xx, webhook-id seen), "unauthorized" (401), "unavailable"
+ * (501 to 599: the sender retries), "invalid" (any other). */
+UGW_API const char *ugw_receiver_verdict_name(unsigned status, bool duplicate);
+
+/** Counts an answer the server made without ugw_receiver_handle() or
+ * ugw_receiver_check_headers() (a framing 400, a 503 for memory): by
+ * res->status, res->duplicate and res->type. Any thread; NULL: no-op. */
+UGW_API void ugw_receiver_count(ugw_receiver *rx, const ugw_receiver_result *res);
+
+/** Writes the receiver's metric families to `w` (to add them to a service's
+ * own endpoint). Any thread; NULL arguments: no-op. */
+UGW_API void ugw_receiver_metrics_write(ugw_receiver *rx, ugw_metrics_writer *w);
+
+/**
+ * The receiver's metrics as Prometheus text into buf[0..cap), NUL-terminated;
+ * *len (may be NULL) gets the length. UGW_ERR_BUFFER when `cap` is too small
+ * (*len is then the room needed less one; about 200 bytes per event of the
+ * schema and 6 KiB more suffice), UGW_ERR_ARG for NULL `rx`. Any thread.
+ */
+UGW_API ugw_status ugw_receiver_metrics_text(ugw_receiver *rx, char *buf, size_t cap, size_t *len);
 
 #ifdef __cplusplus
 }

@@ -106,6 +106,10 @@ typedef struct ugw_receiver_mhd_config {
     void *store_ctx;
     ugw_receiver_mhd_answer_fn on_answer; /**< optional */
     void *answer_ctx;
+    /** A GET or HEAD of this path ("/metrics") answers the metrics of
+     * ugw_receiver_mhd_metrics_text() (Content-Type
+     * UGW_METRICS_CONTENT_TYPE); NULL: not served (every path takes POST). */
+    const char *metrics_path;
 } ugw_receiver_mhd_config;
 
 /** The server's counters. */
@@ -120,6 +124,7 @@ typedef struct ugw_receiver_mhd_stats {
     uint64_t malformed;        /**< answered 400 for framing (smuggling shapes) */
     uint64_t body_bytes;       /**< body memory held now */
     uint64_t peak_body_bytes;  /**< most body memory held at once */
+    uint64_t accepted;         /**< connections accepted since the start */
 } ugw_receiver_mhd_stats;
 
 typedef struct ugw_receiver_mhd ugw_receiver_mhd;
@@ -144,6 +149,17 @@ UGW_API const char *ugw_receiver_mhd_url(const ugw_receiver_mhd *s);
 
 /** A snapshot of the counters; any thread. NULL arguments: no-op. */
 UGW_API void ugw_receiver_mhd_stats_get(ugw_receiver_mhd *s, ugw_receiver_mhd_stats *out);
+
+/** Writes the receiver's metric families (ugw_receiver_metrics_write())
+ * and the server's: connections open, peak, accepted and closed by each
+ * limit, framing refusals, memory refusals and body memory held
+ * (docs/OPERATIONS.md). Any thread; NULL arguments: no-op. */
+UGW_API void ugw_receiver_mhd_metrics_write(ugw_receiver_mhd *s, ugw_metrics_writer *w);
+
+/** The same as Prometheus text into buf[0..cap), as
+ * ugw_receiver_metrics_text() does (UGW_ERR_BUFFER with *len the room needed
+ * less one; UGW_ERR_ARG for NULL `s`). Any thread. */
+UGW_API ugw_status ugw_receiver_mhd_metrics_text(ugw_receiver_mhd *s, char *buf, size_t cap, size_t *len);
 
 /** Stops accepting, closes the connections, joins the threads and frees the
  * server (not the receiver). NULL is a no-op. */

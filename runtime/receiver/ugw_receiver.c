@@ -4,6 +4,7 @@
  * memory, the replay window (ugw_receiver_replay.c), and the JSON error body.
  */
 #include "receiver_internal.h"
+#include "receiver_metrics.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ struct ugw_receiver {
     pthread_mutex_t mu;
     slot *free_slots;
     replay_window replay;
+    rx_metrics metrics; /* lock-free */
 };
 
 /* ------------------------------------------------------------------ */
@@ -254,8 +256,11 @@ bool ugw_receiver_check_headers(ugw_receiver *rx, const ugw_receiver_request *re
         answer(res, 500, UGW_ERR_ARG, "NULL receiver or request", "", 0);
         return false;
     }
-    return check_head(rx, req, res, req->content_length > 0 ? (uint64_t)req->content_length : 0,
-                      now_of(req), true, &h) == 0;
+    if (check_head(rx, req, res, req->content_length > 0 ? (uint64_t)req->content_length : 0, now_of(req),
+                   true, &h) == 0)
+        return true;
+    rxm_count(&rx->metrics, res->status, false, 0);
+    return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -310,7 +315,8 @@ static void slot_put(ugw_receiver *rx, slot *s)
 /* Handling                                                             */
 /* ------------------------------------------------------------------ */
 
-unsigned ugw_receiver_handle(ugw_receiver *rx, const ugw_receiver_request *req, ugw_receiver_result *res)
+/* ugw_receiver_handle() but for counting its answer. */
+static unsigned handle(ugw_receiver *rx, const ugw_receiver_request *req, ugw_receiver_result *res)
 {
     static const char empty[1] = { 0 };
     const char *body;
@@ -321,6 +327,8 @@ unsigned ugw_receiver_handle(ugw_receiver *rx, const ugw_receiver_request *req, 
     void *payload;
     size_t cap;
     unsigned st;
+    uint64_t t_dec;
+    ugw_status dst;
     bool dup = false;
 
     if (!res)
@@ -333,15 +341,18 @@ unsigned ugw_receiver_handle(ugw_receiver *rx, const ugw_receiver_request *req, 
     res->now_ = now;
     if ((st = check_head(rx, req, res, req->len, now, false, &h)) != 0)
         return st;
+    rxm_body(&rx->metrics, req->len);
 
     if (rx->nsecrets) {
         ugw_status vs = UGW_ERR_SIGNATURE;
+        uint64_t t0 = rxm_now_ns();
         for (size_t i = 0; i < rx->nsecrets; i++) {
             vs = ugw_webhook_verify(&rx->secrets[i], h.id, h.ts, h.sig, body, req->len, now, rx->tolerance,
                                     &err);
             if (vs == UGW_OK || vs == UGW_ERR_TIMESTAMP || vs == UGW_ERR_NOMEM)
                 break;
         }
+        rxm_verify_ns(&rx->metrics, rxm_now_ns() - t0);
         if (vs != UGW_OK)
             return answer_err(res, vs == UGW_ERR_SIGNATURE || vs == UGW_ERR_TIMESTAMP ? 401 : 500, &err);
         res->verified = true;
@@ -367,8 +378,10 @@ unsigned ugw_receiver_handle(ugw_receiver *rx, const ugw_receiver_request *req, 
         payload = s->payload;
         cap = rx->payload_max;
     }
-    if (ugw_schema_decode(rx->schema, dec, res->format, body, req->len, &res->type, payload, cap, &err)
-            != UGW_OK) {
+    t_dec = rxm_now_ns();
+    dst = ugw_schema_decode(rx->schema, dec, res->format, body, req->len, &res->type, payload, cap, &err);
+    rxm_decode_ns(&rx->metrics, rxm_now_ns() - t_dec);
+    if (dst != UGW_OK) {
         st = answer_err(res, 400, &err);
         res->type = 0;
         return st;
@@ -383,6 +396,7 @@ unsigned ugw_receiver_handle(ugw_receiver *rx, const ugw_receiver_request *req, 
         switch (r) {
         case REPLAY_SEEN:
             res->duplicate = true;
+            rxm_count(&rx->metrics, 204, true, res->type);
             res->type = 0;
             res->status = 204;
             return 204;
@@ -406,6 +420,16 @@ unsigned ugw_receiver_handle(ugw_receiver *rx, const ugw_receiver_request *req, 
     return 204;
 }
 
+unsigned ugw_receiver_handle(ugw_receiver *rx, const ugw_receiver_request *req, ugw_receiver_result *res)
+{
+    unsigned st = handle(rx, req, res);
+    /* A new event is counted when it is finished (stored or not), a
+     * duplicate where it is found. */
+    if (rx && res && st != 204)
+        rxm_count(&rx->metrics, st, res->duplicate, res->type);
+    return st;
+}
+
 unsigned ugw_receiver_finish(ugw_receiver *rx, ugw_receiver_result *res, bool stored)
 {
     if (!rx || !res)
@@ -418,6 +442,7 @@ unsigned ugw_receiver_finish(ugw_receiver *rx, ugw_receiver_result *res, bool st
             replay_settle(&rx->replay, res->id, strlen(res->id), stored, base + rx->tolerance);
         pthread_mutex_unlock(&rx->mu);
         res->state_ = ST_NONE;
+        rxm_count(&rx->metrics, stored ? 204 : 503, false, res->type);
         if (!stored)
             ugw_receiver_answer(res, 503, UGW_ERR_IO, "the event could not be stored", "", 0, 1);
     }
@@ -462,6 +487,11 @@ ugw_receiver *ugw_receiver_new(const ugw_receiver_config *cfg, ugw_error *err)
     snprintf(rx->limit_msg, sizeof rx->limit_msg, "body larger than %zu bytes", rx->max_body);
     rx->payload_max = ugw_schema_payload_max(rx->schema);
     pthread_mutex_init(&rx->mu, NULL);
+    if (!rxm_init(&rx->metrics, rx->schema)) {
+        pthread_mutex_destroy(&rx->mu);
+        free(rx);
+        return ugw_error_set(err, UGW_ERR_NOMEM, "out of memory", 0, ""), NULL;
+    }
     if (replay_open(&rx->replay, cfg->replay_max ? cfg->replay_max : UGW_RECEIVER_DEFAULT_REPLAY_MAX,
                     cfg->replay_path, cfg->replay_sync, (int64_t)time(NULL), err) != UGW_OK) {
         ugw_receiver_free(rx);
@@ -480,6 +510,7 @@ void ugw_receiver_free(ugw_receiver *rx)
         slot_free(s);
     }
     replay_close(&rx->replay);
+    rxm_free(&rx->metrics);
     pthread_mutex_destroy(&rx->mu);
     OPENSSL_cleanse(rx->secrets, sizeof rx->secrets);
     free(rx);
@@ -500,4 +531,29 @@ void ugw_receiver_stats_get(ugw_receiver *rx, ugw_receiver_stats *out)
     out->evicted = rx->replay.evicted;
     out->state_errors = rx->replay.state_errors;
     pthread_mutex_unlock(&rx->mu);
+}
+
+void ugw_receiver_count(ugw_receiver *rx, const ugw_receiver_result *res)
+{
+    if (rx && res)
+        rxm_count(&rx->metrics, res->status, res->duplicate, res->type);
+}
+
+void ugw_receiver_metrics_write(ugw_receiver *rx, ugw_metrics_writer *w)
+{
+    ugw_receiver_stats st;
+    if (!rx || !w)
+        return;
+    ugw_receiver_stats_get(rx, &st);
+    rxm_write(&rx->metrics, &st, w);
+}
+
+ugw_status ugw_receiver_metrics_text(ugw_receiver *rx, char *buf, size_t cap, size_t *len)
+{
+    ugw_metrics_writer w;
+    if (!rx)
+        return UGW_ERR_ARG;
+    ugw_metrics_init(&w, buf, cap);
+    ugw_receiver_metrics_write(rx, &w);
+    return ugw_metrics_end(&w, len);
 }

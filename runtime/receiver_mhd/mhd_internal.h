@@ -69,6 +69,14 @@ void mhd_budget_give(ugw_receiver_mhd *s, size_t n);
 /* Counts one refusal of the kind (a field of the counters). */
 void mhd_count(ugw_receiver_mhd *s, uint64_t *field);
 
+/* mhd_routes.c: answers a request that is not a webhook (the metrics
+ * path...) and returns its MHD_Result, or -1 when it is a webhook. */
+int mhd_route(ugw_receiver_mhd *s, struct MHD_Connection *c, const char *url, const char *method);
+/* Queues a whole answer with no-store and nosniff; `copy` when `body` does
+ * not outlive the call. */
+enum MHD_Result mhd_send_text(struct MHD_Connection *c, unsigned status, const char *ctype, const void *body,
+                              size_t len, bool copy);
+
 /* The libmicrohttpd callbacks of mhd_request.c. */
 enum MHD_Result mhd_on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                const char *version, const char *upload_data, size_t *upload_data_size,

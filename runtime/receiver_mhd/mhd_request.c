@@ -174,6 +174,7 @@ static void refuse(ugw_receiver_mhd *s, mhd_req *r, unsigned status, ugw_status 
     body_free(s, r);
     r->refused = true;
     ugw_receiver_answer(&r->res, status, code, message, "", pos, retry_after);
+    ugw_receiver_count(s->rx, &r->res);
 }
 
 static enum MHD_Result take_chunk(ugw_receiver_mhd *s, mhd_req *r, const char *data, size_t n)
@@ -279,12 +280,15 @@ enum MHD_Result mhd_on_request(void *cls, struct MHD_Connection *c, const char *
 {
     ugw_receiver_mhd *s = cls;
     mhd_req *r = *con_cls;
-    (void)url;
 
     if (!r) {
         ugw_receiver_request q;
         const char *msg, *path, *expect;
         int64_t cl;
+        int routed = mhd_route(s, c, url, method);
+
+        if (routed >= 0)
+            return (enum MHD_Result)routed;
 
         mhd_conn_phase(s, mhd_conn_of(c), PHASE_BODY);
         r = calloc(1, sizeof *r);
@@ -295,6 +299,7 @@ enum MHD_Result mhd_on_request(void *cls, struct MHD_Connection *c, const char *
         if (msg) {
             mhd_count(s, &s->st.malformed);
             ugw_receiver_answer(&r->res, 400, UGW_ERR_SYNTAX, msg, path, 0, 0);
+            ugw_receiver_count(s->rx, &r->res);
             return answer_result(s, c, &r->res, true);
         }
         memset(&q, 0, sizeof q);

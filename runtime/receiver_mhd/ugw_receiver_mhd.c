@@ -111,6 +111,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         *socket_context = cn;
         pthread_mutex_lock(&s->mu);
         list_append(s, cn);
+        s->st.accepted++;
         if (++s->st.connections > s->st.peak_connections)
             s->st.peak_connections = s->st.connections;
         if (s->st.connections > s->cfg.max_connections) {

@@ -1,0 +1,104 @@
+/*
+ * mhd_routes.c - what the adapter answers besides webhooks (mhd_internal.h):
+ * GET of the metrics path, and the server's metric families.
+ */
+#include "mhd_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void ugw_receiver_mhd_metrics_write(ugw_receiver_mhd *s, ugw_metrics_writer *w)
+{
+    static const struct {
+        const char *name, *type, *help;
+    } fam[] = {
+        { "ugw_http_connections", "gauge", "Connections open now." },
+        { "ugw_http_connections_peak", "gauge", "Most connections open at once." },
+        { "ugw_http_connections_accepted_total", "counter", "Connections accepted." },
+        { "ugw_http_connections_evicted_total", "counter",
+          "Connections closed to make room past the connection limit." },
+        { "ugw_http_header_timeouts_total", "counter", "Connections closed for headers not in within the deadline." },
+        { "ugw_http_request_timeouts_total", "counter", "Connections closed for a request not complete in time." },
+        { "ugw_http_peers_gone_total", "counter", "Connections closed because the client had closed its side." },
+        { "ugw_http_memory_refusals_total", "counter", "Requests answered 503 for the body memory budget." },
+        { "ugw_http_malformed_total", "counter", "Requests answered 400 for their framing." },
+        { "ugw_http_body_memory_bytes", "gauge", "Memory held by request bodies now." },
+        { "ugw_http_body_memory_peak_bytes", "gauge", "Most memory held by request bodies at once." },
+    };
+    ugw_receiver_mhd_stats st;
+    uint64_t v[11];
+    if (!s || !w)
+        return;
+    ugw_receiver_metrics_write(s->rx, w);
+    ugw_receiver_mhd_stats_get(s, &st);
+    v[0] = st.connections;
+    v[1] = st.peak_connections;
+    v[2] = st.accepted;
+    v[3] = st.evicted;
+    v[4] = st.header_timeouts;
+    v[5] = st.request_timeouts;
+    v[6] = st.peers_gone;
+    v[7] = st.budget_refusals;
+    v[8] = st.malformed;
+    v[9] = st.body_bytes;
+    v[10] = st.peak_body_bytes;
+    for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++) {
+        ugw_metrics_family(w, fam[i].name, fam[i].type, fam[i].help);
+        ugw_metrics_u64(w, fam[i].name, NULL, v[i]);
+    }
+}
+
+ugw_status ugw_receiver_mhd_metrics_text(ugw_receiver_mhd *s, char *buf, size_t cap, size_t *len)
+{
+    ugw_metrics_writer w;
+    if (!s)
+        return UGW_ERR_ARG;
+    ugw_metrics_init(&w, buf, cap);
+    ugw_receiver_mhd_metrics_write(s, &w);
+    return ugw_metrics_end(&w, len);
+}
+
+enum MHD_Result mhd_send_text(struct MHD_Connection *c, unsigned status, const char *ctype, const void *body,
+                              size_t len, bool copy)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        len, (void *)body, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result r;
+    if (!resp)
+        return MHD_NO;
+    if (ctype)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    r = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return r;
+}
+
+/* The metrics, rendered into a buffer sized by a first pass. */
+static enum MHD_Result send_metrics(ugw_receiver_mhd *s, struct MHD_Connection *c)
+{
+    size_t need = 0;
+    char *buf;
+    enum MHD_Result r;
+    (void)ugw_receiver_mhd_metrics_text(s, NULL, 0, &need);
+    need += 4096; /* counters may grow between the passes; lines do not */
+    buf = malloc(need);
+    if (!buf || ugw_receiver_mhd_metrics_text(s, buf, need, &need) != UGW_OK) {
+        free(buf);
+        return mhd_send_text(c, 503, "text/plain", "out of memory\n", 14, false);
+    }
+    r = mhd_send_text(c, 200, UGW_METRICS_CONTENT_TYPE, buf, need, true);
+    free(buf);
+    return r;
+}
+
+int mhd_route(ugw_receiver_mhd *s, struct MHD_Connection *c, const char *url, const char *method)
+{
+    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (get && s->cfg.metrics_path && url && strcmp(url, s->cfg.metrics_path) == 0) {
+        mhd_conn_phase(s, mhd_conn_of(c), PHASE_BUSY);
+        return (int)send_metrics(s, c);
+    }
+    return -1;
+}
