@@ -26,6 +26,10 @@
 # schema's `version` is higher than the baseline's; <target>_check_compat runs
 # the same check on its own.
 #
+# A schema may include others (include = ["ugw:events.toml", "common.toml"],
+# docs/SCHEMA.md): the generator lists every file it read in a depfile, so
+# editing an included schema regenerates as editing <file.toml> does.
+#
 # The generator needs Python 3.11+ with jinja2 (Debian: python3-jinja2); it is
 # looked for in $UGW_PYTHON, /usr/bin/python3, then python3 on PATH, or set the
 # cache variable UGW_PYTHON.
@@ -121,6 +125,9 @@ function(ugw_generate target)
   # The generator rewrites only files whose bytes change, so the stamp is
   # what the build tracks.
   set(stamp "${out}/codegen.stamp")
+  # The schema files it includes (include = [...]) are in the depfile the
+  # generator writes, so that editing one regenerates too.
+  set(depfile "${out}/codegen.d")
   set(compat_command)
   set(baseline)
   if(A_COMPAT_BASELINE)
@@ -134,8 +141,9 @@ function(ugw_generate target)
     OUTPUT "${stamp}"
     BYPRODUCTS ${sources} ${headers} ${cli_main}
     ${compat_command}
-    COMMAND "${py}" "${codegen_dir}/ugw_codegen.py" ${args} --stamp "${stamp}"
+    COMMAND "${py}" "${codegen_dir}/ugw_codegen.py" ${args} --stamp "${stamp}" --depfile "${depfile}"
     DEPENDS "${schema}" ${baseline} ${codegen_files}
+    DEPFILE "${depfile}"
     COMMENT "ugw: generating ${A_PREFIX}_* bindings from ${schema_name}"
     VERBATIM)
   add_custom_target(${target}_generate DEPENDS "${stamp}")

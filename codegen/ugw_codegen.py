@@ -42,7 +42,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 try:
     from ugwgen import VERSION, load as load_mod, check as check_mod, model as model_mod  # noqa: E402
-    from ugwgen import names as names_mod, outputs  # noqa: E402
+    from ugwgen import names as names_mod, outputs, include as include_mod  # noqa: E402
 except ImportError as _e:          # ugwgen.VersionError: no version to print
     if not str(_e).startswith("ugw codegen:"):
         raise
@@ -55,6 +55,21 @@ def _usage_error(ap, messages):
         print(f"ugw codegen: {msg}", file=sys.stderr)
     ap.print_usage(sys.stderr)
     return 2
+
+
+def _make_path(path):
+    """An absolute path as a Makefile rule writes it (spaces, '#' and '$' escaped)."""
+    p = os.path.abspath(path)
+    return p.replace("\\", "/").replace("$", "$$").replace("#", "\\#").replace(" ", "\\ ")
+
+
+def write_depfile(depfile, target, sources):
+    """Writes `target: sources...` (absolute paths), whole or not at all."""
+    text = _make_path(target) + ": " + " \\\n  ".join(_make_path(s) for s in sources) + "\n"
+    tmp = depfile + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, depfile)
 
 
 def main(argv=None):
@@ -75,6 +90,8 @@ def main(argv=None):
     ap.add_argument("--name", help="schema name printed in banners (default: --schema as given)")
     ap.add_argument("--check", action="store_true", help="check the schema only; write nothing")
     ap.add_argument("--stamp", help="touch this file after a successful run (for build systems)")
+    ap.add_argument("--depfile", help="with --stamp: write a Makefile rule 'STAMP: SCHEMA INCLUDED...' "
+                    "naming every schema file read (for build systems)")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--refresh-runtime-names", action="store_true",
                     help="rewrite codegen/ugwgen/runtime_names.txt from include/ugw/*.h and exit")
@@ -92,6 +109,8 @@ def main(argv=None):
                   f" ({'rewritten' if changed else 'unchanged'})")
         return 0
 
+    if args.depfile and not args.stamp:
+        return _usage_error(ap, ["--depfile needs --stamp (the target of its rule)"])
     # step 0: the options
     header_dir = outputs.normalize_header_dir(args.header_dir)
     problems = check_mod.prefix_errors(args.prefix) + outputs.header_dir_problems(header_dir)
@@ -101,7 +120,7 @@ def main(argv=None):
                            cli=args.cli)
     # step 1: load
     try:
-        loc = load_mod.load(args.schema)
+        loc = include_mod.load_schema(args.schema)
     except load_mod.LoadError as e:
         print(e, file=sys.stderr)
         return 1
@@ -125,6 +144,8 @@ def main(argv=None):
     changed = render_mod.write(files, args.out, m)
     if not args.quiet:
         print(f"ugw codegen {VERSION}: {len(files)} files in {args.out}, {len(changed)} changed")
+    if args.depfile:
+        write_depfile(args.depfile, args.stamp, loc.sources)
     if args.stamp:
         with open(args.stamp, "w") as f:
             f.write("ok\n")

@@ -33,7 +33,7 @@ EXAMPLE_DOC_MAX = 32768       # JSON bytes of an event's example document
 _EVENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
-TOP_KEYS = {"version", "field", "event"}
+TOP_KEYS = {"version", "include", "field", "event"}
 FIELD_KEYS = {"type", "min", "max", "description", "example"}
 EVENT_KEYS = {"id", "event", "aliases", "description", "fields", "optional"}
 
@@ -97,11 +97,11 @@ def prefix_errors(prefix):
 def check(loc, prefix=outputs.DEFAULT_PREFIX):
     """Returns a list of error strings; empty when the schema is usable with
     generated names starting with `prefix` (itself checked by prefix_errors)."""
-    errs = []
-    data, path = loc.data, loc.path
+    errs = list(loc.problems)           # conflicts between included files (include.py)
+    data = loc.data
 
     def err(message, table=None, key=None):
-        errs.append(f"{path}:{loc.line(table, key)}: {message}")
+        errs.append(f"{loc.where(table, key)}: {message}")
 
     for k in sorted(set(data) - TOP_KEYS):
         err(f"unknown top-level key '{k}'", None, k)
@@ -176,7 +176,7 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
     field_names = {}
     for cn, name in c_names.items():
         made = names_mod.field_names(cn, prefix)
-        clash = _name_clashes(made, {}, {}, prefix)
+        clash = _name_clashes(made, {}, {}, prefix, loc)
         if clash:
             err(f"field '{name}' collides with {clash}", ("field", name))
         for n in made:
@@ -205,15 +205,15 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
             err(f"event id '{eid}' collides with the C macro '{eid}' (a union member is named '{eid}')", t, "id")
         elif eid not in ids:
             made = names_mod.event_names(eid, prefix)
-            clash = _name_clashes(made, field_names, event_names, prefix)
+            clash = _name_clashes(made, field_names, event_names, prefix, loc, t)
             if clash:
                 err(f"event id '{eid}' collides with {clash}", t, "id")
             for n in made:
-                event_names.setdefault(n, (eid, loc.line(t, "id")))
+                event_names.setdefault(n, (eid, t))
         if eid in ids:
-            err(f"duplicate event id '{eid}' (first at line {ids[eid]})", t, "id")
+            err(f"duplicate event id '{eid}' (first at {loc.ref(ids[eid], 'id', t)})", t, "id")
         else:
-            ids[eid] = loc.line(t, "id")
+            ids[eid] = t
         names = []
         wire = ev.get("event")
         if not isinstance(wire, str) or not wire:
@@ -227,9 +227,11 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
             names += aliases
         for n in names:
             if n in wires:
-                err(f"duplicate event string {n!r} (also used by event '{wires[n]}')", t, "event" if n == wire else "aliases")
+                other_id, other_t, other_key = wires[n]
+                err(f"duplicate event string {n!r} (also used by event '{other_id}'), first at "
+                    f"{loc.ref(other_t, other_key, t)}", t, "event" if n == wire else "aliases")
             else:
-                wires[n] = eid
+                wires[n] = (eid, t, "event" if n == wire else "aliases")
             if len(n.encode("utf-8", "surrogatepass")) > 255:
                 err(f"event '{eid}': event string longer than 255 bytes", t, "event" if n == wire else "aliases")
             if any(ord(ch) < 0x20 or ord(ch) == 0x7f or 0xD800 <= ord(ch) <= 0xDFFF for ch in n):
@@ -290,7 +292,7 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
     return errs
 
 
-def _name_clashes(made, field_names, event_names, prefix):
+def _name_clashes(made, field_names, event_names, prefix, loc=None, here=None):
     """Why names `made` cannot be declared, or None: the first name that the
     runtime headers use, the generated code always declares (fixed names), a
     shared field makes or an earlier event makes; plus the count of others."""
@@ -304,7 +306,8 @@ def _name_clashes(made, field_names, event_names, prefix):
         elif n in field_names:
             found.append(f"a name of field '{field_names[n]}' ({n})")
         elif n in event_names:
-            found.append(f"a name of event '{event_names[n][0]}' ({n}) at line {event_names[n][1]}")
+            eid, t = event_names[n]
+            found.append(f"a name of event '{eid}' ({n}) at {loc.ref(t, 'id', here)}")
     if not found:
         return None
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""

@@ -30,7 +30,7 @@ import os
 import sys
 from dataclasses import dataclass, field as dc_field
 
-from . import check as check_mod, load as load_mod, model as model_mod, outputs
+from . import check as check_mod, include as include_mod, load as load_mod, model as model_mod, outputs
 from .check import ID_MAX
 
 COMPATIBLE, BREAKING, STRICT = "compatible", "breaking", "strict"
@@ -126,24 +126,45 @@ class Side:
     events: dict = dc_field(default_factory=dict)     # id -> model.Event
     index: dict = dc_field(default_factory=dict)      # id -> index in [[event]]
 
+    def _line(self, table, key):
+        return Line(self.loc.line(table, key), self.loc.file(table))
+
     def event_line(self, eid, key=None):
         if eid not in self.index:
-            return self.loc.line(None, "event")
-        return self.loc.line(("event", self.index[eid]), key)
+            return self._line(None, "event")
+        return self._line(("event", self.index[eid]), key)
 
     def field_line(self, eid, fname, key=None):
-        """The line of `key` of field `fname` (its [field.NAME] table), else
-        the event's `fields` line."""
+        """The line of `key` of field `fname` in event `eid`: its
+        [event.field.NAME] table when the event has one and gives the key,
+        else its [field.NAME] table, else the event's `fields` line."""
+        own = ("event", self.index.get(eid), "field", fname)
+        if own in self.loc.tables and (key is None or (own, key) in self.loc.keys
+                                       or ("field", fname) not in self.loc.tables):
+            return self._line(own, key)
         if ("field", fname) in self.loc.tables:
-            return self.loc.line(("field", fname), key)
+            return self._line(("field", fname), key)
         return self.event_line(eid, "fields")
+
+
+class Line(int):
+    """A line number that knows its file (a schema may include others)."""
+
+    def __new__(cls, line, file):
+        self = super().__new__(cls, line)
+        self.file = file
+        return self
+
+
+def _file(line, default):
+    return getattr(line, "file", default)
 
 
 def side(path, prefix=outputs.DEFAULT_PREFIX):
     """Loads and checks `path` for the generated names of `prefix`; raises
     _SchemaError with the errors."""
     try:
-        loc = load_mod.load(path)
+        loc = include_mod.load_schema(path)
     except load_mod.LoadError as e:
         raise _SchemaError([str(e)]) from None
     except OSError as e:
@@ -357,7 +378,8 @@ def compare(old, new):
 # ---------------------------------------------------------------------------
 
 def line_of(old, new, c):
-    return (f"{old.path}:{c.old_line}: {new.path}:{c.new_line}: receivers {c.receivers}, "
+    return (f"{_file(c.old_line, old.path)}:{c.old_line}: {_file(c.new_line, new.path)}:{c.new_line}: "
+            f"receivers {c.receivers}, "
             f"senders {c.senders}: {c.message} [{c.kind}]")
 
 
@@ -370,8 +392,8 @@ def report(old, new, changes, strict):
         "breaking": breaking,
         "changes": [{"kind": c.kind, "receivers": c.receivers, "senders": c.senders, "event": c.event,
                      "field": c.field, "message": c.message,
-                     "old": {"file": old.path, "line": c.old_line},
-                     "new": {"file": new.path, "line": c.new_line}} for c in changes],
+                     "old": {"file": _file(c.old_line, old.path), "line": int(c.old_line)},
+                     "new": {"file": _file(c.new_line, new.path), "line": int(c.new_line)}} for c in changes],
     }
 
 

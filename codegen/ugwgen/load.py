@@ -45,6 +45,27 @@ class Located:
     tables: dict = field(default_factory=dict)
     # (table key, key name) -> line of `key =`
     keys: dict = field(default_factory=dict)
+    # table key -> file it was read from, when not `path` (include.py)
+    files: dict = field(default_factory=dict)
+    # problems found while merging included files, `file:line: message`
+    problems: list = field(default_factory=list)
+    # every file read, `path` first (include.py; build systems depend on them)
+    sources: list = field(default_factory=list)
+
+    def file(self, table=None):
+        """The file a table (or, with None, a top-level key) was read from."""
+        return self.files.get(table, self.path)
+
+    def where(self, table=None, key=None):
+        """`file:line` of a table or one of its keys."""
+        return f"{self.file(table)}:{self.line(table, key)}"
+
+    def ref(self, table, key, here=None):
+        """The place of a table's key as seen from table `here`: `line N` in
+        the same file, `file:N` in another."""
+        if self.file(table) == self.file(here):
+            return f"line {self.line(table, key)}"
+        return self.where(table, key)
 
     def line(self, table=None, key=None):
         """Best line for a table or one of its keys (1 when unknown)."""
@@ -245,7 +266,12 @@ class _Index:
         if not path:
             return
         self.keys.setdefault((None, path[0]), line)
-        if len(path) >= 2 and (path[0] == "field" or path[0] == "event" and isinstance(path[1], int)):
+        if len(path) >= 4 and path[0] == "event" and isinstance(path[1], int) and path[2] == "field":
+            # [event.field.NAME] in an [[event]]: ("event", index, "field", NAME)
+            self.tables.setdefault((path[0], path[1]), line)
+            self.keys.setdefault(((path[0], path[1]), "field"), line)
+            where, rest = tuple(path[:4]), path[4:]
+        elif len(path) >= 2 and (path[0] == "field" or path[0] == "event" and isinstance(path[1], int)):
             where, rest = (path[0], path[1]), path[2:]
         else:
             where, rest = ("table", path[0]), path[1:]
@@ -279,4 +305,4 @@ def load(path, text=None):
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
         raise LoadError(path, line, msg) from None
     tables, keys = _index_lines(text)
-    return Located(path=path, data=data, tables=tables, keys=keys)
+    return Located(path=path, data=data, tables=tables, keys=keys, sources=[path])

@@ -33,7 +33,7 @@ BUNDLED_HEADER_DIR = "ugw"
 
 sys.path.insert(0, os.path.join(ROOT, "codegen"))
 from ugwgen import VERSION, load as load_mod, check as check_mod, model as model_mod, names as names_mod  # noqa: E402,F401
-from ugwgen import outputs as outputs_mod  # noqa: E402,F401
+from ugwgen import outputs as outputs_mod, include as include_mod  # noqa: E402,F401
 
 with open(SCHEMA, encoding="utf-8") as _f:
     SCHEMA_TEXT = _f.read()
