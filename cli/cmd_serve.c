@@ -30,7 +30,7 @@ enum {
     OPT_LISTEN = 256, OPT_SECRET, OPT_STRICT, OPT_OUT, OPT_MAX_BODY, OPT_TOLERANCE, OPT_THREADS,
     OPT_SYNC, OPT_REPLAY_STATE, OPT_FORWARD_TO, OPT_FORWARD_SECRET, OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP,
     OPT_HEADER_TIMEOUT, OPT_REQUEST_TIMEOUT, OPT_MAX_MEMORY, OPT_SECRET_FILE, OPT_FORWARD_SECRET_FILE,
-    OPT_ALLOW_WEAK, OPT_NO_METRICS
+    OPT_ALLOW_WEAK, OPT_NO_METRICS, OPT_UI, OPT_NO_UI, OPT_UI_HISTORY, OPT_UI_TOKEN_FILE
 };
 
 const char cmd_serve_usage[] =
@@ -40,7 +40,8 @@ const char cmd_serve_usage[] =
     "                 [--forward-to URL [--forward-secret-file FILE | --forward-secret S]]\n"
     "                 [--max-body BYTES] [--tolerance SECONDS] [--threads N]\n"
     "                 [--max-connections N] [--max-per-ip N] [--header-timeout SECONDS]\n"
-    "                 [--request-timeout SECONDS] [--max-memory BYTES] [--no-metrics] [--quiet]";
+    "                 [--request-timeout SECONDS] [--max-memory BYTES] [--no-metrics]\n"
+    "                 [--ui | --no-ui] [--ui-history N] [--ui-token-file FILE] [--quiet]";
 const char cmd_serve_help[] =
     "Runs a webhook receiver on libmicrohttpd until SIGINT (Ctrl-C) or SIGTERM.\n"
     "At start it prints 'ugw serve: listening on http://ADDR:PORT/' to standard\n"
@@ -131,6 +132,14 @@ const char cmd_serve_help[] =
     "                       receiver's metrics in the Prometheus text format:\n"
     "                       requests by verdict and event, body sizes, latency\n"
     "                       histograms, connections; see docs/OPERATIONS.md)\n"
+    "  --ui, --no-ui        the live inspector page at http://ADDR:PORT/_ugw/: the\n"
+    "                       requests as they arrive, with verdict, headers, body\n"
+    "                       and errors (default: on when listening on loopback,\n"
+    "                       else off; --ui there needs a token, made at random\n"
+    "                       and printed unless --ui-token-file gives it)\n"
+    "  --ui-history N       requests the page keeps (default 100, at most 100000)\n"
+    "  --ui-token-file FILE the page's access token: the first line of FILE,\n"
+    "                       16 to 255 printable characters\n"
     "  -q, --quiet          no event lines on standard output and no rejection\n"
     "                       lines (the listening and summary lines stay)\n"
     "  -h, --help           show this help\n"
@@ -206,6 +215,8 @@ typedef struct serve_args {
     const char *listen, *out_path;
     cli_secret_args secrets, forward; /* --secret..., --forward-secret... */
     bool quiet;
+    int ui;                    /* -1: by the address; 0: --no-ui; 1: --ui */
+    const char *ui_token_file; /* --ui-token-file */
 } serve_args;
 
 /* The options into `a` and `so`; EXIT_VALID to go on, else the exit code
@@ -233,6 +244,10 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
         { "request-timeout", OPT_REQUEST_TIMEOUT, true },
         { "max-memory", OPT_MAX_MEMORY, true },
         { "no-metrics", OPT_NO_METRICS, false },
+        { "ui", OPT_UI, false },
+        { "no-ui", OPT_NO_UI, false },
+        { "ui-history", OPT_UI_HISTORY, true },
+        { "ui-token-file", OPT_UI_TOKEN_FILE, true },
         { "quiet", 'q', false },
         { "help", 'h', false },
         { NULL, 0, false },
@@ -312,6 +327,14 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
             so->memory_budget = (size_t)v;
             break;
         case OPT_NO_METRICS: so->metrics_path = NULL; break;
+        case OPT_UI: a->ui = 1; break;
+        case OPT_NO_UI: a->ui = 0; break;
+        case OPT_UI_HISTORY:
+            if (!cli_parse_i64(p.arg, 1, 100000, &v))
+                return usage_error(cmd, "--ui-history must be a number from 1 to 100000, not '%s'", p.arg);
+            so->ui_history = (size_t)v;
+            break;
+        case OPT_UI_TOKEN_FILE: a->ui_token_file = p.arg; break;
         case 'q': a->quiet = true; break;
         case 'h':
             print_cmd_help(cmd, stdout);
@@ -330,13 +353,13 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
 int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
 {
     serve_args a;
-    int sig = 0, rc;
+    int rc;
     server_opts so;
     server_stats st;
     ugw_secret secrets[CLI_SECRETS_MAX], fwd;
     size_t nsecrets = 0, nfwd = 0;
     ugw_server *srv;
-    char *host = NULL, errbuf[512];
+    char *host = NULL, errbuf[512], token[256] = "";
     FILE *out = NULL;
     sigset_t set;
     bool curl_up = false;
@@ -348,6 +371,7 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     cli_secret_args_init(&a.secrets, "secret", "UGW_SECRET");
     cli_secret_args_init(&a.forward, "forward-secret", NULL);
     a.listen = SERVER_DEFAULT_ADDR ":8080";
+    a.ui = -1;
     so.metrics_path = "/metrics";
     so.schema = cli_schema();
     so.name = cli_name();
@@ -378,6 +402,9 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     }
     so.log = a.quiet ? NULL : stderr;
     so.addr = host;
+    if (rc == EXIT_VALID && !serve_ui_setup(cmd, host, a.ui, a.ui_token_file, &so, token, sizeof token))
+        rc = EXIT_USAGE;
+    so.log_clears_line = a.out_path && out != stdout && !a.quiet && isatty(STDERR_FILENO);
     if (rc == EXIT_VALID && so.forward_to) {
         curl_up = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
         if (!curl_up) {
@@ -406,9 +433,11 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     } else {
         fprintf(stderr, "%s serve: listening on %s (%s; stop with Ctrl-C or SIGTERM)\n", cli_name(),
                 server_url(srv), nsecrets ? "signed requests only" : "signatures not checked");
+        if (so.ui)
+            serve_ui_announce(srv, host, token, a.ui_token_file);
         fflush(stderr);
-        while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
-            ;
+        OPENSSL_cleanse(token, sizeof token);
+        serve_wait_signal(srv, &set, so.log_clears_line);
         server_stop(srv, &st);
         server_stats_format(&st, errbuf, sizeof errbuf);
         fprintf(stderr, "%s serve: %s\n", cli_name(), errbuf);

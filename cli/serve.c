@@ -64,6 +64,26 @@ static bool store(void *ctx, const ugw_receiver_result *ev, const void *body, si
     return ok;
 }
 
+/* "Send again" of the inspector: the event's bytes to forward_to, as
+ * store() forwards them. */
+static bool resend(void *ctx, const char *id, const void *body, size_t len, const char *content_type,
+                   ugw_mhd_reply *reply)
+{
+    ugw_server *s = ctx;
+    ugw_receiver_result *ev = calloc(1, sizeof *ev);
+    bool ok;
+    if (!ev)
+        return false;
+    if (id && strlen(id) <= UGW_RECEIVER_ID_MAX) {
+        ev->has_id = true;
+        memcpy(ev->id, id, strlen(id) + 1);
+    }
+    ok = serve_forward(s->o.forward_to, s->has_forward_secret ? &s->forward_secret : NULL, ev, body, len,
+                       content_type, FORWARD_TIMEOUT_MS, reply);
+    free(ev);
+    return ok;
+}
+
 /* Counts one answered request, writes a rejection's line to o.log, calls
  * on_event: all under the lock. */
 static void on_answer(void *ctx, unsigned status, const ugw_receiver_result *res)
@@ -86,7 +106,8 @@ static void on_answer(void *ctx, unsigned status, const ugw_receiver_result *res
     else
         s->st.invalid++;
     if (!ok && s->o.log) {
-        fprintf(s->o.log, "%s serve: %u %s: %s: %s (%s at byte %zu)\n", s->o.name, status, id ? id : "-",
+        fprintf(s->o.log, "%s%s serve: %u %s: %s: %s (%s at byte %zu)\n", s->o.log_clears_line ? "\r\033[K" : "",
+                s->o.name, status, id ? id : "-",
                 err->path[0] ? err->path : "-", err->message ? err->message : "error",
                 ugw_status_name(err->code), err->pos);
         fflush(s->o.log);
@@ -211,7 +232,13 @@ ugw_server *server_start(const server_opts *opts, char *err, size_t errlen)
     hc.on_answer = on_answer;
     hc.answer_ctx = s;
     hc.metrics_path = s->o.metrics_path;
+    hc.inspector.enabled = s->o.ui;
+    hc.inspector.history = s->o.ui_history;
+    hc.inspector.token = s->o.ui_token;
+    hc.inspector.resend = s->o.forward_to ? resend : NULL;
+    hc.inspector.resend_ctx = s;
     s->http = ugw_receiver_mhd_start(s->rx, &hc, err, errlen);
+    s->o.ui_token = NULL; /* the server has its copy */
     if (!s->http) {
         server_stop(s, NULL);
         return NULL;

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include <ugw/ugw_receiver.h>
@@ -126,6 +127,15 @@ typedef struct server_opts {
     /* GET of this path answers the metrics in the Prometheus text format
      * (ugw_receiver_mhd_metrics_text()); NULL: none. */
     const char *metrics_path;
+    /* The live inspector page at UGW_MHD_INSPECTOR_PATH (ugw_receiver_mhd.h):
+     * the last ui_history requests (0: 100); with ui_token (copied), only
+     * for requests that carry it; "send again" goes to forward_to. */
+    bool ui;
+    size_t ui_history;
+    const char *ui_token;
+    /* A rejection line on `log` starts by clearing the terminal's line
+     * ("\r\033[K"): a status line is drawn there. */
+    bool log_clears_line;
 } server_opts;
 
 typedef struct server_stats {
@@ -180,5 +190,21 @@ bool server_user_id(const ugw_event_desc *d, const void *payload, ugw_str *out);
  * writes the final counters to `final` (may be NULL) and frees everything.
  * NULL is a no-op. */
 void server_stop(ugw_server *s, server_stats *final);
+
+/* ---- serve_ui.c: what `ugw serve` shows a person ---- */
+
+struct ugw_cmd;
+
+/* Turns the inspector on or off (`ui`: -1 by the address, on for loopback;
+ * 0 off; 1 on) and sets so->ui_token into `token` (cap bytes): read from
+ * `token_file`, or made at random when the page is on elsewhere than
+ * loopback. False after a message. */
+bool serve_ui_setup(const struct ugw_cmd *cmd, const char *host, int ui, const char *token_file, server_opts *so,
+                    char *token, size_t cap);
+/* "NAME serve: inspector on URL_ugw/..." on standard error. */
+void serve_ui_announce(ugw_server *srv, const char *host, const char *token, const char *token_file);
+/* Waits for SIGINT or SIGTERM (blocked in `set`); with `status_line`,
+ * redraws the counters on one line of standard error meanwhile. */
+void serve_wait_signal(ugw_server *srv, const sigset_t *set, bool status_line);
 
 #endif /* UGW_CLI_SERVE_H */

@@ -93,6 +93,51 @@ typedef bool (*ugw_receiver_mhd_store_fn)(void *ctx, const ugw_receiver_result *
  */
 typedef void (*ugw_receiver_mhd_answer_fn)(void *ctx, unsigned status, const ugw_receiver_result *res);
 
+/**
+ * "Send again" of the inspector: POSTs an event's exact `len` bytes of
+ * `body` (with `content_type` and `webhook_id`, NULL when it had none)
+ * wherever the application sends them, and puts the answer in `reply`.
+ * Returns whether it was delivered (a 2xx). Called from a server thread.
+ */
+typedef bool (*ugw_receiver_mhd_resend_fn)(void *ctx, const char *webhook_id, const void *body, size_t len,
+                                           const char *content_type, ugw_mhd_reply *reply);
+
+/** Where the inspector's page is served. */
+#define UGW_MHD_INSPECTOR_PATH "/_ugw/"
+/** Defaults of ugw_receiver_mhd_inspector. */
+#define UGW_MHD_INSPECTOR_DEFAULT_HISTORY 100u
+#define UGW_MHD_INSPECTOR_DEFAULT_BODY_MAX ((size_t)64 << 10)
+/** Page viewers connected at once, at most (more are answered 503). */
+#define UGW_MHD_INSPECTOR_MAX_VIEWERS 16u
+
+/**
+ * The live inspector: a page at UGW_MHD_INSPECTOR_PATH that lists the
+ * requests received, newest first, as they arrive (server-sent events from
+ * UGW_MHD_INSPECTOR_PATH "events"): verdict, event, webhook-id, time,
+ * headers, the body (JSON pretty-printed, MessagePack decoded, raw bytes in
+ * hex), and for a refusal its error with the failing byte marked. The page,
+ * its script and its style are built into the library; they are served with
+ * a Content-Security-Policy of default-src 'none' plus the page's own script,
+ * style and event stream, and every value of a request is put on the page as
+ * text, never as markup.
+ *
+ * The last `history` requests are kept in memory, each with at most
+ * `body_max` bytes of its body (a body refused before it was read is not
+ * kept). Access: with `token`, every request under the path but the static
+ * files must carry it (?token=... or an X-Ugw-Token header; compared in
+ * constant time); without it, only requests whose Host is a loopback name
+ * (127.0.0.1, [::1], localhost) are answered, which keeps other web sites
+ * out through DNS rebinding. Refusals are 403 with a fixed body.
+ */
+typedef struct ugw_receiver_mhd_inspector {
+    bool enabled;
+    size_t history;  /**< requests kept (0: 100; at most 100000) */
+    size_t body_max; /**< bytes of each body kept (0: 64 KiB; at most 16 MiB) */
+    const char *token; /**< NULL or "": no token (loopback Host only); copied */
+    ugw_receiver_mhd_resend_fn resend; /**< NULL: no "send again" */
+    void *resend_ctx;
+} ugw_receiver_mhd_inspector;
+
 typedef struct ugw_receiver_mhd_config {
     const char *addr;            /**< IPv4/IPv6 literal or host name (NULL: 127.0.0.1) */
     uint16_t port;               /**< 0 picks a free port */
@@ -110,6 +155,8 @@ typedef struct ugw_receiver_mhd_config {
      * ugw_receiver_mhd_metrics_text() (Content-Type
      * UGW_METRICS_CONTENT_TYPE); NULL: not served (every path takes POST). */
     const char *metrics_path;
+    /** The live inspector page (off unless inspector.enabled). */
+    ugw_receiver_mhd_inspector inspector;
 } ugw_receiver_mhd_config;
 
 /** The server's counters. */

@@ -16,6 +16,8 @@
 
 #include <ugw/ugw_receiver_mhd.h>
 
+#include "mhd_inspector.h"
+
 /* A refused body is read and dropped up to max_body plus this many bytes. */
 #define MHD_DRAIN_CAP ((size_t)16 << 20)
 
@@ -44,6 +46,8 @@ struct ugw_receiver_mhd {
     mhd_conn *head, *tail;
     size_t body_bytes;
     ugw_receiver_mhd_stats st;
+
+    mhd_inspector *insp; /* NULL unless cfg.inspector.enabled */
 
     pthread_t sweeper;
     bool sweeper_started;

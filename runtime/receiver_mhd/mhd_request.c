@@ -23,6 +23,10 @@
 #include <string.h>
 #include <strings.h>
 
+/* The request context of an answer that is not a webhook's (mhd_route()):
+ * a body that follows it is dropped. */
+static char routed_mark;
+
 /* Where the body's buffer starts. */
 #define BODY_FIRST_CAP ((size_t)4096)
 
@@ -31,6 +35,7 @@ typedef struct mhd_req {
     size_t len, cap; /* cap is taken from the budget */
     size_t dropped;  /* bytes counted but not kept, once refused */
     bool refused;    /* answer `res` once the body is drained */
+    const char *method, *url; /* libmicrohttpd's, valid for the request */
     ugw_receiver_result res;
 } mhd_req;
 
@@ -61,12 +66,24 @@ static enum MHD_Result send_answer(struct MHD_Connection *c, unsigned status, co
     return r;
 }
 
-/* Answers the receiver's result `res` (an error body, or none for 2xx). */
-static enum MHD_Result answer_result(ugw_receiver_mhd *s, struct MHD_Connection *c, ugw_receiver_result *res,
-                                     bool close)
+/* Tells on_answer and the inspector of an answer: `body` is the request's
+ * (NULL when it was not kept). */
+static void notify(ugw_receiver_mhd *s, struct MHD_Connection *c, const mhd_req *r, unsigned status,
+                   const ugw_receiver_result *res, const void *body, size_t len)
 {
     if (s->cfg.on_answer)
-        s->cfg.on_answer(s->cfg.answer_ctx, res->status, res);
+        s->cfg.on_answer(s->cfg.answer_ctx, status, res);
+    if (s->insp) {
+        insp_request rq = { c, r->method, r->url, status, res, body, len };
+        insp_record(s->insp, &rq);
+    }
+}
+
+/* Answers the receiver's result `res` (an error body, or none for 2xx). */
+static enum MHD_Result answer_result(ugw_receiver_mhd *s, struct MHD_Connection *c, mhd_req *r,
+                                     ugw_receiver_result *res, bool close)
+{
+    notify(s, c, r, res->status, res, r->refused ? NULL : r->body, r->refused ? 0 : r->len);
     return send_answer(c, res->status, res->body, res->body_len, res->body_len ? "application/json" : NULL,
                        res->retry_after, close);
 }
@@ -240,7 +257,7 @@ static enum MHD_Result complete(ugw_receiver_mhd *s, struct MHD_Connection *c, c
     q.len = r->len;
     st = ugw_receiver_handle(s->rx, &q, res);
     if (st != 204 || res->duplicate) {
-        ret = answer_result(s, c, res, false);
+        ret = answer_result(s, c, r, res, false);
         ugw_receiver_finish(s->rx, res, true);
         return ret;
     }
@@ -258,18 +275,16 @@ static enum MHD_Result complete(ugw_receiver_mhd *s, struct MHD_Connection *c, c
     if (stored) {
         if (reply.status < 200 || reply.status > 299)
             reply.status = 204;
-        if (s->cfg.on_answer)
-            s->cfg.on_answer(s->cfg.answer_ctx, reply.status, res);
+        notify(s, c, r, reply.status, res, r->body, r->len);
         ugw_receiver_finish(s->rx, res, true);
         return send_answer(c, reply.status, reply.body, reply.body_len, reply.content_type, reply.retry_after,
                            false);
     }
     ugw_receiver_finish(s->rx, res, false); /* res is now the 503 */
     if (reply.status < 300 || reply.status > 599)
-        return answer_result(s, c, res, false);
+        return answer_result(s, c, r, res, false);
     res->status = reply.status;
-    if (s->cfg.on_answer)
-        s->cfg.on_answer(s->cfg.answer_ctx, reply.status, res);
+    notify(s, c, r, reply.status, res, r->body, r->len);
     return send_answer(c, reply.status, reply.body, reply.body_len, reply.content_type, reply.retry_after,
                        false);
 }
@@ -281,26 +296,35 @@ enum MHD_Result mhd_on_request(void *cls, struct MHD_Connection *c, const char *
     ugw_receiver_mhd *s = cls;
     mhd_req *r = *con_cls;
 
+    if ((void *)r == (void *)&routed_mark) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
     if (!r) {
         ugw_receiver_request q;
         const char *msg, *path, *expect;
         int64_t cl;
         int routed = mhd_route(s, c, url, method);
 
-        if (routed >= 0)
+        if (routed >= 0) {
+            *con_cls = &routed_mark;
             return (enum MHD_Result)routed;
+        }
 
         mhd_conn_phase(s, mhd_conn_of(c), PHASE_BODY);
         r = calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
         *con_cls = r;
+        r->method = method;
+        r->url = url;
         msg = framing_problem(c, version, &cl, &path);
         if (msg) {
             mhd_count(s, &s->st.malformed);
             ugw_receiver_answer(&r->res, 400, UGW_ERR_SYNTAX, msg, path, 0, 0);
             ugw_receiver_count(s->rx, &r->res);
-            return answer_result(s, c, &r->res, true);
+            r->refused = true; /* its body is not read */
+            return answer_result(s, c, r, &r->res, true);
         }
         memset(&q, 0, sizeof q);
         q.method = method;
@@ -311,8 +335,10 @@ enum MHD_Result mhd_on_request(void *cls, struct MHD_Connection *c, const char *
             return MHD_YES;
         expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
         if ((expect && strcasecmp(expect, "100-continue") == 0)
-            || (cl >= 0 && (uint64_t)cl > (uint64_t)ugw_receiver_max_body(s->rx) + MHD_DRAIN_CAP))
-            return answer_result(s, c, &r->res, true);
+            || (cl >= 0 && (uint64_t)cl > (uint64_t)ugw_receiver_max_body(s->rx) + MHD_DRAIN_CAP)) {
+            r->refused = true;
+            return answer_result(s, c, r, &r->res, true);
+        }
         r->refused = true; /* answered once the body is drained */
         return MHD_YES;
     }
@@ -323,7 +349,7 @@ enum MHD_Result mhd_on_request(void *cls, struct MHD_Connection *c, const char *
     }
     mhd_conn_phase(s, mhd_conn_of(c), PHASE_BUSY);
     if (r->refused)
-        return answer_result(s, c, &r->res, false);
+        return answer_result(s, c, r, &r->res, false);
     return complete(s, c, method, r);
 }
 
@@ -332,7 +358,9 @@ void mhd_on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
     ugw_receiver_mhd *s = cls;
     mhd_req *r = *con_cls;
     (void)toe;
-    if (r) {
+    if ((void *)r == (void *)&routed_mark) {
+        *con_cls = NULL;
+    } else if (r) {
         body_free(s, r);
         free(r);
         *con_cls = NULL;

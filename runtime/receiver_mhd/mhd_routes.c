@@ -96,9 +96,14 @@ static enum MHD_Result send_metrics(ugw_receiver_mhd *s, struct MHD_Connection *
 int mhd_route(ugw_receiver_mhd *s, struct MHD_Connection *c, const char *url, const char *method)
 {
     bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    int r;
     if (get && s->cfg.metrics_path && url && strcmp(url, s->cfg.metrics_path) == 0) {
         mhd_conn_phase(s, mhd_conn_of(c), PHASE_BUSY);
         return (int)send_metrics(s, c);
     }
-    return -1;
+    /* The inspector's stream stays open: BUSY keeps the deadlines off it. */
+    if (s->insp && url && strncmp(url, UGW_MHD_INSPECTOR_PATH, strlen(UGW_MHD_INSPECTOR_PATH)) == 0)
+        mhd_conn_phase(s, mhd_conn_of(c), PHASE_BUSY);
+    r = insp_route(s->insp, c, url, method);
+    return r;
 }

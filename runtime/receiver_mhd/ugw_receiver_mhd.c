@@ -175,6 +175,11 @@ static void *sweep(void *arg)
                 s->st.request_timeouts++;
             }
         }
+        if (s->insp) {
+            pthread_mutex_unlock(&s->mu); /* never nested with the inspector's */
+            insp_tick(s->insp);
+            pthread_mutex_lock(&s->mu);
+        }
         clock_gettime(CLOCK_MONOTONIC, &dl);
         dl.tv_nsec += SWEEP_MS * 1000000L;
         if (dl.tv_nsec >= 1000000000L) {
@@ -318,6 +323,12 @@ ugw_receiver_mhd *ugw_receiver_mhd_start(ugw_receiver *rx, const ugw_receiver_mh
     pthread_cond_init(&s->stop_cv, &ca);
     pthread_condattr_destroy(&ca);
 
+    if (s->cfg.inspector.enabled && !(s->insp = insp_new(&s->cfg.inspector))) {
+        snprintf(err, errlen, "cannot set up the inspector (out of memory, or a token of 256 bytes or more)");
+        ugw_receiver_mhd_stop(s);
+        return NULL;
+    }
+    s->cfg.inspector.token = NULL; /* the inspector has its copy */
     fd = listen_on(s->cfg.addr, s->cfg.port, &bound, err, errlen);
     if (fd < 0) {
         ugw_receiver_mhd_stop(s);
@@ -340,7 +351,8 @@ ugw_receiver_mhd *ugw_receiver_mhd_start(ugw_receiver *rx, const ugw_receiver_mh
     }
     s->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC
-            | (bound.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+            | (bound.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0)
+            | (s->insp ? MHD_ALLOW_SUSPEND_RESUME : 0), /* the inspector's waiting streams */
         0, NULL, NULL, mhd_on_request, s,
         MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->cfg.threads,
@@ -401,8 +413,10 @@ void ugw_receiver_mhd_stop(ugw_receiver_mhd *s)
         pthread_mutex_unlock(&s->mu);
         pthread_join(s->sweeper, NULL);
     }
+    insp_shutdown(s->insp); /* wakes the waiting streams, which then end */
     if (s->daemon)
         MHD_stop_daemon(s->daemon); /* joins its threads, closes every connection and the socket */
+    insp_free(s->insp);
     pthread_cond_destroy(&s->stop_cv);
     pthread_mutex_destroy(&s->mu);
     free(s);
