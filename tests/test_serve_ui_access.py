@@ -148,6 +148,10 @@ class TestInspectorAccess(ServeTestCase):
         s2 = Stream(srv.port, headers={"Last-Event-ID": "5"})
         self.addCleanup(s2.close)
         self.assertEqual([e["id"] for e in s2.events(2)[1:]], [b"6"])
+        # Stopping with viewers waiting ends their streams: a clean exit.
+        rc, _, err = srv.stop()
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(s.sock.recv(65536), b"")
 
     def test_viewers_are_bounded(self):
         srv = self.start()
