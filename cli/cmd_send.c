@@ -234,7 +234,12 @@ static int send_run(const send_opts *o)
             close(r.dead_fd);
         return EXIT_USAGE;
     }
-    send_start_progress(&r);
+    if (o->replay)
+        send_input_sizes(&r, &o->replay, 1);
+    else
+        send_input_sizes(&r, o->files, o->nfiles);
+    if (!o->quiet)
+        send_start_progress(&r);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -249,6 +254,9 @@ static int send_run(const send_opts *o)
         size_t i;
         for (i = 0; i < o->nfiles && !send_interrupted && !r.stop_input && !r.stop_file; i++)
             send_file(&r, o->files[i]);
+        pthread_mutex_lock(&r.mu);
+        r.input_done = true; /* the total is now the events read */
+        pthread_mutex_unlock(&r.mu);
         /* Stopped between files: the next one was not read at all. */
         if (!r.stop_file && i < o->nfiles) {
             r.stop_file = o->files[i];
@@ -260,6 +268,11 @@ static int send_run(const send_opts *o)
         ;
     /* The progress thread reads the client's counters: it ends before close(). */
     send_stop_progress(&r);
+    {
+        ugw_client_stats cs;
+        ugw_client_stats_get(r.client, &cs);
+        r.retried = cs.retried;
+    }
     if (send_interrupted)
         send_say(&r, "%s send: interrupted: events not yet delivered are handed back as failed\n", cli_name());
     ugw_client_close(r.client, 0); /* hands back whatever is left, as "closed" */
@@ -267,9 +280,15 @@ static int send_run(const send_opts *o)
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
 
-    send_summary(&r);
+    if (!o->quiet)
+        send_summary(&r);
     if (r.stop_file)
         send_report_stop(&r, o);
+    if (o->json) {
+        send_summary_json(&r);
+        if (!flush_stdout())
+            r.io_error = true;
+    }
     if (r.dead_fd >= 0 && close(r.dead_fd) != 0) {
         fprintf(stderr, "%s send: the dead-letter file %s: %s\n", cli_name(), o->dead_letter, strerror(errno));
         r.io_error = true;

@@ -45,6 +45,8 @@ typedef struct send_opts {
     long timeout_ms, backoff_ms;
     const char **files;
     size_t nfiles;
+    bool quiet;              /* -q: no progress line, no summary line */
+    bool json;               /* --json: a JSON summary on standard output */
 } send_opts;
 
 /* Where an event came from, handed to the client as its `user` pointer. */
@@ -64,6 +66,12 @@ typedef struct run {
     pthread_cond_t wake;     /* the progress thread's timer; signalled to stop */
     uint64_t delivered, failed, invalid, accepted;
     bool progress_on;        /* the progress line is on the screen */
+    /* How far the input is read, for the percentage and the time left:
+     * in_total bytes in all (when every input is a regular file), in_done
+     * of them in the files finished, in_pos in the current one. */
+    bool in_total_known, input_done;
+    uint64_t in_total, in_done, in_pos;
+    uint64_t retried;        /* the client's count, at the end */
     bool stop_progress;
     pthread_t progress;
     bool progress_started;
@@ -145,5 +153,15 @@ void send_start_progress(run *r);
 void send_stop_progress(run *r);
 /* "N events: D delivered, F failed, I invalid in T s" */
 void send_summary(const run *r);
+/* {"events":N,"delivered":D,"failed":F,"invalid":I,"retried":R,"seconds":T,
+ *  "bytes":B|null,"stopped_at":"FILE:LINE"|null} and a line end, on stdout. */
+void send_summary_json(const run *r);
+/* The input's sizes: in_total from the regular files among `paths` (or the
+ * replay file), unknown when one is not (standard input, a pipe). */
+void send_input_sizes(run *r, const char *const *paths, size_t n);
+/* The bytes of the current input read so far; and that it is finished
+ * (its size counted as read). With r->mu taken inside. */
+void send_input_at(run *r, uint64_t pos);
+void send_input_file_done(run *r, const char *path);
 
 #endif /* UGW_CLI_SEND_H */

@@ -154,11 +154,13 @@ void send_file(run *r, const char *path)
     if (r->resume_file) {
         if (strcmp(r->resume_file, path) != 0) {
             ugw_line_reader_close(rd); /* an input before the resume point */
+            send_input_file_done(r, path);
             return;
         }
         r->resume_file = NULL;
         skip_below = r->resume_line;
     }
+    send_input_at(r, 0);
     if (!rd) {
         send_say(r, "%s send: %s: %s\n", cli_name(), name, strerror(err.sys_errno ? err.sys_errno : EIO));
         r->io_error = true;
@@ -178,6 +180,7 @@ void send_file(run *r, const char *path)
                 break;
             }
             next = ln.number + 1;
+            send_input_at(r, ln.offset + ln.len + 1);
         }
         failed = m < 0;
         /* Stopped before the end: a line refused or not taken, or a signal
@@ -210,5 +213,7 @@ void send_file(run *r, const char *path)
         send_say(r, "%s send: %s: %s\n", cli_name(), name, strerror(err.sys_errno ? err.sys_errno : EIO));
         r->io_error = true;
     }
+    if (!r->stop_file)
+        send_input_file_done(r, path);
     ugw_line_reader_close(rd);
 }

@@ -15,11 +15,11 @@ const char cmd_send_usage[] =
     "                [--ca-file FILE] [--retry-tls-errors] [--format json|msgpack]\n"
     "                [--concurrency N] [--dead-letter FILE] [--strict]\n"
     "                [--timeout SECONDS] [--max-attempts N] [--backoff-ms N]\n"
-    "                [--resume-at FILE:LINE] FILE...\n"
+    "                [--resume-at FILE:LINE] [--quiet] [--json] FILE...\n"
     "       ugw send --replay FILE --url URL [--secret-file FILE | --secret S]\n"
     "                [--ca-file FILE] [--concurrency N] [--dead-letter FILE]\n"
     "                [--timeout SECONDS] [--max-attempts N] [--backoff-ms N]\n"
-    "                [--resume-at FILE:LINE]";
+    "                [--resume-at FILE:LINE] [--quiet] [--json]";
 const char cmd_send_help[] =
     "Sends events to a webhook URL as signed HTTP POST requests, retrying\n"
     "failures, and says what became of each.\n"
@@ -41,8 +41,11 @@ const char cmd_send_help[] =
     "\n"
     "  failed ID \"EVENT\": RESULT, HTTP STATUS[, ERROR] (N attempts, FILE:LINE)\n"
     "\n"
-    "On a terminal a progress line is shown; a summary line always ends the\n"
-    "run: 'N events: D delivered, F failed, I invalid in T s'.\n"
+    "On a terminal one progress line is redrawn in place: events sent, of how\n"
+    "many (estimated from the bytes read while the files are read, '~'), the\n"
+    "percentage done, delivered, retried, failed, the rate and the time left\n"
+    "(the total and time left when every input is a regular file). A summary\n"
+    "line ends the run: 'N events: D delivered, F failed, I invalid in T s'.\n"
     "\n"
     "With --replay, FILE is a dead-letter file (JSON Lines, as written by\n"
     "--dead-letter; see docs/DEAD_LETTERS.md) and each recorded body is sent\n"
@@ -75,6 +78,11 @@ const char cmd_send_help[] =
     "                       LINE: go on where a run stopped\n"
     "  --replay FILE        send a dead-letter file again (no FILE operands;\n"
     "                       --format and --strict do not apply)\n"
+    "  -q, --quiet          no progress line and no summary line (failures and\n"
+    "                       invalid events are still listed)\n"
+    "  --json               at the end, one JSON object on standard output:\n"
+    "                       {\"events\":N,\"delivered\":D,\"failed\":F,\"invalid\":I,\n"
+    "                       \"retried\":R,\"seconds\":T,\"bytes\":B,\"stopped_at\":..}\n"
     "  -h, --help           show this help\n"
     "\n"
     "Without --secret-file and --secret the secret is the environment variable\n"
@@ -106,7 +114,7 @@ const char cmd_send_help[] =
 enum {
     OPT_URL = 256, OPT_SECRET, OPT_FORMAT, OPT_CONCURRENCY, OPT_DEAD_LETTER,
     OPT_STRICT, OPT_TIMEOUT, OPT_MAX_ATTEMPTS, OPT_BACKOFF_MS, OPT_REPLAY, OPT_SECRET_FILE,
-    OPT_ALLOW_WEAK, OPT_CA_FILE, OPT_RETRY_TLS, OPT_RESUME_AT
+    OPT_ALLOW_WEAK, OPT_CA_FILE, OPT_RETRY_TLS, OPT_RESUME_AT, OPT_JSON
 };
 
 /* A decimal number of seconds, 0 < s <= 86400, into milliseconds (at least 1). */
@@ -144,6 +152,8 @@ int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
         { "max-attempts", OPT_MAX_ATTEMPTS, true },
         { "backoff-ms", OPT_BACKOFF_MS, true },
         { "replay", OPT_REPLAY, true },
+        { "quiet", 'q', false },
+        { "json", OPT_JSON, false },
         { "help", 'h', false },
         { NULL, 0, false },
     };
@@ -185,6 +195,8 @@ int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
             o->concurrency = (unsigned)v;
             break;
         case OPT_DEAD_LETTER: o->dead_letter = p.arg; break;
+        case 'q': o->quiet = true; break;
+        case OPT_JSON: o->json = true; break;
         case OPT_STRICT: o->strict = true; break;
         case OPT_TIMEOUT:
             if (!parse_seconds(p.arg, &o->timeout_ms))

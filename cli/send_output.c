@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "send.h"
+#include "serve_internal.h" /* json_escaped(), the command's one JSON escaper */
 
 double send_elapsed_s(const run *r)
 {
@@ -80,16 +82,99 @@ void send_on_outcome(const ugw_outcome *oc, void *ctx)
     free(o);
 }
 
-/* Redraws the progress line; with r->mu held. */
+/* "12 s", "3 min 5 s", "2 h 10 min" */
+static void fmt_duration(char *out, size_t cap, double s)
+{
+    unsigned long long v = s < 0 ? 0 : (unsigned long long)(s + 0.5);
+    if (v < 60)
+        snprintf(out, cap, "%llu s", v);
+    else if (v < 3600)
+        snprintf(out, cap, "%llu min %llu s", v / 60, v % 60);
+    else
+        snprintf(out, cap, "%llu h %llu min", v / 3600, v / 60 % 60);
+}
+
+/* Redraws the progress line; with r->mu held. With the input's size known:
+ * the events in all (exact once the input is read, else estimated from the
+ * bytes read so far), the percentage finished and the time left. */
 static void draw_progress_locked(run *r, const ugw_client_stats *st)
 {
     double t = send_elapsed_s(r);
+    uint64_t finished = r->delivered + r->failed + r->invalid;
+    uint64_t read = r->accepted + r->invalid;
     double rate = t > 0 ? (double)(r->delivered + r->failed) / t : 0;
-    fprintf(stderr, "\rsent %llu, delivered %llu, retried %llu, failed %llu, %.0f ev/s\033[K",
-            (unsigned long long)r->accepted, (unsigned long long)r->delivered,
-            (unsigned long long)st->retried, (unsigned long long)r->failed, rate);
+    char total[64] = "", left[48] = "", dur[32];
+    uint64_t in_read = r->in_done + r->in_pos;
+
+    if (r->input_done || (r->in_total_known && in_read > 0 && read > 0)) {
+        double est = r->input_done ? (double)read : (double)read * (double)r->in_total / (double)in_read;
+        double pct = est > 0 ? 100.0 * (double)finished / est : 0;
+        if (est < (double)read)
+            est = (double)read;
+        snprintf(total, sizeof total, " of %s%.0f (%.0f%%)", r->input_done ? "" : "~", est, pct > 100 ? 100 : pct);
+        if (rate > 0 && finished > 0) {
+            fmt_duration(dur, sizeof dur, (est - (double)finished) / rate);
+            snprintf(left, sizeof left, ", %s left", dur);
+        }
+    }
+    fprintf(stderr, "\rsent %llu%s, delivered %llu, retried %llu, failed %llu, %.0f ev/s%s\033[K",
+            (unsigned long long)r->accepted, total, (unsigned long long)r->delivered,
+            (unsigned long long)st->retried, (unsigned long long)r->failed, rate, left);
     fflush(stderr);
     r->progress_on = true;
+}
+
+void send_input_sizes(run *r, const char *const *paths, size_t n)
+{
+    struct stat sb;
+    r->in_total = 0;
+    r->in_total_known = n > 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            r->in_total_known = false;
+            return;
+        }
+        r->in_total += (uint64_t)sb.st_size;
+    }
+}
+
+void send_input_at(run *r, uint64_t pos)
+{
+    pthread_mutex_lock(&r->mu);
+    r->in_pos = pos;
+    pthread_mutex_unlock(&r->mu);
+}
+
+void send_input_file_done(run *r, const char *path)
+{
+    struct stat sb;
+    pthread_mutex_lock(&r->mu);
+    if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        r->in_done += (uint64_t)sb.st_size;
+    r->in_pos = 0;
+    pthread_mutex_unlock(&r->mu);
+}
+
+void send_summary_json(const run *r)
+{
+    uint64_t total = r->delivered + r->failed + r->invalid;
+    printf("{\"events\":%llu,\"delivered\":%llu,\"failed\":%llu,\"invalid\":%llu,\"retried\":%llu,"
+           "\"seconds\":%.3f,\"bytes\":",
+           (unsigned long long)total, (unsigned long long)r->delivered, (unsigned long long)r->failed,
+           (unsigned long long)r->invalid, (unsigned long long)r->retried, send_elapsed_s(r));
+    if (r->in_total_known)
+        printf("%llu", (unsigned long long)r->in_total);
+    else
+        printf("null");
+    printf(",\"stopped_at\":");
+    if (r->stop_file) {
+        char *q = json_escaped(r->stop_file, strlen(r->stop_file));
+        printf("\"%s:%llu\"", q ? q : "", (unsigned long long)r->stop_line);
+        free(q);
+    } else {
+        printf("null");
+    }
+    printf("}\n");
 }
 
 static void *progress_thread(void *arg)

@@ -40,6 +40,7 @@ void send_replay(run *r, const char *path)
                 break;
             }
             next = rec.line + 1;
+            send_input_at(r, rec.offset);
             continue;
         }
         if (err.line && err.line < r->resume_line)

@@ -11,7 +11,7 @@ packages=(
   libcjson-dev libjansson-dev
   clang libclang-rt-14-dev valgrind
   python3-jsonschema python3-msgpack nodejs
-  prometheus chromium
+  prometheus chromium tmux
 )
 
 missing=()

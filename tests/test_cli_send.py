@@ -321,7 +321,9 @@ class TestUsage(SendTest):
             os.close(master)
         out = b"".join(chunks)
         self.assertEqual(proc.returncode, 0, out)
-        self.assertRegex(out, rb"\rsent \d+, delivered \d+, retried \d+, failed 0, \d+ ev/s")
+        # Six files of known size: the total, the percentage and the time left.
+        self.assertRegex(out, rb"\rsent \d+ of ~?\d+ \(\d+%\), delivered \d+, retried \d+, failed 0, \d+ ev/s, "
+                              rb"\d+ s left\x1b\[K")
         self.assertIn(b"\r\x1b[K", out, "the progress line is cleared")
         self.assertRegex(out, rb"\r\x1b\[K6 events: 6 delivered, 0 failed, 0 invalid in [0-9.]+ s\r?\n$")
 
