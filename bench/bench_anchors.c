@@ -42,6 +42,9 @@ static char *cjson_print_event(const ugw_event *ev)
         case UGW_TYPE_INT:
             item = cJSON_AddNumberToObject(pl, f->name, (double)*CFIELD(&ev->u, f->offset, int64_t));
             break;
+        default: /* a type the bundled schema does not use */
+            item = NULL;
+            break;
         case UGW_TYPE_BOOL:
             item = cJSON_AddBoolToObject(pl, f->name, *CFIELD(&ev->u, f->offset, bool));
             break;
@@ -114,6 +117,8 @@ static int cjson_extract(const cJSON *root, ugw_event *ev)
                 return 0;
             *FIELD(&ev->u, f->offset, int64_t) = (int64_t)v->valuedouble;
             break;
+        default: /* a type the bundled schema does not use */
+            return 0;
         case UGW_TYPE_BOOL:
             if (!cJSON_IsBool(v))
                 return 0;
@@ -186,6 +191,9 @@ static char *jansson_dump_event(const ugw_event *ev)
         case UGW_TYPE_INT:
             v = json_integer((json_int_t)*CFIELD(&ev->u, f->offset, int64_t));
             break;
+        default: /* a type the bundled schema does not use */
+            v = NULL;
+            break;
         case UGW_TYPE_BOOL:
             v = json_boolean(*CFIELD(&ev->u, f->offset, bool));
             break;
@@ -251,6 +259,8 @@ static int jansson_extract(json_t *root, ugw_event *ev)
                 return 0;
             *FIELD(&ev->u, f->offset, int64_t) = n;
             break;
+        default: /* a type the bundled schema does not use */
+            return 0;
         case UGW_TYPE_BOOL:
             if (!json_is_boolean(v))
                 return 0;
@@ -320,6 +330,9 @@ static int sbuffer_pack_event(msgpack_sbuffer *sb, const ugw_event *ev)
             break;
         case UGW_TYPE_INT:
             rc = msgpack_pack_int64(&pk, *CFIELD(&ev->u, f->offset, int64_t));
+            break;
+        default: /* a type the bundled schema does not use */
+            rc = -1;
             break;
         case UGW_TYPE_BOOL:
             rc = *CFIELD(&ev->u, f->offset, bool) ? msgpack_pack_true(&pk) : msgpack_pack_false(&pk);

@@ -94,6 +94,15 @@ void assert_events_equal(const ugw_event *a, const ugw_event *b)
         case UGW_TYPE_BOOL:
             assert_int_equal(*(const bool *)(const void *)pa, *(const bool *)(const void *)pb);
             break;
+        case UGW_TYPE_ENUM:
+            assert_int_equal(*(const int *)(const void *)pa, *(const int *)(const void *)pb);
+            break;
+        case UGW_TYPE_NUMBER:
+            assert_memory_equal(pa, pb, sizeof(double)); /* -0.0 is not 0.0 */
+            break;
+        case UGW_TYPE_TIMESTAMP:
+            assert_int_equal(*(const int64_t *)(const void *)pa, *(const int64_t *)(const void *)pb);
+            break;
         }
     }
 }

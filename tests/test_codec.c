@@ -175,6 +175,16 @@ static void test_msgpack_integer_forms_match_msgpack_c(void **state)
 /* the invalid corpus                                                   */
 /* ------------------------------------------------------------------ */
 
+/* Whether some field of the bundled schema has type `t`. */
+static bool schema_has(ugw_type t)
+{
+    for (uint32_t e = 0; e < ugw_schema_events.nevents; e++)
+        for (int i = 0; i < ugw_schema_events.events[e].nfields; i++)
+            if (ugw_schema_events.events[e].fields[i].type == t)
+                return true;
+    return false;
+}
+
 static void test_invalid_corpus(void **state)
 {
     char path[512], line[512];
@@ -221,10 +231,12 @@ static void test_invalid_corpus(void **state)
     }
     fclose(m);
     assert_true(rows > 50);
-    /* every input error code is covered in both formats */
+    /* every input error code is covered in both formats, but those of field
+     * types the bundled schema does not use (test_codec_scalars has them) */
     for (int f = 0; f < 2; f++)
         for (int c = UGW_ERR_SYNTAX; c <= UGW_ERR_UNKNOWN_KEY; c++)
-            if (!codes_seen[f][c])
+            if (!codes_seen[f][c] && !(c == UGW_ERR_ENUM && !schema_has(UGW_TYPE_ENUM))
+                && !(c == UGW_ERR_FORMAT && !schema_has(UGW_TYPE_TIMESTAMP)))
                 fail_msg("no %s fixture for %s", f ? "msgpack" : "json", ugw_status_name((ugw_status)c));
 }
 

@@ -42,6 +42,8 @@ static const struct {
     { UGW_ERR_TOO_SHORT, "too_short" },
     { UGW_ERR_TOO_LONG, "too_long" },
     { UGW_ERR_URL, "url" },
+    { UGW_ERR_ENUM, "enum" },
+    { UGW_ERR_FORMAT, "format" },
     { UGW_ERR_UNKNOWN_KEY, "unknown_key" },
     { UGW_ERR_NOMEM, "nomem" },
     { UGW_ERR_BUFFER, "buffer" },

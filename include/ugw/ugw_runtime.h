@@ -66,6 +66,8 @@ typedef enum ugw_status {
     UGW_ERR_TOO_SHORT,       /**< string shorter than its minimum: `"userId":""` */
     UGW_ERR_TOO_LONG,        /**< string longer than its maximum in bytes */
     UGW_ERR_URL,             /**< not an absolute http(s) URL, or has a space or control */
+    UGW_ERR_ENUM,            /**< a strict enum field holds none of its values: `"action":"hover"` */
+    UGW_ERR_FORMAT,          /**< a malformed or impossible timestamp: `"at":"2023-02-29T00:00:00Z"` */
     UGW_ERR_UNKNOWN_KEY,     /**< unknown key in strict mode: `"payload":{"x":1,...}` */
     UGW_ERR_NOMEM,           /**< the decoder's arena or an allocation ran out */
     UGW_ERR_BUFFER,          /**< the caller's output buffer is too small */
@@ -184,7 +186,10 @@ typedef enum ugw_type {
     UGW_TYPE_STRING = 1,   /**< ugw_str, UTF-8 without NUL, length bounds */
     UGW_TYPE_URL = 2,      /**< ugw_str, absolute http(s) URL */
     UGW_TYPE_INT = 3,      /**< int64_t with value bounds */
-    UGW_TYPE_BOOL = 4      /**< bool: JSON true/false, MessagePack 0xc3/0xc2 */
+    UGW_TYPE_BOOL = 4,     /**< bool: JSON true/false, MessagePack 0xc3/0xc2 */
+    UGW_TYPE_ENUM = 5,     /**< int (the field's C enum): one of a closed set of wire strings */
+    UGW_TYPE_NUMBER = 6,   /**< double: finite, inclusive bounds; JSON number, MessagePack float64 */
+    UGW_TYPE_TIMESTAMP = 7 /**< int64_t Unix milliseconds; on the wire an RFC 3339 string */
 } ugw_type;
 
 /** The wire strings of an enum field (generated, read-only). */
@@ -371,6 +376,61 @@ UGW_API bool ugw_parse_u64(const char *s, size_t len, uint64_t *out);
 UGW_API size_t ugw_fmt_u64(char *out, uint64_t v);
 /** Writes `v` in decimal to `out` (room for 20 bytes); returns the length. */
 UGW_API size_t ugw_fmt_i64(char *out, int64_t v);
+
+/** Room ugw_fmt_double() needs: "-2.2250738585072014e-308" and a NUL. */
+#define UGW_DOUBLE_MAX_LEN 25
+
+/**
+ * Writes finite `v` to `out` (UGW_DOUBLE_MAX_LEN bytes, NUL-terminated) as
+ * Python's repr() and json.dumps() write a float: the shortest digits that
+ * read back as exactly `v`, in positional form with at least one fraction
+ * digit when the decimal exponent is -4..15 ("1.0", "0.0001", "-0.0"),
+ * else as d[.ddd]e+XX ("1e+16", "1.5e-05", "5e-324"). Independent of the
+ * locale; allocates nothing; reentrant. Returns the length without the NUL;
+ * 0 (and "" in `out`) when `v` is NaN or infinite, which JSON cannot hold.
+ */
+UGW_API size_t ugw_fmt_double(char *out, double v);
+
+/**
+ * Parses s[0..len), a number in JSON's grammar (RFC 8259: optional '-',
+ * no leading zeros, optional fraction and exponent), into the double nearest
+ * to its exact value (ties to even), whatever the locale and however many
+ * digits it has. Returns false, leaving *out unchanged, when the text is not
+ * such a number or its value is beyond the largest double (it would be
+ * infinite); a value below the smallest subnormal reads as (signed) zero, as
+ * in Python's json.loads. Allocates nothing; reentrant.
+ */
+UGW_API bool ugw_parse_double(const char *s, size_t len, double *out);
+
+/** Unix milliseconds of 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z,
+ * the range of a timestamp field. */
+#define UGW_TIMESTAMP_MIN INT64_C(-62135596800000)
+#define UGW_TIMESTAMP_MAX INT64_C(253402300799999)
+/** Length of ugw_timestamp_format()'s text, "YYYY-MM-DDTHH:MM:SS.sssZ". */
+#define UGW_TIMESTAMP_LEN 24
+
+/**
+ * Parses s[0..len), an RFC 3339 date-time: YYYY-MM-DD, 'T' or 't',
+ * HH:MM:SS, an optional '.' and 1 to 9 digits of fraction (truncated to
+ * milliseconds), then 'Z', 'z' or an offset +HH:MM / -HH:MM (hours 00..23).
+ * The calendar is checked: years 0001..9999, months 01..12, days within the
+ * month (February 29 in leap years only: 2000 yes, 1900 no), hours 00..23
+ * (no 24:00), minutes and seconds 00..59 (no leap second :60). On success
+ * sets *ms to the Unix milliseconds of that instant in UTC (which may fall
+ * just outside UGW_TIMESTAMP_MIN..MAX when an offset moves it past year 1 or
+ * 9999) and returns true. Otherwise returns false with *bad (when not NULL)
+ * set to the offset of the first byte that breaks the rules, or to len when
+ * the text ends early; *ms is left unchanged. Allocates nothing; reentrant.
+ */
+UGW_API bool ugw_timestamp_parse(const char *s, size_t len, int64_t *ms, size_t *bad);
+
+/**
+ * Writes `ms` (UGW_TIMESTAMP_MIN..MAX) to `out` (at least UGW_TIMESTAMP_LEN
+ * + 1 bytes, NUL-terminated) as "YYYY-MM-DDTHH:MM:SS.sssZ", the one form
+ * encoders write. Returns UGW_TIMESTAMP_LEN; 0 (and "" in `out`) when `ms` is
+ * outside the range. Allocates nothing; reentrant.
+ */
+UGW_API size_t ugw_timestamp_format(char *out, int64_t ms);
 
 /**
  * Fills `err` (when not NULL) unless it already holds an error: the first

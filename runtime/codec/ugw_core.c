@@ -117,6 +117,14 @@ ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
         ugw_status st;
         if (f->has_offset != UGW_NO_HAS && !*UGW__CAT(payload, f->has_offset, bool))
             continue;
+        if (f->nullable) {
+            unsigned char b; /* as for bool: only 0 or 1 */
+            memcpy(&b, (const char *)payload + f->null_offset, 1);
+            if (b > 1)
+                return ugw_error_set(err, UGW_ERR_ARG, "null flag holds neither 0 nor 1", 0, f->path);
+            if (b)
+                continue;
+        }
         switch ((ugw_type)f->type) {
         case UGW_TYPE_STRING:
         case UGW_TYPE_URL: {
@@ -146,6 +154,11 @@ ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
             st = b > 1 ? ugw_error_set(err, UGW_ERR_ARG, "bool holds neither 0 nor 1", 0, f->path) : UGW_OK;
             break;
         }
+        case UGW_TYPE_ENUM:
+        case UGW_TYPE_NUMBER:
+        case UGW_TYPE_TIMESTAMP:
+            st = ugw__validate_scalar(f, payload, f->path, err);
+            break;
         default:
             st = ugw_error_set(err, UGW_ERR_ARG, "descriptor has an unknown field type", 0, f->path);
             break;

@@ -190,6 +190,49 @@ static inline int ugw__field_index(const ugw_event_desc *ed, const char *k, size
     return -1;
 }
 
+/* ---- enum, number, timestamp and null (ugw_scalar.c) ---- */
+
+/* Whether a nullable field holds null (its flag set). */
+static inline bool ugw__is_null(const ugw_field_desc *f, const void *payload)
+{
+    return f->nullable && *UGW__CAT(payload, f->null_offset, bool);
+}
+
+/* Marks a nullable field null. */
+static inline void ugw__set_null(const ugw_field_desc *f, void *payload)
+{
+    *UGW__AT(payload, f->null_offset, bool) = true;
+}
+
+/*
+ * Stores the decoded text p[0..n) of enum field `f`: its value's number, or
+ * for an unknown text UGW_ERR_ENUM (strict) or 0 and the text at aux_offset
+ * (lenient, after the UTF-8 and NUL checks of strings). `pos`, `raw` and
+ * `data_pos` as for ugw__check_string(); `path` is the field's error path.
+ */
+ugw_status ugw__enum_decode(const ugw_field_desc *f, void *payload, const char *p, size_t n,
+                            size_t pos, bool raw, size_t data_pos, const char *path, ugw_error *err);
+/* The wire text of a valid enum field's value. */
+ugw_str ugw__enum_text(const ugw_field_desc *f, const void *payload);
+
+/* Checks a decoded number of field `f` (finite, within nmin..nmax) and stores it. */
+ugw_status ugw__number_store(const ugw_field_desc *f, void *payload, double v, size_t pos,
+                             const char *path, ugw_error *err);
+/* Parses JSON number text p[0..n) (already in JSON's grammar) and stores it. */
+ugw_status ugw__number_text(const ugw_field_desc *f, void *payload, const char *p, size_t n,
+                            size_t pos, const char *path, ugw_error *err);
+
+/* Parses the decoded text of timestamp field `f` and stores its
+ * milliseconds: UGW_ERR_FORMAT at the first bad byte (when `raw`, else at
+ * `pos`), UGW_ERR_RANGE outside years 0001..9999 or the field's bounds. */
+ugw_status ugw__timestamp_decode(const ugw_field_desc *f, void *payload, const char *p, size_t n,
+                                 size_t pos, bool raw, size_t data_pos, const char *path,
+                                 ugw_error *err);
+
+/* ugw_schema_validate()'s rules for enum, number and timestamp fields. */
+ugw_status ugw__validate_scalar(const ugw_field_desc *f, const void *payload, const char *path,
+                                ugw_error *err);
+
 /* Reports the first required field not in `seen` as missing. */
 ugw_status ugw__check_required(const ugw_event_desc *ed, uint64_t seen,
                                size_t pos, ugw_error *err);

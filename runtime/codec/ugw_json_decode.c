@@ -344,6 +344,10 @@ static ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, c
     ugw_status st;
     if (v->type == JSMN_PRIMITIVE && (st = prim_check(c, v)))
         return st;
+    if (f->nullable && v->type == JSMN_PRIMITIVE && c->in[v->start] == 'n') {
+        ugw__set_null(f, payload); /* prim_check passed: it is null */
+        return UGW_OK;
+    }
     switch ((ugw_type)f->type) {
     case UGW_TYPE_STRING:
     case UGW_TYPE_URL: {
@@ -408,6 +412,26 @@ static ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, c
             return ugw_error_set(c->err, UGW_ERR_TYPE, "expected true or false", pos, f->path);
         *UGW__AT(payload, f->offset, bool) = k == PRIM_TRUE;
         return UGW_OK;
+    }
+    case UGW_TYPE_ENUM:
+    case UGW_TYPE_TIMESTAMP: {
+        ugw_str s;
+        bool raw;
+        if (v->type != JSMN_STRING)
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a string", pos, f->path);
+        if ((st = str_value(c, v, f->path, &s, &raw)))
+            return st;
+        return f->type == UGW_TYPE_ENUM
+                   ? ugw__enum_decode(f, payload, s.ptr, s.len, pos, raw, (size_t)v->start, f->path, c->err)
+                   : ugw__timestamp_decode(f, payload, s.ptr, s.len, pos, raw, (size_t)v->start, f->path, c->err);
+    }
+    case UGW_TYPE_NUMBER: {
+        const char *p = c->in + v->start;
+        size_t n = (size_t)(v->end - v->start);
+        prim_kind k = v->type == JSMN_PRIMITIVE ? primitive(p, n) : PRIM_BAD;
+        if (k != PRIM_INT && k != PRIM_NUMBER)
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a number", pos, f->path);
+        return ugw__number_text(f, payload, p, n, pos, f->path, c->err);
     }
     }
     return ugw_error_set(c->err, UGW_ERR_ARG, "descriptor has an unknown field type", pos, f->path);

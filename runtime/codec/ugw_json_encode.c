@@ -25,15 +25,28 @@ size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload)
             continue;
         n += (size_t)f->json_key_len + (first ? 0 : 1); /* at most 256 per field */
         first = false;
+        if (ugw__is_null(f, payload)) {
+            n += 4;
+            continue;
+        }
         switch ((ugw_type)f->type) {
         case UGW_TYPE_STRING:
-        case UGW_TYPE_URL: {
-            const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
-            v = ugw_json_escaped_len(s->ptr, s->len);
+        case UGW_TYPE_URL:
+        case UGW_TYPE_ENUM: {
+            ugw_str s = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, payload) : *UGW__CAT(payload, f->offset, ugw_str);
+            v = ugw_json_escaped_len(s.ptr, s.len);
             if (v == SIZE_MAX || !ugw__size_add(&v, 2))
                 return UGW__SIZE_OVERFLOW;
             break;
         }
+        case UGW_TYPE_NUMBER: {
+            char d[UGW_DOUBLE_MAX_LEN];
+            v = ugw_fmt_double(d, *UGW__CAT(payload, f->offset, double));
+            break;
+        }
+        case UGW_TYPE_TIMESTAMP:
+            v = UGW_TIMESTAMP_LEN + 2;
+            break;
         case UGW_TYPE_ID:
             v = ugw_fmt_u64(tmp, *UGW__CAT(payload, f->offset, uint64_t));
             break;
@@ -60,9 +73,12 @@ size_t ugw__json_bound(const ugw_event_desc *ed, const void *payload)
         const ugw_field_desc *f = &ed->fields[i];
         if (!ugw__present(f, payload))
             continue;
-        n += (size_t)f->json_key_len + 1 + 20; /* nfields <= 65535: cannot wrap */
-        if (f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL) {
-            size_t len = UGW__CAT(payload, f->offset, ugw_str)->len;
+        /* 32 bytes hold a number, a timestamp, an integer or a literal */
+        n += (size_t)f->json_key_len + 1 + 32; /* nfields <= 65535: cannot wrap */
+        if ((f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL || f->type == UGW_TYPE_ENUM)
+            && !ugw__is_null(f, payload)) {
+            size_t len = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, payload).len
+                                                  : UGW__CAT(payload, f->offset, ugw_str)->len;
             /* At most 65535 fields of 2 + 6 * (SIZE_MAX >> 20) bytes and their
              * keys stay below SIZE_MAX; a longer string (over 16 TiB, or 4 KiB
              * with a 32-bit size_t) takes the exact sizing pass. */
@@ -89,15 +105,34 @@ size_t ugw__json_write(const ugw_event_desc *ed, const void *payload, char *out)
         first = false;
         memcpy(p, f->json_key, f->json_key_len);
         p += f->json_key_len;
+        if (ugw__is_null(f, payload)) {
+            memcpy(p, "null", 4);
+            p += 4;
+            continue;
+        }
         switch ((ugw_type)f->type) {
         case UGW_TYPE_STRING:
-        case UGW_TYPE_URL: {
-            const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
+        case UGW_TYPE_URL:
+        case UGW_TYPE_ENUM: {
+            ugw_str s = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, payload) : *UGW__CAT(payload, f->offset, ugw_str);
             *p++ = '"';
-            p += ugw_json_escape(p, s->ptr, s->len);
+            p += ugw_json_escape(p, s.ptr, s.len);
             *p++ = '"';
             break;
         }
+        case UGW_TYPE_NUMBER: {
+            char d[UGW_DOUBLE_MAX_LEN];
+            size_t k = ugw_fmt_double(d, *UGW__CAT(payload, f->offset, double));
+            memcpy(p, d, k);
+            p += k;
+            break;
+        }
+        case UGW_TYPE_TIMESTAMP:
+            /* its NUL lands where the closing quote goes */
+            *p++ = '"';
+            p += ugw_timestamp_format(p, *UGW__CAT(payload, f->offset, int64_t));
+            *p++ = '"';
+            break;
         case UGW_TYPE_ID:
             p += ugw_fmt_u64(p, *UGW__CAT(payload, f->offset, uint64_t));
             break;

@@ -237,6 +237,10 @@ static ugw_status field_value(mctx *c, const ugw_field_desc *f, void *payload,
                               const msgpack_object *v, size_t pos)
 {
     ugw_status st;
+    if (f->nullable && v->type == MSGPACK_OBJECT_NIL) {
+        ugw__set_null(f, payload);
+        return UGW_OK;
+    }
     switch ((ugw_type)f->type) {
     case UGW_TYPE_STRING:
     case UGW_TYPE_URL: {
@@ -276,6 +280,34 @@ static ugw_status field_value(mctx *c, const ugw_field_desc *f, void *payload,
             return ugw_error_set(c->err, UGW_ERR_TYPE, "expected true or false", pos, f->path);
         *UGW__AT(payload, f->offset, bool) = v->via.boolean;
         return UGW_OK;
+    case UGW_TYPE_ENUM:
+    case UGW_TYPE_TIMESTAMP: {
+        const char *p;
+        size_t n;
+        if (v->type != MSGPACK_OBJECT_STR)
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a string", pos, f->path);
+        n = v->via.str.size;
+        p = n ? v->via.str.ptr : "";
+        return f->type == UGW_TYPE_ENUM
+                   ? ugw__enum_decode(f, payload, p, n, pos, n != 0, n ? (size_t)(p - c->in) : 0, f->path, c->err)
+                   : ugw__timestamp_decode(f, payload, p, n, pos, n != 0, n ? (size_t)(p - c->in) : 0, f->path,
+                                           c->err);
+    }
+    case UGW_TYPE_NUMBER:
+        if (v->type == MSGPACK_OBJECT_FLOAT32 || v->type == MSGPACK_OBJECT_FLOAT64)
+            return ugw__number_store(f, payload, v->via.f64, pos, f->path, c->err);
+        if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER || v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) {
+            /* only integers a double holds exactly */
+            bool neg = v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER;
+            uint64_t mag = neg ? (uint64_t)-(v->via.i64 + 1) + 1 : v->via.u64;
+            int bits = 64;
+            while (bits > 0 && !(mag >> (bits - 1)))
+                bits--;
+            if (bits > 53 && (mag & ((UINT64_C(1) << (bits - 53)) - 1)) != 0)
+                return ugw_error_set(c->err, UGW_ERR_RANGE, "integer not exactly a double", pos, f->path);
+            return ugw__number_store(f, payload, neg ? -(double)mag : (double)mag, pos, f->path, c->err);
+        }
+        return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a number", pos, f->path);
     }
     return ugw_error_set(c->err, UGW_ERR_ARG, "descriptor has an unknown field type", pos, f->path);
 }

@@ -120,10 +120,16 @@ size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload)
         if (!ugw__present(f, payload))
             continue;
         need += f->mp_key_len; /* at most 256 per field: cannot wrap */
+        if (ugw__is_null(f, payload)) {
+            need += 1;
+            continue;
+        }
         switch ((ugw_type)f->type) {
         case UGW_TYPE_STRING:
-        case UGW_TYPE_URL: {
-            size_t n = UGW__CAT(payload, f->offset, ugw_str)->len;
+        case UGW_TYPE_URL:
+        case UGW_TYPE_ENUM: {
+            size_t n = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, payload).len
+                                                : UGW__CAT(payload, f->offset, ugw_str)->len;
             if ((uint64_t)n > UINT32_MAX)
                 return UGW__SIZE_OVERFLOW;
             v = str_head_size(n);
@@ -139,6 +145,12 @@ size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload)
             break;
         case UGW_TYPE_BOOL:
             v = 1;
+            break;
+        case UGW_TYPE_NUMBER:
+            v = 9; /* float 64 */
+            break;
+        case UGW_TYPE_TIMESTAMP:
+            v = 1 + UGW_TIMESTAMP_LEN; /* fixstr */
             break;
         }
         if (!ugw__size_add(&need, v) || need == UGW__SIZE_OVERFLOW)
@@ -166,11 +178,33 @@ size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
             continue;
         memcpy(p, f->mp_key, f->mp_key_len);
         p += f->mp_key_len;
+        if (ugw__is_null(f, payload)) {
+            *p++ = 0xc0;
+            continue;
+        }
         switch ((ugw_type)f->type) {
         case UGW_TYPE_STRING:
         case UGW_TYPE_URL: {
             const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
             p = put_str(p, s->ptr, s->len);
+            break;
+        }
+        case UGW_TYPE_ENUM: {
+            ugw_str s = ugw__enum_text(f, payload);
+            p = put_str(p, s.ptr, s.len);
+            break;
+        }
+        case UGW_TYPE_NUMBER: {
+            uint64_t bits;
+            memcpy(&bits, UGW__CAT(payload, f->offset, double), 8);
+            *p++ = 0xcb;
+            p = be(p, bits, 8);
+            break;
+        }
+        case UGW_TYPE_TIMESTAMP: {
+            char t[UGW_TIMESTAMP_LEN + 1];
+            ugw_timestamp_format(t, *UGW__CAT(payload, f->offset, int64_t));
+            p = put_str(p, t, UGW_TIMESTAMP_LEN);
             break;
         }
         case UGW_TYPE_ID:
