@@ -19,10 +19,10 @@ error): its form, and its fixed names against the runtime's.
 
 import re
 
-from . import fixtures as fixtures_mod, names as names_mod, outputs
+from . import fixtures as fixtures_mod, names as names_mod, outputs, scalars
 from .keywords import C_KEYWORDS, CXX_KEYWORDS, C_MACROS, keyword_kind  # noqa: F401
 
-TYPES = ("id", "string", "url", "int", "bool")
+TYPES = ("id", "string", "url", "int", "bool", "enum", "number", "timestamp")
 ID_MAX = 2**53 - 1
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 STRING_MAX = 2**24            # a bound on any declared string limit
@@ -34,7 +34,8 @@ _EVENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
 TOP_KEYS = {"version", "include", "field", "event"}
-FIELD_KEYS = {"type", "min", "max", "description", "example"}
+FIELD_KEYS = {"type", "min", "max", "description", "example", "nullable", "values", "unknown"}
+ENUM_KEYS = {"values", "unknown"}   # only for type enum
 EVENT_KEYS = {"id", "event", "aliases", "description", "fields", "optional"}
 
 
@@ -61,6 +62,23 @@ def example_problem(fdef, value):
     elif t == "bool":
         if not isinstance(value, bool):
             return "example must be true or false"
+    elif t == "enum":
+        if value not in fdef.get("values", []):
+            return "example must be one of the field's values"
+    elif t == "number":
+        v = scalars.number_value(value)
+        lo, hi = scalars.number_value(fdef.get("min", -scalars.DBL_MAX)), \
+            scalars.number_value(fdef.get("max", scalars.DBL_MAX))
+        if v is None or not lo <= v <= hi:
+            return f"example must be a finite number from {lo!r} to {hi!r}"
+    elif t == "timestamp":
+        ms = scalars.timestamp_ms(value)
+        lo, hi = (scalars.timestamp_ms(fdef[k]) if k in fdef else d
+                  for k, d in (("min", scalars.TS_MIN), ("max", scalars.TS_MAX)))
+        if ms is None:
+            return "example must be an RFC 3339 date-time (a TOML offset date-time or a string) of years 0001..9999"
+        if not lo <= ms <= hi:
+            return "example is outside the field's min..max"
     elif t in ("string", "url"):
         if not isinstance(value, str):
             return "example must be a string"
@@ -138,6 +156,15 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
         if ftype not in TYPES:
             err(f"field '{name}': unknown type {ftype!r} (expected one of {', '.join(TYPES)})", t, "type")
             continue
+        if "nullable" in fdef and not isinstance(fdef["nullable"], bool):
+            err(f"field '{name}': 'nullable' must be true or false", t, "nullable")
+        for k in sorted(ENUM_KEYS & set(fdef)):
+            if ftype != "enum":
+                err(f"field '{name}': '{k}' is only for type enum", t, k)
+        if ftype in ("enum", "number", "timestamp"):
+            _check_scalar(name, fdef, ftype, lambda m, k=None: err(f"field '{name}': {m}", t, k))
+            _check_description_example(name, fdef, t, err, len(errs) == before)
+            continue
         lo, hi = fdef.get("min"), fdef.get("max")
         for k, v in (("min", lo), ("max", hi)):
             if v is not None and not _is_int(v):
@@ -163,14 +190,7 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
                 err(f"field '{name}': bad limit: max must be 1..{limit}", t, "max")
             if lo is not None and (lo < 0 or (hi is not None and lo > hi)):
                 err(f"field '{name}': bad limit: need 0 <= min <= max", t, "min")
-        if not isinstance(fdef.get("description"), str) or not fdef["description"].strip():
-            err(f"field '{name}': needs a 'description'", t)
-        if "example" not in fdef:
-            err(f"field '{name}': needs an 'example'", t)
-        elif len(errs) == before:
-            why = example_problem(fdef, fdef["example"])
-            if why:
-                err(f"field '{name}': {why}", t, "example")
+        _check_description_example(name, fdef, t, err, len(errs) == before)
 
     # The names each shared field makes (P_FIELD_<NAME>_MIN, ...).
     field_names = {}
@@ -179,6 +199,17 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
         clash = _name_clashes(made, {}, {}, prefix, loc)
         if clash:
             err(f"field '{name}' collides with {clash}", ("field", name))
+        for n in made:
+            field_names.setdefault(n, name)
+    # The C enum of each enum field: its type and constants (P_<name>, P_<NAME>_<VALUE>).
+    for cn, name in c_names.items():
+        fdef = fields[name]
+        if fdef.get("type") != "enum" or scalars.enum_problem(fdef.get("values")):
+            continue
+        made = names_mod.enum_names(cn, [scalars.enum_const(v) for v in fdef["values"]], prefix)
+        clash = _name_clashes(made, field_names, {}, prefix, loc)
+        if clash:
+            err(f"enum field '{name}' collides with {clash}", ("field", name))
         for n in made:
             field_names.setdefault(n, name)
     event_names = {}       # name -> (event id, line of its id), earlier events
@@ -283,6 +314,10 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
             made = [(cn, f"field '{f}'")]
             if f in opt:
                 made.insert(0, ("has_" + cn, f"the presence flag of optional field '{f}'"))
+            if isinstance(fields[f], dict) and fields[f].get("nullable") is True:
+                made.append((cn + "_is_null", f"the null flag of nullable field '{f}'"))
+            if isinstance(fields[f], dict) and fields[f].get("type") == "enum" and fields[f].get("unknown") == "lenient":
+                made.append((cn + "_other", f"the unknown-value text of lenient enum field '{f}'"))
             for member, what in made:
                 if member in members:
                     err(f"event '{eid}': struct member '{member}' of {what} collides with "
@@ -290,6 +325,52 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
                 else:
                     members[member] = what
     return errs
+
+
+def _check_description_example(name, fdef, t, err, clean):
+    """A description, and an example that obeys the field's rules (checked
+    when the definition had no other error: `clean`)."""
+    if not isinstance(fdef.get("description"), str) or not fdef["description"].strip():
+        err(f"field '{name}': needs a 'description'", t)
+    if "example" not in fdef:
+        err(f"field '{name}': needs an 'example'", t)
+    elif clean:
+        why = example_problem(fdef, fdef["example"])
+        if why:
+            err(f"field '{name}': {why}", t, "example")
+
+
+def _check_scalar(name, fdef, ftype, err):
+    """The keys of an enum, number or timestamp field; `err(message, key)`."""
+    lo, hi = fdef.get("min"), fdef.get("max")
+    if ftype == "enum":
+        for k in ("min", "max"):
+            if k in fdef:
+                err("type enum takes no min or max", k)
+        why = scalars.enum_problem(fdef.get("values"))
+        if why:
+            err(why, "values" if "values" in fdef else "type")
+        if fdef.get("unknown", "strict") not in scalars.UNKNOWN_MODES:
+            err("'unknown' must be \"strict\" or \"lenient\"", "unknown")
+    elif ftype == "number":
+        vals = {}
+        for k, v in (("min", lo), ("max", hi)):
+            if v is not None:
+                vals[k] = scalars.number_value(v)
+                if vals[k] is None:
+                    err(f"'{k}' must be a finite number (at most {scalars.DBL_MAX!r} in size)", k)
+        if vals.get("min") is not None and vals.get("max") is not None and vals["min"] > vals["max"]:
+            err("bad limit: need min <= max", "min")
+    else:
+        vals = {}
+        for k, v in (("min", lo), ("max", hi)):
+            if v is not None:
+                vals[k] = scalars.timestamp_ms(v)
+                if vals[k] is None:
+                    err(f"'{k}' must be an RFC 3339 date-time (a TOML offset date-time or a string) "
+                        f"of years 0001..9999", k)
+        if vals.get("min") is not None and vals.get("max") is not None and vals["min"] > vals["max"]:
+            err("bad limit: need min <= max", "min")
 
 
 def _name_clashes(made, field_names, event_names, prefix, loc=None, here=None):

@@ -11,8 +11,11 @@ whether the file is only invalid in strict mode.
 """
 
 import json
+import math
 import struct
 from dataclasses import dataclass
+
+from .scalars import DBL_MAX, TS_MAX, TS_MIN, timestamp_text
 
 
 class RawStr(bytes):
@@ -100,13 +103,38 @@ def document(event):
     return {"event": event.wire, "payload": dict(event.example)}
 
 
+NEW_TYPES = ("enum", "number", "timestamp")
+
+
+def variants(event):
+    """{suffix: document} of the valid documents of `event`: its example
+    (suffix ""), then when it has nullable fields every one of them null
+    (".null"), and when it has optional fields of the later types or
+    nullable ones all optional fields left out (".absent")."""
+    out = {"": document(event)}
+    nullable = [f for f in event.fields if f.nullable]
+    if nullable:
+        d = document(event)
+        for f in nullable:
+            d["payload"][f.name] = None
+        out[".null"] = d
+    optional = [f for f in event.fields if not f.required]
+    if any(f.type in NEW_TYPES or f.nullable for f in optional):
+        d = document(event)
+        for f in optional:
+            d["payload"].pop(f.name)
+        out[".absent"] = d
+    return out
+
+
 def valid(model):
-    """{file name: bytes} of the valid fixtures."""
+    """{file name: bytes} of the valid fixtures: <id>.json and .msgpack per
+    event, and <id>.null / <id>.absent variants (see variants())."""
     out = {}
     for e in model.events:
-        doc = document(e)
-        out[f"{e.id}.json"] = js(doc)
-        out[f"{e.id}.msgpack"] = mp(doc)
+        for suffix, doc in variants(e).items():
+            out[f"{e.id}{suffix}.json"] = js(doc)
+            out[f"{e.id}{suffix}.msgpack"] = mp(doc)
     return out
 
 
@@ -314,11 +342,67 @@ def invalid(model):
             if not u_field.min <= len(url) <= u_field.max:
                 continue
             both(f"url_{name}", "url", p(u_field), with_payload(u_e, **{u_field.name: url}))
+    _scalar_cases(model, both, add, with_payload, p)
     both("unknown_key_payload", "unknown_key", "payload." + extra, with_payload(base_e, **{extra: 1}), strict=True)
     both("unknown_key_root", "unknown_key", "extra", dict(base, extra={"a": [1, 2]}), strict=True)
     return cases
 
 
+def _scalar_cases(model, both, add, with_payload, p):
+    """The cases of enum, number and timestamp fields, and of null where a
+    field is not nullable."""
+    en_e, en_f = _pick(model, lambda f: f.type == "enum" and not f.lenient)
+    le_e, le_f = _pick(model, lambda f: f.type == "enum" and f.lenient)
+    nu_e, nu_f = _pick(model, lambda f: f.type == "number")
+    ts_e, ts_f = _pick(model, lambda f: f.type == "timestamp")
+    if en_f:
+        other = en_f.values[0] + "x"
+        while other in en_f.values:
+            other += "x"
+        both(f"enum_{en_f.name}_unknown", "enum", p(en_f), with_payload(en_e, **{en_f.name: other}))
+        if en_f.values[0].swapcase() not in en_f.values:
+            both(f"enum_{en_f.name}_case", "enum", p(en_f),
+                 with_payload(en_e, **{en_f.name: en_f.values[0].swapcase()}))
+        both(f"type_{en_f.name}_number", "type", p(en_f), with_payload(en_e, **{en_f.name: 1}))
+    if le_f:
+        both(f"enum_{le_f.name}_empty", "enum", p(le_f), with_payload(le_e, **{le_f.name: ""}))
+    if nu_f:
+        both(f"type_{nu_f.name}_string", "type", p(nu_f), with_payload(nu_e, **{nu_f.name: "1"}))
+        both(f"type_{nu_f.name}_bool", "type", p(nu_f), with_payload(nu_e, **{nu_f.name: True}))
+        if nu_f.max < DBL_MAX:
+            both(f"range_{nu_f.name}_above", "range", p(nu_f),
+                 with_payload(nu_e, **{nu_f.name: math.nextafter(nu_f.max, math.inf)}))
+        if nu_f.min > -DBL_MAX:
+            both(f"range_{nu_f.name}_below", "range", p(nu_f),
+                 with_payload(nu_e, **{nu_f.name: math.nextafter(nu_f.min, -math.inf)}))
+        # JSON has no NaN or infinity: 1e400 reads as one; MessagePack floats hold them
+        for name, text, raw in (("nan", b"1e400", b"\xcb\x7f\xf8" + bytes(6)),
+                                ("infinity", b"-1e400", b"\xca\xff\x80\x00\x00")):
+            j, m = js(with_payload(nu_e, **{nu_f.name: _MARK})), mp(with_payload(nu_e, **{nu_f.name: _MARK}))
+            add(f"range_{nu_f.name}_{name}", "range", p(nu_f), j.replace(js(_MARK), text, 1),
+                m.replace(mp(_MARK), raw, 1))
+    if ts_f:
+        for name, text in (("feb29_2023", "2023-02-29T00:00:00Z"), ("feb29_1900", "1900-02-29T00:00:00Z"),
+                           ("apr31", "2024-04-31T00:00:00Z"), ("hour24", "2024-01-01T24:00:00Z"),
+                           ("month13", "2024-13-01T00:00:00Z"), ("offset24", "2024-01-01T00:00:00+24:00"),
+                           ("second60", "2024-06-30T23:59:60Z"), ("no_zone", "2024-01-01T00:00:00"),
+                           ("space", "2024-01-01 00:00:00Z"), ("year0", "0000-01-01T00:00:00Z"),
+                           ("fraction10", "2024-01-01T00:00:00.1234567890Z")):
+            both(f"format_{ts_f.name}_{name}", "format", p(ts_f), with_payload(ts_e, **{ts_f.name: text}))
+        both(f"type_{ts_f.name}_number", "type", p(ts_f), with_payload(ts_e, **{ts_f.name: 1700000000000}))
+        if ts_f.min > TS_MIN:
+            both(f"range_{ts_f.name}_before", "range", p(ts_f),
+                 with_payload(ts_e, **{ts_f.name: timestamp_text(ts_f.min - 1)}))
+        if ts_f.max < TS_MAX:
+            both(f"range_{ts_f.name}_after", "range", p(ts_f),
+                 with_payload(ts_e, **{ts_f.name: timestamp_text(ts_f.max + 1)}))
+    for t in NEW_TYPES:
+        e, f = _pick(model, lambda f, t=t: f.type == t and not f.nullable)
+        if f:
+            both(f"type_{f.name}_null", "type", p(f), with_payload(e, **{f.name: None}))
+
+
+_MARK = "\u2603MARK\u2603"
 _DROP = object()
 # Longest string limit for which the corpus writes a too-long value (a file of
 # about that size); a field with a larger limit is left out of those cases.

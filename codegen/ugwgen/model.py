@@ -10,15 +10,19 @@ import json
 import re
 from dataclasses import dataclass, field as dc_field
 
-from . import VERSION
+from . import VERSION, scalars
 from .check import snake, ID_MAX
 from .fixtures import mp
 from .names import event_macro, field_macro
 from .outputs import C_FILES, Options, expand
 
-C_TYPES = {"id": "uint64_t", "int": "int64_t", "string": "ugw_str", "url": "ugw_str", "bool": "bool"}
+C_TYPES = {"id": "uint64_t", "int": "int64_t", "string": "ugw_str", "url": "ugw_str", "bool": "bool",
+           "number": "double", "timestamp": "int64_t"}   # enum: the field's own C enum
 TYPE_ENUM = {"id": "UGW_TYPE_ID", "int": "UGW_TYPE_INT", "string": "UGW_TYPE_STRING",
-             "url": "UGW_TYPE_URL", "bool": "UGW_TYPE_BOOL"}
+             "url": "UGW_TYPE_URL", "bool": "UGW_TYPE_BOOL", "enum": "UGW_TYPE_ENUM",
+             "number": "UGW_TYPE_NUMBER", "timestamp": "UGW_TYPE_TIMESTAMP"}
+# C types without an 8-byte member (an event of only these needs the union's _align)
+SMALL_TYPES = ("bool", "enum")
 
 
 def c_literal(data):
@@ -94,6 +98,13 @@ class Field:
     mp_key: str          # C literal of the MessagePack key
     mp_key_len: int
     example_c: str       # C initializer of the example value
+    nullable: bool = False   # may be null: a `<c_name>_is_null` member
+    lenient: bool = False    # enum: an unknown value is kept in `<c_name>_other`
+    values: tuple = ()       # enum: the wire strings
+    enum_c: str = ""         # enum: C name of the field's enum descriptor
+    zero_c: str = "0"        # C initializer of the zero value (INIT macros)
+    nmin_c: str = ""         # number: C double literals of the bounds
+    nmax_c: str = ""
 
 
 @dataclass
@@ -148,6 +159,7 @@ class Model:
     fixtures: bool = True    # fixtures written (C values and files)
     cli: bool = False        # the command's main() written
     union_align: bool = False  # no event has an 8-byte member: the union gets one
+    enums: list = dc_field(default_factory=list)  # the C enum of each enum field (dicts)
     files: list = dc_field(default_factory=list)  # OutFile, in outputs.C_FILES order
     # How a header includes another generated header (same folder): {kind: "acme_events.h"}
     header: dict = dc_field(default_factory=dict)
@@ -180,10 +192,35 @@ def _limits(fdef):
         return fdef["min"], fdef["max"]
     if t == "bool":
         return 0, 1
+    if t == "enum":
+        return 1, len(fdef["values"])
+    if t == "number":
+        return (scalars.number_value(fdef.get("min", -scalars.DBL_MAX)),
+                scalars.number_value(fdef.get("max", scalars.DBL_MAX)))
+    if t == "timestamp":
+        return (scalars.timestamp_ms(fdef["min"]) if "min" in fdef else scalars.TS_MIN,
+                scalars.timestamp_ms(fdef["max"]) if "max" in fdef else scalars.TS_MAX)
     return fdef.get("min", 0), fdef["max"]
 
 
-def _example_c(ftype, value):
+def _example(fdef):
+    """The example as the fixtures write it: a number as a float, a
+    timestamp as the text encoders write."""
+    t, v = fdef["type"], fdef["example"]
+    if t == "number":
+        return scalars.number_value(v)
+    if t == "timestamp":
+        return scalars.timestamp_text(scalars.timestamp_ms(v))
+    return v
+
+
+def _example_c(ftype, value, enum_prefix=""):
+    if ftype == "enum":
+        return f"{enum_prefix}_{scalars.enum_const(value)}"
+    if ftype == "number":
+        return scalars.c_double(value)
+    if ftype == "timestamp":
+        return c_int64(scalars.timestamp_ms(value))
     if ftype in ("string", "url"):
         return "{ " + c_literal(value) + ", " + str(len(value.encode("utf-8"))) + " }"
     if ftype == "id":
@@ -197,10 +234,21 @@ def fingerprint(wire, fields):
     """64 bits of SHA-256 over the wire shape: event string, then for each field
     in order its name, type, presence and limits. Descriptions, examples and
     aliases do not change it."""
-    parts = [wire] + [f"{f.name}:{f.type}:{'req' if f.required else 'opt'}:{f.min}:{f.max}"
+    parts = [wire] + [f"{f.name}:{f.type}:{'req' if f.required else 'opt'}:{f.min}:{f.max}" + _wire_extra(f)
                       for f in fields]
     digest = hashlib.sha256("\n".join(parts).encode("utf-8")).digest()
     return "UINT64_C(0x" + digest[:8].hex() + ")"
+
+
+def _wire_extra(f):
+    """What else of a field's wire shape the fingerprint covers (nothing for
+    the types that were there first, so their fingerprints stay)."""
+    extra = ""
+    if f.type == "enum":
+        extra += ":" + ("lenient" if f.lenient else "strict") + ":" + json.dumps(list(f.values), ensure_ascii=False)
+    if f.nullable:
+        extra += ":null"
+    return extra
 
 
 def c_files(opts):
@@ -240,18 +288,26 @@ def build(loc, schema_file, opts=None):
             fdef, lo, hi = by_name[fname]
             jk = json_str(fname) + ":"
             mk = mp_str(fname)
+            ftype, cn = fdef["type"], snake(fname)
+            enum_type = f"{opts.prefix}_{cn}" if ftype == "enum" else ""
             e.fields.append(Field(
                 name=fname, name_c=c_literal(fname), name_len=len(fname.encode("utf-8")),
-                c_name=snake(fname), macro=field_macro(snake(fname)),
-                type=fdef["type"], c_type=C_TYPES[fdef["type"]],
-                type_enum=TYPE_ENUM[fdef["type"]], required=fname not in optional,
-                min=lo, max=hi, min_c=c_int64(lo), max_c=c_int64(hi),
+                c_name=cn, macro=field_macro(cn),
+                type=ftype, c_type=enum_type or C_TYPES[ftype],
+                type_enum=TYPE_ENUM[ftype], required=fname not in optional,
+                min=lo, max=hi, min_c=c_int64(0 if ftype == "number" else lo),
+                max_c=c_int64(0 if ftype == "number" else hi),
                 description=c_comment(fdef["description"]),
-                example=fdef["example"], path="payload." + fname,
+                example=_example(fdef), path="payload." + fname,
                 path_c=c_literal("payload." + fname),
                 json_key=c_literal(jk), json_key_len=len(jk.encode("utf-8")),
                 mp_key=c_literal(mk), mp_key_len=len(mk),
-                example_c=_example_c(fdef["type"], fdef["example"])))
+                example_c=_example_c(ftype, fdef["example"], enum_type.upper()),
+                nullable=fdef.get("nullable", False), lenient=fdef.get("unknown") == "lenient",
+                values=tuple(fdef.get("values", ())), enum_c=f"{opts.prefix}__enum_{cn}" if enum_type else "",
+                zero_c=f"({enum_type})0" if enum_type else "{ NULL, 0 }" if ftype in ("string", "url") else "0",
+                nmin_c=scalars.c_double(lo) if ftype == "number" else "",
+                nmax_c=scalars.c_double(hi) if ftype == "number" else ""))
         e.nrequired = sum(1 for f in e.fields if f.required)
         head = '{"event":' + json_str(wire) + ',"payload":{'
         e.json_head, e.json_head_len = c_literal(head), len(head.encode("utf-8"))
@@ -261,10 +317,18 @@ def build(loc, schema_file, opts=None):
         e.example = {f.name: f.example for f in e.fields}
         events.append(e)
     fields = []
+    enums = []
     for name, fdef, lo, hi in shared:
+        number = fdef["type"] == "number"
         fields.append(dict(name=name, macro=field_macro(snake(name)), type=fdef["type"],
-                           min=lo, max=hi, min_macro=c_macro_int(lo), max_macro=c_macro_int(hi),
+                           min=lo, max=hi, min_macro=scalars.c_double(lo) if number else c_macro_int(lo),
+                           max_macro=scalars.c_double(hi) if number else c_macro_int(hi),
                            description=c_comment(fdef["description"])))
+        if fdef["type"] == "enum":
+            cn = snake(name)
+            enums.append(dict(name=name, c_name=cn, macro=field_macro(cn), lenient=fdef.get("unknown") == "lenient",
+                              consts=[dict(macro=scalars.enum_const(v), c=c_literal(v), len=len(v.encode("utf-8")),
+                                           doc=c_comment(v)) for v in fdef["values"]]))
     files = c_files(opts)
     header = {f.kind: f.name for f in files if f.guard}
     include = {f.kind: f.path for f in files if f.guard}
@@ -274,4 +338,4 @@ def build(loc, schema_file, opts=None):
                  events=events, fields=fields, prefix=opts.prefix, prefix_upper=opts.prefix.upper(),
                  prefix_c=c_literal(opts.prefix), header_dir=opts.header_dir, fixtures=opts.fixtures, cli=opts.cli,
                  files=files, header=header, include=include,
-                 union_align=all(all(f.c_type == "bool" for f in e.fields) for e in events))
+                 union_align=all(all(f.type in SMALL_TYPES for f in e.fields) for e in events), enums=enums)

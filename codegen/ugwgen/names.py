@@ -11,6 +11,9 @@
     P_EVENT_<ID>_INIT, ...), expanded for one event;
   - per-field names: those built from the prefix and `{{ f.macro }}` or
     `{{ f.c_name }}` (P_FIELD_<NAME>_MIN, ...), expanded for one shared field;
+  - per-enum names: those built from the prefix and `{{ en.c_name }}`,
+    `{{ en.macro }}` or `{{ v.macro }}` (P_<name>, P_<NAME>_UNKNOWN,
+    P_<NAME>_<VALUE>, ...), expanded for one enum field and its values;
   - runtime names: every ugw_*/UGW_* identifier in the code (not the comments
     or string literals) of the public runtime headers include/ugw/*.h. The
     generator does not read those headers when it runs: it ships their names
@@ -54,6 +57,8 @@ _RUNTIME_NAME = re.compile(r"\b(?:ugw|UGW)_\w*")
 PREFIX_PLACEHOLDERS = frozenset({"p", "P"})
 EVENT_PLACEHOLDERS = frozenset({"e.id", "e.macro"})
 FIELD_PLACEHOLDERS = frozenset({"f.macro", "f.c_name"})
+# The C enum of an enum field (`en`), one constant per value (`v`).
+ENUM_PLACEHOLDERS = frozenset({"en.c_name", "en.macro", "v.macro"})
 
 
 def event_macro(event_id):
@@ -94,6 +99,7 @@ class TemplateNames:
 
     def __init__(self):
         self.fixed, self.event, self.field, self.runtime, self.unknown = {}, [], [], {}, []
+        self.enum = []
 
 
 @functools.lru_cache(maxsize=None)
@@ -128,6 +134,8 @@ def template_names(templates_dir=TEMPLATES_DIR):
                 out.event.append((name, where))
             elif rest <= FIELD_PLACEHOLDERS:
                 out.field.append((name, where))
+            elif rest <= ENUM_PLACEHOLDERS:
+                out.enum.append((name, where))
             else:
                 out.unknown.append((name, where))
             seen.add(name)
@@ -158,6 +166,19 @@ def field_names(c_name, prefix=outputs.DEFAULT_PREFIX):
     """Every name the generated code declares for one shared field."""
     values = dict(_prefix_values(prefix), **{"f.c_name": c_name, "f.macro": field_macro(c_name)})
     return list(dict.fromkeys(_expand(p, values) for p, _ in template_names().field))
+
+
+def enum_names(c_name, value_macros, prefix=outputs.DEFAULT_PREFIX):
+    """Every name the generated code declares for the C enum of one enum
+    field whose values make the constants `value_macros` (CLICK, ...)."""
+    values = dict(_prefix_values(prefix), **{"en.c_name": c_name, "en.macro": field_macro(c_name)})
+    out = []
+    for p, _ in template_names().enum:
+        if "v.macro" in _ONE_PLACEHOLDER.findall(p):
+            out += [_expand(p, dict(values, **{"v.macro": v})) for v in value_macros]
+        else:
+            out.append(_expand(p, values))
+    return list(dict.fromkeys(out))
 
 
 def fixed_names(prefix=outputs.DEFAULT_PREFIX):

@@ -47,7 +47,8 @@ typedef enum ugw_event_type {
     UGW_EVENT_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK = 11, /**< resource center article clicked (userguiding) */
 } ugw_event_type;
 
-/* Per-field limits: bytes for strings and URLs, values for integers. */
+/* Per-field limits: bytes for strings and URLs, values for integers and
+ * numbers, Unix milliseconds for timestamps, the constants of enums. */
 #define UGW_FIELD_USER_ID_MIN 1
 #define UGW_FIELD_USER_ID_MAX 256
 #define UGW_FIELD_PAGE_URL_MIN 0

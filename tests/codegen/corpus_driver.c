@@ -79,7 +79,9 @@ static unsigned char *encode(int type, const void *payload, ugw_format fmt, size
     return out;
 }
 
-static void valid_event(ugw_decoder *dec, const char *dir, int type, void *payload, size_t cap)
+/* valid/<id><suffix>.json and .msgpack; a variant (suffix not "") may be absent. */
+static void valid_event(ugw_decoder *dec, const char *dir, int type, const char *suffix, void *payload,
+                        size_t cap)
 {
     const ugw_event_desc *ed = ugw_schema_event(&SCHEMA_SYMBOL, type);
     unsigned char *files[2];
@@ -87,9 +89,9 @@ static void valid_event(ugw_decoder *dec, const char *dir, int type, void *paylo
     char path[4096];
     static const ugw_format fmts[2] = { UGW_FORMAT_JSON, UGW_FORMAT_MSGPACK };
     for (int k = 0; k < 2; k++) {
-        snprintf(path, sizeof path, "%s/valid/%s.%s", dir, ed->id, ugw_format_name(fmts[k]));
+        snprintf(path, sizeof path, "%s/valid/%s%s.%s", dir, ed->id, suffix, ugw_format_name(fmts[k]));
         files[k] = slurp(path, &lens[k]);
-        if (!files[k])
+        if (!files[k] && !*suffix)
             FAIL("cannot read %s", path);
     }
     for (int k = 0; k < 2 && files[0] && files[1]; k++) {
@@ -97,20 +99,20 @@ static void valid_event(ugw_decoder *dec, const char *dir, int type, void *paylo
         int got = 0;
         ugw_status st = ugw_schema_decode(&SCHEMA_SYMBOL, dec, fmts[k], files[k], lens[k], &got, payload, cap, &err);
         if (st || got != type) {
-            FAIL("valid %s.%s: %s (%s) at %zu path %s", ed->id, ugw_format_name(fmts[k]), ugw_status_name(st),
+            FAIL("valid %s%s.%s: %s (%s) at %zu path %s", ed->id, suffix, ugw_format_name(fmts[k]), ugw_status_name(st),
                  err.message ? err.message : "", err.pos, err.path);
             continue;
         }
         if (ugw_schema_validate(&SCHEMA_SYMBOL, type, payload, &err))
-            FAIL("valid %s.%s: decoded payload does not validate: %s", ed->id, ugw_format_name(fmts[k]), err.path);
+            FAIL("valid %s%s.%s: decoded payload does not validate: %s", ed->id, suffix, ugw_format_name(fmts[k]), err.path);
         for (int j = 0; j < 2; j++) {
             size_t n = 0;
             unsigned char *re = encode(type, payload, fmts[j], &n);
             if (!re)
                 continue;
             if (n != lens[j] || memcmp(re, files[j], n) != 0)
-                FAIL("valid %s: decoded from %s, re-encoded as %s differs from the fixture (%zu vs %zu bytes)",
-                     ed->id, ugw_format_name(fmts[k]), ugw_format_name(fmts[j]), n, lens[j]);
+                FAIL("valid %s%s: decoded from %s, re-encoded as %s differs from the fixture (%zu vs %zu bytes)",
+                     ed->id, suffix, ugw_format_name(fmts[k]), ugw_format_name(fmts[j]), n, lens[j]);
             free(re);
         }
     }
@@ -172,7 +174,8 @@ int main(int argc, char **argv)
         return 2;
     }
     for (uint32_t t = 1; t <= SCHEMA_SYMBOL.nevents; t++)
-        valid_event(dec, argv[1], (int)t, payload, cap);
+        for (int v = 0; v < 3; v++)
+            valid_event(dec, argv[1], (int)t, v == 0 ? "" : v == 1 ? ".null" : ".absent", payload, cap);
     snprintf(manifest, sizeof manifest, "%s/invalid/MANIFEST.tsv", argv[1]);
     mf = fopen(manifest, "r");
     if (!mf) {
