@@ -264,7 +264,7 @@ const ugw_event *fixture_at(size_t i)
     return &ugw_fixtures[i % UGW_EVENT_COUNT];
 }
 
-ugw_status enqueue_fixture(ugw_client *c, size_t i, long wait_ms, void *user, char id[UGW_WEBHOOK_ID_MAX])
+ugw_status enqueue_fixture(ugw_client *c, size_t i, int64_t wait_ms, void *user, char id[UGW_WEBHOOK_ID_MAX])
 {
     ugw_error err;
     ugw_status st = ugw_client_enqueue(c, fixture_at(i), wait_ms, user, id, &err);

@@ -88,7 +88,7 @@ ugw_client *start_client(fx *t, const ugw_client_config *cfg);
 ugw_status close_client(fx *t, long drain_ms);
 unsigned char *encode_new(const ugw_event *ev, ugw_format fmt, size_t *len);
 const ugw_event *fixture_at(size_t i);
-ugw_status enqueue_fixture(ugw_client *c, size_t i, long wait_ms, void *user, char id[UGW_WEBHOOK_ID_MAX]);
+ugw_status enqueue_fixture(ugw_client *c, size_t i, int64_t wait_ms, void *user, char id[UGW_WEBHOOK_ID_MAX]);
 tr_request *get_requests(test_receiver *tr, size_t *n);
 void free_requests(tr_request *rs, size_t n);
 int64_t gap_ms(const tr_request *a, const tr_request *b);

@@ -8,6 +8,7 @@
 #define UGW_EVENTS_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <ugw/ugw_client.h>
 
@@ -20,9 +21,11 @@ extern "C" {
 /**
  * Validates and encodes `ev` in the client's format (an invalid event is
  * refused with its error, never sent) and queues it for delivery, as
- * ugw_client_enqueue_event() does for this schema. The event is not kept.
+ * ugw_client_enqueue_event() does for this schema (`wait_ms` as there:
+ * int64_t milliseconds, 0 no wait, < 0 as long as it takes). The event is
+ * not kept.
  */
-static inline ugw_status ugw_client_enqueue(ugw_client *c, const ugw_event *ev, long wait_ms,
+static inline ugw_status ugw_client_enqueue(ugw_client *c, const ugw_event *ev, int64_t wait_ms,
     void *user, char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err)
 {
     return ugw_client_enqueue_event(c, &ugw_schema_events, ev ? (int)ev->type : 0,

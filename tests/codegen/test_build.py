@@ -133,7 +133,7 @@ static int seen_type;
 static const void *seen_payload;
 
 ugw_status ugw_client_enqueue_event(ugw_client *c, const ugw_schema *schema, int type, const void *payload,
-                                    long wait_ms, void *user, char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err)
+                                    int64_t wait_ms, void *user, char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err)
 {
     (void)c; (void)wait_ms; (void)user; (void)id_out; (void)err;
     seen_schema = schema, seen_type = type, seen_payload = payload;

@@ -212,7 +212,7 @@ class NoFixturesAndCli(unittest.TestCase):
     def test_client_header(self):
         h = generate(self.tmp.name, "--prefix", "acme")["acme_events_client.h"].decode()
         self.assertIn("static inline ugw_status acme_client_enqueue(ugw_client *c, const acme_event *ev, "
-                      "long wait_ms,\n    void *user, char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err)", h)
+                      "int64_t wait_ms,\n    void *user, char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err)", h)
         self.assertIn("static inline ugw_status acme_client_send(ugw_client *c, const acme_event *ev, "
                       "ugw_outcome *out,\n    ugw_error *err)", h)
         self.assertIn("return ugw_client_enqueue_event(c, &acme_schema_events, ev ? (int)ev->type : 0,\n"
