@@ -199,10 +199,10 @@ bool cli_parse_format(const char *s, ugw_format *out);
 /* Secrets (secret_args.c)                                              */
 /* ------------------------------------------------------------------ */
 
-/* The most secrets one option takes (key rotation), and the shortest key in
- * bytes accepted without --allow-weak-secret (the Standard Webhooks minimum). */
+/* The most secrets one option takes (key rotation). The shortest key
+ * accepted without --allow-weak-secret is the library's rule
+ * (ugw_secret_check(), UGW_SECRET_MIN_LEN). */
 #define CLI_SECRETS_MAX 8
-#define CLI_SECRET_MIN_LEN 24
 
 /*
  * Where the secrets of one option come from. A command with an option
@@ -246,7 +246,8 @@ bool cli_secret_args_add(const ugw_cmd *cmd, cli_secret_args *a, bool file, cons
  * *n is 0 when none is given anywhere (the caller decides whether that is
  * an error). Returns false after a message on stderr (exit EXIT_USAGE) for
  * an unreadable or empty file, an invalid or empty secret, more than `max`,
- * or a key shorter than CLI_SECRET_MIN_LEN bytes without allow_weak;
+ * or a key that fails ugw_secret_check() (shorter than UGW_SECRET_MIN_LEN
+ * bytes without allow_weak);
  * keys[] is then cleansed. Every temporary copy is cleansed; the caller
  * cleanses keys[] with OPENSSL_cleanse() when done.
  */

@@ -198,6 +198,7 @@ static int send_run(const send_opts *o)
     memset(&cfg, 0, sizeof cfg);
     cfg.url = o->url;
     cfg.secret = nkeys ? key_text : NULL;
+    cfg.allow_weak_secret = o->secret.allow_weak;
     cfg.ca_file = o->ca_file;
     cfg.tls_retry = o->tls_retry;
     cfg.format = o->format;

@@ -273,7 +273,7 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
                 return EXIT_USAGE;
             break;
         case OPT_ALLOW_WEAK:
-            a->secrets.allow_weak = a->forward.allow_weak = true;
+            a->secrets.allow_weak = a->forward.allow_weak = so->allow_weak_secrets = true;
             break;
         case OPT_STRICT: so->strict = true; break;
         case OPT_OUT: a->out_path = p.arg; break;

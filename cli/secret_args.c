@@ -3,8 +3,10 @@
  * option itself (`--secret S`, visible to every user through ps, so it is
  * warned about), a file (`--secret-file FILE`: one secret a line) or an
  * environment variable (`UGW_SECRET`: secrets separated by white space,
- * read only when no option names one). Keys shorter than CLI_SECRET_MIN_LEN
- * bytes are refused unless --allow-weak-secret is given. Every temporary
+ * read only when no option names one). Keys that fail the library's rule
+ * (ugw_secret_check(): shorter than UGW_SECRET_MIN_LEN bytes) are refused
+ * unless --allow-weak-secret is given, which the command also passes on to
+ * the library's configuration (allow_weak_secret(s)). Every temporary
  * copy of key material (file contents, decoded keys) is cleansed with
  * OPENSSL_cleanse(), which the compiler may not optimise away.
  */
@@ -73,11 +75,11 @@ static bool add_key(const ugw_cmd *cmd, const cli_secret_args *a, const char *fr
                 err.message ? err.message : "invalid", err.pos);
         return false;
     }
-    if (keys[*n].len < CLI_SECRET_MIN_LEN && !a->allow_weak) {
+    if (ugw_secret_check(&keys[*n], a->allow_weak, NULL) != UGW_OK) {
         prefix(cmd);
         fprintf(stderr, "the secret in %s is %zu byte%s long; at least %d are required (the Standard "
                 "Webhooks minimum): make one with '%s secret new', or give --allow-weak-secret\n",
-                from, keys[*n].len, keys[*n].len == 1 ? "" : "s", CLI_SECRET_MIN_LEN, cli_name());
+                from, keys[*n].len, keys[*n].len == 1 ? "" : "s", UGW_SECRET_MIN_LEN, cli_name());
         OPENSSL_cleanse(&keys[*n], sizeof keys[*n]);
         return false;
     }

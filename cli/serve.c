@@ -156,6 +156,7 @@ static ugw_receiver *make_receiver(const server_opts *o, char *err, size_t errle
     rc.schema = o->schema;
     rc.secrets = keys;
     rc.nsecrets = n;
+    rc.allow_weak_secrets = o->allow_weak_secrets;
     rc.tolerance_s = o->tolerance_s;
     rc.strict = o->strict;
     rc.max_body = o->max_body ? o->max_body : SERVER_DEFAULT_MAX_BODY;

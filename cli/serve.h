@@ -91,6 +91,9 @@ typedef struct server_opts {
      * at most UGW_RECEIVER_MAX_SECRETS in all). */
     const ugw_secret *secrets;
     size_t nsecrets;
+    /* Accept keys shorter than UGW_SECRET_MIN_LEN bytes (the receiver's
+     * allow_weak_secrets; --allow-weak-secret). */
+    bool allow_weak_secrets;
     /* The replay window's state file (NULL: memory only). */
     const char *replay_path;
     /* Timestamp tolerance in seconds (<= 0: UGW_WEBHOOK_TOLERANCE_DEFAULT). */

@@ -468,6 +468,32 @@ static void test_bad_config(void **state)
     assert_int_equal(col_count(&t->col), 0);
 }
 
+/* A key shorter than 24 bytes is refused by the library itself, unless the
+ * configuration opts in (as `ugw send --allow-weak-secret` does). */
+static void test_weak_secret_refused_unless_allowed(void **state)
+{
+    fx *t = *state;
+    ugw_client_config cfg = base_cfg(t, "http://127.0.0.1:1/hook");
+    ugw_error err;
+
+    cfg.dead_letter_path = NULL;
+    cfg.secret = "whsec_Kg=="; /* one byte */
+    assert_null(ugw_client_new(&cfg, &err));
+    assert_int_equal(err.code, UGW_ERR_SECRET);
+    assert_string_equal(err.path, "secret");
+    assert_int_equal(err.pos, 1);
+    assert_non_null(strstr(err.message, "24 bytes"));
+    cfg.secret = "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; /* 23 bytes */
+    assert_null(ugw_client_new(&cfg, &err));
+    assert_int_equal(err.code, UGW_ERR_SECRET);
+    cfg.allow_weak_secret = true;
+    start_client(t, &cfg);
+    assert_int_equal(close_client(t, 0), UGW_OK);
+    cfg.secret = "whsec_Kg==";
+    start_client(t, &cfg);
+    assert_int_equal(close_client(t, 0), UGW_OK);
+}
+
 static void test_send_404_fills_outcome(void **state)
 {
     fx *t = *state;
@@ -547,6 +573,7 @@ int main(void)
         T(test_enqueue_waits_for_room),
         T(test_flush_waits_for_callbacks),
         T(test_bad_config),
+        T(test_weak_secret_refused_unless_allowed),
         T(test_send_404_fills_outcome),
         T(test_send_invalid_event),
 #undef T

@@ -154,6 +154,48 @@ static void test_key_rotation(void **state)
     }
 }
 
+/* A key shorter than 24 bytes is refused by the library itself, unless the
+ * configuration opts in (as `ugw serve --allow-weak-secret` does). */
+static void test_weak_secret_refused_unless_allowed(void **state)
+{
+    ugw_secret keys[2];
+    ugw_receiver_config c = { 0 };
+    ugw_receiver *rx;
+    ugw_error err;
+    req_t r;
+    (void)state;
+    assert_int_equal(ugw_secret_generate(&keys[0], NULL, 0), UGW_OK);
+    memset(&keys[1], 0, sizeof keys[1]);
+    keys[1].key[0] = 0x2a;
+    keys[1].len = 1;
+    c.schema = &ugw_schema_events;
+    c.secrets = keys;
+    c.nsecrets = 2;
+    assert_null(ugw_receiver_new(&c, &err));
+    assert_int_equal(err.code, UGW_ERR_SECRET);
+    assert_int_equal(err.pos, 1); /* the second secret */
+    assert_non_null(strstr(err.message, "24 bytes"));
+    keys[1].len = UGW_SECRET_MIN_LEN - 1;
+    assert_null(ugw_receiver_new(&c, &err));
+    assert_int_equal(err.code, UGW_ERR_SECRET);
+    keys[1].len = UGW_SECRET_MIN_LEN;
+    rx = ugw_receiver_new(&c, &err);
+    assert_non_null(rx);
+    ugw_receiver_free(rx);
+
+    keys[1].len = 1;
+    c.allow_weak_secrets = true;
+    rx = ugw_receiver_new(&c, &err);
+    assert_non_null(rx);
+    req_init(&r, "POST", BODY_OK, "msg_weak");
+    req_sign(&r, &keys[1], (int64_t)time(NULL));
+    handle_expect(rx, &r, 204, NULL, NULL);
+    ugw_receiver_free(rx);
+    keys[1].len = 0; /* nothing opts in to an empty key */
+    assert_null(ugw_receiver_new(&c, &err));
+    assert_int_equal(err.code, UGW_ERR_SECRET);
+}
+
 static void test_content_type_415(void **state)
 {
     static const char *good[] = { "application/json", "Application/JSON; charset=utf-8", " application/json " };
@@ -386,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_bad_webhook_id_400),
         cmocka_unit_test(test_signed_rejections_401),
         cmocka_unit_test(test_key_rotation),
+        cmocka_unit_test(test_weak_secret_refused_unless_allowed),
         cmocka_unit_test(test_content_type_415),
         cmocka_unit_test(test_invalid_event_400_and_escaped_body),
         cmocka_unit_test(test_msgpack_by_content_type),

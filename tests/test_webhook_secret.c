@@ -345,11 +345,51 @@ static void test_id_check(void **state)
     assert_string_equal(err.path, "webhook-id");
 }
 
+/* The key-length rule of configurations: 24 bytes (Standard Webhooks)
+ * unless the caller opts in to weaker keys. */
+static void test_secret_check_min_length(void **state)
+{
+    ugw_secret s;
+    ugw_error err;
+    (void)state;
+    memset(&s, 0x42, sizeof s);
+    s.len = UGW_SECRET_MIN_LEN;
+    assert_int_equal(UGW_SECRET_MIN_LEN, 24);
+    assert_int_equal(ugw_secret_check(&s, false, &err), UGW_OK);
+    assert_int_equal(err.code, UGW_OK);
+    s.len = UGW_SECRET_MAX;
+    assert_int_equal(ugw_secret_check(&s, false, NULL), UGW_OK);
+    for (size_t len = 1; len < UGW_SECRET_MIN_LEN; len++) {
+        s.len = len;
+        assert_int_equal(ugw_secret_check(&s, false, &err), UGW_ERR_SECRET);
+        assert_int_equal(err.code, UGW_ERR_SECRET);
+        assert_non_null(strstr(err.message, "shorter than 24 bytes"));
+        assert_int_equal(err.pos, len);
+        assert_string_equal(err.path, "");
+        assert_int_equal(ugw_secret_check(&s, true, &err), UGW_OK); /* the explicit opt-in */
+    }
+    /* Outside 1..256 nothing opts in. */
+    s.len = 0;
+    assert_int_equal(ugw_secret_check(&s, true, &err), UGW_ERR_SECRET);
+    assert_int_equal(err.pos, 0);
+    s.len = UGW_SECRET_MAX + 1;
+    assert_int_equal(ugw_secret_check(&s, true, &err), UGW_ERR_SECRET);
+    assert_int_equal(err.pos, UGW_SECRET_MAX + 1);
+    assert_int_equal(ugw_secret_check(NULL, true, &err), UGW_ERR_ARG);
+    /* A parsed 23-byte key is refused, the reference 24-byte key taken. */
+    assert_int_equal(ugw_secret_parse(LIT("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), &s, &err), UGW_OK);
+    assert_int_equal(s.len, 23);
+    assert_int_equal(ugw_secret_check(&s, false, &err), UGW_ERR_SECRET);
+    s = secret_of(REF_SECRET);
+    assert_int_equal(ugw_secret_check(&s, false, &err), UGW_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_secret_parse),
         cmocka_unit_test(test_secret_format_generate),
+        cmocka_unit_test(test_secret_check_min_length),
         cmocka_unit_test(test_id_new),
         cmocka_unit_test(test_id_fork),
         cmocka_unit_test(test_id_check),

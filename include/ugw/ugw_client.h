@@ -90,6 +90,8 @@ typedef void (*ugw_outcome_fn)(const ugw_outcome *outcome, void *ctx);
 typedef struct ugw_client_config {
     const char *url;            /**< http:// or https:// endpoint (required) */
     const char *secret;         /**< "whsec_..." (prefix optional); NULL or "": unsigned */
+    bool allow_weak_secret;     /**< accept a key shorter than UGW_SECRET_MIN_LEN (24) bytes;
+                                     by default it is refused (ugw_secret_check()) */
     ugw_format format;          /**< body format of ugw_client_enqueue() (default JSON) */
     int64_t connect_timeout_ms; /**< default 10000 */
     int64_t timeout_ms;         /**< a whole attempt, default 30000 (negative values
@@ -147,7 +149,8 @@ typedef struct ugw_client ugw_client;
 
 /**
  * Starts a client and its thread. `cfg` is copied (strings too). Returns NULL
- * with `err` set on a bad configuration (UGW_ERR_ARG, UGW_ERR_SECRET), a
+ * with `err` set on a bad configuration (UGW_ERR_ARG; UGW_ERR_SECRET for a
+ * secret that does not parse or fails ugw_secret_check(), path "secret"), a
  * dead-letter file that cannot be opened for appending (UGW_ERR_IO) or a lack
  * of memory (UGW_ERR_NOMEM).
  */

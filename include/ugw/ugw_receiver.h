@@ -91,6 +91,8 @@ typedef struct ugw_receiver_config {
     const ugw_schema *schema;  /**< events are decoded against it (required) */
     const ugw_secret *secrets; /**< `nsecrets` keys, any of which verifies (copied) */
     size_t nsecrets;           /**< 0: requests are not verified */
+    bool allow_weak_secrets;   /**< accept keys shorter than UGW_SECRET_MIN_LEN (24)
+                                    bytes; by default they are refused (ugw_secret_check()) */
     int64_t tolerance_s;       /**< <= 0: UGW_WEBHOOK_TOLERANCE_DEFAULT (300) */
     bool strict;               /**< reject unknown payload keys */
     size_t max_body;           /**< 0: 1 MiB; at most 256 MiB */
@@ -154,7 +156,9 @@ typedef struct ugw_receiver ugw_receiver;
 /**
  * Makes a receiver. Returns NULL with `err` set (may be NULL) when `cfg` or
  * its schema is NULL, nsecrets is over UGW_RECEIVER_MAX_SECRETS or `secrets`
- * is NULL with nsecrets > 0, a secret's length is not 1..UGW_SECRET_MAX
+ * is NULL with nsecrets > 0, a secret fails ugw_secret_check() (shorter
+ * than UGW_SECRET_MIN_LEN bytes without allow_weak_secrets, or longer than
+ * UGW_SECRET_MAX; `pos` is then the index of the secret)
  * (UGW_ERR_ARG / UGW_ERR_SECRET), memory or the random generator fails
  * (UGW_ERR_NOMEM / UGW_ERR_IO), or the state file cannot be read, rewritten
  * or opened (UGW_ERR_IO, errno kept). Lines of the state file that are not

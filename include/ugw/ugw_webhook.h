@@ -14,6 +14,15 @@
  * The key is given as text: "whsec_" + standard base64 (with padding) of 1 to
  * 256 bytes; the prefix is optional on input (ugw_secret_parse()).
  *
+ * Key length: Standard Webhooks asks for keys of at least 24 bytes
+ * (UGW_SECRET_MIN_LEN). ugw_secret_check() is that rule, and every
+ * configuration that takes a secret applies it: ugw_receiver_new() and
+ * ugw_client_new() refuse a shorter key with UGW_ERR_SECRET unless their
+ * configuration sets allow_weak_secrets / allow_weak_secret (the `ugw`
+ * command's --allow-weak-secret). The primitives below (parse, format,
+ * sign, verify, signer) take any key of 1 to 256 bytes, so that existing
+ * keys and test vectors can still be handled on purpose.
+ *
  * Memory: nothing here copies the body; signing and verifying feed it to
  * libcrypto in place. Outputs go to the caller's buffers. Only
  * ugw_webhook_signer_new() allocates (and libcrypto, inside each call, for its
@@ -51,6 +60,10 @@ extern "C" {
 /** Longest key in bytes. */
 #define UGW_SECRET_MAX 256
 
+/** Shortest key in bytes that a configuration accepts without an explicit
+ * opt-in (the Standard Webhooks minimum; see ugw_secret_check()). */
+#define UGW_SECRET_MIN_LEN 24
+
 /** A signing key: `len` bytes (1..UGW_SECRET_MAX) of `key`. */
 typedef struct ugw_secret {
     unsigned char key[UGW_SECRET_MAX];
@@ -83,6 +96,17 @@ typedef struct ugw_secret {
  */
 UGW_API ugw_status ugw_secret_parse(const char *text, size_t len, ugw_secret *out,
                             ugw_error *err);
+
+/**
+ * The key-length rule of every configuration that takes a secret: UGW_OK
+ * when s->len is UGW_SECRET_MIN_LEN to UGW_SECRET_MAX, or 1 to
+ * UGW_SECRET_MIN_LEN - 1 with `allow_weak` (the caller's explicit opt-in).
+ * Otherwise UGW_ERR_SECRET with a static message ("secret key shorter than
+ * 24 bytes (the Standard Webhooks minimum)", or "secret key length not in
+ * 1..256"), `pos` the key's length and path "". UGW_ERR_ARG when `s` is
+ * NULL. `err` may be NULL and is cleared first. Reads `s` only; reentrant.
+ */
+UGW_API ugw_status ugw_secret_check(const ugw_secret *s, bool allow_weak, ugw_error *err);
 
 /**
  * Writes the text form of `s`, "whsec_" + padded base64, NUL-terminated, into

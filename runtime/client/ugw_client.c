@@ -178,8 +178,13 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
     }
     if (cfg->secret && cfg->secret[0]) {
         ugw_secret key;
-        if (ugw_secret_parse(cfg->secret, strlen(cfg->secret), &key, err))
+        if (ugw_secret_parse(cfg->secret, strlen(cfg->secret), &key, err)
+            || ugw_secret_check(&key, cfg->allow_weak_secret, err)) {
+            OPENSSL_cleanse(&key, sizeof key);
+            if (err)
+                memcpy(err->path, "secret", sizeof "secret");
             goto fail;
+        }
         c->signer = ugw_webhook_signer_new(&key);
         OPENSSL_cleanse(&key, sizeof key);
         if (!c->signer)

@@ -467,9 +467,13 @@ ugw_receiver *ugw_receiver_new(const ugw_receiver_config *cfg, ugw_error *err)
         return ugw_error_set(err, UGW_ERR_ARG, "no configuration or no schema", 0, ""), NULL;
     if (cfg->nsecrets > UGW_RECEIVER_MAX_SECRETS || (cfg->nsecrets && !cfg->secrets))
         return ugw_error_set(err, UGW_ERR_ARG, "more than 8 secrets, or NULL secrets", 0, ""), NULL;
-    for (size_t i = 0; i < cfg->nsecrets; i++)
-        if (cfg->secrets[i].len == 0 || cfg->secrets[i].len > UGW_SECRET_MAX)
-            return ugw_error_set(err, UGW_ERR_SECRET, "secret key length not in 1..256", i, ""), NULL;
+    for (size_t i = 0; i < cfg->nsecrets; i++) {
+        if (ugw_secret_check(&cfg->secrets[i], cfg->allow_weak_secrets, err) != UGW_OK) {
+            if (err)
+                err->pos = i; /* which secret */
+            return NULL;
+        }
+    }
     rx = calloc(1, sizeof *rx);
     if (!rx)
         return ugw_error_set(err, UGW_ERR_NOMEM, "out of memory", 0, ""), NULL;

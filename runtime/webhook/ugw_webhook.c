@@ -191,6 +191,21 @@ ugw_status ugw_secret_parse(const char *text, size_t len, ugw_secret *out,
     return ugw_error_set(err, UGW_ERR_SECRET, "invalid base64", b, NULL);
 }
 
+_Static_assert(UGW_SECRET_MIN_LEN == 24, "the message of ugw_secret_check() says 24");
+
+ugw_status ugw_secret_check(const ugw_secret *s, bool allow_weak, ugw_error *err)
+{
+    ugw_error_clear(err);
+    if (s == NULL)
+        return ugw_error_set(err, UGW_ERR_ARG, "NULL secret", 0, NULL);
+    if (!secret_ok(s))
+        return ugw_error_set(err, UGW_ERR_SECRET, "secret key length not in 1..256", s->len, NULL);
+    if (s->len < UGW_SECRET_MIN_LEN && !allow_weak)
+        return ugw_error_set(err, UGW_ERR_SECRET, "secret key shorter than 24 bytes (the Standard Webhooks minimum)",
+                             s->len, NULL);
+    return UGW_OK;
+}
+
 ugw_status ugw_secret_format(const ugw_secret *s, char *text, size_t cap)
 {
     if (text != NULL && cap > 0)
