@@ -57,7 +57,7 @@ static void setup(void)
         c.nsecrets = (i & 1) ? 1 : 0;
         c.strict = (i & 2) != 0;
         c.max_body = 4096;
-        c.replay_max = 64;
+        c.replay_capacity = 64;
         rx[i] = ugw_receiver_new(&c, NULL);
         if (!rx[i])
             abort();

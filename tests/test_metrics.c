@@ -147,6 +147,8 @@ static void test_receiver_counts_each_answer_once(void **state)
     assert_true(has_line(t, "ugw_receiver_decode_seconds_count 4"));
     assert_true(has_line(t, "ugw_receiver_body_bytes_bucket{le=\"64\"} 1"));
     assert_true(has_line(t, "ugw_receiver_replay_ids 1"));
+    assert_true(has_line(t, "ugw_receiver_replay_capacity 100000"));
+    assert_true(has_line(t, "ugw_receiver_replay_expired_total 0"));
     assert_true(has_line(t, "# TYPE ugw_receiver_verify_seconds histogram"));
     free(t);
     assert_string_equal(ugw_receiver_verdict_name(204, false), "delivered");

@@ -29,15 +29,20 @@
  * its webhook-timestamp leaves the tolerance (timestamp + tolerance; for an
  * unsigned request, the time it was stored + tolerance). Inside that time a
  * repeat is a duplicate; after it, a signed repeat fails the timestamp check
- * with 401. Memory is bounded by the rate of new events times the window
- * (at most 2 x tolerance), and by replay_max ids: when the window holds
- * replay_max live ids, a new signed event is answered 503 with Retry-After
- * (never forgotten early), a new unsigned event evicts the oldest id. Ids
- * are hashed with SipHash-2-4 under a random key, so chosen ids cannot flood
- * one bucket. With replay_path the window is also kept in a file (0600, one
- * whole record "EXPIRY ID\n" per write, rewritten without expired ids at
- * start and when it has grown to twice the live ids), so it survives a
- * restart.
+ * with 401, and the id is forgotten. The window is a table made once by
+ * ugw_receiver_new() for replay_capacity ids (UGW_RECEIVER_REPLAY_ENTRY_BYTES
+ * each, about 4.5 MiB for the default 100,000); handling a request
+ * allocates nothing in it. Ids that left the tolerance make room; when the
+ * table holds replay_capacity live ids (more new events within the window
+ * than it was sized for), a new event, signed or not, is answered 503 with
+ * Retry-After (the seconds until the first id expires): a live id is never
+ * forgotten early. Size it as the most new events per second times twice
+ * the tolerance. The table keeps a 128-bit fingerprint of each id,
+ * SipHash-2-4 under two random keys, so ids chosen by a client can neither
+ * flood one bucket nor be made to collide. With replay_path the window is
+ * also kept in a file (0600, one whole record "EXPIRY ID\n" per write,
+ * rewritten without expired ids at start and when it has grown to twice
+ * the live ids), so it survives a restart.
  *
  * "2xx means stored": for a new event, handle() claims its id and answers
  * 204 provisionally. The caller stores the event (writes it, forwards it),
@@ -82,7 +87,12 @@ extern "C" {
 #define UGW_RECEIVER_BODY_MAX 1536
 /** Defaults of ugw_receiver_config (when the field is 0). */
 #define UGW_RECEIVER_DEFAULT_MAX_BODY ((size_t)1 << 20)
-#define UGW_RECEIVER_DEFAULT_REPLAY_MAX ((size_t)100000)
+#define UGW_RECEIVER_DEFAULT_REPLAY_CAPACITY ((size_t)100000)
+/** Largest replay_capacity (2^24 ids: at most 768 MiB). */
+#define UGW_RECEIVER_MAX_REPLAY_CAPACITY ((size_t)1 << 24)
+/** Memory of the replay window per id of replay_capacity, in bytes (at
+ * most: an entry and its share of the buckets). */
+#define UGW_RECEIVER_REPLAY_ENTRY_BYTES 48
 /** Most secrets tried per request (key rotation). */
 #define UGW_RECEIVER_MAX_SECRETS 8
 
@@ -96,7 +106,10 @@ typedef struct ugw_receiver_config {
     int64_t tolerance_s;       /**< <= 0: UGW_WEBHOOK_TOLERANCE_DEFAULT (300) */
     bool strict;               /**< reject unknown payload keys */
     size_t max_body;           /**< 0: 1 MiB; at most 256 MiB */
-    size_t replay_max;         /**< ids remembered at most (0: 100,000) */
+    size_t replay_capacity;    /**< ids the replay window holds, allocated at
+                                    ugw_receiver_new() (0: 100,000; at most
+                                    UGW_RECEIVER_MAX_REPLAY_CAPACITY): at least
+                                    new events per second x 2 x tolerance_s */
     const char *replay_path;   /**< state file of the replay window; NULL: memory only */
     bool replay_sync;          /**< fdatasync() the state file after each record */
 } ugw_receiver_config;
@@ -161,7 +174,10 @@ typedef struct ugw_receiver ugw_receiver;
  * UGW_SECRET_MAX; `pos` is then the index of the secret)
  * (UGW_ERR_ARG / UGW_ERR_SECRET), memory or the random generator fails
  * (UGW_ERR_NOMEM / UGW_ERR_IO), or the state file cannot be read, rewritten
- * or opened (UGW_ERR_IO, errno kept). Lines of the state file that are not
+ * or opened (UGW_ERR_IO, errno kept), replay_capacity is over
+ * UGW_RECEIVER_MAX_REPLAY_CAPACITY (UGW_ERR_ARG, path "replay_capacity"),
+ * or the state file holds more live ids than replay_capacity (UGW_ERR_LIMIT,
+ * path "replay_capacity": raise it). Lines of the state file that are not
  * records (a torn last line, anything malformed) are dropped when it is
  * rewritten. Free with ugw_receiver_free().
  */
@@ -221,8 +237,9 @@ UGW_API size_t ugw_receiver_max_body(const ugw_receiver *rx);
 /** Counters of the replay window. */
 typedef struct ugw_receiver_stats {
     uint64_t remembered;   /**< ids in the window now (pending ones included) */
-    uint64_t window_full;  /**< signed events answered 503 for a full window */
-    uint64_t evicted;      /**< unsigned ids forgotten early for a full window */
+    uint64_t capacity;     /**< ids it can hold (replay_capacity) */
+    uint64_t window_full;  /**< new events answered 503 for a window full of live ids */
+    uint64_t expired;      /**< ids forgotten once their timestamp left the tolerance */
     uint64_t state_errors; /**< records that could not be written to the state file */
 } ugw_receiver_stats;
 

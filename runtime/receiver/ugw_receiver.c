@@ -391,7 +391,7 @@ static unsigned handle(ugw_receiver *rx, const ugw_receiver_request *req, ugw_re
         unsigned retry = 1;
         int r;
         pthread_mutex_lock(&rx->mu);
-        r = replay_claim(&rx->replay, res->id, strlen(res->id), now, !res->verified, &retry);
+        r = replay_claim(&rx->replay, res->id, strlen(res->id), now, &retry);
         pthread_mutex_unlock(&rx->mu);
         switch (r) {
         case REPLAY_SEEN:
@@ -405,10 +405,8 @@ static unsigned handle(ugw_receiver *rx, const ugw_receiver_request *req, ugw_re
                                 "webhook-id", 0, 1);
             return 503;
         case REPLAY_FULL:
-            ugw_receiver_answer(res, 503, UGW_ERR_FULL, "the replay window is full", "", 0, retry);
+            ugw_receiver_answer(res, 503, UGW_ERR_FULL, "the replay window is full of live ids", "", 0, retry);
             return 503;
-        case REPLAY_NOMEM:
-            return answer(res, 500, UGW_ERR_NOMEM, "out of memory", "", 0);
         default:
             res->state_ = ST_CLAIMED;
             break;
@@ -439,7 +437,7 @@ unsigned ugw_receiver_finish(ugw_receiver *rx, ugw_receiver_result *res, bool st
         int64_t base = res->verified ? res->timestamp : res->now_;
         pthread_mutex_lock(&rx->mu);
         if (claimed)
-            replay_settle(&rx->replay, res->id, strlen(res->id), stored, base + rx->tolerance);
+            replay_settle(&rx->replay, res->id, strlen(res->id), stored, base + rx->tolerance, res->now_);
         pthread_mutex_unlock(&rx->mu);
         res->state_ = ST_NONE;
         rxm_count(&rx->metrics, stored ? 204 : 503, false, res->type);
@@ -496,7 +494,8 @@ ugw_receiver *ugw_receiver_new(const ugw_receiver_config *cfg, ugw_error *err)
         free(rx);
         return ugw_error_set(err, UGW_ERR_NOMEM, "out of memory", 0, ""), NULL;
     }
-    if (replay_open(&rx->replay, cfg->replay_max ? cfg->replay_max : UGW_RECEIVER_DEFAULT_REPLAY_MAX,
+    if (replay_open(&rx->replay,
+                    cfg->replay_capacity ? cfg->replay_capacity : UGW_RECEIVER_DEFAULT_REPLAY_CAPACITY,
                     cfg->replay_path, cfg->replay_sync, (int64_t)time(NULL), err) != UGW_OK) {
         ugw_receiver_free(rx);
         return NULL;
@@ -531,8 +530,9 @@ void ugw_receiver_stats_get(ugw_receiver *rx, ugw_receiver_stats *out)
         return;
     pthread_mutex_lock(&rx->mu);
     out->remembered = rx->replay.count;
+    out->capacity = rx->replay.capacity;
     out->window_full = rx->replay.window_full;
-    out->evicted = rx->replay.evicted;
+    out->expired = rx->replay.expired;
     out->state_errors = rx->replay.state_errors;
     pthread_mutex_unlock(&rx->mu);
 }

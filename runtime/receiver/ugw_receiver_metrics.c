@@ -127,12 +127,14 @@ void rxm_write(rx_metrics *m, const ugw_receiver_stats *st, ugw_metrics_writer *
                time_bounds, RXM_TIME_BOUNDS, 1e-9);
     ugw_metrics_family(w, "ugw_receiver_replay_ids", "gauge", "Webhook-ids in the replay window now.");
     ugw_metrics_u64(w, "ugw_receiver_replay_ids", NULL, st->remembered);
+    ugw_metrics_family(w, "ugw_receiver_replay_capacity", "gauge", "Webhook-ids the replay window can hold.");
+    ugw_metrics_u64(w, "ugw_receiver_replay_capacity", NULL, st->capacity);
     ugw_metrics_family(w, "ugw_receiver_replay_full_total", "counter",
-                       "Signed events answered 503 because the replay window was full.");
+                       "New events answered 503 because the replay window was full of live ids.");
     ugw_metrics_u64(w, "ugw_receiver_replay_full_total", NULL, st->window_full);
-    ugw_metrics_family(w, "ugw_receiver_replay_evicted_total", "counter",
-                       "Unsigned ids forgotten early because the replay window was full.");
-    ugw_metrics_u64(w, "ugw_receiver_replay_evicted_total", NULL, st->evicted);
+    ugw_metrics_family(w, "ugw_receiver_replay_expired_total", "counter",
+                       "Webhook-ids forgotten once their timestamp left the tolerance.");
+    ugw_metrics_u64(w, "ugw_receiver_replay_expired_total", NULL, st->expired);
     ugw_metrics_family(w, "ugw_receiver_state_errors_total", "counter",
                        "Records that could not be written to the replay state file.");
     ugw_metrics_u64(w, "ugw_receiver_state_errors_total", NULL, st->state_errors);
