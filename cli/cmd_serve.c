@@ -30,14 +30,16 @@ enum {
     OPT_LISTEN = 256, OPT_SECRET, OPT_STRICT, OPT_OUT, OPT_MAX_BODY, OPT_TOLERANCE, OPT_THREADS,
     OPT_SYNC, OPT_REPLAY_STATE, OPT_FORWARD_TO, OPT_FORWARD_SECRET, OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP,
     OPT_HEADER_TIMEOUT, OPT_REQUEST_TIMEOUT, OPT_MAX_MEMORY, OPT_SECRET_FILE, OPT_FORWARD_SECRET_FILE,
-    OPT_ALLOW_WEAK, OPT_NO_METRICS, OPT_UI, OPT_NO_UI, OPT_UI_HISTORY, OPT_UI_TOKEN_FILE
+    OPT_ALLOW_WEAK, OPT_NO_METRICS, OPT_UI, OPT_NO_UI, OPT_UI_HISTORY, OPT_UI_TOKEN_FILE,
+    OPT_FORWARD_TIMEOUT, OPT_REPLAY_CAPACITY
 };
 
 const char cmd_serve_usage[] =
     "ugw serve [--listen ADDR:PORT] [--secret-file FILE | --secret S]...\n"
     "                 [--allow-weak-secret] [--strict]\n"
-    "                 [--out FILE [--sync]] [--replay-state FILE]\n"
-    "                 [--forward-to URL [--forward-secret-file FILE | --forward-secret S]]\n"
+    "                 [--out FILE [--sync]] [--replay-state FILE] [--replay-capacity N]\n"
+    "                 [--forward-to URL [--forward-secret-file FILE | --forward-secret S]\n"
+    "                  [--forward-timeout SECONDS]]\n"
     "                 [--max-body BYTES] [--tolerance SECONDS] [--threads N]\n"
     "                 [--max-connections N] [--max-per-ip N] [--header-timeout SECONDS]\n"
     "                 [--request-timeout SECONDS] [--max-memory BYTES] [--no-metrics]\n"
@@ -59,8 +61,9 @@ const char cmd_serve_help[] =
     "       (parameters such as '; charset=utf-8' are allowed)\n"
     "  400  the body is not a valid event in that format\n"
     "  503  the event could not be written (or forwarded), the memory for\n"
-    "       bodies is in use, or the same webhook-id is being stored: with\n"
-    "       Retry-After, so the sender tries again\n"
+    "       bodies is in use, the same webhook-id is being stored, or the\n"
+    "       replay window is full (--replay-capacity): with Retry-After, so\n"
+    "       the sender tries again\n"
     "  204  a valid event, written whole first; one whose webhook-id was\n"
     "       stored within the timestamp tolerance is a duplicate: answered 204\n"
     "       and counted, not written again\n"
@@ -113,11 +116,19 @@ const char cmd_serve_help[] =
     "                       --replay-state) before answering\n"
     "  --replay-state FILE  keep the webhook-ids of the replay window in FILE\n"
     "                       (0600) so that a restart still knows them\n"
+    "  --replay-capacity N  webhook-ids the replay window holds (default 100000,\n"
+    "                       48 bytes each, allocated at start): at least the new\n"
+    "                       events per second times twice the tolerance; when it\n"
+    "                       is full of ids still inside the tolerance, new events\n"
+    "                       are answered 503 with Retry-After\n"
     "  --forward-to URL     POST each valid new event to URL (a local app), with\n"
     "                       a fresh timestamp, and answer with its status and body\n"
-    "                       (502 when it cannot be reached)\n"
+    "                       (502 when it cannot be reached); connections to it are\n"
+    "                       kept open and reused\n"
     "  --forward-secret-file FILE, --forward-secret S\n"
     "                       sign the forwarded requests with this secret\n"
+    "  --forward-timeout SECONDS  how long the application has to answer (default\n"
+    "                       10; then 502)\n"
     "  --max-body BYTES     largest body accepted (default 1048576)\n"
     "  --tolerance SECONDS  largest distance of webhook-timestamp from the clock\n"
     "                       (default 300)\n"
@@ -248,6 +259,8 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
         { "no-ui", OPT_NO_UI, false },
         { "ui-history", OPT_UI_HISTORY, true },
         { "ui-token-file", OPT_UI_TOKEN_FILE, true },
+        { "forward-timeout", OPT_FORWARD_TIMEOUT, true },
+        { "replay-capacity", OPT_REPLAY_CAPACITY, true },
         { "quiet", 'q', false },
         { "help", 'h', false },
         { NULL, 0, false },
@@ -335,6 +348,16 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
             so->ui_history = (size_t)v;
             break;
         case OPT_UI_TOKEN_FILE: a->ui_token_file = p.arg; break;
+        case OPT_FORWARD_TIMEOUT:
+            if (!cli_parse_i64(p.arg, 1, 3600, &v))
+                return usage_error(cmd, "--forward-timeout must be a number of seconds from 1 to 3600, not '%s'", p.arg);
+            so->forward_timeout_ms = v * 1000;
+            break;
+        case OPT_REPLAY_CAPACITY:
+            if (!cli_parse_i64(p.arg, 1, (int64_t)UGW_RECEIVER_MAX_REPLAY_CAPACITY, &v))
+                return usage_error(cmd, "--replay-capacity must be a number from 1 to 16777216, not '%s'", p.arg);
+            so->replay_capacity = (size_t)v;
+            break;
         case 'q': a->quiet = true; break;
         case 'h':
             print_cmd_help(cmd, stdout);
@@ -345,6 +368,8 @@ static int parse_args(const ugw_cmd *cmd, int argc, char **argv, serve_args *a, 
     }
     if ((a->forward.ntexts || a->forward.nfiles) && !so->forward_to)
         return usage_error(cmd, "--forward-secret needs --forward-to%s", "");
+    if (so->forward_timeout_ms && !so->forward_to)
+        return usage_error(cmd, "--forward-timeout needs --forward-to%s", "");
     if (so->sync && !a->out_path)
         return usage_error(cmd, "--sync needs --out%s", "");
     return EXIT_VALID;

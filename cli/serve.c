@@ -21,15 +21,11 @@
 #include <ugw/ugw_receiver_mhd.h>
 #include <ugw/ugw_runtime.h>
 
-/* How long the application behind --forward-to has to answer. */
-#define FORWARD_TIMEOUT_MS 30000L
-
 struct ugw_server {
     server_opts o;
     ugw_receiver *rx;
     ugw_receiver_mhd *http;
-    ugw_secret forward_secret;
-    bool has_forward_secret;
+    forward_pool *forward; /* with o.forward_to */
 
     pthread_mutex_t mu;
     pthread_cond_t cv; /* CLOCK_MONOTONIC; broadcast when received grows */
@@ -47,9 +43,7 @@ static bool store(void *ctx, const ugw_receiver_result *ev, const void *body, si
     char *line;
     bool ok;
 
-    if (s->o.forward_to
-        && !serve_forward(s->o.forward_to, s->has_forward_secret ? &s->forward_secret : NULL, ev, body, len,
-                          content_type, FORWARD_TIMEOUT_MS, reply))
+    if (s->forward && !serve_forward(s->forward, ev, body, len, content_type, reply))
         return false;
     if (!s->o.events)
         return true;
@@ -78,8 +72,7 @@ static bool resend(void *ctx, const char *id, const void *body, size_t len, cons
         ev->has_id = true;
         memcpy(ev->id, id, strlen(id) + 1);
     }
-    ok = serve_forward(s->o.forward_to, s->has_forward_secret ? &s->forward_secret : NULL, ev, body, len,
-                       content_type, FORWARD_TIMEOUT_MS, reply);
+    ok = s->forward && serve_forward(s->forward, ev, body, len, content_type, reply);
     free(ev);
     return ok;
 }
@@ -161,6 +154,7 @@ static ugw_receiver *make_receiver(const server_opts *o, char *err, size_t errle
     rc.strict = o->strict;
     rc.max_body = o->max_body ? o->max_body : SERVER_DEFAULT_MAX_BODY;
     rc.replay_path = o->replay_path;
+    rc.replay_capacity = o->replay_capacity;
     rc.replay_sync = o->sync;
     rx = ugw_receiver_new(&rc, &e);
     OPENSSL_cleanse(keys, sizeof keys);
@@ -201,11 +195,7 @@ ugw_server *server_start(const server_opts *opts, char *err, size_t errlen)
         s->o.name = "ugw";
     if (!s->o.addr)
         s->o.addr = SERVER_DEFAULT_ADDR;
-    if (s->o.forward_secret) {
-        s->forward_secret = *s->o.forward_secret;
-        s->has_forward_secret = true;
-    }
-    s->o.secret = NULL; /* the receiver has its copies */
+    s->o.secret = NULL; /* the receiver and the forwarding pool have their copies */
     s->o.secrets = NULL;
     s->o.forward_secret = NULL;
     pthread_mutex_init(&s->mu, NULL);
@@ -218,6 +208,16 @@ ugw_server *server_start(const server_opts *opts, char *err, size_t errlen)
     if (!s->rx) {
         server_stop(s, NULL);
         return NULL;
+    }
+    if (s->o.forward_to) {
+        int64_t t = s->o.forward_timeout_ms;
+        s->forward = forward_pool_new(s->o.forward_to, opts->forward_secret,
+                                      t <= 0 ? SERVER_DEFAULT_FORWARD_TIMEOUT_MS : t > 86400000 ? 86400000L : (long)t);
+        if (!s->forward) {
+            snprintf(err, errlen, "out of memory");
+            server_stop(s, NULL);
+            return NULL;
+        }
     }
     memset(&hc, 0, sizeof hc);
     hc.addr = s->o.addr;
@@ -312,9 +312,9 @@ void server_stop(ugw_server *s, server_stats *final)
     }
     if (final)
         *final = s->st;
+    forward_pool_free(s->forward); /* after the threads that use it */
     ugw_receiver_free(s->rx);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
-    OPENSSL_cleanse(&s->forward_secret, sizeof s->forward_secret);
     free(s);
 }

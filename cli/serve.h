@@ -36,6 +36,8 @@
 #define SERVER_DEFAULT_PORT 8080
 #define SERVER_DEFAULT_MAX_BODY ((size_t)1 << 20)
 #define SERVER_DEFAULT_THREADS 4
+/* How long the application behind forward_to has to answer in all. */
+#define SERVER_DEFAULT_FORWARD_TIMEOUT_MS 10000
 
 /* How opts.events gets one line per valid new event. */
 typedef enum server_output {
@@ -94,8 +96,10 @@ typedef struct server_opts {
     /* Accept keys shorter than UGW_SECRET_MIN_LEN bytes (the receiver's
      * allow_weak_secrets; --allow-weak-secret). */
     bool allow_weak_secrets;
-    /* The replay window's state file (NULL: memory only). */
+    /* The replay window's state file (NULL: memory only), and the ids it
+     * holds (0: UGW_RECEIVER_DEFAULT_REPLAY_CAPACITY). */
     const char *replay_path;
+    size_t replay_capacity;
     /* Timestamp tolerance in seconds (<= 0: UGW_WEBHOOK_TOLERANCE_DEFAULT). */
     int64_t tolerance_s;
     /* Reject unknown payload keys. */
@@ -114,9 +118,12 @@ typedef struct server_opts {
     bool sync;
     /* Forward each new valid event to this URL, re-signed with
      * forward_secret (NULL: sent unsigned), and answer the sender with the
-     * application's status and body (502 when it cannot be reached). */
+     * application's status and body (502 when it cannot be reached or does
+     * not answer within forward_timeout_ms; 0: SERVER_DEFAULT_FORWARD_TIMEOUT_MS).
+     * Connections to it are kept open and reused. */
     const char *forward_to;
     const ugw_secret *forward_secret;
+    int64_t forward_timeout_ms;
     /* Server limits (0: the defaults of ugw_receiver_mhd.h). */
     unsigned max_connections, max_per_ip;
     unsigned header_timeout_ms, request_timeout_ms;

@@ -39,14 +39,28 @@ bool write_record(int fd, const char *rec, size_t n, bool sync);
 /* Forwarding (serve_forward.c)                                         */
 /* ------------------------------------------------------------------ */
 
-/* POSTs the event's exact body to `url` with its Content-Type, its
+/* Forwarding to one application: a pool of libcurl handles whose
+ * connections are kept open between events (one per thread forwarding at
+ * once). libcurl's global state must be set up before and cleaned up after. */
+typedef struct forward_pool forward_pool;
+
+/* A pool for `url`, signing with `secret` (copied; NULL: unsigned), each
+ * request given `timeout_ms` in all (<= 0: SERVER_DEFAULT_FORWARD_TIMEOUT_MS).
+ * NULL when memory runs out. */
+forward_pool *forward_pool_new(const char *url, const ugw_secret *secret, long timeout_ms);
+
+/* Closes the connections, frees the pool and clears its secret; NULL is a
+ * no-op. No serve_forward() may be running. */
+void forward_pool_free(forward_pool *fp);
+
+/* POSTs the event's exact body to the pool's URL with its Content-Type, its
  * webhook-id (a new one when it had none), a fresh webhook-timestamp and,
- * with `secret`, a webhook-signature; puts the application's answer in
- * `reply` (status, Content-Type, Retry-After, the body's first
- * UGW_MHD_REPLY_MAX bytes), or 502 with a JSON error body when it cannot be
- * reached within `timeout_ms`. True when the application answered 2xx.
- * libcurl's global state must be set up. */
-bool serve_forward(const char *url, const ugw_secret *secret, const ugw_receiver_result *ev, const void *body,
-                   size_t len, const char *content_type, long timeout_ms, ugw_mhd_reply *reply);
+ * with a secret, a webhook-signature, on an idle connection of the pool;
+ * puts the application's answer in `reply` (status, Content-Type,
+ * Retry-After, the body's first UGW_MHD_REPLY_MAX bytes), or 502 with a
+ * JSON error body when it cannot be reached or does not answer within the
+ * timeout. True when the application answered 2xx. Any thread. */
+bool serve_forward(forward_pool *fp, const ugw_receiver_result *ev, const void *body, size_t len,
+                   const char *content_type, ugw_mhd_reply *reply);
 
 #endif /* UGW_CLI_SERVE_INTERNAL_H */

@@ -169,6 +169,25 @@ class TestServeSigned(ServeTestCase):
         self.assertEqual(srv2.post(body, headers=self.signed(body, ts=now - 600))[0], 204)
         self.assertEqual(srv2.post(body, headers=self.signed(body, ts=now - 4000))[0], 401)
 
+    def test_replay_capacity_full_window_503(self):
+        srv = self.start("--secret", self.secret, "--replay-capacity", "2", "--tolerance", "60")
+        body = fixture("nps_score_submit")
+        now = int(time.time())
+        self.assertEqual(srv.post(body, headers=self.signed(body, msg_id="msg_c1", ts=now - 30))[0], 204)
+        self.assertEqual(srv.post(body, headers=self.signed(body, msg_id="msg_c2", ts=now))[0], 204)
+        # Full of live ids: the third waits (503, Retry-After until msg_c1 expires), none is forgotten.
+        status, resp, headers = srv.post(body, headers=self.signed(body, msg_id="msg_c3", ts=now))
+        self.assertEqual(status, 503)
+        self.assertEqual(json.loads(resp)["code"], "full")
+        self.assertTrue(1 <= int(headers["Retry-After"]) <= 31, headers["Retry-After"])
+        self.assertEqual(srv.post(body, headers=self.signed(body, msg_id="msg_c1", ts=now - 30))[0], 204)
+        rc, out, err = srv.stop()
+        self.assertEqual(summary(err), (4, 2, 0, 0, 1))
+        for bad in ("0", "16777217", "x"):
+            p = run("serve", "--replay-capacity", bad)
+            self.assertEqual(p.returncode, 2, bad)
+            self.assertIn(b"--replay-capacity", p.stderr)
+
 
 class TestServeLimits(ServeTestCase):
     def test_oversize_body_413(self):
@@ -365,7 +384,6 @@ class TestServeOut(ServeTestCase):
         self.assertEqual((recs[0]["id"], recs[0]["verified"], recs[0]["format"]), (None, False, "json"))
         self.assertEqual(recs[0]["body"], json.loads(body))
         self.assertEqual(recs[1]["id"], odd_id)
-
 
 class TestServeUsage(unittest.TestCase):
     def test_usage_errors_exit_2(self):
