@@ -159,7 +159,7 @@ class HeaderDir(unittest.TestCase):
         self.assertEqual(includes["acme/acme_events.h"], ["<stdbool.h>", "<stddef.h>", "<stdint.h>", "<string.h>",
                                                           "<ugw/ugw_runtime.h>"])
         self.assertEqual(includes["acme/acme_fixtures.h"], ['"acme_events.h"'])
-        self.assertEqual(includes["acme/acme_events_client.h"], ["<stddef.h>", "<ugw/ugw_client.h>",
+        self.assertEqual(includes["acme/acme_events_client.h"], ["<stddef.h>", "<stdint.h>", "<ugw/ugw_client.h>",
                                                                  '"acme_events.h"'])
 
     def test_nested_and_normalised_folders(self):
