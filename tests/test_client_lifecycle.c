@@ -5,7 +5,8 @@
  * other threads wait in enqueue() or send() wakes them and frees nothing
  * under them (AddressSanitizer and valgrind check the "nothing"); send()
  * keeps libcurl's error text; a decoder given a caller's arena without its
- * size is refused.
+ * size is refused; the library writes nothing to stderr, even when a dead
+ * letter cannot be written (the outcome and the counters say so).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,11 +14,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client_support.h"
 
@@ -125,6 +129,46 @@ static void test_close_with_waiters(void **state)
     }
 }
 
+/* close() while send() calls wait for the outcome of their accepted events:
+ * it hands them back as closed and wakes the senders, and frees the client
+ * only once they have left it (before, it freed the mutex and the condition
+ * under them: AddressSanitizer and valgrind see that use after free). */
+static void test_close_with_senders_waiting_for_outcomes(void **state)
+{
+    fx *t = *state;
+    tr_config rc;
+    ugw_client_config cfg;
+    pthread_t th[4];
+    waiter w[4];
+    ugw_client *c;
+    ugw_client_stats st;
+    memset(&rc, 0, sizeof rc);
+    rc.default_action.delay_ms = 5000; /* nothing finishes on its own */
+    cfg = base_cfg(t, tr_url(start_rx(t, &rc)));
+    cfg.queue_capacity = 16;
+    cfg.max_in_flight = 1;
+    start_client(t, &cfg);
+    for (int i = 0; i < 4; i++) {
+        memset(&w[i], 0, sizeof w[i]);
+        w[i].c = t->c;
+        w[i].sync = true;
+        assert_int_equal(pthread_create(&th[i], NULL, wait_in_client, &w[i]), 0);
+    }
+    do { /* all four accepted: each waits for its outcome */
+        sleep_ms(20);
+        ugw_client_stats_get(t->c, &st);
+    } while (st.accepted < 4);
+    sleep_ms(100);
+    c = t->c;
+    t->c = NULL;
+    assert_int_equal(ugw_client_close(c, 0), UGW_ERR_TIMEOUT);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(w[i].st, UGW_ERR_DELIVERY);
+        assert_int_equal(w[i].out.result, UGW_RESULT_CLOSED);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* send() keeps libcurl's error text                                    */
 /* ------------------------------------------------------------------ */
@@ -173,14 +217,65 @@ static void test_decoder_arena_without_size_refused(void **state)
     ugw_decoder_free(d);
 }
 
+/* ------------------------------------------------------------------ */
+/* Nothing on stderr                                                    */
+/* ------------------------------------------------------------------ */
+
+static int failed_dl_errno;
+
+static void note_dead_letter_errno(const ugw_outcome *o, void *ctx)
+{
+    failed_dl_errno = o->dead_letter_errno;
+    on_outcome(o, ctx);
+}
+
+/* A dead letter that cannot be written (/dev/full: every write fails with
+ * ENOSPC) reaches the caller in the outcome and the counters; the library
+ * prints nothing (it used to print a line to stderr, out of the caller's
+ * control). */
+static void test_library_writes_nothing_to_stderr(void **state)
+{
+    fx *t = *state;
+    tr_config rc;
+    ugw_client_config cfg;
+    ugw_client_stats st;
+    char id[UGW_WEBHOOK_ID_MAX], errpath[] = "/tmp/ugw-stderr-XXXXXX";
+    int saved = dup(2), cap = mkstemp(errpath);
+    off_t written;
+    assert_true(saved >= 0 && cap >= 0);
+    memset(&rc, 0, sizeof rc);
+    rc.default_action.status = 400; /* rejected: a dead letter */
+    cfg = base_cfg(t, tr_url(start_rx(t, &rc)));
+    cfg.dead_letter_path = "/dev/full";
+    cfg.on_outcome = note_dead_letter_errno;
+    fflush(stderr);
+    assert_int_equal(dup2(cap, 2), 2); /* stderr into the file, for the client's life */
+    start_client(t, &cfg);
+    assert_int_equal(enqueue_fixture(t->c, 0, 0, NULL, id), UGW_OK);
+    assert_true(col_wait(&t->col, 1, 10000));
+    ugw_client_stats_get(t->c, &st);
+    assert_int_equal(close_client(t, 1000), UGW_OK);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    written = lseek(cap, 0, SEEK_END);
+    close(cap);
+    unlink(errpath);
+    assert_int_equal(written, 0);
+    assert_int_equal(failed_dl_errno, ENOSPC);
+    assert_int_equal(st.dead_letter_failed, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
         T(test_flush_and_close_from_callback_refused),
         T(test_close_with_waiters),
+        T(test_close_with_senders_waiting_for_outcomes),
         T(test_send_keeps_error_text),
         T(test_decoder_arena_without_size_refused),
+        T(test_library_writes_nothing_to_stderr),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
