@@ -29,7 +29,7 @@ endif()
 # bundled generated ones.
 set(_ugw_headers ugw_export.h ugw_version.h ugw_runtime.h ugw_metrics.h)
 if(UGW_BUILD_CLIENT)
-  list(APPEND _ugw_headers ugw_webhook.h ugw_client.h ugw_receiver.h)
+  list(APPEND _ugw_headers ugw_webhook.h ugw_client.h ugw_spool.h ugw_receiver.h)
 endif()
 if(UGW_BUILD_CLI)
   list(APPEND _ugw_headers ugw_cli.h ugw_receiver_mhd.h)

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libjsmn-dev libmsgpack-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev
+  libjsmn-dev libmsgpack-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libsqlite3-dev
   python3 python3-jinja2 openssl
   libcmocka-dev
   libcjson-dev libjansson-dev

@@ -56,6 +56,8 @@ static const struct {
     { UGW_ERR_TIMEOUT, "timeout" },
     { UGW_ERR_DELIVERY, "delivery" },
     { UGW_ERR_IO, "io" },
+    { UGW_ERR_BUSY, "busy" },
+    { UGW_ERR_CORRUPT, "corrupt" },
 };
 
 static void test_status_names(void **state)

@@ -19,6 +19,14 @@
  *
  * Memory: an accepted event is copied (its encoded body, once); nothing the
  * caller passes is kept after a call returns.
+ *
+ * Durability: without a spool, accepted events live in memory only and a
+ * crash loses them. With `spool_path` (docs/DURABILITY.md) every accepted
+ * event is first committed to an SQLite file; enqueue returns only after that
+ * commit, a client opened again on the file resumes every pending event (same
+ * webhook-id, attempt count and next-attempt time), delivered events leave
+ * the file and failed ones move to its dead letters (ugw_spool.h inspects
+ * them). Threads that enqueue at the same time share one commit.
  */
 #ifndef UGW_CLIENT_H
 #define UGW_CLIENT_H
@@ -44,13 +52,16 @@ typedef enum ugw_result {
     UGW_RESULT_GONE,          /**< the endpoint answered 410 to this or an earlier event */
     UGW_RESULT_CLOSED,        /**< still undelivered when the client closed */
     UGW_RESULT_CONFIG,        /**< libcurl refused the request itself (bad URL, protocol) */
-    UGW_RESULT_TLS            /**< the server's TLS certificate failed verification (untrusted,
+    UGW_RESULT_TLS,           /**< the server's TLS certificate failed verification (untrusted,
                                    wrong host, unreadable CA file): not retried unless
                                    `tls_retry` is set; `error` gives libcurl's reason */
+    UGW_RESULT_KEPT           /**< (spool only) still undelivered when the client closed: it
+                                   stays in the spool, pending, for the next client opened on
+                                   it. Not a failure: not counted as failed, not dead-lettered */
 } ugw_result;
 
 /** A static name: "delivered", "rejected", "attempts", "expired", "gone", "closed", "config",
- * "tls". */
+ * "tls", "kept". */
 UGW_API const char *ugw_result_name(ugw_result r);
 
 /** The outcome of one event, as passed to the callback. */
@@ -66,7 +77,8 @@ typedef struct ugw_outcome {
     const void *body;       /**< exact bytes sent (valid in the callback; NULL after send()) */
     size_t body_len;
     ugw_format format;
-    void *user;             /**< what was given to enqueue */
+    void *user;             /**< what was given to enqueue (NULL for an event resumed from
+                                 a spool) */
     int dead_letter_errno;  /**< 0, or why this failed event could not be appended to the
                                  dead-letter file (errno: ENOSPC, EFBIG, ...): it is then not
                                  in the file, not even in part, and only this outcome has it */
@@ -85,6 +97,20 @@ typedef struct ugw_outcome {
  */
 typedef void (*ugw_outcome_fn)(const ugw_outcome *outcome, void *ctx);
 
+/** What a spool's commit survives (docs/DURABILITY.md). */
+typedef enum ugw_spool_sync {
+    /** The default: SQLite WAL with synchronous=NORMAL. A commit is in the
+     * operating system once enqueue returns: it survives the process being
+     * killed (SIGKILL, OOM, a crash), not the machine losing power (the last
+     * commits before a power loss or kernel crash may be lost; the file stays
+     * consistent). */
+    UGW_SPOOL_SYNC_CRASH = 0,
+    /** synchronous=FULL: every commit is synced to the disk (fsync) before
+     * enqueue returns; it survives power loss too. Costs one sync per group
+     * commit. */
+    UGW_SPOOL_SYNC_POWER = 1
+} ugw_spool_sync;
+
 /** Client settings; zero means the default given. Durations are int64_t
  * milliseconds everywhere in this API (a year does not fit in a 32-bit long). */
 typedef struct ugw_client_config {
@@ -97,11 +123,15 @@ typedef struct ugw_client_config {
     int64_t timeout_ms;         /**< a whole attempt, default 30000 (negative values
                                      here and below are refused) */
     unsigned max_attempts;      /**< default 8 */
-    int64_t max_age_ms;         /**< give up when the next try would be later; default 24 h */
-    int64_t backoff_base_ms;    /**< delay after the first failure, doubling; default 1000 */
+    int64_t max_age_ms;         /**< give up when the next try would be later; default 24 h
+                                     (with a spool: 3 days) */
+    int64_t backoff_base_ms;    /**< delay after the first failure, doubling; default 1000.
+                                     With a spool and neither this nor backoff_max_ms set,
+                                     the schedule spans days instead (docs/CONTRACT.md §4.5):
+                                     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h */
     int64_t backoff_max_ms;     /**< default 300000 */
-    double jitter;              /**< 0..1: the random part of each delay; 0 means 0.5,
-                                     a negative value means none */
+    double jitter;              /**< 0..1: the random part of each delay; 0 means 0.5 (0.1 with
+                                     the spool's schedule), a negative value means none */
     unsigned max_in_flight;     /**< concurrent requests and kept-alive connections; default 8,
                                      at most 1024 */
     size_t queue_capacity;      /**< events accepted and not yet finished; default 10000 */
@@ -112,6 +142,15 @@ typedef struct ugw_client_config {
                                      they end the event at once as UGW_RESULT_TLS) */
     const char *dead_letter_path; /**< JSON Lines file of failed events (docs/DEAD_LETTERS.md),
                                        created 0600, each record written whole or not at all */
+    const char *spool_path;     /**< durable spool, an SQLite file created 0600 (ugw_spool.h,
+                                     docs/DURABILITY.md); NULL: events in memory only */
+    uint64_t spool_max_events;  /**< pending events the spool holds at most (default:
+                                     queue_capacity); beyond it enqueue waits or says
+                                     UGW_ERR_FULL, never drops. Pending events are also held
+                                     in memory (their bodies, once) */
+    uint64_t spool_max_bytes;   /**< bytes of pending bodies at most; default 256 MiB */
+    ugw_spool_sync spool_sync;  /**< what a commit survives: UGW_SPOOL_SYNC_CRASH (default)
+                                     or UGW_SPOOL_SYNC_POWER */
     ugw_outcome_fn on_outcome;  /**< may be NULL */
     void *on_outcome_ctx;
 } ugw_client_config;
@@ -143,6 +182,15 @@ typedef struct ugw_client_stats {
     uint64_t accepted;   /**< events accepted since the start */
     uint64_t dead_letter_failed; /**< failed events that could not be written to the
                                       dead-letter file (see ugw_outcome.dead_letter_errno) */
+    uint64_t resumed;    /**< (spool) pending events found in the spool when the client
+                              opened it; they are in `queued` and end in the callback too */
+    uint64_t kept;       /**< (spool) events left pending in the spool by close() */
+    uint64_t spool_commits; /**< (spool) enqueue commits: accepted / spool_commits is the
+                                 number of events that shared one commit (and one sync) */
+    uint64_t spool_errors;  /**< (spool) writes after delivery that failed (removing a
+                                 delivered event, moving a failed one to the dead letters,
+                                 recording a retry); such an event may be sent again by the
+                                 next client on the spool: at least once, never lost */
 } ugw_client_stats;
 
 typedef struct ugw_client ugw_client;
@@ -153,6 +201,14 @@ typedef struct ugw_client ugw_client;
  * secret that does not parse or fails ugw_secret_check(), path "secret"), a
  * dead-letter file that cannot be opened for appending (UGW_ERR_IO) or a lack
  * of memory (UGW_ERR_NOMEM).
+ *
+ * With `spool_path` the file is opened (created 0600 when missing), checked
+ * and owned by this client until close, and its pending events resumed.
+ * Errors then, with `path` "spool_path": UGW_ERR_BUSY (another client, in
+ * this process or another, owns it), UGW_ERR_CORRUPT (not a ugw spool: another
+ * program's SQLite database, not SQLite at all, a newer ugw's, or damaged or
+ * truncated; the file is never written then), UGW_ERR_IO (cannot be opened or
+ * created), UGW_ERR_NOMEM.
  */
 UGW_API ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err);
 
@@ -165,6 +221,13 @@ UGW_API ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
  * waits as long as it takes. After close began or a 410: UGW_ERR_CLOSED. On
  * any error the event was not accepted and no callback will come for it.
  * `id_out` (may be NULL) receives the webhook-id.
+ *
+ * With a spool it returns once the event is committed to it. The spool's
+ * bounds count as the queue's (UGW_ERR_FULL, waiting as above); an event
+ * whose body alone is over spool_max_bytes is refused with UGW_ERR_LIMIT.
+ * A commit that fails is UGW_ERR_IO (disk full, file size limit: path
+ * "spool_path"): nothing of the event is in the spool then. A program that
+ * sets RLIMIT_FSIZE should ignore SIGXFSZ, or the limit kills it instead.
  */
 UGW_API ugw_status ugw_client_enqueue_body(ugw_client *c, const void *body, size_t len,
                                    ugw_format format, const char *event,
@@ -206,6 +269,37 @@ UGW_API ugw_status ugw_client_enqueue_event(ugw_client *c, const ugw_schema *sch
                                             const void *payload, int64_t wait_ms, void *user,
                                             char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err);
 
+/**
+ * As ugw_client_enqueue_body(), and records `mark_value` under `mark_key` in
+ * the spool in the same commit as the event: once this returns UGW_OK both
+ * are durable, and after a crash either both are in the spool or neither is.
+ * A producer records how far it has read its input (`ugw send --spool`
+ * records each input's byte offset) and, opened again, goes on from
+ * ugw_client_mark_get(). `mark_key` is 1 to 1024 bytes (UGW_ERR_ARG, path
+ * "mark_key"); NULL records no mark. Without a spool: UGW_ERR_ARG.
+ */
+UGW_API ugw_status ugw_client_enqueue_marked(ugw_client *c, const void *body, size_t len,
+                                             ugw_format format, const char *event,
+                                             const char *webhook_id, int64_t wait_ms, void *user,
+                                             const char *mark_key, uint64_t mark_value,
+                                             char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err);
+
+/**
+ * Records a mark without an event (durable when it returns; committed with
+ * the events of other threads). UGW_ERR_ARG without a spool or for a bad
+ * key; UGW_ERR_IO when the commit fails.
+ */
+UGW_API ugw_status ugw_client_mark_set(ugw_client *c, const char *mark_key, uint64_t mark_value,
+                                       ugw_error *err);
+
+/**
+ * The value last recorded under `mark_key` in the client's spool: UGW_OK with
+ * *value set, UGW_ERR_MISSING when there is none (*value 0), UGW_ERR_ARG
+ * without a spool or for a bad key, UGW_ERR_IO when reading failed.
+ */
+UGW_API ugw_status ugw_client_mark_get(ugw_client *c, const char *mark_key, uint64_t *value,
+                                       ugw_error *err);
+
 /** As ugw_client_enqueue_event(), delivering as ugw_client_send_body() does
  * (`<prefix>_client_send()` in generated code). */
 UGW_API ugw_status ugw_client_send_event(ugw_client *c, const ugw_schema *schema, int type,
@@ -239,7 +333,10 @@ UGW_API bool ugw_client_endpoint_gone(ugw_client *c);
  * Stops accepting, lets deliveries (with their retries) go on for up to
  * `drain_ms` (0: not at all, < 0: until done), then hands every event still
  * undelivered to the callback and the dead-letter file as UGW_RESULT_CLOSED,
- * stops the thread and frees the client. Returns UGW_OK when nothing had to
+ * stops the thread and frees the client. With a spool those events are
+ * handed to the callback as UGW_RESULT_KEPT instead and stay in the spool,
+ * pending, for the next client (an attempt cut short is not counted); the
+ * spool is closed and its ownership released. Returns UGW_OK when nothing had to
  * be handed back, UGW_ERR_TIMEOUT otherwise. NULL is a no-op. From an outcome
  * callback it does nothing and returns UGW_ERR_ARG.
  */

@@ -80,6 +80,8 @@ typedef enum ugw_status {
     UGW_ERR_TIMEOUT,         /**< a flush or wait ran out of time */
     UGW_ERR_DELIVERY,        /**< the event failed for good (see its outcome) */
     UGW_ERR_IO,              /**< a file could not be read or written (errno kept) */
+    UGW_ERR_BUSY,            /**< a file is owned by another client or process (a spool in use) */
+    UGW_ERR_CORRUPT,         /**< a file is not what it should be: foreign, damaged or truncated */
     UGW_ERR__COUNT
 } ugw_status;
 

@@ -15,6 +15,13 @@
  *   ugw_dead_letter_reader.c, ugw_line_reader.c
  *                          reading them back, line by line (public API)
  *   ugw_client_event.c     the schema-driven entry points
+ *   ugw_spool.c            the durable spool: opening, checking and owning
+ *                          the SQLite file, its schema, errors
+ *   ugw_spool_write.c      writing it: the group commit of enqueued events
+ *                          and marks, what outcomes and retries change
+ *   ugw_spool_admin.c      reading and acting on it (ugw_spool.h)
+ *   ugw_client_spool.c     the client with a spool: defaults, resuming
+ *                          pending events, accepting through a commit
  *
  * Locking: `mu` guards the queues, the counters and the flags. The curl multi
  * handle and the easy handles belong to the background thread alone (and to
@@ -37,8 +44,10 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <sqlite3.h>
 
 #include <ugw/ugw_client.h>
+#include <ugw/ugw_spool.h>
 
 #define CLIENT_UA "ugw/" UGW_VERSION_STRING
 
@@ -61,6 +70,7 @@ struct job {
     void *user;
     sync_wait *sync;            /* ugw_client_send_*() waiting for it */
     int64_t created_ms;         /* monotonic */
+    int64_t seq;                /* its row in the spool, 0 when not spooled */
     int64_t due_ms;             /* next attempt (in the heap) */
     unsigned attempts;
     long status;
@@ -107,11 +117,95 @@ struct ugw_client {
     ugw_client_stats stats;
     uint64_t rng;
 
+    /* the spool (NULL: memory only); its bounds under mu */
+    ugw_spool *spool;
+    uint64_t cap_events;        /* the bound on `count` (queue_capacity or spool_max_events) */
+    uint64_t spool_bytes;       /* bodies of the events in `count` (spool only) */
+    unsigned committing;        /* enqueuers inside a spool commit (close() waits for them) */
+    bool long_schedule;         /* the spool's retry schedule (days), not doubling */
+    struct spool_retry *retries; /* background thread: retries to record, one per slot */
+    unsigned nretries;
+
     /* background thread only */
     CURLM *multi;
     slot *slots;
     unsigned nslots;
 };
+
+/* ---- ugw_spool*.c: the spool ---- */
+
+/* One enqueuer's write in a group commit: an event (j, which gets its seq)
+ * and/or a mark. */
+typedef struct spool_write {
+    struct spool_write *next;
+    job *j;
+    const char *mark_key;
+    uint64_t mark_value;
+    bool done;
+    ugw_status st;
+    const char *msg;
+} spool_write;
+
+/* A retry to record: the row, the attempts so far, the next attempt (Unix
+ * ms), the last status and error. */
+typedef struct spool_retry {
+    int64_t seq;
+    unsigned attempts;
+    int64_t next_ms;
+    long status;
+    char error[CURL_ERROR_SIZE];
+} spool_retry;
+
+enum { SP_INSERT, SP_MARK, SP_DELETE, SP_TO_DEAD, SP_RETRY, SP_MARK_GET, SP_BEGIN, SP_COMMIT,
+       SP_ROLLBACK, SP_COUNT };
+
+struct ugw_spool {
+    sqlite3 *db;
+    int lock_fd;                /* owned: the flock()ed descriptor, closed after the database */
+    bool read_only;
+    int sys_errno;              /* (dbmu) the errno of the last failed transaction */
+    pthread_mutex_t dbmu;       /* the connection and its statements, sys_errno */
+    pthread_mutex_t gmu;        /* the group commit below */
+    pthread_cond_t gcv;
+    spool_write *queue, **queue_tail;
+    bool leader;
+    uint64_t commits;           /* (gmu) */
+    sqlite3_stmt *stmt[SP_COUNT];
+};
+
+/* Opens a spool: owned (`own`: flock, statements for writing, created 0600
+ * with `create` when missing) or read-only; checks that it is ours. */
+ugw_status ugw__spool_open(const char *path, bool own, bool create, ugw_spool_sync sync,
+                           ugw_spool **out, ugw_error *err);
+/* Sets `err` for an SQLite result code (static messages), returns the code. */
+ugw_status ugw__spool_fail(ugw_spool *sp, int rc, ugw_error *err);
+/* Unix time in milliseconds (spool times survive restarts: not monotonic). */
+int64_t ugw__wall_ms(void);
+/* Each pending (UGW_SPOOL_PENDING) and/or dead row, checked, with its seq. */
+typedef bool (*spool_row_fn)(const ugw_spool_entry *e, int64_t seq, void *ctx);
+ugw_status ugw__spool_each(ugw_spool *sp, unsigned which, const char *id, spool_row_fn fn, void *ctx,
+                           ugw_error *err);
+/* Commits `w` with whatever other threads are committing (one transaction,
+ * one sync); returns when it is durable or failed. */
+ugw_status ugw__spool_commit(ugw_spool *sp, spool_write *w, ugw_error *err);
+/* After outcomes: delivered events leave, failed ones become dead letters
+ * (KEPT ones stay). One transaction; returns the number of failed writes. */
+unsigned ugw__spool_finish(ugw_spool *sp, const job *done);
+/* Records retries (attempts, next attempt); returns the failed writes. */
+unsigned ugw__spool_note_retries(ugw_spool *sp, const spool_retry *r, unsigned n);
+/* The value of a mark: UGW_OK, UGW_ERR_MISSING, or an error. */
+ugw_status ugw__spool_mark_get(ugw_spool *sp, const char *key, uint64_t *value, ugw_error *err);
+/* Checks a mark key: 1 to 1024 bytes. */
+bool ugw__spool_mark_key_ok(const char *key);
+
+/* ---- ugw_client_spool.c: the client with a spool ---- */
+
+/* Opens the configured spool, fills the defaults it changes (`given`: the
+ * caller's config, to tell what was left 0), allocates the heap and loads the
+ * pending events as jobs (before the thread starts). */
+ugw_status ugw__client_spool_start(ugw_client *c, const ugw_client_config *given, ugw_error *err);
+/* The spool's retry schedule: the wait after the `attempts`-th failure. */
+int64_t ugw__client_schedule_ms(unsigned attempts);
 
 /* ---- ugw_client_queue.c: the queues (mu held) and finishing ---- */
 

@@ -29,6 +29,7 @@ const char *ugw_result_name(ugw_result r)
     case UGW_RESULT_CLOSED: return "closed";
     case UGW_RESULT_CONFIG: return "config";
     case UGW_RESULT_TLS: return "tls";
+    case UGW_RESULT_KEPT: return "kept";
     }
     return "?";
 }
@@ -64,15 +65,16 @@ static void curl_init_once(void)
 static bool copy_strings(ugw_client *c, const ugw_client_config *cfg)
 {
     const char *src[] = { cfg->url, cfg->user_agent ? cfg->user_agent : CLIENT_UA, cfg->ca_file,
-                          cfg->dead_letter_path };
-    const char **dst[] = { &c->cfg.url, &c->cfg.user_agent, &c->cfg.ca_file, &c->cfg.dead_letter_path };
+                          cfg->dead_letter_path, cfg->spool_path };
+    const char **dst[] = { &c->cfg.url, &c->cfg.user_agent, &c->cfg.ca_file, &c->cfg.dead_letter_path,
+                           &c->cfg.spool_path };
     size_t total = 0, at = 0;
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < 5; i++)
         total += src[i] ? strlen(src[i]) + 1 : 0;
     c->strings = malloc(total ? total : 1);
     if (!c->strings)
         return false;
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 5; i++) {
         if (!src[i]) {
             *dst[i] = NULL;
             continue;
@@ -87,6 +89,12 @@ static bool copy_strings(ugw_client *c, const ugw_client_config *cfg)
 
 static void client_free(ugw_client *c)
 {
+    job *j;
+    /* Jobs left only when starting failed after a spool was resumed. */
+    while ((j = ugw__client_pending_pop(c)))
+        free(j);
+    while (c->heap_len)
+        free(ugw__client_heap_pop(c));
     if (c->slots) {
         for (unsigned i = 0; i < c->nslots; i++)
             if (c->slots[i].easy)
@@ -97,6 +105,8 @@ static void client_free(ugw_client *c)
         curl_multi_cleanup(c->multi);
     if (c->dead_fd >= 0)
         close(c->dead_fd);
+    ugw_spool_close(c->spool);
+    free(c->retries);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->room);
     pthread_cond_destroy(&c->idle);
@@ -125,6 +135,14 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
     if (cfg->connect_timeout_ms < 0 || cfg->timeout_ms < 0 || cfg->max_age_ms < 0
         || cfg->backoff_base_ms < 0 || cfg->backoff_max_ms < 0) {
         ugw_error_set(err, UGW_ERR_ARG, "timeouts, ages and backoffs must not be negative", 0, NULL);
+        return NULL;
+    }
+    if (cfg->spool_sync != UGW_SPOOL_SYNC_CRASH && cfg->spool_sync != UGW_SPOOL_SYNC_POWER) {
+        ugw_error_set(err, UGW_ERR_ARG, "unknown spool_sync", 0, "spool_sync");
+        return NULL;
+    }
+    if (cfg->spool_path && !cfg->spool_path[0]) {
+        ugw_error_set(err, UGW_ERR_ARG, "spool_path is empty", 0, "spool_path");
         return NULL;
     }
     if (cfg->max_in_flight > 1024) {
@@ -198,9 +216,17 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
             goto fail;
         }
     }
-    c->heap_cap = c->cfg.queue_capacity;
-    c->heap = malloc(sizeof *c->heap * c->heap_cap);
     c->nslots = c->cfg.max_in_flight;
+    c->cap_events = c->cfg.queue_capacity;
+    if (c->cfg.spool_path) {
+        if (ugw__client_spool_start(c, cfg, err) != UGW_OK)
+            goto fail;
+        if (!(c->retries = calloc(c->nslots, sizeof *c->retries)))
+            goto nomem;
+    } else {
+        c->heap_cap = c->cfg.queue_capacity;
+        c->heap = malloc(sizeof *c->heap * c->heap_cap);
+    }
     c->slots = calloc(c->nslots, sizeof *c->slots);
     c->multi = curl_multi_init();
     if (!c->heap || !c->slots || !c->multi)
@@ -223,16 +249,57 @@ fail:
     return NULL;
 }
 
+/* Whether an event of `len` bytes finds no room (mu held). */
+static bool no_room_locked(const ugw_client *c, size_t len)
+{
+    return c->count >= c->cap_events || (c->spool && c->spool_bytes + len > c->cfg.spool_max_bytes);
+}
+
+/* With a spool: commits `j` (and the mark) after taking its room (mu held,
+ * released meanwhile). UGW_OK with the room kept, or the room given back. */
+static ugw_status commit_locked(ugw_client *c, job *j, const char *mark_key, uint64_t mark_value,
+                                ugw_error *err)
+{
+    spool_write w;
+    ugw_status st;
+    memset(&w, 0, sizeof w);
+    w.j = j;
+    w.mark_key = mark_key;
+    w.mark_value = mark_value;
+    c->count++;
+    c->spool_bytes += j->len;
+    c->committing++;
+    pthread_mutex_unlock(&c->mu);
+    st = ugw__spool_commit(c->spool, &w, err);
+    pthread_mutex_lock(&c->mu);
+    c->committing--;
+    if (st != UGW_OK) {
+        c->count--;
+        c->spool_bytes -= j->len;
+        pthread_cond_broadcast(&c->room);
+    }
+    if (c->closing && !c->committing)
+        pthread_cond_broadcast(&c->idle); /* close() waits for commits */
+    return st;
+}
+
 static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
                              ugw_format format, const char *event,
                              const char *webhook_id, int64_t wait_ms, void *user,
-                             sync_wait *sync, char *id_out, ugw_error *err)
+                             sync_wait *sync, const char *mark_key, uint64_t mark_value,
+                             char *id_out, ugw_error *err)
 {
     job *j;
     bool wake;
     ugw_error_clear(err);
     if (!c || (!body && len) || (format != UGW_FORMAT_JSON && format != UGW_FORMAT_MSGPACK))
         return ugw_error_set(err, UGW_ERR_ARG, "invalid argument", 0, NULL);
+    if (mark_key && (!c->spool || !ugw__spool_mark_key_ok(mark_key)))
+        return ugw_error_set(err, UGW_ERR_ARG, c->spool ? "a mark key is 1 to 1024 bytes" : "marks need a spool",
+                             0, "mark_key");
+    if (c->spool && len > c->cfg.spool_max_bytes)
+        return ugw_error_set(err, UGW_ERR_LIMIT, "the body alone is larger than spool_max_bytes", len,
+                             "spool_max_bytes");
     if (c->thread_started && pthread_equal(pthread_self(), c->thread)) {
         /* From an outcome callback: the client's own thread must never wait
          * for room it alone can make, nor for an outcome it alone reports. */
@@ -268,12 +335,12 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
     j->slot = -1;
 
     pthread_mutex_lock(&c->mu);
-    if (!c->closing && !c->gone && c->count >= c->cfg.queue_capacity && wait_ms != 0) {
+    if (!c->closing && !c->gone && no_room_locked(c, len) && wait_ms != 0) {
         struct timespec dl;
         if (wait_ms > 0)
             deadline_ts(&dl, wait_ms);
         c->waiters++;
-        while (!c->closing && !c->gone && c->count >= c->cfg.queue_capacity) {
+        while (!c->closing && !c->gone && no_room_locked(c, len)) {
             if (wait_ms < 0)
                 pthread_cond_wait(&c->room, &c->mu);
             else if (pthread_cond_timedwait(&c->room, &c->mu, &dl) == ETIMEDOUT)
@@ -288,12 +355,22 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
         free(j);
         return ugw_error_set(err, UGW_ERR_CLOSED, gone ? "the endpoint is gone (410)" : "the client is closing", 0, NULL);
     }
-    if (c->count >= c->cfg.queue_capacity) {
+    if (no_room_locked(c, len)) {
         pthread_mutex_unlock(&c->mu);
         free(j);
-        return ugw_error_set(err, UGW_ERR_FULL, "the delivery queue is full", 0, NULL);
+        return ugw_error_set(err, UGW_ERR_FULL, c->spool ? "the spool is full" : "the delivery queue is full", 0,
+                             NULL);
     }
-    c->count++;
+    if (c->spool) {
+        ugw_status st = commit_locked(c, j, mark_key, mark_value, err);
+        if (st != UGW_OK) {
+            pthread_mutex_unlock(&c->mu);
+            free(j);
+            return st;
+        }
+    } else {
+        c->count++;
+    }
     c->stats.queued++;
     c->stats.accepted++;
     ugw__client_pending_push(c, j);
@@ -313,7 +390,41 @@ ugw_status ugw_client_enqueue_body(ugw_client *c, const void *body, size_t len,
                                    void *user, char id_out[UGW_WEBHOOK_ID_MAX],
                                    ugw_error *err)
 {
-    return accept_job(c, body, len, format, event, webhook_id, wait_ms, user, NULL, id_out, err);
+    return accept_job(c, body, len, format, event, webhook_id, wait_ms, user, NULL, NULL, 0, id_out, err);
+}
+
+ugw_status ugw_client_enqueue_marked(ugw_client *c, const void *body, size_t len,
+                                     ugw_format format, const char *event,
+                                     const char *webhook_id, int64_t wait_ms, void *user,
+                                     const char *mark_key, uint64_t mark_value,
+                                     char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err)
+{
+    return accept_job(c, body, len, format, event, webhook_id, wait_ms, user, NULL, mark_key, mark_value,
+                      id_out, err);
+}
+
+ugw_status ugw_client_mark_set(ugw_client *c, const char *mark_key, uint64_t mark_value, ugw_error *err)
+{
+    spool_write w;
+    ugw_error_clear(err);
+    if (!c || !c->spool || !ugw__spool_mark_key_ok(mark_key))
+        return ugw_error_set(err, UGW_ERR_ARG, c && c->spool ? "a mark key is 1 to 1024 bytes" : "marks need a spool",
+                             0, "mark_key");
+    memset(&w, 0, sizeof w);
+    w.mark_key = mark_key;
+    w.mark_value = mark_value;
+    return ugw__spool_commit(c->spool, &w, err);
+}
+
+ugw_status ugw_client_mark_get(ugw_client *c, const char *mark_key, uint64_t *value, ugw_error *err)
+{
+    ugw_error_clear(err);
+    if (value)
+        *value = 0;
+    if (!c || !c->spool || !value || !ugw__spool_mark_key_ok(mark_key))
+        return ugw_error_set(err, UGW_ERR_ARG, c && c->spool ? "a mark key is 1 to 1024 bytes" : "marks need a spool",
+                             0, "mark_key");
+    return ugw__spool_mark_get(c->spool, mark_key, value, err);
 }
 
 ugw_status ugw_client_send_body(ugw_client *c, const void *body, size_t len,
@@ -324,7 +435,7 @@ ugw_status ugw_client_send_body(ugw_client *c, const void *body, size_t len,
     sync_wait w;
     ugw_status st;
     memset(&w, 0, sizeof w);
-    st = accept_job(c, body, len, format, event, webhook_id, -1, NULL, &w, NULL, err);
+    st = accept_job(c, body, len, format, event, webhook_id, -1, NULL, &w, NULL, 0, NULL, err);
     if (st)
         return st;
     pthread_mutex_lock(&c->mu);
@@ -376,6 +487,11 @@ void ugw_client_stats_get(ugw_client *c, ugw_client_stats *out)
     pthread_mutex_lock(&c->mu);
     *out = c->stats;
     pthread_mutex_unlock(&c->mu);
+    if (c->spool) {
+        pthread_mutex_lock(&c->spool->gmu);
+        out->spool_commits = c->spool->commits;
+        pthread_mutex_unlock(&c->spool->gmu);
+    }
 }
 
 ugw_format ugw_client_format(const ugw_client *c)
@@ -398,6 +514,7 @@ ugw_status ugw_client_close(ugw_client *c, int64_t drain_ms)
 {
     job *done = NULL, *j;
     ugw_status st;
+    ugw_result left;
     if (!c)
         return UGW_OK;
     if (c->thread_started && pthread_equal(pthread_self(), c->thread))
@@ -405,6 +522,9 @@ ugw_status ugw_client_close(ugw_client *c, int64_t drain_ms)
     pthread_mutex_lock(&c->mu);
     c->closing = true;
     pthread_cond_broadcast(&c->room); /* waiting enqueuers give up */
+    /* Events being committed now were accepted: wait until they are queued. */
+    while (c->committing)
+        pthread_cond_wait(&c->idle, &c->mu);
     pthread_mutex_unlock(&c->mu);
     if (drain_ms != 0)
         ugw_client_flush(c, drain_ms);
@@ -414,7 +534,8 @@ ugw_status ugw_client_close(ugw_client *c, int64_t drain_ms)
     curl_multi_wakeup(c->multi);
     if (c->thread_started)
         pthread_join(c->thread, NULL);
-    /* The thread is gone: hand back whatever is left. */
+    /* The thread is gone: hand back whatever is left (kept in the spool). */
+    left = c->spool ? UGW_RESULT_KEPT : UGW_RESULT_CLOSED;
     pthread_mutex_lock(&c->mu);
     for (unsigned i = 0; i < c->nslots; i++) {
         if (!(j = c->slots[i].job))
@@ -426,16 +547,18 @@ ugw_status ugw_client_close(ugw_client *c, int64_t drain_ms)
         c->stats.in_flight--;
         if (!j->error[0])
             snprintf(j->error, sizeof j->error, "in flight when the client closed");
-        ugw__client_finish_locked(c, j, UGW_RESULT_CLOSED, &done);
+        if (c->spool && j->attempts)
+            j->attempts--; /* cut short: not counted, as the spool has it */
+        ugw__client_finish_locked(c, j, left, &done);
     }
     while ((j = ugw__client_pending_pop(c))) {
         c->stats.queued--;
-        ugw__client_finish_locked(c, j, UGW_RESULT_CLOSED, &done);
+        ugw__client_finish_locked(c, j, left, &done);
     }
     while (c->heap_len) {
         j = ugw__client_heap_pop(c);
         c->stats.queued--;
-        ugw__client_finish_locked(c, j, UGW_RESULT_CLOSED, &done);
+        ugw__client_finish_locked(c, j, left, &done);
     }
     st = done ? UGW_ERR_TIMEOUT : UGW_OK;
     pthread_mutex_unlock(&c->mu);

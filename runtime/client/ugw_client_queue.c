@@ -111,8 +111,12 @@ void ugw__client_finish_locked(ugw_client *c, job *j, ugw_result r, job **done)
     j->result = r;
     if (r == UGW_RESULT_DELIVERED)
         c->stats.delivered++;
+    else if (r == UGW_RESULT_KEPT)
+        c->stats.kept++;
     else
         c->stats.failed++;
+    if (c->spool)
+        c->spool_bytes -= j->len;
     c->count--;
     c->unreported++;
     j->next = *done;
@@ -121,12 +125,22 @@ void ugw__client_finish_locked(ugw_client *c, job *j, ugw_result r, job **done)
 
 void ugw__client_deliver_outcomes(ugw_client *c, job *done)
 {
+    /* The spool first: a delivered event leaves it, a failed one becomes a
+     * dead letter there, before anyone hears of it. */
+    if (c->spool) {
+        unsigned bad = ugw__spool_finish(c->spool, done);
+        if (bad) {
+            pthread_mutex_lock(&c->mu);
+            c->stats.spool_errors += bad;
+            pthread_mutex_unlock(&c->mu);
+        }
+    }
     while (done) {
         job *j = done;
         ugw_outcome o;
         int dl_errno = 0;
         done = j->next;
-        if (j->result != UGW_RESULT_DELIVERED)
+        if (j->result != UGW_RESULT_DELIVERED && j->result != UGW_RESULT_KEPT)
             dl_errno = ugw__client_dead_letter(c, j);
         fill_outcome(j, &o);
         o.dead_letter_errno = dl_errno;

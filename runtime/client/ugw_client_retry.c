@@ -47,10 +47,14 @@ static double rnd01(ugw_client *c)
 int64_t ugw__client_backoff_ms(ugw_client *c, unsigned attempts)
 {
     double d = (double)c->cfg.backoff_base_ms;
-    for (unsigned i = 1; i < attempts && d < (double)c->cfg.backoff_max_ms; i++)
-        d *= 2;
-    if (d > (double)c->cfg.backoff_max_ms)
-        d = (double)c->cfg.backoff_max_ms;
+    if (c->long_schedule) {
+        d = (double)ugw__client_schedule_ms(attempts);
+    } else {
+        for (unsigned i = 1; i < attempts && d < (double)c->cfg.backoff_max_ms; i++)
+            d *= 2;
+        if (d > (double)c->cfg.backoff_max_ms)
+            d = (double)c->cfg.backoff_max_ms;
+    }
     if (c->cfg.jitter > 0)
         d = d * (1.0 - c->cfg.jitter) + d * c->cfg.jitter * rnd01(c);
     return (int64_t)d;

@@ -187,6 +187,14 @@ static void attempt_done(ugw_client *c, job *j, CURLcode r, job **done)
         ugw__client_heap_push(c, j);
         c->stats.retried++;
         c->stats.queued++;
+        if (j->seq && c->nretries < c->nslots) { /* one per slot, and one per slot ended */
+            spool_retry *sr = &c->retries[c->nretries++];
+            sr->seq = j->seq;
+            sr->attempts = j->attempts;
+            sr->next_ms = ugw__wall_ms() + delay;
+            sr->status = j->status;
+            snprintf(sr->error, sizeof sr->error, "%s", j->error);
+        }
     }
 }
 
@@ -241,6 +249,16 @@ void *ugw__client_thread(void *arg)
             ended = true;
         }
         pthread_mutex_unlock(&c->mu);
+        /* c->retries is the thread's own: written without mu. */
+        if (c->nretries) {
+            unsigned bad = ugw__spool_note_retries(c->spool, c->retries, c->nretries);
+            c->nretries = 0;
+            if (bad) {
+                pthread_mutex_lock(&c->mu);
+                c->stats.spool_errors += bad;
+                pthread_mutex_unlock(&c->mu);
+            }
+        }
         if (done)
             ugw__client_deliver_outcomes(c, done);
         /* A slot was freed (by an outcome or a retry put in the heap, whose

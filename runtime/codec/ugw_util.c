@@ -55,6 +55,8 @@ static const char *const status_names[] = {
     [UGW_ERR_TIMEOUT] = "timeout",
     [UGW_ERR_DELIVERY] = "delivery",
     [UGW_ERR_IO] = "io",
+    [UGW_ERR_BUSY] = "busy",
+    [UGW_ERR_CORRUPT] = "corrupt",
 };
 
 _Static_assert(sizeof status_names / sizeof status_names[0] == UGW_ERR__COUNT,
