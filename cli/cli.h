@@ -278,6 +278,10 @@ extern const char cmd_fixtures_usage[], cmd_fixtures_help[];
 int cmd_send(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_send_usage[], cmd_send_help[];
 
+/* cli/cmd_spool.c: `ugw spool stats|list|retry|purge` */
+int cmd_spool(const ugw_cmd *cmd, int argc, char **argv);
+extern const char cmd_spool_usage[], cmd_spool_help[];
+
 /* cli/cmd_schema.c: `ugw schema export`, `ugw schema diff` */
 int cmd_schema(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_schema_usage[], cmd_schema_help[];

@@ -61,6 +61,13 @@ void send_dead_letter_failed(run *r, const char *id, int e)
 bool send_enqueue(run *r, const void *body, size_t len, ugw_format fmt, const char *event,
                   const char *id, const char *file, uint64_t line)
 {
+    return send_enqueue_marked(r, body, len, fmt, event, id, file, line, NULL, 0);
+}
+
+bool send_enqueue_marked(run *r, const void *body, size_t len, ugw_format fmt, const char *event,
+                         const char *id, const char *file, uint64_t line, const char *mark_key,
+                         uint64_t mark_value)
+{
     origin *o = malloc(sizeof *o);
     ugw_error err;
     ugw_status st;
@@ -76,7 +83,9 @@ bool send_enqueue(run *r, const void *body, size_t len, ugw_format fmt, const ch
     o->line = line;
     r->not_taken = false;
     do {
-        st = ugw_client_enqueue_body(r->client, body, len, fmt, event, id, 200, o, NULL, &err);
+        st = mark_key ? ugw_client_enqueue_marked(r->client, body, len, fmt, event, id, 200, o, mark_key,
+                                                  mark_value, NULL, &err)
+                      : ugw_client_enqueue_body(r->client, body, len, fmt, event, id, 200, o, NULL, &err);
     } while (st == UGW_ERR_FULL && !send_interrupted);
     if (st == UGW_OK) {
         pthread_mutex_lock(&r->mu);
@@ -120,8 +129,10 @@ bool send_enqueue(run *r, const void *body, size_t len, ugw_format fmt, const ch
         if (ugw_dead_letter_write(r->dead_fd, &rec, &e, NULL) != UGW_OK)
             send_dead_letter_failed(r, rec.id, e);
     }
-    if (st == UGW_ERR_CLOSED || st == UGW_ERR_NOMEM) {
-        r->stop_input = true;
+    if (st == UGW_ERR_CLOSED || st == UGW_ERR_NOMEM || st == UGW_ERR_IO) {
+        r->stop_input = true; /* gone, no memory, or the spool cannot be written */
+        if (st == UGW_ERR_IO)
+            r->io_error = true;
         return false;
     }
     return true; /* this event only (the client refused its id) */
@@ -207,6 +218,9 @@ static int send_run(const send_opts *o)
     cfg.backoff_base_ms = o->backoff_ms;
     cfg.max_in_flight = o->concurrency;
     cfg.dead_letter_path = o->dead_letter;
+    cfg.spool_path = o->spool;
+    cfg.spool_sync = o->spool_sync;
+    r.spool = o->spool != NULL;
     cfg.on_outcome = send_on_outcome;
     cfg.on_outcome_ctx = &r;
 
@@ -221,7 +235,10 @@ static int send_run(const send_opts *o)
     OPENSSL_cleanse(key_text, sizeof key_text);
     if (!r.client) {
         pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-        if (err.code == UGW_ERR_IO && o->dead_letter)
+        if (o->spool && strcmp(err.path, "spool_path") == 0)
+            fprintf(stderr, "%s send: the spool %s: %s (%s)\n", cli_name(), o->spool,
+                    err.message ? err.message : "error", ugw_status_name(err.code));
+        else if (err.code == UGW_ERR_IO && o->dead_letter)
             fprintf(stderr, "%s send: cannot open the dead-letter file %s: %s\n", cli_name(), o->dead_letter,
                     err.message ? err.message : "error");
         else
@@ -239,6 +256,13 @@ static int send_run(const send_opts *o)
         send_input_sizes(&r, &o->replay, 1);
     else
         send_input_sizes(&r, o->files, o->nfiles);
+    if (o->spool) {
+        ugw_client_stats cs;
+        ugw_client_stats_get(r.client, &cs);
+        if (cs.resumed)
+            send_say(&r, "%s send: resuming %llu event%s pending in the spool %s\n", cli_name(),
+                     (unsigned long long)cs.resumed, cs.resumed == 1 ? "" : "s", o->spool);
+    }
     if (!o->quiet)
         send_start_progress(&r);
     memset(&sa, 0, sizeof sa);
@@ -274,7 +298,10 @@ static int send_run(const send_opts *o)
         ugw_client_stats_get(r.client, &cs);
         r.retried = cs.retried;
     }
-    if (send_interrupted)
+    if (send_interrupted && o->spool)
+        send_say(&r, "%s send: interrupted: events not yet delivered stay in the spool %s; run again to "
+                 "deliver them\n", cli_name(), o->spool);
+    else if (send_interrupted)
         send_say(&r, "%s send: interrupted: events not yet delivered are handed back as failed\n", cli_name());
     ugw_client_close(r.client, 0); /* hands back whatever is left, as "closed" */
     r.client = NULL;
@@ -295,7 +322,7 @@ static int send_run(const send_opts *o)
         r.io_error = true;
     }
     rc = r.io_error ? EXIT_USAGE
-       : (r.failed || r.invalid || send_interrupted || r.stop_file) ? EXIT_INVALID : EXIT_VALID;
+       : (r.failed || r.invalid || r.kept || send_interrupted || r.stop_file) ? EXIT_INVALID : EXIT_VALID;
 
     ugw_decoder_free(r.dec);
     cli_event_free(&r.ev);

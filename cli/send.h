@@ -38,6 +38,9 @@ typedef struct send_opts {
     cli_secret_args secret;  /* --secret, --secret-file, UGW_SECRET */
     bool tls_retry;          /* --retry-tls-errors */
     const char *resume_file; /* --resume-at FILE:LINE */
+    const char *spool;       /* --spool FILE */
+    ugw_spool_sync spool_sync; /* --spool-sync crash|power */
+    bool spool_sync_given;
     uint64_t resume_line;
     ugw_format format;
     bool format_given, strict;
@@ -64,7 +67,8 @@ typedef struct run {
 
     pthread_mutex_t mu;      /* the fields below, and stderr */
     pthread_cond_t wake;     /* the progress thread's timer; signalled to stop */
-    uint64_t delivered, failed, invalid, accepted;
+    uint64_t delivered, failed, invalid, accepted, kept;
+    bool spool;              /* --spool: inputs are marked, kept events reported */
     bool progress_on;        /* the progress line is on the screen */
     /* How far the input is read, for the percentage and the time left:
      * in_total bytes in all (when every input is a regular file), in_done
@@ -104,6 +108,11 @@ extern volatile sig_atomic_t send_interrupted;
  */
 bool send_enqueue(run *r, const void *body, size_t len, ugw_format fmt, const char *event,
                   const char *id, const char *file, uint64_t line);
+/* The same, recording (with --spool) `mark_value` under `mark_key` in the
+ * same commit as the event (mark_key NULL: none). */
+bool send_enqueue_marked(run *r, const void *body, size_t len, ugw_format fmt, const char *event,
+                         const char *id, const char *file, uint64_t line, const char *mark_key,
+                         uint64_t mark_value);
 
 /* Says that the dead letter of `id` could not be written (errno `e`) and
  * makes the exit status 2. */

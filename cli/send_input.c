@@ -12,11 +12,14 @@
  * max_input plus one byte (a longer one is handed to the decoder cut there,
  * and it says `limit`).
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "send.h"
 
@@ -49,7 +52,8 @@ static uint64_t line_of(const char *doc, size_t len, size_t pos)
  * line of its byte position, a MessagePack one no line). Returns false when
  * input should stop. */
 static bool send_document(run *r, const char *name, uint64_t line, const char *doc,
-                          size_t len, ugw_format fmt, bool whole_file)
+                          size_t len, ugw_format fmt, bool whole_file, const char *mark_key,
+                          uint64_t mark_value)
 {
     ugw_error err;
     size_t need = 0, n = 0;
@@ -76,7 +80,53 @@ static bool send_document(run *r, const char *name, uint64_t line, const char *d
         r->io_error = true;
         return true;
     }
-    return send_enqueue(r, r->enc, n, r->format, cli_wire_name(r->ev.type), NULL, name, line);
+    return send_enqueue_marked(r, r->enc, n, r->format, cli_wire_name(r->ev.type), NULL, name, line, mark_key,
+                               mark_value);
+}
+
+/*
+ * With --spool: the key under which the spool records how far `path` was
+ * read ("input:" and its absolute path), and that offset (0 when the spool
+ * has none). The offset goes with each accepted event, in the same commit:
+ * a run started again skips the bytes before it. Returns false (after a
+ * message) when the input cannot be resumed: it is shorter than the offset
+ * recorded, so it is not the input that was read.
+ */
+static bool input_mark(run *r, const char *path, char **key, uint64_t *done)
+{
+    char *abs = realpath(path, NULL);
+    struct stat st;
+    ugw_error err;
+    ugw_status s;
+    size_t n;
+    *key = NULL;
+    *done = 0;
+    if (!abs || stat(abs, &st) != 0) {
+        send_say(r, "%s send: %s: %s\n", cli_name(), path, strerror(errno));
+        free(abs);
+        return false;
+    }
+    n = strlen(abs) + sizeof "input:";
+    if (!(*key = malloc(n))) {
+        free(abs);
+        send_say(r, "%s send: out of memory\n", cli_name());
+        return false;
+    }
+    snprintf(*key, n, "input:%s", abs);
+    free(abs);
+    s = ugw_client_mark_get(r->client, *key, done, &err);
+    if (s != UGW_OK && s != UGW_ERR_MISSING) {
+        send_say(r, "%s send: %s: the spool's record of this input cannot be read: %s\n", cli_name(), path,
+                 err.message);
+        return false;
+    }
+    if (S_ISREG(st.st_mode) && *done > (uint64_t)st.st_size) {
+        send_say(r, "%s send: %s: the spool records %llu bytes of it as sent, but it has %lld: not the same "
+                 "input (ugw spool purge --marks starts inputs over)\n", cli_name(), path,
+                 (unsigned long long)*done, (long long)st.st_size);
+        return false;
+    }
+    return true;
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -150,6 +200,8 @@ void send_file(run *r, const char *path)
     bool failed = false;
 
     uint64_t skip_below = 0; /* --resume-at: lines before this one were handled before */
+    char *mark_key = NULL;   /* --spool: this input's mark, and the bytes it says are done */
+    uint64_t done = 0, read_to = 0;
 
     if (r->resume_file) {
         if (strcmp(r->resume_file, path) != 0) {
@@ -166,15 +218,29 @@ void send_file(run *r, const char *path)
         r->io_error = true;
         return;
     }
+    if (r->spool && !input_mark(r, path, &mark_key, &done)) {
+        free(mark_key);
+        ugw_line_reader_close(rd);
+        r->io_error = true;
+        r->stop_input = true;
+        return;
+    }
+    if (done)
+        send_say(r, "%s send: %s: skipping its first %llu bytes: the spool has them from an earlier run\n",
+                 cli_name(), name, (unsigned long long)done);
     if (is_json_lines(rd, path, &err, &failed)) {
         ugw_line ln;
         int m = 1;
         uint64_t next = skip_below > 1 ? skip_below : 1; /* the first line not yet handled */
         while (!send_interrupted && !r->stop_input && (m = next_line(rd, &ln, &err)) > 0) {
+            uint64_t end = ln.offset + ln.len + (ln.unterminated ? 0 : 1);
+            read_to = end;
+            if (end <= done)
+                continue; /* accepted by an earlier run (the spool's mark) */
             if (ln.number < skip_below || ugw_span(ln.ptr, ln.len, UGW_WS_JSON) == ln.len)
                 continue; /* before the resume point, or empty: skipped */
             next = ln.number;
-            if (!send_document(r, name, ln.number, ln.ptr, ln.len, UGW_FORMAT_JSON, false)) {
+            if (!send_document(r, name, ln.number, ln.ptr, ln.len, UGW_FORMAT_JSON, false, mark_key, end)) {
                 if (!r->not_taken)
                     next++; /* that line is accounted for (failed, listed) */
                 break;
@@ -188,6 +254,15 @@ void send_file(run *r, const char *path)
         if (m > 0 || (m == 0 && send_interrupted)) {
             r->stop_file = path;
             r->stop_line = next;
+        } else if (m == 0 && mark_key && read_to > done) {
+            /* The whole input is read: its last lines (empty, invalid)
+             * need not be read again either. */
+            ugw_error merr;
+            if (ugw_client_mark_set(r->client, mark_key, read_to, &merr) != UGW_OK) {
+                send_say(r, "%s send: %s: the spool cannot record it as read: %s\n", cli_name(), name,
+                         merr.message);
+                r->io_error = true;
+            }
         }
     } else if (!failed) {
         ugw_str doc;
@@ -198,8 +273,9 @@ void send_file(run *r, const char *path)
         doc = ugw_line_reader_pending(rd);
         if (doc.len > limit)
             doc.len = limit; /* as much as the decoder needs to say `limit` */
-        if (!failed && !send_interrupted && skip_below <= 1) {
-            if (!send_document(r, name, 1, doc.ptr, doc.len, ugw_detect_format(doc.ptr, doc.len), true)
+        if (!failed && !send_interrupted && skip_below <= 1 && done == 0) {
+            if (!send_document(r, name, 1, doc.ptr, doc.len, ugw_detect_format(doc.ptr, doc.len), true, mark_key,
+                               doc.len ? doc.len : 1)
                 && r->not_taken) {
                 r->stop_file = path;
                 r->stop_line = 0;
@@ -215,5 +291,6 @@ void send_file(run *r, const char *path)
     }
     if (!r->stop_file)
         send_input_file_done(r, path);
+    free(mark_key);
     ugw_line_reader_close(rd);
 }

@@ -16,6 +16,7 @@ const char cmd_send_usage[] =
     "                [--concurrency N] [--dead-letter FILE] [--strict]\n"
     "                [--timeout SECONDS] [--max-attempts N] [--backoff-ms N]\n"
     "                [--resume-at FILE:LINE] [--quiet] [--json] FILE...\n"
+    "       ugw send --spool SPOOL [--spool-sync crash|power] --url URL [options] [FILE...]\n"
     "       ugw send --replay FILE --url URL [--secret-file FILE | --secret S]\n"
     "                [--ca-file FILE] [--concurrency N] [--dead-letter FILE]\n"
     "                [--timeout SECONDS] [--max-attempts N] [--backoff-ms N]\n"
@@ -46,6 +47,18 @@ const char cmd_send_help[] =
     "percentage done, delivered, retried, failed, the rate and the time left\n"
     "(the total and time left when every input is a regular file). A summary\n"
     "line ends the run: 'N events: D delivered, F failed, I invalid in T s'.\n"
+    "\n"
+    "With --spool SPOOL, every event is first committed to SPOOL, an SQLite\n"
+    "file (created 0600; see docs/DURABILITY.md), and sent from there: a run\n"
+    "killed at any moment (kill -9, a crash) loses nothing. Run the same\n"
+    "command again: it sends what the spool still holds, with the same\n"
+    "webhook-ids, skips the part of each FILE the spool had accepted (it\n"
+    "records how far each FILE was read, in the same commit as its events)\n"
+    "and sends the rest, so no event goes out under two webhook-ids. Without\n"
+    "FILEs it sends what the spool holds. Failed events stay in the spool as\n"
+    "dead letters ('ugw spool list|retry SPOOL'). Without --max-attempts and\n"
+    "--backoff-ms the retries span days: after 5 s, 5 min, 30 min, 2 h, 5 h,\n"
+    "10 h and 10 h. SIGINT leaves the undelivered events in the spool.\n"
     "\n"
     "With --replay, FILE is a dead-letter file (JSON Lines, as written by\n"
     "--dead-letter; see docs/DEAD_LETTERS.md) and each recorded body is sent\n"
@@ -83,6 +96,12 @@ const char cmd_send_help[] =
     "  --json               at the end, one JSON object on standard output:\n"
     "                       {\"events\":N,\"delivered\":D,\"failed\":F,\"invalid\":I,\n"
     "                       \"retried\":R,\"seconds\":T,\"bytes\":B,\"stopped_at\":..}\n"
+    "  --spool SPOOL        keep the events in the durable spool SPOOL until\n"
+    "                       delivered (FILEs only: not '-', --replay or\n"
+    "                       --resume-at)\n"
+    "  --spool-sync MODE    crash (default): a commit survives the process\n"
+    "                       being killed; power: it survives power loss too\n"
+    "                       (one fsync per commit)\n"
     "  -h, --help           show this help\n"
     "\n"
     "Without --secret-file and --secret the secret is the environment variable\n"
@@ -114,7 +133,7 @@ const char cmd_send_help[] =
 enum {
     OPT_URL = 256, OPT_SECRET, OPT_FORMAT, OPT_CONCURRENCY, OPT_DEAD_LETTER,
     OPT_STRICT, OPT_TIMEOUT, OPT_MAX_ATTEMPTS, OPT_BACKOFF_MS, OPT_REPLAY, OPT_SECRET_FILE,
-    OPT_ALLOW_WEAK, OPT_CA_FILE, OPT_RETRY_TLS, OPT_RESUME_AT, OPT_JSON
+    OPT_ALLOW_WEAK, OPT_CA_FILE, OPT_RETRY_TLS, OPT_RESUME_AT, OPT_JSON, OPT_SPOOL, OPT_SPOOL_SYNC
 };
 
 /* A decimal number of seconds, 0 < s <= 86400, into milliseconds (at least 1). */
@@ -154,6 +173,8 @@ int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
         { "replay", OPT_REPLAY, true },
         { "quiet", 'q', false },
         { "json", OPT_JSON, false },
+        { "spool", OPT_SPOOL, true },
+        { "spool-sync", OPT_SPOOL_SYNC, true },
         { "help", 'h', false },
         { NULL, 0, false },
     };
@@ -217,6 +238,20 @@ int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
                 return usage_error(cmd, "--replay may be given once, not also '%s'", p.arg);
             o->replay = p.arg;
             break;
+        case OPT_SPOOL:
+            if (o->spool)
+                return usage_error(cmd, "--spool may be given once, not also '%s'", p.arg);
+            o->spool = p.arg;
+            break;
+        case OPT_SPOOL_SYNC:
+            if (strcmp(p.arg, "crash") == 0)
+                o->spool_sync = UGW_SPOOL_SYNC_CRASH;
+            else if (strcmp(p.arg, "power") == 0)
+                o->spool_sync = UGW_SPOOL_SYNC_POWER;
+            else
+                return usage_error(cmd, "--spool-sync must be crash or power, not '%s'", p.arg);
+            o->spool_sync_given = true;
+            break;
         case 'h':
             print_cmd_help(cmd, stdout);
             return flush_stdout() ? EXIT_VALID : EXIT_USAGE;
@@ -240,6 +275,18 @@ int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
             return usage_error(cmd, "--resume-at names no FILE of this command (standard input cannot be resumed): '%s'",
                                o->resume_file);
         o->resume_file = match;
+    }
+    if (o->spool_sync_given && !o->spool)
+        return usage_error(cmd, "%s", "--spool-sync needs --spool");
+    if (o->spool) {
+        if (o->replay)
+            return usage_error(cmd, "%s", "--spool does not go with --replay (use ugw spool retry for the spool's own dead letters)");
+        if (o->resume_file)
+            return usage_error(cmd, "%s", "--spool does not go with --resume-at (the spool records where each FILE stopped)");
+        for (size_t i = 0; i < o->nfiles; i++)
+            if (strcmp(o->files[i], "-") == 0)
+                return usage_error(cmd, "%s", "--spool needs FILEs it can read again: standard input ('-') cannot be resumed");
+        return -1;
     }
     if (o->replay) {
         if (o->nfiles)

@@ -62,6 +62,8 @@ void send_on_outcome(const ugw_outcome *oc, void *ctx)
     pthread_mutex_lock(&r->mu);
     if (oc->result == UGW_RESULT_DELIVERED) {
         r->delivered++;
+    } else if (oc->result == UGW_RESULT_KEPT) {
+        r->kept++; /* still pending in the spool: not failed */
     } else {
         char status[32], tail[512];
         r->failed++;
@@ -157,11 +159,13 @@ void send_input_file_done(run *r, const char *path)
 
 void send_summary_json(const run *r)
 {
-    uint64_t total = r->delivered + r->failed + r->invalid;
-    printf("{\"events\":%llu,\"delivered\":%llu,\"failed\":%llu,\"invalid\":%llu,\"retried\":%llu,"
-           "\"seconds\":%.3f,\"bytes\":",
+    uint64_t total = r->delivered + r->failed + r->invalid + r->kept;
+    printf("{\"events\":%llu,\"delivered\":%llu,\"failed\":%llu,\"invalid\":%llu,\"retried\":%llu,",
            (unsigned long long)total, (unsigned long long)r->delivered, (unsigned long long)r->failed,
-           (unsigned long long)r->invalid, (unsigned long long)r->retried, send_elapsed_s(r));
+           (unsigned long long)r->invalid, (unsigned long long)r->retried);
+    if (r->spool) /* still pending in the spool (an interrupted run) */
+        printf("\"kept\":%llu,", (unsigned long long)r->kept);
+    printf("\"seconds\":%.3f,\"bytes\":", send_elapsed_s(r));
     if (r->in_total_known)
         printf("%llu", (unsigned long long)r->in_total);
     else
@@ -234,8 +238,11 @@ void send_start_progress(run *r)
 
 void send_summary(const run *r)
 {
-    uint64_t total = r->delivered + r->failed + r->invalid;
-    fprintf(stderr, "%llu event%s: %llu delivered, %llu failed, %llu invalid in %.2f s\n",
+    uint64_t total = r->delivered + r->failed + r->invalid + r->kept;
+    char kept[64] = "";
+    if (r->spool)
+        snprintf(kept, sizeof kept, ", %llu kept in the spool", (unsigned long long)r->kept);
+    fprintf(stderr, "%llu event%s: %llu delivered, %llu failed, %llu invalid%s in %.2f s\n",
             (unsigned long long)total, total == 1 ? "" : "s", (unsigned long long)r->delivered,
-            (unsigned long long)r->failed, (unsigned long long)r->invalid, send_elapsed_s(r));
+            (unsigned long long)r->failed, (unsigned long long)r->invalid, kept, send_elapsed_s(r));
 }

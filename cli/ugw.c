@@ -6,6 +6,7 @@
  *   ugw convert --to json|msgpack [--strict] FILE
  *   ugw sign, ugw verify (cmd_sign.c), ugw serve (cmd_serve.c, serve.c),
  *   ugw fixtures (cmd_fixtures.c), ugw secret new (cmd_secret.c)
+ *   ugw spool stats|list|retry|purge (cmd_spool.c)
  *   ugw help [COMMAND], ugw --help, ugw --version
  *
  * The app is kept in one place (cli_app(), set on entry to ugw_cli_main())
@@ -92,6 +93,8 @@ static const ugw_cmd commands[] = {
       cmd_demo_usage, cmd_demo_help, cmd_demo },
     { "send", "send events to a webhook URL, signed and retried",
       cmd_send_usage, cmd_send_help, cmd_send },
+    { "spool", "look into a delivery spool and act on it: stats, list, retry, purge",
+      cmd_spool_usage, cmd_spool_help, cmd_spool },
     { "sign", "print the webhook-signature of a body",
       cmd_sign_usage, cmd_sign_help, cmd_sign },
     { "verify", "check a webhook-signature and timestamp against a body",
