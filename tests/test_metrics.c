@@ -178,6 +178,7 @@ static void test_client_counters_as_text(void **state)
     assert_true(has_line(buf, "ugw_client_accepted_total 0"));
     assert_true(has_line(buf, "# TYPE ugw_client_queued gauge"));
     assert_true(has_line(buf, "ugw_client_in_flight 0"));
+    assert_true(has_line(buf, "ugw_client_spool_commits_total 0")); /* no spool: no commits */
     assert_int_equal(ugw_client_metrics_text(c, small, sizeof small, &len), UGW_ERR_BUFFER);
     assert_true(len > sizeof small);
     assert_int_equal(ugw_client_metrics_text(NULL, buf, sizeof buf, &len), UGW_ERR_ARG);
