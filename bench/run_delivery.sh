@@ -78,45 +78,11 @@ rm -rf "$PREFIX" "$WORK/bodies"
 mkdir -p "$PREFIX/tmp" "$WORK/bodies"
 
 # ---------------------------------------------------------------- nginx
-stop_nginx() {
-    local pid
-    [ -f "$PREFIX/nginx.pid" ] || return 0
-    pid=$(cat "$PREFIX/nginx.pid" 2>/dev/null) || return 0
-    [ -n "$pid" ] || return 0
-    kill -QUIT "$pid" 2>/dev/null || return 0
-    for _ in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || { rm -f "$PREFIX/nginx.pid"; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$PREFIX/nginx.pid"
-}
+. bench/nginx_lib.sh
+stop_nginx() { nginx_stop "$PREFIX"; }
 trap stop_nginx EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-PORT=
-for _ in 1 2 3 4 5; do
-    p=$(free_port)
-    sed -e "s/@PORT@/$p/g" -e "s/@WORKERS@/$NGINX_WORKERS/g" bench/nginx.conf >"$PREFIX/nginx.conf"
-    if "${ON_SERVER[@]}" nginx -p "$PREFIX" -c nginx.conf -e "$PREFIX/error.log" 2>>"$PREFIX/start.log"; then
-        for _ in $(seq 50); do
-            if [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data x "http://127.0.0.1:$p/hook")" = 204 ]; then
-                PORT=$p
-                break
-            fi
-            sleep 0.1
-        done
-        [ -n "$PORT" ] && break
-        stop_nginx
-    fi
-done
-[ -n "$PORT" ] || { cat "$PREFIX/start.log" "$PREFIX/error.log" >&2 2>/dev/null || true; die "nginx did not start"; }
-URL=http://127.0.0.1:$PORT/hook
-NGINX_PID=$(cat "$PREFIX/nginx.pid")
+nginx_start "$PREFIX" "$NGINX_WORKERS" "${ON_SERVER[@]}" || die "nginx did not start"
 CLK_TCK=$(getconf CLK_TCK)
 
 # CPU time of the nginx workers so far, in clock ticks.

@@ -300,9 +300,10 @@ ugw_status ugw__spool_open(const char *path, bool own, bool create, ugw_spool_sy
         goto fail;
     }
     sqlite3_extended_result_codes(sp->db, 1);
-    /* A reader waits a little for a writer's checkpoint; an owner never
-     * waits on anyone (it is the only writer). */
-    sqlite3_busy_timeout(sp->db, own ? 0 : 2000);
+    /* The owner is the only writer (flock), but a reader may hold a lock
+     * for a moment (recovering the WAL index): wait for it rather than fail
+     * an enqueue. */
+    sqlite3_busy_timeout(sp->db, 5000);
     if ((st = check_ours(sp, own, err)) != UGW_OK)
         goto fail;
     if (own) {
