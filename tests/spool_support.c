@@ -119,6 +119,19 @@ size_t spool_rows(const char *path, unsigned which, spool_row **out)
     return r.n;
 }
 
+void wait_retried(ugw_client *c, uint64_t n)
+{
+    ugw_client_stats cs;
+    for (int i = 0; i < 500; i++) {
+        ugw_client_stats_get(c, &cs);
+        if (cs.retried >= n)
+            break;
+        sleep_ms(10);
+    }
+    assert_int_equal(cs.retried, n);
+    sleep_ms(100); /* recorded right after, on the client's thread */
+}
+
 int64_t wall_now_ms(void)
 {
     struct timespec ts;

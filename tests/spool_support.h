@@ -33,6 +33,9 @@ typedef struct spool_row {
     size_t body_len;
 } spool_row;
 size_t spool_rows(const char *path, unsigned which, spool_row **out);
+/* Waits (up to 5 s) until the client has scheduled `n` retries, and a
+ * moment more for the spool to record them. */
+void wait_retried(ugw_client *c, uint64_t n);
 /* Unix time in ms. */
 int64_t wall_now_ms(void);
 /* A whole file's bytes (free with free()); NULL when it cannot be read. */

@@ -111,7 +111,6 @@ static void test_resume_schedule(void **state)
     tr_action once = { .status = 503 };
     tr_config rc;
     ugw_client_config cfg;
-    ugw_client_stats cs;
     spool_row *rows;
     test_receiver *tr, *ok;
     int64_t t0, due;
@@ -128,14 +127,7 @@ static void test_resume_schedule(void **state)
     start_client(&s->base, &cfg);
     assert_int_equal(enqueue_fixture(s->base.c, 0, -1, NULL, id), UGW_OK);
     t0 = wall_now_ms();
-    for (int i = 0; i < 500; i++) {
-        ugw_client_stats_get(s->base.c, &cs);
-        if (cs.retried == 1)
-            break;
-        sleep_ms(10);
-    }
-    assert_int_equal(cs.retried, 1);
-    sleep_ms(100); /* the retry is recorded right after */
+    wait_retried(s->base.c, 1);
     assert_int_equal(close_client(&s->base, 0), UGW_ERR_TIMEOUT);
     assert_int_equal(spool_rows(s->path, UGW_SPOOL_PENDING, &rows), 1);
     assert_int_equal(rows[0].attempts, 1);
@@ -318,7 +310,6 @@ static void test_long_schedule(void **state)
     tr_action once = { .status = 500 };
     tr_config rc;
     ugw_client_config cfg;
-    ugw_client_stats cs;
     spool_row *rows;
     int64_t t0;
     test_receiver *tr;
@@ -335,13 +326,7 @@ static void test_long_schedule(void **state)
     start_client(&s->base, &cfg);
     t0 = wall_now_ms();
     assert_int_equal(enqueue_fixture(s->base.c, 0, -1, NULL, NULL), UGW_OK);
-    for (int i = 0; i < 500; i++) {
-        ugw_client_stats_get(s->base.c, &cs);
-        if (cs.retried == 1)
-            break;
-        sleep_ms(10);
-    }
-    sleep_ms(100);
+    wait_retried(s->base.c, 1);
     assert_int_equal(close_client(&s->base, 0), UGW_ERR_TIMEOUT);
     assert_int_equal(spool_rows(s->path, UGW_SPOOL_PENDING, &rows), 1);
     /* 5 s with jitter 0.1: between 4.5 and 5 s after the attempt */
