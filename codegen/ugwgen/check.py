@@ -19,7 +19,7 @@ error): its form, and its fixed names against the runtime's.
 
 import re
 
-from . import fixtures as fixtures_mod, names as names_mod, outputs, scalars
+from . import event_fields, fixtures as fixtures_mod, names as names_mod, outputs, scalars
 from .keywords import C_KEYWORDS, CXX_KEYWORDS, C_MACROS, keyword_kind  # noqa: F401
 
 TYPES = ("id", "string", "url", "int", "bool", "enum", "number", "timestamp")
@@ -36,7 +36,7 @@ _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 TOP_KEYS = {"version", "include", "field", "event"}
 FIELD_KEYS = {"type", "min", "max", "description", "example", "nullable", "values", "unknown"}
 ENUM_KEYS = {"values", "unknown"}   # only for type enum
-EVENT_KEYS = {"id", "event", "aliases", "description", "fields", "optional"}
+EVENT_KEYS = {"id", "event", "aliases", "description", "fields", "optional", "field"}
 
 
 def snake(name):
@@ -132,8 +132,9 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
         err("'field' must be a table of field definitions", None, "field")
         fields = {}
     c_names = {}
-    for name, fdef in fields.items():
-        t = ("field", name)
+    # The shared definitions, then those of [event.field.NAME] tables (an
+    # event's own fields and its overrides of shared ones, checked whole).
+    for name, fdef, t in _definitions(fields, data.get("event")):
         before = len(errs)
         if not isinstance(fdef, dict):
             err(f"field '{name}' must be a table", t)
@@ -143,13 +144,16 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
             continue
         cn = snake(name)
         kind = keyword_kind(cn) or keyword_kind(name)
-        if kind:
+        if t[0] == "event" and name in fields:
+            pass                    # an override: its name is the shared field's, checked there
+        elif kind:
             err(f"field name '{name}' collides with the {kind} keyword '{cn}'", t)
         elif cn in C_MACROS:
             err(f"field name '{name}' collides with the C macro '{cn}' (a struct member is named '{cn}')", t)
-        if cn in c_names:
-            err(f"field '{name}' has the same C name '{cn}' as field '{c_names[cn]}'", t)
-        c_names.setdefault(cn, name)
+        if t[0] == "field":
+            if cn in c_names:
+                err(f"field '{name}' has the same C name '{cn}' as field '{c_names[cn]}'", t)
+            c_names.setdefault(cn, name)
         for k in sorted(set(fdef) - FIELD_KEYS):
             err(f"field '{name}': unknown key '{k}'", t, k)
         ftype = fdef.get("type")
@@ -219,11 +223,15 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
         err("the schema needs at least one [[event]]", None, "event")
         events = []
     ids, wires = {}, {}
+    shared = fields
     for i, ev in enumerate(events):
         t = ("event", i)
         if not isinstance(ev, dict):
             err("[[event]] must be a table", t)
             continue
+        # Within an event, `fields` is the event's view: the shared
+        # definitions with its [event.field.NAME] tables over them.
+        fields = event_fields.view(shared, ev)
         for k in sorted(set(ev) - EVENT_KEYS):
             err(f"event {i + 1}: unknown key '{k}'", t, k)
         eid = ev.get("id")
@@ -283,6 +291,8 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
             seen.add(f)
             if f not in fields:
                 err(f"event '{eid}': unknown field '{f}' (no [field.{f}] table)", t, "fields")
+        for message, where, key in event_fields.problems(ev, i, f"event '{eid}'", flist, shared):
+            err(message, where, key)
         opt = ev.get("optional", [])
         if not isinstance(opt, list) or not all(isinstance(f, str) for f in opt):
             err(f"event '{eid}': 'optional' must be a list of field names", t, "optional")
@@ -324,6 +334,7 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
                         f"{members[member]}", t, "fields")
                 else:
                     members[member] = what
+    _event_field_names(events, field_names, event_names, prefix, loc, err)
     return errs
 
 
@@ -371,6 +382,38 @@ def _check_scalar(name, fdef, ftype, err):
                         f"of years 0001..9999", k)
         if vals.get("min") is not None and vals.get("max") is not None and vals["min"] > vals["max"]:
             err("bad limit: need min <= max", "min")
+
+
+def _definitions(fields, events):
+    """(name, definition, table key) of every field definition: the shared
+    ones, then those of the events' [event.field.NAME] tables."""
+    for name, fdef in fields.items():
+        yield name, fdef, ("field", name)
+    yield from event_fields.definitions(events, fields)
+
+
+def _event_field_names(events, field_names, event_names, prefix, loc, err):
+    """The names made for the fields that events define or override
+    (P_<EVENT>_<FIELD>_MIN, ...) against every other generated name."""
+    made_by, done = {}, set()
+    for i, ev in enumerate(events):
+        eid = ev.get("id") if isinstance(ev, dict) else None
+        if not isinstance(eid, str) or not _EVENT_ID.match(eid) or eid in done:
+            continue
+        done.add(eid)
+        for name in event_fields.own_names(ev):
+            if not _FIELD_NAME.match(name) or len(name) > NAME_MAX:
+                continue
+            t = ("event", i, "field", name)
+            made = names_mod.event_field_names(eid, snake(name), prefix)
+            clash = _name_clashes(made, field_names, event_names, prefix, loc, t)
+            if not clash:
+                clash = next((f"a name of field '{made_by[n][1]}' of event '{made_by[n][0]}' ({n})"
+                              for n in made if n in made_by), None)
+            if clash:
+                err(f"event '{eid}' field '{name}' collides with {clash}", t)
+            for n in made:
+                made_by.setdefault(n, (eid, name))
 
 
 def _name_clashes(made, field_names, event_names, prefix, loc=None, here=None):

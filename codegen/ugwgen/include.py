@@ -127,7 +127,7 @@ class _Merger:
                         first = self._named_place(k, name)
                         self.problem(_named_where(loc, k, name),
                                      f"{k} '{name}' is defined differently in {first} (a {k} is defined "
-                                     f"once: rename one)")
+                                     f"once: rename one, or change it for one event in [event.{k}.{name}])")
             elif k not in out.data:
                 out.data[k] = v
                 kept.add(("table", k))

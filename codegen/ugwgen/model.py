@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field as dc_field
 
-from . import VERSION, scalars
+from . import VERSION, event_fields, scalars
 from .check import snake, ID_MAX
 from .fixtures import mp
 from .names import event_macro, field_macro
@@ -105,6 +105,9 @@ class Field:
     zero_c: str = "0"        # C initializer of the zero value (INIT macros)
     nmin_c: str = ""         # number: C double literals of the bounds
     nmax_c: str = ""
+    own: bool = False    # defined or overridden by its event ([event.field.NAME])
+    min_macro: str = ""  # macro bodies of min and max (P_<EVENT>_<FIELD>_MIN when own)
+    max_macro: str = ""
 
 
 @dataclass
@@ -129,6 +132,7 @@ class Event:
     fingerprint: str = ""
     nrequired: int = 0
     example: dict = dc_field(default_factory=dict)
+    own_fields: list = dc_field(default_factory=list)  # Field: those with own limits, in field order
 
 
 @dataclass
@@ -269,12 +273,12 @@ def build(loc, schema_file, opts=None):
     opts = opts or Options()
     data = loc.data
     shared = []
-    for name, fdef in data["field"].items():
+    for name, fdef in data.get("field", {}).items():
         lo, hi = _limits(fdef)
         shared.append((name, fdef, lo, hi))
-    by_name = {n: (d, lo, hi) for n, d, lo, hi in shared}
     events = []
     for i, ev in enumerate(data["event"], start=1):
+        view = event_fields.view(data.get("field", {}), ev)
         optional = set(ev.get("optional", []))
         wire = ev["event"]
         aliases = list(ev.get("aliases", []))
@@ -285,7 +289,8 @@ def build(loc, schema_file, opts=None):
                   aliases_doc=[c_comment(a) for a in aliases],
                   description=c_comment(ev["description"]))
         for fname in ev["fields"]:
-            fdef, lo, hi = by_name[fname]
+            fdef = view[fname]
+            lo, hi = _limits(fdef)
             jk = json_str(fname) + ":"
             mk = mp_str(fname)
             ftype, cn = fdef["type"], snake(fname)
@@ -309,6 +314,12 @@ def build(loc, schema_file, opts=None):
                 nmin_c=scalars.c_double(lo) if ftype == "number" else "",
                 nmax_c=scalars.c_double(hi) if ftype == "number" else ""))
         e.nrequired = sum(1 for f in e.fields if f.required)
+        own = set(event_fields.own_names(ev))
+        for f in e.fields:
+            f.own = f.name in own
+            macro = scalars.c_double if f.type == "number" else c_macro_int
+            f.min_macro, f.max_macro = macro(f.min), macro(f.max)
+        e.own_fields = [f for f in e.fields if f.own]
         head = '{"event":' + json_str(wire) + ',"payload":{'
         e.json_head, e.json_head_len = c_literal(head), len(head.encode("utf-8"))
         mh = bytes([0x82]) + mp_str("event") + mp_str(wire) + mp_str("payload")

@@ -14,6 +14,8 @@
   - per-enum names: those built from the prefix and `{{ en.c_name }}`,
     `{{ en.macro }}` or `{{ v.macro }}` (P_<name>, P_<NAME>_UNKNOWN,
     P_<NAME>_<VALUE>, ...), expanded for one enum field and its values;
+  - per-event field names: those built from both (P_<EVENT>_<FIELD>_MIN, ...),
+    expanded for a field an event defines or overrides ([event.field.NAME]);
   - runtime names: every ugw_*/UGW_* identifier in the code (not the comments
     or string literals) of the public runtime headers include/ugw/*.h. The
     generator does not read those headers when it runs: it ships their names
@@ -95,11 +97,13 @@ class TemplateNames:
     `field` lists of (pattern, where), a pattern being the identifier with its
     placeholders; `runtime` {name: where} of the ugw_*/UGW_* names written
     literally (the runtime's); `unknown` (pattern, where) built in a way not
-    understood here (a template change that names.py must learn)."""
+    understood here (a template change that names.py must learn);
+    `event_field` those built from an event's and a field's placeholders."""
 
     def __init__(self):
         self.fixed, self.event, self.field, self.runtime, self.unknown = {}, [], [], {}, []
         self.enum = []
+        self.event_field = []
 
 
 @functools.lru_cache(maxsize=None)
@@ -136,6 +140,8 @@ def template_names(templates_dir=TEMPLATES_DIR):
                 out.field.append((name, where))
             elif rest <= ENUM_PLACEHOLDERS:
                 out.enum.append((name, where))
+            elif rest <= EVENT_PLACEHOLDERS | FIELD_PLACEHOLDERS:
+                out.event_field.append((name, where))
             else:
                 out.unknown.append((name, where))
             seen.add(name)
@@ -179,6 +185,14 @@ def enum_names(c_name, value_macros, prefix=outputs.DEFAULT_PREFIX):
         else:
             out.append(_expand(p, values))
     return list(dict.fromkeys(out))
+
+
+def event_field_names(event_id, c_name, prefix=outputs.DEFAULT_PREFIX):
+    """Every name the generated code declares for a field that event
+    `event_id` defines or overrides (its own limits)."""
+    values = dict(_prefix_values(prefix), **{"e.id": event_id, "e.macro": event_macro(event_id),
+                                             "f.c_name": c_name, "f.macro": field_macro(c_name)})
+    return list(dict.fromkeys(_expand(p, values) for p, _ in template_names().event_field))
 
 
 def fixed_names(prefix=outputs.DEFAULT_PREFIX):
