@@ -28,6 +28,7 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 STRING_MAX = 2**24            # a bound on any declared string limit
 URL_MAX = 2048                # CONTRACT.md section 2
 NAME_MAX = 31                 # wire field names: MessagePack fixstr, short C names
+EVENT_ID_MAX = 64             # event ids: C names and fixture file names stay short
 EXAMPLE_DOC_MAX = 32768       # JSON bytes of an event's example document
 
 _EVENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -235,8 +236,9 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
         for k in sorted(set(ev) - EVENT_KEYS):
             err(f"event {i + 1}: unknown key '{k}'", t, k)
         eid = ev.get("id")
-        if not isinstance(eid, str) or not _EVENT_ID.match(eid):
-            err(f"event {i + 1}: 'id' must be lower_snake_case, starting with a letter", t, "id")
+        if not isinstance(eid, str) or not _EVENT_ID.match(eid) or len(eid) > EVENT_ID_MAX:
+            err(f"event {i + 1}: 'id' must be lower_snake_case, starting with a letter, "
+                f"at most {EVENT_ID_MAX} characters", t, "id")
             eid = f"#{i + 1}"
         elif keyword_kind(eid):
             err(f"event id '{eid}' collides with a {keyword_kind(eid)} keyword", t, "id")
@@ -398,7 +400,7 @@ def _event_field_names(events, field_names, event_names, prefix, loc, err):
     made_by, done = {}, set()
     for i, ev in enumerate(events):
         eid = ev.get("id") if isinstance(ev, dict) else None
-        if not isinstance(eid, str) or not _EVENT_ID.match(eid) or eid in done:
+        if not isinstance(eid, str) or not _EVENT_ID.match(eid) or len(eid) > EVENT_ID_MAX or eid in done:
             continue
         done.add(eid)
         for name in event_fields.own_names(ev):
