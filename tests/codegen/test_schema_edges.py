@@ -42,6 +42,18 @@ class EdgeSchemasRoundTrip(unittest.TestCase):
         # one event, one field of one byte: the corpus still has its document cases
         self.assertGreater(self.assertRoundTrips(MINIMAL), 40)
 
+    def test_minimal_schema_of_each_type(self):
+        # one event with one field, of each type; and one whose only field is
+        # the event's own ([event.field.NAME], no [field] table at all)
+        for body in ('type = "id"\nexample = 0', 'type = "int"\nmin = 0\nmax = 0\nexample = 0',
+                     'type = "bool"\nexample = false', 'type = "url"\nmax = 8\nexample = "http://a"',
+                     'type = "string"\nmin = 1\nmax = 2\nexample = "\\u00e9"'):
+            with self.subTest(body=body):
+                self.assertRoundTrips("version = 1\n" + field("a", body) + event("e", "e", ["a"]))
+        own = ("version = 1\n" + event("e", "e", ["a"])
+               + "[event.field.a]\n" + 'type = "int"\nmin = -1\nmax = 1\nexample = -1\ndescription = "d"\n')
+        self.assertRoundTrips(own)
+
     def test_int64_min_bounds_compile(self):
         # INT64_C(-9223372036854775808) is no int64_t constant: gcc refused the build
         text = ("version = 1\n"

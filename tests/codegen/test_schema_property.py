@@ -5,7 +5,8 @@ refused by `check` with `file:line: message` lines, never a traceback.
 
 Random: field types, bounds at the extremes of int64 and of string lengths,
 optionality, escapes and non-ASCII in examples and event strings, field
-names that may be C or C++ keywords. Bounded: UGW_PROPERTY_SCHEMAS schemas
+names that may be C or C++ keywords, per-event fields (narrower bounds of a
+shared field, fields of one event's own). Bounded: UGW_PROPERTY_SCHEMAS schemas
 (default 30) from seed UGW_PROPERTY_SEED (default: from the clock; printed,
 so a failure can be replayed). UGW_CODEGEN_SANITIZE=1 builds them with
 ASan and UBSan.
@@ -18,6 +19,7 @@ import random
 import sys
 import tempfile
 import time
+import tomllib
 import unittest
 
 from codegen_support import *  # noqa: F401,F403
@@ -99,11 +101,26 @@ def random_field(rnd, name):
     return "\n".join(lines)
 
 
+def random_override(rnd, name, fdef):
+    """An [event.field.NAME] table over shared definition `fdef` that keeps
+    its example valid: narrower bounds, another description, or nothing."""
+    lines = [f"[event.field.{name}]", f"description = {toml_str('event ' + name)}"]
+    ex, t = fdef["example"], fdef["type"]
+    if t == "int":
+        lo, hi = rnd.randint(fdef["min"], ex), rnd.randint(ex, fdef["max"])
+        lines += [f"min = {lo}", f"max = {hi}"]
+    elif t in ("string", "url"):
+        lines.append(f"max = {rnd.randint(max(utf8_len(ex), fdef.get('min', 0), 1), fdef['max'])}")
+    return "\n".join(lines)
+
+
 def random_schema(rnd):
     pool = list(NAMES) + ([rnd.choice(KEYWORD_NAMES)] if rnd.random() < 0.1 else [])
     names = rnd.sample(pool, rnd.randint(1, min(8, len(pool))))
     parts = [f"version = {rnd.randint(1, 5)}"]
-    parts += [random_field(rnd, n) for n in names]
+    fields_text = [random_field(rnd, n) for n in names]
+    parts += fields_text
+    shared = tomllib.loads("\n".join(fields_text))["field"]
     for i in range(rnd.randint(1, 4)):
         fields = rnd.sample(names, rnd.randint(1, len(names)))
         optional = [f for f in fields if rnd.random() < 0.3]
@@ -114,7 +131,17 @@ def random_schema(rnd):
             ev.append("optional = [" + ", ".join(toml_str(f) for f in optional) + "]")
         if rnd.random() < 0.2:
             ev.append(f"aliases = [{toml_str(wire + ' alias')}]")
-        parts.append("\n".join(ev))
+        # per-event fields: an override of a shared field, a field of its own
+        tables = []
+        if rnd.random() < 0.3:
+            f = rnd.choice(fields)
+            tables.append(random_override(rnd, f, shared[f]))
+        if rnd.random() < 0.3:
+            own = f"own{i}"
+            fields.append(own)
+            ev[4] = "fields = [" + ", ".join(toml_str(f) for f in fields) + "]"
+            tables.append(random_field(rnd, own).replace(f"[field.{own}]", f"[event.field.{own}]"))
+        parts.append("\n".join(ev + tables))
     return "\n\n".join(parts) + "\n"
 
 
