@@ -13,7 +13,8 @@
 #  5. every installed header compiles as C++11 with -pedantic-errors;
 #  6. add_subdirectory() and FetchContent() consumers, which must write
 #     nothing into the source tree, and a codec-only build;
-#  7. the installed generator launcher, ugw-codegen.
+#  7. the installed generator launcher, ugw-codegen, also over a schema that
+#     includes the installed bundled schema (include = ["ugw:events.toml"]).
 # Exits non-zero at the first failure; servers it starts are stopped on exit.
 set -euo pipefail
 
@@ -205,6 +206,11 @@ EOF
     "$P/bin/ugw-codegen" --schema "$src/examples/own-schema/acme.toml" --check
     "$P/bin/ugw-codegen" --schema "$src/examples/own-schema/acme.toml" --prefix acme --out "$work/gen-$kind" --quiet
     [ -f "$work/gen-$kind/acme_events.h" ] || fail "ugw-codegen wrote no acme_events.h"
+    # a schema that includes the bundled one, found beside the installed generator
+    printf 'version = 1\ninclude = ["ugw:events.toml"]\n[[event]]\nid = "order"\nevent = "order (acme)"\ndescription = "d"\nfields = ["userId"]\n' \
+        >"$work/extends-$kind.toml"
+    "$P/bin/ugw-codegen" --schema "$work/extends-$kind.toml" --prefix acme --out "$work/ext-$kind" --quiet
+    has -F 'ACME_EVENT_ORDER = 12,' "$work/ext-$kind/acme_events.h" || fail "the bundled schema was not included"
 done
 
 step "add_subdirectory and FetchContent consumers"
