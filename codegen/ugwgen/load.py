@@ -287,6 +287,23 @@ def _index_lines(text):
     return _Index(text).scan()
 
 
+def _deepest_line(text):
+    """The line where brackets and braces are first nested deepest (strings
+    not told apart: for a message about a file Python cannot parse)."""
+    depth = best = 0
+    line = best_line = 1
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > best:
+                best, best_line = depth, line
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "\n":
+            line += 1
+    return best_line
+
+
 def load(path, text=None):
     """Parse `path` (or `text`, reported as `path`). Raises LoadError."""
     if text is None:
@@ -298,11 +315,16 @@ def load(path, text=None):
             raise LoadError(path, 1, f"not UTF-8: {e}") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise LoadError(path, _deepest_line(text), "arrays or inline tables nested too deeply") from None
     except tomllib.TOMLDecodeError as e:
         msg = str(e)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
         line = int(m.group(1)) if m else 1
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
         raise LoadError(path, line, msg) from None
-    tables, keys = _index_lines(text)
+    try:
+        tables, keys = _index_lines(text)
+    except RecursionError:
+        raise LoadError(path, _deepest_line(text), "arrays or inline tables nested too deeply") from None
     return Located(path=path, data=data, tables=tables, keys=keys, sources=[path])

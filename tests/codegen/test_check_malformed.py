@@ -136,6 +136,9 @@ def single_edits():
     many = "".join(f'\n[[event]]\nid = "e{i}"\nevent = "e{i}"\ndescription = "d"\nfields = ["userId"]\n'
                    for i in range(300))
     yield "300 events", BASE + many
+    yield "deep arrays", BASE + "deep = " + "[" * 5000 + "]" * 5000 + "\n"
+    yield "deep inline tables", BASE + "deep = " + "{ a = " * 3000 + "1" + " }" * 3000 + "\n"
+    yield "deep event value", set_key(BASE, "[[event]]", "aliases", "[" * 3000 + "]" * 3000)
     yield "huge example", set_key(BASE, "[field.userId]", "max", "16777216").replace(
         'example = "u"', 'example = "' + "x" * 40000 + '"')
 
@@ -199,6 +202,21 @@ class MalformedSchemas(unittest.TestCase):
                 if want:
                     self.assertIn(":18: event 1: 'id' must be lower_snake_case, starting with a letter, "
                                   "at most 64 characters", err)
+
+    def test_bytes_that_are_no_toml(self):
+        # each refused with file:line, whatever the bytes
+        with tempfile.TemporaryDirectory(prefix="ugw-malformed-") as d:
+            for data in (b"\xff", b"version = 1\n\xc3\x28\n", b"\x00", b"version = 1\x00\n", b"\xef\xbb\xbf",
+                         b"version = 1\n" + b"x" * 1000000, b"[[" * 100000, b"a = \"\\ud800\"\n",
+                         b"version = 1\n\r\n\r[field.a]\n"):
+                path = os.path.join(d, "s.toml")
+                with open(path, "wb") as f:
+                    f.write(data)
+                err = io.StringIO()
+                with contextlib.redirect_stderr(err):
+                    rc = ugw_codegen.main(["--check", "--schema", path])
+                self.assertEqual(rc, 1, data[:40])
+                self.assertTrue(LOCATED.match(err.getvalue()), err.getvalue()[:300])
 
     def test_single_edits(self):
         counts = self.check_all(single_edits())
