@@ -153,6 +153,27 @@ class TestInspectorAccess(ServeTestCase):
         self.assertEqual(rc, 0, err)
         self.assertEqual(s.sock.recv(65536), b"")
 
+    def test_memory_is_bounded(self):
+        # 800 bodies of 100 KiB: each kept as 64 KiB (87 KiB of base64), 70 MB
+        # in all, over the 64 MiB of the ring: the oldest are dropped although
+        # --ui-history would keep them all.
+        srv = self.start("--ui-history", "100000")
+        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+        self.addCleanup(c.close)
+        body = b"x" * (100 << 10)
+        for i in range(800):
+            c.request("POST", "/", body=body, headers={"Content-Type": "application/json"})
+            r = c.getresponse()
+            r.read()
+            self.assertEqual(r.status, 400)
+        s = Stream(srv.port)
+        self.addCleanup(s.close)
+        first = s.events(2)[1]
+        self.assertGreater(int(first["id"]), 1)
+        self.assertLess(int(first["id"]), 100)
+        self.assertEqual(len(base64.b64decode(json.loads(first["data"])["body"])), 64 << 10)
+        self.assertTrue(json.loads(first["data"])["body_cut"])
+
     def test_viewers_are_bounded(self):
         srv = self.start()
         streams = []

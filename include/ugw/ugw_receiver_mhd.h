@@ -123,7 +123,7 @@ typedef bool (*ugw_receiver_mhd_resend_fn)(void *ctx, const char *webhook_id, co
  *
  * The last `history` requests are kept in memory, each with at most
  * `body_max` bytes of its body (a body refused before it was read is not
- * kept). Access: with `token`, every request under the path but the static
+ * kept), and 64 MiB for them all at most (past it the oldest go first). Access: with `token`, every request under the path but the static
  * files must carry it (?token=... or an X-Ugw-Token header; compared in
  * constant time); without it, only requests whose Host is a loopback name
  * (127.0.0.1, [::1], localhost) are answered, which keeps other web sites

@@ -13,7 +13,8 @@
  * so no byte of a request can end the object or the stream's line; the page
  * puts each value on screen as text. Memory is bounded: `history` entries of
  * at most `body_max` body bytes (twice: base64 and, for "send again", the
- * bytes), 64 headers of at most 4 KiB each, a path of at most 1 KiB.
+ * bytes), 64 headers of at most 4 KiB each, a path of at most 1 KiB; and
+ * INSP_MEMORY_MAX for them all, past which the oldest are dropped.
  */
 #include "mhd_inspector.h"
 
@@ -201,8 +202,15 @@ static bool render(const mhd_inspector *in, const insp_request *rq, bool resend,
     return !b->bad;
 }
 
-static void entry_clear(insp_entry *e)
+static size_t entry_size(const insp_entry *e)
 {
+    return e->json_len + (e->body ? e->body_len : 0);
+}
+
+/* Drops an entry of the ring (in->mu held). */
+static void entry_drop(mhd_inspector *in, insp_entry *e)
+{
+    in->bytes -= entry_size(e);
     free(e->json);
     free(e->body);
     memset(e, 0, sizeof *e);
@@ -234,7 +242,7 @@ void insp_record(mhd_inspector *in, const insp_request *rq)
     }
     if (!render(in, rq, resend, &b)) {
         free(b.p);
-        entry_clear(&e);
+        free(e.body);
         return; /* out of memory: the page misses this one, the request was answered */
     }
     e.json = b.p;
@@ -242,8 +250,13 @@ void insp_record(mhd_inspector *in, const insp_request *rq)
 
     pthread_mutex_lock(&in->mu);
     e.seq = in->next_seq++;
-    entry_clear(&in->ring[(e.seq - 1) % in->cfg.history]);
+    entry_drop(in, &in->ring[(e.seq - 1) % in->cfg.history]); /* the one `history` before */
     in->ring[(e.seq - 1) % in->cfg.history] = e;
+    in->bytes += entry_size(&e);
+    if (in->first_seq + in->cfg.history <= e.seq)
+        in->first_seq = e.seq - in->cfg.history + 1;
+    while (in->bytes > INSP_MEMORY_MAX && in->first_seq < e.seq)
+        entry_drop(in, &in->ring[(in->first_seq++ - 1) % in->cfg.history]);
     for (insp_viewer *v = in->viewers; v; v = v->next)
         insp_wake_locked(v);
     pthread_mutex_unlock(&in->mu);
@@ -319,7 +332,7 @@ mhd_inspector *insp_new(const ugw_receiver_mhd_inspector *cfg)
         free(in);
         return NULL;
     }
-    in->next_seq = 1;
+    in->next_seq = in->first_seq = 1;
     pthread_mutex_init(&in->mu, NULL);
     return in;
 }
@@ -329,7 +342,7 @@ void insp_free(mhd_inspector *in)
     if (!in)
         return;
     for (size_t i = 0; i < in->cfg.history; i++)
-        entry_clear(&in->ring[i]);
+        entry_drop(in, &in->ring[i]);
     free(in->ring);
     pthread_mutex_destroy(&in->mu);
     memset(in->token, 0, sizeof in->token);

@@ -23,6 +23,10 @@
 /* A comment line keeps an idle stream alive and finds a viewer gone. */
 #define INSP_HEARTBEAT_MS 15000
 
+/* The ring's memory at most (rendered requests and bodies kept for "send
+ * again"): past it the oldest requests are dropped, whatever `history`. */
+#define INSP_MEMORY_MAX ((size_t)64 << 20)
+
 /* One request in the ring. */
 typedef struct insp_entry {
     uint64_t seq;       /* 1, 2, ...: the stream's event id */
@@ -54,6 +58,8 @@ typedef struct mhd_inspector {
     pthread_mutex_t mu;  /* the ring and the viewers */
     insp_entry *ring;    /* cfg.history slots; seq s is at (s - 1) % history */
     uint64_t next_seq;   /* the seq of the next request (1 at first) */
+    uint64_t first_seq;  /* the oldest request kept (next_seq when none) */
+    size_t bytes;        /* held by the ring's entries */
     insp_viewer *viewers;
     unsigned nviewers;
     bool stopping;

@@ -175,9 +175,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
             if (!frame(v, "retry: 2000\nevent: hello\ndata: ", hello, strlen(hello), "\n\n"))
                 n = MHD_CONTENT_READER_END_WITH_ERROR;
         } else {
-            uint64_t oldest = in->next_seq > in->cfg.history ? in->next_seq - in->cfg.history : 1;
-            if (v->next_seq < oldest || v->next_seq > in->next_seq)
-                v->next_seq = oldest; /* missed some, or the server restarted */
+            if (v->next_seq < in->first_seq || v->next_seq > in->next_seq)
+                v->next_seq = in->first_seq; /* missed some, or the server restarted */
             if (v->next_seq < in->next_seq) {
                 const insp_entry *e = &in->ring[(v->next_seq - 1) % in->cfg.history];
                 char head[64];
@@ -277,7 +276,7 @@ static enum MHD_Result resend(mhd_inspector *in, struct MHD_Connection *c, const
     if (!ugw_parse_u64(seq_text, strlen(seq_text), &seq) || seq == 0)
         return fixed(c, 404, "no such request\n");
     pthread_mutex_lock(&in->mu);
-    if (seq < in->next_seq && seq + in->cfg.history >= in->next_seq) {
+    if (seq < in->next_seq && seq >= in->first_seq) {
         const insp_entry *e = &in->ring[(seq - 1) % in->cfg.history];
         if (e->seq == seq && e->body) {
             body = malloc(e->body_len ? e->body_len : 1);
