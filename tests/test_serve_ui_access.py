@@ -154,13 +154,13 @@ class TestInspectorAccess(ServeTestCase):
         self.assertEqual(s.sock.recv(65536), b"")
 
     def test_memory_is_bounded(self):
-        # 800 bodies of 100 KiB: each kept as 64 KiB (87 KiB of base64), 70 MB
+        # 800 bodies of 65 KiB: each kept as 64 KiB (87 KiB of base64), 70 MB
         # in all, over the 64 MiB of the ring: the oldest are dropped although
         # --ui-history would keep them all.
         srv = self.start("--ui-history", "100000")
         c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
         self.addCleanup(c.close)
-        body = b"x" * (100 << 10)
+        body = b"x" * (65 << 10)
         for i in range(800):
             c.request("POST", "/", body=body, headers={"Content-Type": "application/json"})
             r = c.getresponse()

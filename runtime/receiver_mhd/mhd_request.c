@@ -304,13 +304,14 @@ enum MHD_Result mhd_on_request(void *cls, struct MHD_Connection *c, const char *
         ugw_receiver_request q;
         const char *msg, *path, *expect;
         int64_t cl;
-        int routed = mhd_route(s, c, url, method);
+        int routed;
 
-        if (routed >= 0) {
+        /* Malformed framing is refused on every path, before any routing. */
+        msg = framing_problem(c, version, &cl, &path);
+        if (!msg && (routed = mhd_route(s, c, url, method)) >= 0) {
             *con_cls = &routed_mark;
             return (enum MHD_Result)routed;
         }
-
         mhd_conn_phase(s, mhd_conn_of(c), PHASE_BODY);
         r = calloc(1, sizeof *r);
         if (!r)
@@ -318,7 +319,6 @@ enum MHD_Result mhd_on_request(void *cls, struct MHD_Connection *c, const char *
         *con_cls = r;
         r->method = method;
         r->url = url;
-        msg = framing_problem(c, version, &cl, &path);
         if (msg) {
             mhd_count(s, &s->st.malformed);
             ugw_receiver_answer(&r->res, 400, UGW_ERR_SYNTAX, msg, path, 0, 0);
