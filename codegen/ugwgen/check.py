@@ -120,6 +120,8 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
     data = loc.data
 
     def err(message, table=None, key=None):
+        if message.startswith("field ") and event_fields.is_table_key(table):
+            message = f"{event_fields.label(data, table)} {message}"     # an [event.field.NAME]
         errs.append(f"{loc.where(table, key)}: {message}")
 
     for k in sorted(set(data) - TOP_KEYS):

@@ -57,6 +57,20 @@ def own_names(ev):
     return [n for n, t in tables(ev).items() if isinstance(t, dict)]
 
 
+def is_table_key(table):
+    """Whether `table` (a place of load.Located) is an [event.field.NAME]."""
+    return isinstance(table, tuple) and len(table) == 4 and table[0] == "event" and table[2] == "field"
+
+
+def label(data, table):
+    """`event 'ID'` (or `event N` without a usable id) of an [event.field.NAME] place."""
+    events = data.get("event") if isinstance(data, dict) else None
+    ev = events[table[1]] if isinstance(events, list) and 0 <= table[1] < len(events) else None
+    eid = ev.get("id") if isinstance(ev, dict) else None
+    return f"event '{eid}'" if isinstance(eid, str) and eid.isidentifier() and eid.isascii() \
+        else f"event {table[1] + 1}"
+
+
 def definitions(events, shared):
     """(name, definition, table key) of every [event.field.NAME] of
     `events` (the data of [[event]]), for `check` to check like the shared

@@ -174,7 +174,7 @@ class Check(SchemaCheckCase):
         # the inherited example 7 is above the new max
         text = BASE + "\n[event.field.score]\nmax = 5\n"
         self.assertReports(text, line_of(text, "[event.field.score]"),
-                           "field 'score': example must be an integer from 0 to 5")
+                           "event 'stars' field 'score': example must be an integer from 0 to 5")
         text = BASE + "\n[event.field.score]\nmax = 50\nmin = 60\nexample = 55\n"
         self.assertReports(text, line_of(text, "min = 60"), "field 'score': bad limit")
         text = BASE + "\n[event.field.score]\nmaxx = 5\n"
@@ -185,7 +185,8 @@ class Check(SchemaCheckCase):
 
     def test_own_field_checked_like_a_shared_one(self):
         text = BASE + '\n[event.field.note]\ntype = "string"\nmax = 20\nexample = "x"\n'
-        self.assertReports(text, line_of(text, "[event.field.note]"), "field 'note': needs a 'description'")
+        self.assertReports(text, line_of(text, "[event.field.note]"),
+                           "event 'stars' field 'note': needs a 'description'")
         text = SCHEMA.replace('"note"', '"class"').replace("[event.field.note]", "[event.field.class]")
         self.assertReports(text, line_of(text, "[event.field.class]"), "collides with the C++ keyword 'class'")
         text = SCHEMA.replace('"note"', '"no_te"').replace("[event.field.note]", '[event.field."no_te"]')
