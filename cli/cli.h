@@ -192,6 +192,9 @@ ugw_status decode_input(ugw_decoder *dec, const byte_buf *b, ugw_format *fmt,
  */
 bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 
+/* A number of seconds (decimal, e.g. "2.5"; no sign, no white space) above 0
+ * and at most `max_s`, into *ms (at least 1). Returns false otherwise. */
+bool cli_parse_seconds(const char *s, double max_s, int64_t *ms);
 /* "json" or "msgpack" into *out; false for anything else. */
 bool cli_parse_format(const char *s, ugw_format *out);
 

@@ -4,6 +4,7 @@
  * encoding events of the app's schema.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -315,6 +316,22 @@ bool flush_stdout(void)
 /* ------------------------------------------------------------------ */
 /* Values                                                               */
 /* ------------------------------------------------------------------ */
+
+bool cli_parse_seconds(const char *s, double max_s, int64_t *ms)
+{
+    char *end;
+    double v;
+    if (!s || !*s || strchr(" \t\n\r\f\v+-", s[0]))
+        return false;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || *end || !isfinite(v) || v <= 0 || v > max_s)
+        return false;
+    *ms = (int64_t)(v * 1000 + 0.5);
+    if (*ms < 1)
+        *ms = 1;
+    return true;
+}
 
 bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {

@@ -3,7 +3,6 @@
  * every named file opens before anything is sent.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,23 +135,6 @@ enum {
     OPT_ALLOW_WEAK, OPT_CA_FILE, OPT_RETRY_TLS, OPT_RESUME_AT, OPT_JSON, OPT_SPOOL, OPT_SPOOL_SYNC
 };
 
-/* A decimal number of seconds, 0 < s <= 86400, into milliseconds (at least 1). */
-static bool parse_seconds(const char *s, long *ms)
-{
-    char *end;
-    double v;
-    if (!s || !*s || strchr(" \t\n\r\f\v+-", s[0]))
-        return false;
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno || *end || !isfinite(v) || v <= 0 || v > 86400)
-        return false;
-    *ms = (long)(v * 1000 + 0.5);
-    if (*ms < 1)
-        *ms = 1;
-    return true;
-}
-
 int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
 {
     static const cli_option opts[] = {
@@ -220,8 +202,9 @@ int send_parse_options(const ugw_cmd *cmd, int argc, char **argv, send_opts *o)
         case OPT_JSON: o->json = true; break;
         case OPT_STRICT: o->strict = true; break;
         case OPT_TIMEOUT:
-            if (!parse_seconds(p.arg, &o->timeout_ms))
+            if (!cli_parse_seconds(p.arg, 86400, &v))
                 return usage_error(cmd, "--timeout must be a number of seconds above 0 and at most 86400, not '%s'", p.arg);
+            o->timeout_ms = (long)v;
             break;
         case OPT_MAX_ATTEMPTS:
             if (!cli_parse_i64(p.arg, 1, 1000, &v))
