@@ -301,6 +301,9 @@ extern const char cmd_secret_usage[], cmd_secret_help[];
 int cmd_schema(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_schema_usage[], cmd_schema_help[];
 
+/* cli/relay.c: `ugw relay init|run|publish` */
+int cmd_relay(const ugw_cmd *cmd, int argc, char **argv);
+extern const char cmd_relay_usage[], cmd_relay_help[];
 /* cli/cmd_demo.c: `ugw demo` */
 int cmd_demo(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_demo_usage[], cmd_demo_help[];

@@ -101,6 +101,8 @@ static const ugw_cmd commands[] = {
       cmd_verify_usage, cmd_verify_help, cmd_verify },
     { "serve", "run a webhook receiver that verifies and validates events",
       cmd_serve_usage, cmd_serve_help, cmd_serve },
+    { "relay", "deliver at scale from NATS JetStream: init, run, publish",
+      cmd_relay_usage, cmd_relay_help, cmd_relay },
     { "secret", "print a new webhook secret (ugw secret new)",
       cmd_secret_usage, cmd_secret_help, cmd_secret },
     { "fixtures", "write the shipped valid example events to files",
