@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "relay.h"
 
@@ -22,7 +23,8 @@ const char cmd_relay_usage[] =
     "                      [--max-attempts N] [--backoff-ms N] [--ca-file FILE]\n"
     "                      [--retry-tls-errors] [--stats SECONDS] [--drain SECONDS]\n"
     "       ugw relay publish --endpoint NAME [--nats URLS] [--format json|msgpack]\n"
-    "                      [--strict] [--ids FILE] [--retry-for SECONDS] FILE...";
+    "                      [--strict] [--ids FILE] [--retry-for SECONDS] FILE...\n"
+    "       ugw relay dead-letters --out FILE [--endpoint NAME] [--remove] [--nats URLS]";
 const char cmd_relay_help[] =
     "Delivery that scales past one machine: producers publish events to a NATS\n"
     "JetStream stream, one subject per endpoint, and any number of relays on any\n"
@@ -39,6 +41,10 @@ const char cmd_relay_help[] =
     "  publish  publishes each event of the FILEs (JSON Lines, one event a line;\n"
     "           '-' is standard input) for --endpoint, each with a new\n"
     "           webhook-id as its message id, waiting for the stream to store it\n"
+    "  dead-letters  copies the dead letters kept in the stream to a dead-letter\n"
+    "           file (docs/DEAD_LETTERS.md, created 0600); with --remove, each is\n"
+    "           deleted from the stream once it is in the file. Send them again\n"
+    "           with: ugw send --replay FILE --url URL --secret-file S\n"
     "\n"
     "The endpoints file has one endpoint a line: NAME URL [secret=whsec_...]\n"
     "[in_flight=N]; '#' starts a comment. It holds secrets: keep it mode 0600.\n"
@@ -76,6 +82,10 @@ const char cmd_relay_help[] =
     "  --ids FILE            append each published webhook-id to FILE, one a line\n"
     "  --retry-for SECONDS   publish again with the same id while the cluster does\n"
     "                        not answer, this long (default 60)\n"
+    "dead-letters:\n"
+    "  --out FILE            the dead-letter file to append to (required)\n"
+    "  --endpoint NAME       only the dead letters of this endpoint\n"
+    "  --remove              delete each from the stream once it is in the file\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 done, 1 (publish) some events were invalid, 2 a usage,\n"
@@ -84,7 +94,7 @@ const char cmd_relay_help[] =
 enum {
     OPT_REPLICAS = RELAY_OPT__NEXT, OPT_MAX_AGE, OPT_MAX_BYTES, OPT_MEMORY, OPT_ENDPOINTS, OPT_DURABLE,
     OPT_IN_FLIGHT, OPT_TIMEOUT, OPT_ACK_WAIT, OPT_MAX_ATTEMPTS, OPT_BACKOFF_MS, OPT_CA_FILE, OPT_RETRY_TLS,
-    OPT_STATS, OPT_DRAIN
+    OPT_STATS, OPT_DRAIN, OPT_OUT, OPT_ENDPOINT, OPT_REMOVE
 };
 
 bool relay_parse_seconds(const char *s, int64_t max_s, int64_t *ms)
@@ -348,8 +358,68 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
     return rc_exit;
 }
 
+static int relay_dead_letters(const ugw_cmd *cmd, int argc, char **argv)
+{
+    static const cli_option opts[] = {
+        RELAY_NATS_OPTIONS,
+        { "out", OPT_OUT, true },
+        { "endpoint", OPT_ENDPOINT, true },
+        { "remove", OPT_REMOVE, false },
+        { "help", 'h', false },
+        { NULL, 0, false },
+    };
+    ugw_relay_nats nats;
+    const char *out = NULL, *endpoint = NULL;
+    bool remove = false;
+    uint64_t copied = 0, skipped = 0;
+    ugw_error err;
+    cli_parser p;
+    int k, t, fd, e = 0;
+    ugw_status st;
+
+    memset(&nats, 0, sizeof nats);
+    cli_init(&p, cmd, argc, argv, opts);
+    while ((k = cli_next(&p)) != CLI_END) {
+        if ((t = relay_nats_option(cmd, k, p.arg, &nats)) != 0) {
+            if (t < 0)
+                return EXIT_USAGE;
+            continue;
+        }
+        switch (k) {
+        case OPT_OUT: out = p.arg; break;
+        case OPT_ENDPOINT: endpoint = p.arg; break;
+        case OPT_REMOVE: remove = true; break;
+        case 'h': print_cmd_help(cmd, stdout); return flush_stdout() ? EXIT_VALID : EXIT_USAGE;
+        case CLI_OPERAND: return usage_error(cmd, "unexpected '%s'", p.arg);
+        default: return EXIT_USAGE;
+        }
+    }
+    if (!out)
+        return usage_error(cmd, "%s", "relay dead-letters needs --out FILE");
+    if ((fd = ugw_dead_letter_append_open(out, &e)) < 0) {
+        fprintf(stderr, "%s relay dead-letters: cannot open %s: %s\n", cli_name(), out, strerror(e));
+        return EXIT_USAGE;
+    }
+    ugw_error_clear(&err);
+    st = ugw_relay_dead_letters_export(&nats, endpoint, fd, remove, &copied, &skipped, &err);
+    if (close(fd) != 0 && st == UGW_OK) {
+        fprintf(stderr, "%s relay dead-letters: cannot write %s: %s\n", cli_name(), out, strerror(errno));
+        return EXIT_USAGE;
+    }
+    fprintf(stderr, "%s relay dead-letters: %llu copied to %s%s, %llu skipped (not dead letters)\n", cli_name(),
+            (unsigned long long)copied, out, remove ? " and removed from the stream" : "",
+            (unsigned long long)skipped);
+    if (st != UGW_OK) {
+        relay_error("dead-letters", "stopped", &err);
+        return EXIT_USAGE;
+    }
+    return EXIT_VALID;
+}
+
 int cmd_relay(const ugw_cmd *cmd, int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "dead-letters") == 0)
+        return relay_dead_letters(cmd, argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "init") == 0)
         return relay_init(cmd, argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "run") == 0)
@@ -361,6 +431,6 @@ int cmd_relay(const ugw_cmd *cmd, int argc, char **argv)
         return flush_stdout() ? EXIT_VALID : EXIT_USAGE;
     }
     if (argc < 2)
-        return usage_error(cmd, "%s", "no action given (init, run or publish)");
-    return usage_error(cmd, "unknown action '%s' (init, run or publish)", argv[1]);
+        return usage_error(cmd, "%s", "no action given (init, run, publish or dead-letters)");
+    return usage_error(cmd, "unknown action '%s' (init, run, publish or dead-letters)", argv[1]);
 }

@@ -148,6 +148,27 @@ static void test_format(void **state)
     assert_null(ugw_dead_letter_format(NULL, &n, NULL));
 }
 
+/* ugw_dead_letter_append_line(): one whole line, or nothing. */
+static void test_append_line(void **state)
+{
+    char path[128];
+    int e = -1, fd;
+    ugw_error err;
+    (void)state;
+    snprintf(path, sizeof path, "%s/lines.jsonl", dir);
+    fd = ugw_dead_letter_append_open(path, &e);
+    assert_true(fd >= 0);
+    assert_int_equal(ugw_dead_letter_append_line(fd, "{}\n", 3, &e, &err), UGW_OK);
+    assert_int_equal(ugw_dead_letter_append_line(fd, "{}", 2, &e, &err), UGW_ERR_ARG);
+    assert_int_equal(ugw_dead_letter_append_line(fd, "{}\n{}\n", 6, &e, &err), UGW_ERR_ARG);
+    assert_int_equal(ugw_dead_letter_append_line(fd, "", 0, &e, &err), UGW_ERR_ARG);
+    assert_int_equal(ugw_dead_letter_append_line(fd, NULL, 3, &e, &err), UGW_ERR_ARG);
+    assert_int_equal(ugw_dead_letter_append_line(-1, "{}\n", 3, &e, &err), UGW_ERR_ARG);
+    close(fd);
+    assert_int_equal(size_of(path), 3);
+    unlink(path);
+}
+
 /* A record that does not fit under the file size limit is cut off again:
  * the file ends with the last whole record. */
 static void test_short_write_is_removed(void **state)
@@ -214,6 +235,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mode_and_round_trip),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_append_line),
         cmocka_unit_test(test_short_write_is_removed),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

@@ -521,6 +521,17 @@ UGW_API ugw_status ugw_dead_letter_write(int fd, const ugw_dead_letter *rec, int
  */
 UGW_API char *ugw_dead_letter_format(const ugw_dead_letter *rec, size_t *len_out, ugw_error *err);
 
+/**
+ * Appends `len` bytes of an already formatted record (one line ending in
+ * '\n', as ugw_dead_letter_format() makes them) to a dead-letter file opened
+ * for appending, with the guarantees of ugw_dead_letter_write(): one write(),
+ * and a part written is cut off again, so the file never holds a torn
+ * record. UGW_ERR_ARG (fd < 0, NULL line, len 0, no '\n' at the end or one
+ * before it), UGW_ERR_IO with *sys_errno (may be NULL). Reentrant.
+ */
+UGW_API ugw_status ugw_dead_letter_append_line(int fd, const char *line, size_t len, int *sys_errno,
+                                               ugw_error *err);
+
 #ifdef __cplusplus
 }
 #endif

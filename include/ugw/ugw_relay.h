@@ -140,6 +140,23 @@ UGW_API ugw_status ugw_relay_publish_event(ugw_relay_producer *p, const char *en
 /** Closes the connection and frees the producer; NULL is a no-op. */
 UGW_API void ugw_relay_producer_close(ugw_relay_producer *p);
 
+/**
+ * Copies the dead letters kept in the dead-letter stream (of every endpoint,
+ * or of `endpoint` only) to a dead-letter file opened for appending with
+ * ugw_dead_letter_append_open(), in stream order, each record appended whole
+ * (ugw_dead_letter_append_line()); with `remove`, each record is deleted from
+ * the stream once it is in the file (so nothing is lost if the copy stops
+ * half way: what is left is still in the stream). `ugw send --replay FILE
+ * --url URL` then delivers them again with their original webhook-ids.
+ * *count (may be NULL) gets the number copied. A stored message that is not
+ * one line (it did not come from a relay) is skipped and counted in
+ * *skipped (may be NULL). Errors: UGW_ERR_ARG, UGW_ERR_IO (no server, no
+ * dead-letter stream, a write failed: `path` "file"), UGW_ERR_NOMEM.
+ */
+UGW_API ugw_status ugw_relay_dead_letters_export(const ugw_relay_nats *nats, const char *endpoint, int fd,
+                                                 bool remove, uint64_t *count, uint64_t *skipped,
+                                                 ugw_error *err);
+
 /* ------------------------------------------------------------------ */
 /* The endpoints file                                                   */
 /* ------------------------------------------------------------------ */

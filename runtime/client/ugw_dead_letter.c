@@ -160,6 +160,17 @@ ugw_status ugw_dead_letter_write(int fd, const ugw_dead_letter *rec, int *sys_er
     return st;
 }
 
+ugw_status ugw_dead_letter_append_line(int fd, const char *line, size_t len, int *sys_errno, ugw_error *err)
+{
+    ugw_error_clear(err);
+    if (sys_errno)
+        *sys_errno = 0;
+    if (fd < 0 || !line || len == 0 || line[len - 1] != '\n' || memchr(line, '\n', len - 1))
+        return ugw_error_set(err, UGW_ERR_ARG, "bad file descriptor, or not one line ending in a newline", 0,
+                             NULL);
+    return append_whole(fd, line, len, sys_errno, err);
+}
+
 int ugw__client_dead_letter(ugw_client *c, const job *j)
 {
     ugw_dead_letter rec;
