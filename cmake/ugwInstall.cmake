@@ -5,7 +5,7 @@
 #   share/ugw/codegen/         the generator with its templates
 #   share/ugw/schema/          the bundled schema, to extend or copy
 #   lib/cmake/ugw/             the CMake package (targets ugw::...)
-#   lib/pkgconfig/             ugw.pc, ugw-client.pc, ugw-receiver.pc
+#   lib/pkgconfig/             ugw.pc, ugw-client.pc, ugw-receiver.pc, ugw-relay.pc
 #   share/man/man1/ugw.1, share/doc/ugw/
 
 include(CMakePackageConfigHelpers)
@@ -30,6 +30,9 @@ endif()
 set(_ugw_headers ugw_export.h ugw_version.h ugw_runtime.h ugw_metrics.h)
 if(UGW_BUILD_CLIENT)
   list(APPEND _ugw_headers ugw_webhook.h ugw_client.h ugw_spool.h ugw_receiver.h)
+endif()
+if(UGW_BUILD_RELAY)
+  list(APPEND _ugw_headers ugw_relay.h)
 endif()
 if(UGW_BUILD_CLI)
   list(APPEND _ugw_headers ugw_cli.h ugw_receiver_mhd.h)
@@ -88,6 +91,10 @@ install(FILES ${PROJECT_BINARY_DIR}/ugw.pc DESTINATION ${_ugw_pcdir})
 if(UGW_BUILD_CLIENT)
   configure_file(${PROJECT_SOURCE_DIR}/cmake/ugw-client.pc.in ${PROJECT_BINARY_DIR}/ugw-client.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/ugw-client.pc DESTINATION ${_ugw_pcdir})
+endif()
+if(UGW_BUILD_RELAY)
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/ugw-relay.pc.in ${PROJECT_BINARY_DIR}/ugw-relay.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/ugw-relay.pc DESTINATION ${_ugw_pcdir})
 endif()
 if(UGW_BUILD_CLI)  # the receiver's libmicrohttpd adapter is built with the command
   configure_file(${PROJECT_SOURCE_DIR}/cmake/ugw-receiver.pc.in ${PROJECT_BINARY_DIR}/ugw-receiver.pc @ONLY)

@@ -12,6 +12,7 @@ packages=(
   clang libclang-rt-14-dev valgrind
   python3-jsonschema python3-msgpack nodejs
   prometheus chromium tmux
+  nats-server libnats-dev
 )
 
 missing=()

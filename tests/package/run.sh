@@ -57,6 +57,7 @@ for kind in static shared; do
              include/ugw/ugw_receiver.h include/ugw/ugw_receiver_mhd.h lib/pkgconfig/ugw-receiver.pc \
              lib/cmake/ugw/ugwConfig.cmake lib/cmake/ugw/ugwConfigVersion.cmake \
              lib/pkgconfig/ugw.pc lib/pkgconfig/ugw-client.pc share/man/man1/ugw.1 \
+             include/ugw/ugw_relay.h lib/pkgconfig/ugw-relay.pc \
              share/ugw/codegen/ugw_codegen.py share/ugw/schema/events.toml share/doc/ugw/LICENSE; do
         [ -e "$P/$f" ] || fail "$kind install lacks $f"
     done
@@ -147,6 +148,18 @@ int main(void)
     return ugw_webhook_id_new(id) == UGW_OK && printf("%s\n", id) > 0 ? 0 : 1;
 }
 EOF
+    cat >"$work/pc-relay.c" <<'EOF'
+#include <stdio.h>
+#include <ugw/ugw_relay.h>
+int main(void)
+{
+    ugw_read_error err;
+    ugw_relay_endpoints *e = ugw_relay_endpoints_parse("main http://127.0.0.1:1/\n", 25, &err);
+    int ok = e && ugw_relay_name_check("main", 4) && printf("%s\n", ugw_relay_endpoints_at(e, 0)->name) > 0;
+    ugw_relay_endpoints_free(e);
+    return ok ? 0 : 1;
+}
+EOF
     export PKG_CONFIG_PATH=$P/lib/pkgconfig
     # shellcheck disable=SC2046
     cc -std=c11 -Wall -Wextra -Werror "$work/pc.c" -o "$work/pc" $(pkg-config --cflags --libs ugw) -Wl,-rpath,"$P/lib"
@@ -154,6 +167,9 @@ EOF
     # shellcheck disable=SC2046
     cc -std=c11 -Wall -Wextra -Werror "$work/pc-client.c" -o "$work/pc-client" $(pkg-config --cflags --libs ugw-client) -Wl,-rpath,"$P/lib"
     "$work/pc-client" | has '^msg_' || fail "pkg-config client program"
+    # shellcheck disable=SC2046
+    cc -std=c11 -Wall -Wextra -Werror "$work/pc-relay.c" -o "$work/pc-relay" $(pkg-config --cflags --libs ugw-relay) -Wl,-rpath,"$P/lib"
+    "$work/pc-relay" | has '^main$' || fail "pkg-config relay program"
     if [ "$kind" = shared ]; then
         ldd "$work/pc" | has "$P/lib/libugw_runtime.so.0" || fail "pc not linked to the shared runtime"
     else
