@@ -21,7 +21,8 @@ const char cmd_relay_usage[] =
     "       ugw relay run --endpoints FILE [--nats URLS] [--stream NAME] [--durable NAME]\n"
     "                      [--in-flight N] [--timeout SECONDS] [--ack-wait SECONDS]\n"
     "                      [--max-attempts N] [--backoff-ms N] [--ca-file FILE]\n"
-    "                      [--retry-tls-errors] [--stats SECONDS] [--drain SECONDS]\n"
+    "                      [--retry-tls-errors] [--stats SECONDS] [--metrics FILE]\n"
+    "                      [--drain SECONDS]\n"
     "       ugw relay publish --endpoint NAME [--nats URLS] [--format json|msgpack]\n"
     "                      [--strict] [--ids FILE] [--retry-for SECONDS] FILE...\n"
     "       ugw relay dead-letters --out FILE [--endpoint NAME] [--remove] [--nats URLS]";
@@ -73,6 +74,9 @@ const char cmd_relay_help[] =
     "  --ca-file FILE, --retry-tls-errors   as for ugw send\n"
     "  --stats SECONDS       print the counters every SECONDS to stderr (default 10;\n"
     "                        0: only at the end)\n"
+    "  --metrics FILE        also write the counters per endpoint in the Prometheus\n"
+    "                        text format to FILE at each --stats interval (replaced\n"
+    "                        whole: for node_exporter's textfile collector)\n"
     "  --drain SECONDS       on SIGINT/SIGTERM, let requests finish this long\n"
     "                        (default 10); the rest goes back to the stream\n"
     "publish:\n"
@@ -94,7 +98,7 @@ const char cmd_relay_help[] =
 enum {
     OPT_REPLICAS = RELAY_OPT__NEXT, OPT_MAX_AGE, OPT_MAX_BYTES, OPT_MEMORY, OPT_ENDPOINTS, OPT_DURABLE,
     OPT_IN_FLIGHT, OPT_TIMEOUT, OPT_ACK_WAIT, OPT_MAX_ATTEMPTS, OPT_BACKOFF_MS, OPT_CA_FILE, OPT_RETRY_TLS,
-    OPT_STATS, OPT_DRAIN, OPT_OUT, OPT_ENDPOINT, OPT_REMOVE
+    OPT_STATS, OPT_METRICS, OPT_DRAIN, OPT_OUT, OPT_ENDPOINT, OPT_REMOVE
 };
 
 bool relay_parse_seconds(const char *s, int64_t max_s, int64_t *ms)
@@ -212,6 +216,39 @@ static void print_stats(ugw_relay *r, const char *when)
             (unsigned long long)s.bad_messages);
 }
 
+/* Replaces `path` (when given) with the Prometheus text of the counters:
+ * written to PATH.tmp, then renamed, so a reader never sees half of it. */
+static void write_metrics(ugw_relay *r, const char *path)
+{
+    char tmp[4096];
+    size_t need = 0;
+    char *buf;
+    FILE *f;
+    bool ok;
+    if (!path)
+        return;
+    ugw_relay_metrics_text(r, NULL, 0, &need);
+    if (!(buf = malloc(need + 1)) || ugw_relay_metrics_text(r, buf, need + 1, &need) != UGW_OK) {
+        free(buf);
+        return;
+    }
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(tmp, "w");
+    ok = f != NULL;
+    if (f) {
+        ok = fwrite(buf, 1, need, f) == need;
+        ok = fclose(f) == 0 && ok;
+    }
+    if (ok)
+        ok = rename(tmp, path) == 0;
+    if (!ok) {
+        int e = errno;
+        unlink(tmp);
+        fprintf(stderr, "%s relay: cannot write the metrics file %s: %s\n", cli_name(), path, strerror(e));
+    }
+    free(buf);
+}
+
 /* Loads the endpoints file, warning when others may read its secrets. */
 static ugw_relay_endpoints *load_endpoints(const char *path)
 {
@@ -251,12 +288,13 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
         { "ca-file", OPT_CA_FILE, true },
         { "retry-tls-errors", OPT_RETRY_TLS, false },
         { "stats", OPT_STATS, true },
+        { "metrics", OPT_METRICS, true },
         { "drain", OPT_DRAIN, true },
         { "help", 'h', false },
         { NULL, 0, false },
     };
     ugw_relay_config rc;
-    const char *endpoints = NULL;
+    const char *endpoints = NULL, *metrics = NULL;
     int64_t v, stats_ms = 10000, drain_ms = 10000, last;
     struct sigaction sa, old_int, old_term;
     ugw_relay_endpoints *eps;
@@ -306,6 +344,7 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
             else if (!relay_parse_seconds(p.arg, 86400, &stats_ms))
                 return usage_error(cmd, "--stats must be seconds (0: only at the end), not '%s'", p.arg);
             break;
+        case OPT_METRICS: metrics = p.arg; break;
         case OPT_DRAIN:
             if (strcmp(p.arg, "0") == 0)
                 drain_ms = 0;
@@ -322,33 +361,38 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
     if (!(eps = load_endpoints(endpoints)))
         return EXIT_USAGE;
     rc.endpoints = eps;
-    ugw_error_clear(&err);
-    r = ugw_relay_new(&rc, &err);
-    if (!r) {
-        relay_error("run", "cannot start", &err);
-        ugw_relay_endpoints_free(eps);
-        return EXIT_USAGE;
-    }
-    fprintf(stderr, "%s relay: relaying %zu endpoint(s); SIGINT or SIGTERM stops\n", cli_name(),
-            ugw_relay_endpoints_count(eps));
+    /* Before starting: a signal during the start stops the relay right after it. */
     relay_stop = 0;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    ugw_error_clear(&err);
+    r = ugw_relay_new(&rc, &err);
+    if (!r) {
+        relay_error("run", "cannot start", &err);
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        ugw_relay_endpoints_free(eps);
+        return EXIT_USAGE;
+    }
+    fprintf(stderr, "%s relay: relaying %zu endpoint(s); SIGINT or SIGTERM stops\n", cli_name(),
+            ugw_relay_endpoints_count(eps));
     last = 0;
     for (int64_t elapsed = 0; !relay_stop; elapsed += 100) {
         struct timespec ts = { 0, 100 * 1000000L };
         nanosleep(&ts, NULL);
         if (stats_ms && elapsed - last >= stats_ms) {
             print_stats(r, "running");
+            write_metrics(r, metrics);
             last = elapsed;
         }
     }
     fprintf(stderr, "%s relay: stopping: letting requests finish for up to %lld ms\n", cli_name(),
             (long long)drain_ms);
     print_stats(r, "stopping");
+    write_metrics(r, metrics);
     if (ugw_relay_close(r, drain_ms) != UGW_OK)
         fprintf(stderr, "%s relay: some requests did not finish; their events went back to the stream\n",
                 cli_name());

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "ugw_client.h"
+#include "ugw_metrics.h"
 #include "ugw_runtime.h"
 #include "ugw_webhook.h"
 
@@ -272,6 +273,19 @@ UGW_API ugw_relay *ugw_relay_new(const ugw_relay_config *cfg, ugw_error *err);
 /** A snapshot of the counters, over all endpoints (`endpoint` NULL) or one
  * (by name; all zero when there is no such endpoint). */
 UGW_API void ugw_relay_stats_get(ugw_relay *r, const char *endpoint, ugw_relay_stats *out);
+
+/** Writes the counters as Prometheus metric families with one sample per
+ * endpoint (label "endpoint"): ugw_relay_fetched_total, _delivered_total,
+ * _retried_total, _failed_total, _released_total, _redelivered_total,
+ * _dead_letter_errors_total, _ack_errors_total, _fetch_errors_total,
+ * _bad_messages_total, and the gauges ugw_relay_in_flight and
+ * ugw_relay_endpoint_gone. Any thread; NULL arguments: no-op. */
+UGW_API void ugw_relay_metrics_write(ugw_relay *r, ugw_metrics_writer *w);
+
+/** The same as Prometheus text in buf[0..cap), NUL-terminated, as
+ * ugw_client_metrics_text() does: UGW_OK, UGW_ERR_BUFFER (*len is then the
+ * room needed less one), UGW_ERR_ARG for NULL `r`. Allocates nothing. */
+UGW_API ugw_status ugw_relay_metrics_text(ugw_relay *r, char *buf, size_t cap, size_t *len);
 
 /** Whether the endpoint named answered 410 (the relay then stops pulling
  * its events: they stay in the stream). */

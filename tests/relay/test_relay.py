@@ -80,7 +80,7 @@ class RelayTest(unittest.TestCase):
     def test_delivers_signed_and_exact(self):
         rx = self.receiver()
         ids = self.publish("main", 30) + self.publish("main", 5, "msgpack")
-        r = self.relay([("main", rx.url, SECRET, None)])
+        r = self.relay([("main", rx.url, SECRET, None)], "--metrics", self.path("relay.prom"))
         self.assertTrue(wait_for(lambda: len(rx.snapshot()) >= 35, 30), r.stats())
         time.sleep(0.5)
         reqs = rx.snapshot()
@@ -94,6 +94,11 @@ class RelayTest(unittest.TestCase):
         self.assertEqual(sum(q.ctype == "application/msgpack" for q in reqs), 5)
         self.assertTrue(wait_for(lambda: "delivered 35," in r.stats(), 5), r.stats())
         self.assertEqual(r.stop(), 0)
+        with open(self.path("relay.prom")) as f:
+            prom = f.read()
+        self.assertIn("# TYPE ugw_relay_delivered_total counter\n", prom)
+        self.assertIn('ugw_relay_delivered_total{endpoint="main"} 35\n', prom)
+        self.assertIn('ugw_relay_endpoint_gone{endpoint="main"} 0\n', prom)
 
     def test_retry_delay_kept_by_the_server(self):
         # The first attempt fails with a 503; the relay hands the message back

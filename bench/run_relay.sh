@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# bench/run_relay.sh - end-to-end delivery through NATS JetStream.
+#
+# Starts nginx (bench/nginx.conf: `return 204`) and one nats-server with
+# JetStream (file storage) on free loopback ports, with their own folders
+# under the build folder, then in REPEATS interleaved rounds measures:
+#   send     `ugw send` of EVENTS events straight to nginx (signed, the same
+#            --concurrency as a relay's in-flight limit);
+#   publish  `ugw relay publish` of EVENTS events into a fresh stream (each
+#            publish waits for JetStream's acknowledgement);
+#   relay1   one `ugw relay run` draining that stream into nginx: the time
+#            from its start to its counters saying every event delivered;
+#   relay2   the same with two relays sharing the durable consumer;
+# and prints the medians, the ratio relay2 / relay1 against its target
+# (>= 1.6) and relay1 / send. Every server is stopped at the end, also on
+# failure or interruption.
+#
+# Usage: bench/run_relay.sh          (from anywhere; 2-4 minutes)
+# Environment (defaults in brackets):
+#   BUILD_DIR [build]  build folder; configured as Release when it has no
+#                      CMakeCache.txt; the ugw command is built in it
+#   EVENTS [20000] REPEATS [3] IN_FLIGHT [8] (per endpoint and relay)
+#   CHECK [0]          1: exit 1 when relay2 / relay1 < 1.6
+# Needs: nginx (Debian's nginx-light), nats-server, curl, python3.
+# Exit: 0 done (and with CHECK=1 the target met), 1 target missed, 2 failure.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+BUILD_DIR=${BUILD_DIR:-build}
+EVENTS=${EVENTS:-20000}
+REPEATS=${REPEATS:-3}
+IN_FLIGHT=${IN_FLIGHT:-8}
+CHECK=${CHECK:-0}
+
+die() { echo "run_relay: $*" >&2; exit 2; }
+for tool in nginx nats-server curl cmake python3; do
+    command -v "$tool" >/dev/null || die "$tool not found (apt-get install nginx-light nats-server curl cmake python3)"
+done
+
+# ---------------------------------------------------------------- build
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >/dev/null || die "cmake configure failed"
+fi
+cmake --build "$BUILD_DIR" --target ugw_command -j2 >/dev/null || die "building ugw failed"
+UGW=$(cd "$BUILD_DIR" && pwd)/ugw
+[ -x "$UGW" ] || die "$UGW not built"
+BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt")
+
+WORK=$(cd "$BUILD_DIR" && pwd)/bench-relay
+PREFIX=$WORK/nginx
+rm -rf "$WORK"
+mkdir -p "$PREFIX/tmp" "$WORK/js"
+
+# ---------------------------------------------------------------- servers
+PIDS=()
+stop_all() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    if [ -f "$PREFIX/nginx.pid" ]; then
+        pid=$(cat "$PREFIX/nginx.pid" 2>/dev/null || true)
+        [ -n "$pid" ] && kill -QUIT "$pid" 2>/dev/null || true
+    fi
+    wait 2>/dev/null || true
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+PORT=$(free_port)
+sed -e "s/@PORT@/$PORT/g" -e "s/@WORKERS@/1/g" bench/nginx.conf >"$PREFIX/nginx.conf"
+nginx -p "$PREFIX" -c nginx.conf -e "$PREFIX/error.log" || die "nginx did not start"
+for _ in $(seq 50); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data x "http://127.0.0.1:$PORT/hook")" = 204 ] && break
+    sleep 0.1
+done
+URL=http://127.0.0.1:$PORT/hook
+
+NPORT=$(free_port)
+nats-server -a 127.0.0.1 -p "$NPORT" -js -sd "$WORK/js" >"$WORK/nats.log" 2>&1 &
+PIDS+=($!)
+NATS=nats://127.0.0.1:$NPORT
+for _ in $(seq 100); do
+    "$UGW" relay init --nats "$NATS" --stream WARM --subject-prefix warm.ev --dead-subject warm.dead \
+        >/dev/null 2>&1 && break
+    sleep 0.1
+done
+
+# ---------------------------------------------------------------- inputs
+umask 077
+"$UGW" secret new >"$WORK/secret"
+python3 - "$ROOT/generated/fixtures/valid" "$EVENTS" >"$WORK/events.jsonl" <<'EOF'
+import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+docs = [b" ".join(open(os.path.join(d, f), "rb").read().split(b"\n")).strip()
+        for f in sorted(os.listdir(d)) if f.endswith(".json")]
+sys.stdout.buffer.write(b"".join(docs[i % len(docs)] + b"\n" for i in range(n)))
+EOF
+printf 'hook %s secret=%s in_flight=%s\n' "$URL" "$(cat "$WORK/secret")" "$IN_FLIGHT" >"$WORK/endpoints"
+
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
+
+# One round of the direct sender.
+run_send() {
+    local t0 t1
+    t0=$(now)
+    "$UGW" send --url "$URL" --secret-file "$WORK/secret" --concurrency "$IN_FLIGHT" "$WORK/events.jsonl" \
+        2>"$WORK/send.log" || die "ugw send failed: $(tail -3 "$WORK/send.log")"
+    t1=$(now)
+    rate "$EVENTS" "$t0" "$t1"
+}
+
+# Fills stream S$1 with EVENTS events; prints the publish rate.
+fill() {
+    local s=$1 t0 t1
+    "$UGW" relay init --nats "$NATS" --stream "S$s" --subject-prefix "s$s.ev" --dead-subject "s$s.dead" \
+        >/dev/null 2>&1 || die "relay init failed"
+    t0=$(now)
+    "$UGW" relay publish --nats "$NATS" --stream "S$s" --subject-prefix "s$s.ev" --endpoint hook \
+        "$WORK/events.jsonl" 2>"$WORK/publish.log" || die "publish failed: $(tail -3 "$WORK/publish.log")"
+    t1=$(now)
+    rate "$EVENTS" "$t0" "$t1"
+}
+
+# Drains stream S$1 with $2 relays; prints events/s from their start to the
+# moment their counters add up to EVENTS delivered.
+drain() {
+    local s=$1 k=$2 t0 t1 i sum pids=()
+    t0=$(now)
+    for i in $(seq "$k"); do
+        "$UGW" relay run --nats "$NATS" --stream "S$s" --subject-prefix "s$s.ev" --dead-subject "s$s.dead" \
+            --endpoints "$WORK/endpoints" --stats 0.05 2>"$WORK/relay$s-$i.log" &
+        pids+=($!)
+        PIDS+=($!)
+    done
+    while :; do
+        sum=0
+        for i in $(seq "$k"); do
+            d=$(grep -o 'delivered [0-9]*' "$WORK/relay$s-$i.log" 2>/dev/null | tail -1 | cut -d' ' -f2 || true)
+            sum=$((sum + ${d:-0}))
+        done
+        [ "$sum" -ge "$EVENTS" ] && break
+        for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || die "a relay stopped: $(tail -3 "$WORK/relay$s-1.log")"; done
+        sleep 0.02
+    done
+    t1=$(now)
+    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    rate "$EVENTS" "$t0" "$t1"
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+echo "run_relay: $EVENTS events, $REPEATS rounds, in-flight $IN_FLIGHT, build $BUILD_TYPE; nginx $URL, nats $NATS"
+S=() P=() R1=() R2=()
+for round in $(seq "$REPEATS"); do
+    S+=("$(run_send)")
+    P+=("$(fill "${round}a")")
+    R1+=("$(drain "${round}a" 1)")
+    P+=("$(fill "${round}b")")
+    R2+=("$(drain "${round}b" 2)")
+    echo "round $round: send ${S[-1]}/s, publish ${P[-1]}/s, one relay ${R1[-1]}/s, two relays ${R2[-1]}/s"
+done
+ms=$(median "${S[@]}") mp=$(median "${P[@]}") m1=$(median "${R1[@]}") m2=$(median "${R2[@]}")
+ratio=$(awk -v a="$m2" -v b="$m1" 'BEGIN { printf "%.2f", a / b }')
+vs_send=$(awk -v a="$m1" -v b="$ms" 'BEGIN { printf "%.2f", a / b }')
+echo
+echo "medians of $REPEATS rounds, events/s:"
+echo "  ugw send straight to nginx     $ms"
+echo "  ugw relay publish (R1 stream)  $mp"
+echo "  one relay  -> nginx            $m1   ($vs_send x ugw send)"
+echo "  two relays -> nginx            $m2   ($ratio x one relay; target >= 1.6)"
+if [ "$CHECK" = 1 ] && awk -v r="$ratio" 'BEGIN { exit !(r < 1.6) }'; then
+    echo "run_relay: target missed: two relays $ratio x one relay" >&2
+    exit 1
+fi
