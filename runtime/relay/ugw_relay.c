@@ -166,6 +166,7 @@ static void *puller(void *arg)
         jsErrCode jerr = 0;
         natsStatus s;
         int room;
+        bool stopping;
 
         pthread_mutex_lock(&r->mu);
         while (!r->stop && (ep->gone || ep->taken >= ep->limit))
@@ -183,9 +184,19 @@ static void *puller(void *arg)
         ep->taken -= (unsigned)(room - (s == NATS_OK ? list.Count : 0));
         if (s != NATS_OK && s != NATS_TIMEOUT)
             ep->stats.fetch_errors++;
+        stopping = r->stop;
         pthread_mutex_unlock(&r->mu);
         if (s == NATS_OK) {
             for (int i = 0; i < list.Count; i++) {
+                if (stopping) { /* came while closing: back to the stream, for another relay */
+                    natsStatus a = natsMsg_Nak(list.Msgs[i], NULL);
+                    pthread_mutex_lock(&r->mu);
+                    ep->taken--;
+                    ep->stats.released++;
+                    ep->stats.ack_errors += a != NATS_OK;
+                    pthread_mutex_unlock(&r->mu);
+                    continue; /* destroyed with the list */
+                }
                 take(ep, list.Msgs[i]);
                 list.Msgs[i] = NULL; /* ours now */
             }

@@ -111,8 +111,10 @@ class RelayTest(unittest.TestCase):
         t_first = time.time()
         self.assertTrue(wait_for(lambda: "retried 1," in r.stats(), 5), r.stats())
         self.assertEqual(r.stop(), 0)
+        self.assertEqual(len(rx.snapshot()), 1)  # what came while it closed went back to the stream
         r2 = self.relay([("main", rx.url, SECRET, None)], "--backoff-ms", "3000")
         self.assertTrue(wait_for(lambda: len(rx.snapshot()) >= 2, 20))
+        self.assertTrue(wait_for(lambda: "delivered 1," in r2.stats(), 5), r2.stats())
         gap = time.time() - t_first
         reqs = rx.snapshot()
         print("\n503, relay stopped, new relay: the retry came %.2f s after the first attempt "
