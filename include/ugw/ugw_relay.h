@@ -232,7 +232,9 @@ typedef struct ugw_relay_config {
     int64_t backoff_base_ms;    /**< 0: the durable schedule (ugw_retry_durable_delay_ms());
                                      > 0: base * 2^(n-1) capped at backoff_max_ms (tests) */
     int64_t backoff_max_ms;     /**< default 300000, with backoff_base_ms only */
-    double jitter;              /**< as in ugw_client_config: 0 means 0.5, < 0 none */
+    double jitter;              /**< the random part of each wait (0..1): 0 means 0.1 on the
+                                     durable schedule (as a client with a spool), 0.5 with
+                                     backoff_base_ms; < 0 none */
     const char *user_agent;     /**< default "ugw/" UGW_VERSION_STRING */
     const char *ca_file;        /**< as in ugw_client_config */
     bool tls_insecure;

@@ -62,17 +62,15 @@ static bool load_row(const ugw_spool_entry *e, int64_t seq, void *ctx)
     return true;
 }
 
-/* The spool's retry schedule (docs/CONTRACT.md §4.5): the wait after the
+/* The spool's retry schedule (docs/CONTRACT.md §4.5, the one table of
+ * ugw_retry_durable_delay_ms(), without jitter here): the wait after the
  * n-th failed attempt; the last repeats. */
-static const int64_t long_schedule_ms[] = {
-    5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000,
-};
-
 int64_t ugw__client_schedule_ms(unsigned attempts)
 {
-    size_t n = sizeof long_schedule_ms / sizeof long_schedule_ms[0];
-    size_t i = attempts ? attempts - 1 : 0;
-    return long_schedule_ms[i < n ? i : n - 1];
+    unsigned n = attempts == 0 ? 1
+                 : attempts < UGW_RETRY_DURABLE_ATTEMPTS ? attempts
+                                                         : UGW_RETRY_DURABLE_ATTEMPTS - 1;
+    return ugw_retry_durable_delay_ms(n, 0, 0);
 }
 
 ugw_status ugw__client_spool_start(ugw_client *c, const ugw_client_config *given, ugw_error *err)

@@ -48,7 +48,8 @@ static double rnd01_locked(ugw_relay *r)
 static int64_t backoff_ms(ugw_relay *r, uint64_t failed)
 {
     const ugw_relay_config *c = &r->cfg;
-    double jitter = c->jitter == 0 ? 0.5 : c->jitter < 0 ? 0 : c->jitter;
+    /* as the client's: 0.1 on the durable schedule (as with a spool), else 0.5 */
+    double jitter = c->jitter == 0 ? (c->backoff_base_ms ? 0.5 : 0.1) : c->jitter < 0 ? 0 : c->jitter;
     double u, d;
     if (failed >= c->max_attempts)
         return -1;

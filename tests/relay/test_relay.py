@@ -118,7 +118,7 @@ class RelayTest(unittest.TestCase):
         gap = time.time() - t_first
         reqs = rx.snapshot()
         print("\n503, relay stopped, new relay: the retry came %.2f s after the first attempt "
-              "(backoff 3 s with jitter 0.5: 1.5 to 3 s)" % gap)
+              "(backoff 3 s with jitter 0.5: 1.5 to 3 s, or the ack wait when the hand-back was lost)" % gap)
         self.assertGreaterEqual(gap, 1.4)
         self.assertEqual([q.id for q in reqs], ids * 2)
         self.assertEqual(r2.stop(), 0)
