@@ -233,12 +233,18 @@ def event_schema(ev, ref_prefix, strict):
 
 def definitions(model, strict, ref_prefix="#/$defs/"):
     """{name: schema}: every event envelope and payload, then each field as
-    the first event that has it defines it (`field.<name>`; an event whose
-    field differs, with other limits, has its own inline)."""
+    the first event that has it defines it (`field.<name>`, the shared
+    definition before an event's own; an event whose field differs, with
+    other limits, has its own inline)."""
     shared = {}
-    for ev in model.events:
-        for f in ev.fields:
-            shared.setdefault(field_def_name(f), field_schema(f))
+    # the shared definition of a field first; one an event defines or
+    # overrides ([event.field.NAME]) names `field.<name>` only when no event
+    # uses the shared one
+    for own in (False, True):
+        for ev in model.events:
+            for f in ev.fields:
+                if getattr(f, "own", False) == own:
+                    shared.setdefault(field_def_name(f), field_schema(f))
     defs = {}
     for ev in model.events:
         defs[ev.id] = event_schema(ev, ref_prefix, strict)

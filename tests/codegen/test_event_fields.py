@@ -120,6 +120,17 @@ class Model(unittest.TestCase):
         self.assertEqual(defs["stars.payload"]["properties"]["note"], {"$ref": "#/$defs/field.note"})
         self.assertEqual(defs["field.note"]["maxLength"], 20)
 
+    def test_json_schema_shared_definition_when_the_override_comes_first(self):
+        i = SCHEMA.index("[[event]]")
+        j = SCHEMA.index("[[event]]", i + 1)
+        swapped = SCHEMA[:i] + SCHEMA[j:] + "\n" + SCHEMA[i:j]     # stars (and its tables) first
+        m = model_of(swapped)
+        self.assertEqual([e.id for e in m.events], ["stars", "rated"])
+        defs = export_jsonschema.document(m)["$defs"]
+        self.assertEqual(defs["field.score"]["maximum"], 10)
+        self.assertEqual(defs["rated.payload"]["properties"]["score"], {"$ref": "#/$defs/field.score"})
+        self.assertEqual(defs["stars.payload"]["properties"]["score"]["maximum"], 5)
+
     def test_diff_names_the_event_and_its_table(self):
         with tempfile.TemporaryDirectory() as d:
             old, new = os.path.join(d, "old.toml"), os.path.join(d, "new.toml")
