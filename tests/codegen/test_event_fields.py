@@ -167,6 +167,13 @@ class RoundTrip(unittest.TestCase):
             self.assertTrue(corpus.build_and_run(out, d).startswith("ok 2 "))
 
 
+    def test_another_type_for_one_event(self):
+        # score is an int in rated and a string in stars: both round-trip
+        text = (BASE + '\n[event.field.score]\ntype = "string"\nmin = 1\nmax = 4\ndescription = "s"\nexample = "4/5"\n'
+                + "[event.field.note]" + OVERRIDE.split("[event.field.note]")[1])
+        self.assertTrue(corpus.run_schema(text).startswith("ok 2 "))
+
+
 class Check(SchemaCheckCase):
 
     def test_table_for_a_field_the_event_does_not_list(self):
