@@ -1,9 +1,9 @@
 /*
  * cmd_spool.c - `ugw spool stats|list|retry|purge SPOOL`: look into a
  * delivery spool (docs/DURABILITY.md) and act on it, through the client
- * library's spool API (ugw_spool.h). stats and list only read, so they work
- * while `ugw send --spool` or a service runs on the spool; retry and purge
- * own it for a moment and are refused (busy) while anything else does.
+ * library's spool API (ugw_spool.h). stats and list only read; retry and
+ * purge own the spool for a moment. All are refused (busy) while a sender
+ * (`ugw send --spool`, a service) has the spool open.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +47,10 @@ const char cmd_spool_help[] =
     "  --marks              purge the inputs' marks\n"
     "  -h, --help           show this help\n"
     "\n"
-    "stats and list only read: they work while a sender runs on the spool.\n"
-    "retry and purge are refused while one does ('busy'): stop it first.\n"
+    "stats and list only read; retry and purge change the spool. A spool\n"
+    "belongs to the process that sends from it: while 'ugw send --spool' or\n"
+    "a service runs on it, these are refused ('busy'); its progress line and\n"
+    "summary (or the service's metrics) tell how it goes.\n"
     "A file that is not a ugw spool, or a damaged one, is refused and left\n"
     "as it is.\n"
     "\n"

@@ -118,18 +118,18 @@ class CliSpool(SendTest):
         deadline = time.monotonic() + 20
         while len(slow.snapshot()) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
-        # While it runs: readable, not changeable.
-        st = self.stats(spool)
-        self.assertEqual(st["pending"], "6")
-        p = run("spool", "purge", spool, "--dead")
-        self.assertEqual(p.returncode, 2)
-        self.assertIn(b"busy", p.stderr)
+        # While it runs, it is its own: neither read nor changed by others.
+        for args in (("spool", "stats", spool), ("spool", "purge", spool, "--dead")):
+            p = run(*args)
+            self.assertEqual(p.returncode, 2, args)
+            self.assertIn(b"(busy)", p.stderr)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
         p = subprocess.CompletedProcess([], proc.returncode, b"", err)
         self.assertEqual(proc.returncode, 1, err)
         self.assertIn(b"stay in the spool", err)
         self.assertEqual(kept_summary(p), (6, 0, 0, 0, 6))
+        self.assertEqual(self.stats(spool)["pending"], "6")
         first = {q.id for q in slow.snapshot()}
         fast = self.rx()
         p = run("send", "--spool", spool, "--url", fast.url, inp)

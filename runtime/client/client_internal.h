@@ -163,6 +163,7 @@ struct ugw_spool {
     sqlite3 *db;
     int lock_fd;                /* owned: the flock()ed descriptor, closed after the database */
     bool read_only;
+    bool power;                 /* UGW_SPOOL_SYNC_POWER: enqueue commits are synced */
     int sys_errno;              /* (dbmu) the errno of the last failed transaction */
     pthread_mutex_t dbmu;       /* the connection and its statements, sys_errno */
     pthread_mutex_t gmu;        /* the group commit below */

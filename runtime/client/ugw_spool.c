@@ -6,11 +6,14 @@
  * Ownership: an owner (a client, or an owned ugw_spool handle) holds an
  * exclusive flock() on a descriptor of its own, kept open until after the
  * database is closed. flock() locks belong to the open file description, so
- * a second owner is refused whether it is in another process or this one;
- * SQLite's own (POSIX) locks are left alone, so that read-only handles can
- * read while the owner writes (WAL). The descriptor is closed only after
- * sqlite3_close(): closing any descriptor of the file drops a process's
- * POSIX locks.
+ * a second owner is refused whether it is in another process or this one,
+ * with a clear error. The owner also runs SQLite with
+ * locking_mode=EXCLUSIVE: its WAL index lives in its own memory and a
+ * commit takes no file locks, a third of the cost of a commit in the normal
+ * mode (measured: docs/BENCHMARKS.md, "Spool"); the price is that nobody
+ * else reads the file while it is owned (read-only handles get
+ * UGW_ERR_BUSY; they are exclusive while open, too). The descriptor is closed only after sqlite3_close():
+ * closing any descriptor of the file drops a process's POSIX locks.
  *
  * A file is ours when it is an SQLite database with our application_id and a
  * user_version we know, or empty (then it is made ours, 0600). Anything else
@@ -300,23 +303,33 @@ ugw_status ugw__spool_open(const char *path, bool own, bool create, ugw_spool_sy
         goto fail;
     }
     sqlite3_extended_result_codes(sp->db, 1);
-    /* The owner is the only writer (flock), but a reader may hold a lock
-     * for a moment (recovering the WAL index): wait for it rather than fail
-     * an enqueue. */
-    sqlite3_busy_timeout(sp->db, 5000);
+    /* An owner waits for a reader that is just finishing (a read-only
+     * handle opened before it); a reader does not wait long for an owner. */
+    sqlite3_busy_timeout(sp->db, own ? 5000 : 200);
+    /* Nothing is written before the file is known to be ours, not even the
+     * checkpoint SQLite makes when it closes a WAL database. A reader is
+     * exclusive too while it reads: it then needs no -shm file (which it
+     * could not create on a full disk). */
+    sqlite3_db_config(sp->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+    if ((rc = sqlite3_exec(sp->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL)) != SQLITE_OK) {
+        st = ugw__spool_fail(sp, rc, err);
+        goto fail;
+    }
     if ((st = check_ours(sp, own, err)) != UGW_OK)
         goto fail;
     if (own) {
         rc = sqlite3_exec(sp->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        sp->power = sync == UGW_SPOOL_SYNC_POWER;
         if (rc == SQLITE_OK)
-            rc = sqlite3_exec(sp->db, sync == UGW_SPOOL_SYNC_POWER ? "PRAGMA synchronous=FULL"
-                                                                   : "PRAGMA synchronous=NORMAL",
+            rc = sqlite3_exec(sp->db, sp->power ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
                               NULL, NULL, NULL);
         if (rc != SQLITE_OK || (st = prepare(sp, err)) != UGW_OK) {
             if (rc != SQLITE_OK)
                 st = ugw__spool_fail(sp, rc, err);
             goto fail;
         }
+        /* Ours: closing checkpoints the WAL into the file and removes it. */
+        sqlite3_db_config(sp->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
     } else {
         sqlite3_exec(sp->db, "PRAGMA query_only=1", NULL, NULL, NULL);
     }

@@ -35,6 +35,18 @@ static int begin(ugw_spool *sp)
     return run(sp->stmt[SP_BEGIN]);
 }
 
+/* What outcomes and retries change need no sync of their own, even when
+ * enqueues are power-safe: a change lost to a power cut only makes an event
+ * go out once more (at least once), and the next synced commit makes it
+ * durable anyway (the WAL is written in order). */
+static void unsynced(ugw_spool *sp, bool on)
+{
+    /* Not a prepared statement: SQLite applies this pragma when it is
+     * prepared, not when it runs. */
+    if (sp->power)
+        sqlite3_exec(sp->db, on ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+}
+
 static int end(ugw_spool *sp, int rc)
 {
     if (rc == SQLITE_OK && (rc = run(sp->stmt[SP_COMMIT])) == SQLITE_OK)
@@ -130,6 +142,7 @@ unsigned ugw__spool_finish(ugw_spool *sp, const job *done)
     if (!n)
         return 0;
     pthread_mutex_lock(&sp->dbmu);
+    unsynced(sp, true);
     rc = begin(sp);
     for (const job *j = done; j && rc == SQLITE_OK; j = j->next) {
         if (!j->seq || j->result == UGW_RESULT_KEPT)
@@ -150,6 +163,7 @@ unsigned ugw__spool_finish(ugw_spool *sp, const job *done)
     }
     if (end(sp, rc) != SQLITE_OK)
         failed = n;
+    unsynced(sp, false);
     pthread_mutex_unlock(&sp->dbmu);
     return failed;
 }
@@ -160,6 +174,7 @@ unsigned ugw__spool_note_retries(ugw_spool *sp, const spool_retry *r, unsigned n
     if (!n)
         return 0;
     pthread_mutex_lock(&sp->dbmu);
+    unsynced(sp, true);
     rc = begin(sp);
     for (unsigned i = 0; i < n && rc == SQLITE_OK; i++) {
         sqlite3_stmt *s = sp->stmt[SP_RETRY];
@@ -171,6 +186,7 @@ unsigned ugw__spool_note_retries(ugw_spool *sp, const spool_retry *r, unsigned n
         rc = run(s);
     }
     rc = end(sp, rc);
+    unsynced(sp, false);
     pthread_mutex_unlock(&sp->dbmu);
     return rc == SQLITE_OK ? 0 : n;
 }
