@@ -9,8 +9,9 @@ processes and a real receiver on loopback.
             and by the event's own number at the receiver), and duplicates
             are bounded by what can be in flight at a kill.
   library   tests/spool_crash_producer.c records each webhook-id once
-            ugw_client_enqueue_body() returned; killed with SIGKILL, then run
-            again to resume: every recorded id is delivered.
+            ugw_client_enqueue_body() returned; killed with SIGKILL after a
+            random number of them, then run again to resume: every recorded
+            id is delivered.
 
 Each prints its counts. The receiver is send_support.Receiver (a threaded
 http.server on 127.0.0.1, port picked by the system), closed also on failure.
@@ -155,7 +156,14 @@ class SpoolCrash(SendTest):
         t0 = time.monotonic()
         with open(self.path("lib.log"), "wb") as log:
             p = self.start([PRODUCER, spool, rx.url, record, str(LIB_EVENTS)], log)
-            time.sleep(rng.uniform(0.2, 1.0))
+            # Killed after a random number of recorded ids (a loaded machine
+            # may take a while to start it), while it enqueues and delivers.
+            target = rng.randint(50, LIB_EVENTS // 4)
+            deadline = time.monotonic() + 60
+            while p.poll() is None and time.monotonic() < deadline:
+                if os.path.exists(record) and os.path.getsize(record) >= target * 31:
+                    break  # 31 bytes a record: "msg_" + 26 characters + "\n"
+                time.sleep(0.005)
             killed = p.poll() is None
             p.send_signal(signal.SIGKILL)
             p.wait()
