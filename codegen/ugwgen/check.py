@@ -19,10 +19,10 @@ error): its form, and its fixed names against the runtime's.
 
 import re
 
-from . import event_fields, fixtures as fixtures_mod, names as names_mod, outputs, scalars
+from . import compound, event_fields, fixtures as fixtures_mod, names as names_mod, outputs, scalars
 from .keywords import C_KEYWORDS, CXX_KEYWORDS, C_MACROS, keyword_kind  # noqa: F401
 
-TYPES = ("id", "string", "url", "int", "bool", "enum", "number", "timestamp")
+TYPES = ("id", "string", "url", "int", "bool", "enum", "number", "timestamp", "object", "array")
 ID_MAX = 2**53 - 1
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 STRING_MAX = 2**24            # a bound on any declared string limit
@@ -34,9 +34,12 @@ EXAMPLE_DOC_MAX = 32768       # JSON bytes of an event's example document
 _EVENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
-TOP_KEYS = {"version", "include", "field", "event"}
-FIELD_KEYS = {"type", "min", "max", "description", "example", "nullable", "values", "unknown"}
+TOP_KEYS = {"version", "include", "field", "event", "object"}
+FIELD_KEYS = {"type", "min", "max", "description", "example", "nullable", "values", "unknown",
+              "object", "items", "min_items", "max_items"}
 ENUM_KEYS = {"values", "unknown"}   # only for type enum
+COMPOUND_KEYS = {"object", "items", "min_items", "max_items"}   # only for objects and arrays
+EXAMPLE_TOKENS_MAX = 1024     # jsmn tokens of an event's example document (UGW_DEFAULT_MAX_TOKENS)
 EVENT_KEYS = {"id", "event", "aliases", "description", "fields", "optional", "field"}
 
 
@@ -168,6 +171,13 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
         for k in sorted(ENUM_KEYS & set(fdef)):
             if ftype != "enum":
                 err(f"field '{name}': '{k}' is only for type enum", t, k)
+        if ftype in compound.COMPOUND:
+            compound.check_field(name, fdef, fields, compound.objects_of(data), err, t)
+            if not isinstance(fdef.get("description"), str) or not fdef["description"].strip():
+                err(f"field '{name}': needs a 'description'", t)
+            continue
+        for k in sorted(COMPOUND_KEYS & set(fdef)):
+            err(f"field '{name}': type {ftype} takes no '{k}'", t, k)
         if ftype in ("enum", "number", "timestamp"):
             _check_scalar(name, fdef, ftype, lambda m, k=None: err(f"field '{name}': {m}", t, k))
             _check_description_example(name, fdef, t, err, len(errs) == before)
@@ -198,6 +208,25 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
             if lo is not None and (lo < 0 or (hi is not None and lo > hi)):
                 err(f"field '{name}': bad limit: need 0 <= min <= max", t, "min")
         _check_description_example(name, fdef, t, err, len(errs) == before)
+
+    # Object types: their tables, cycles, and the names their structs make.
+    object_names = {}
+
+    def check_object_name(oname, t):
+        cn = snake(oname)
+        kind = keyword_kind(cn)
+        if kind:
+            err(f"object name '{oname}' collides with the {kind} keyword '{cn}'", t)
+        made = names_mod.object_names(cn, prefix)
+        clash = _name_clashes(made, {}, {}, prefix) or next(
+            (f"object '{object_names[n]}' ({n})" for n in made if n in object_names), None)
+        if clash:
+            err(f"object '{oname}' collides with {clash}", t)
+        for n in made:
+            object_names.setdefault(n, oname)
+
+    objects = compound.check_objects(data, fields, err, check_object_name)
+    _check_members(objects, fields, err)
 
     # The names each shared field makes (P_FIELD_<NAME>_MIN, ...).
     field_names = {}
@@ -248,7 +277,7 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
             err(f"event id '{eid}' collides with the C macro '{eid}' (a union member is named '{eid}')", t, "id")
         elif eid not in ids:
             made = names_mod.event_names(eid, prefix)
-            clash = _name_clashes(made, field_names, event_names, prefix, loc, t)
+            clash = _name_clashes(made, field_names, event_names, prefix, loc, t, object_names)
             if clash:
                 err(f"event id '{eid}' collides with {clash}", t, "id")
             for n in made:
@@ -309,30 +338,35 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
         # The example document becomes the valid fixtures: a decoder with
         # default limits (1 MiB input, 64 KiB arena for unescaped strings)
         # must read it, whatever its escapes.
-        if flist and all(f in fields and isinstance(fields[f], dict) and "example" in fields[f] for f in flist) \
-                and isinstance(wire, str):
+        sound = flist and not errs and isinstance(wire, str)
+        if sound:
+            doc = {"event": wire, "payload": {f: compound.example(fields[f], fields, objects) for f in flist}}
             try:
-                size = len(fixtures_mod.js({"event": wire, "payload": {f: fields[f]["example"] for f in flist}}))
+                size = len(fixtures_mod.js(doc))
             except (TypeError, ValueError, UnicodeEncodeError):
                 size = 0   # a bad example is reported on its field
             if size > EXAMPLE_DOC_MAX:
                 err(f"event '{eid}': its example document is {size} bytes of JSON, over {EXAMPLE_DOC_MAX} "
                     f"(shorten the examples)", t, "fields")
+            tokens = compound.example_tokens(doc)
+            if tokens > EXAMPLE_TOKENS_MAX:
+                err(f"event '{eid}': its example document has {tokens} JSON tokens, over a default "
+                    f"decoder's {EXAMPLE_TOKENS_MAX} (lower min_items)", t, "fields")
+            nest = 2 + max(compound.depth(fields[f], fields, objects) for f in flist)
+            if nest > compound.DEPTH_MAX:
+                err(f"event '{eid}': its documents nest {nest} deep, over a default decoder's "
+                    f"max_depth of {compound.DEPTH_MAX} (objects and arrays inside each other)", t, "fields")
+            size, _ = compound.struct_layout(flist, opt, fields, objects)
+            if size > compound.STRUCT_MAX:
+                err(f"event '{eid}': its C struct would be {size} bytes, over {compound.STRUCT_MAX} "
+                    f"(lower max_items)", t, "fields")
         # The members of struct P_<id>: each field's C name, and has_<name>
         # before each optional one.
         members = {}
         for f in dict.fromkeys(flist):
             if not isinstance(f, str) or f not in fields or not _FIELD_NAME.match(f):
                 continue
-            cn = snake(f)
-            made = [(cn, f"field '{f}'")]
-            if f in opt:
-                made.insert(0, ("has_" + cn, f"the presence flag of optional field '{f}'"))
-            if isinstance(fields[f], dict) and fields[f].get("nullable") is True:
-                made.append((cn + "_is_null", f"the null flag of nullable field '{f}'"))
-            if isinstance(fields[f], dict) and fields[f].get("type") == "enum" and fields[f].get("unknown") == "lenient":
-                made.append((cn + "_other", f"the unknown-value text of lenient enum field '{f}'"))
-            for member, what in made:
+            for member, what in _members_of(f, f in opt, fields):
                 if member in members:
                     err(f"event '{eid}': struct member '{member}' of {what} collides with "
                         f"{members[member]}", t, "fields")
@@ -340,6 +374,50 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
                     members[member] = what
     _event_field_names(events, field_names, event_names, prefix, loc, err)
     return errs
+
+
+def _members_of(f, optional, fields):
+    """The struct members field `f` makes: (member, what it is)."""
+    cn = snake(f)
+    made = [(cn, f"field '{f}'")]
+    fdef = fields.get(f) if isinstance(fields.get(f), dict) else {}
+    if optional:
+        made.insert(0, ("has_" + cn, f"the presence flag of optional field '{f}'"))
+    if fdef.get("nullable") is True:
+        made.append((cn + "_is_null", f"the null flag of nullable field '{f}'"))
+    if fdef.get("type") == "enum" and fdef.get("unknown") == "lenient":
+        made.append((cn + "_other", f"the unknown-value text of lenient enum field '{f}'"))
+    if fdef.get("type") == "array":
+        made.append((cn + "_count", f"the item count of array field '{f}'"))
+    return made
+
+
+def _check_members(objects, fields, err):
+    """The members of each object's struct differ from each other, and
+    every struct stays under compound.STRUCT_MAX bytes."""
+    for name, odef in objects.items():
+        t = ("object", name)
+        members = {}
+        flist = [f for f in odef["fields"] if f in fields and _FIELD_NAME.match(f)]
+        for f in dict.fromkeys(flist):
+            for member, what in _members_of(f, f in odef.get("optional", []), fields):
+                if member in members:
+                    err(f"object '{name}': struct member '{member}' of {what} collides with "
+                        f"{members[member]}", t, "fields")
+                else:
+                    members[member] = what
+        if not _cycle_free(name, objects, fields):
+            continue
+        size, _ = compound.struct_layout(odef["fields"], odef.get("optional", []), fields, objects) \
+            if all(f in fields for f in odef["fields"]) else (0, 1)
+        if size > compound.STRUCT_MAX:
+            err(f"object '{name}': its C struct would be {size} bytes, over {compound.STRUCT_MAX} "
+                f"(lower max_items)", t, "fields")
+
+
+def _cycle_free(name, objects, fields):
+    return compound._cycle(name, objects, fields) is None and all(
+        compound._cycle(o, objects, fields) is None for o in objects)
 
 
 def _check_description_example(name, fdef, t, err, clean):
@@ -420,7 +498,7 @@ def _event_field_names(events, field_names, event_names, prefix, loc, err):
                 made_by.setdefault(n, (eid, name))
 
 
-def _name_clashes(made, field_names, event_names, prefix, loc=None, here=None):
+def _name_clashes(made, field_names, event_names, prefix, loc=None, here=None, object_names=None):
     """Why names `made` cannot be declared, or None: the first name that the
     runtime headers use, the generated code always declares (fixed names), a
     shared field makes or an earlier event makes; plus the count of others."""
@@ -433,6 +511,8 @@ def _name_clashes(made, field_names, event_names, prefix, loc=None, here=None):
             found.append(f"a generated name ({n}) from {fixed[n]}")
         elif n in field_names:
             found.append(f"a name of field '{field_names[n]}' ({n})")
+        elif object_names and n in object_names:
+            found.append(f"a name of object '{object_names[n]}' ({n})")
         elif n in event_names:
             eid, t = event_names[n]
             found.append(f"a name of event '{eid}' ({n}) at {loc.ref(t, 'id', here)}")

@@ -41,7 +41,7 @@ class Located:
 
     path: str
     data: dict
-    # ("field", name) / ("event", index) -> line of the table header
+    # ("field", name) / ("object", name) / ("event", index) -> line of the table header
     tables: dict = field(default_factory=dict)
     # (table key, key name) -> line of `key =`
     keys: dict = field(default_factory=dict)
@@ -261,7 +261,7 @@ class _Index:
 
     def _record(self, path, line, table=False):
         """Remembers `line` for `path`, a key (or, with `table`, a table header
-        or inline table): ("field", name) and ("event", index) tables and their
+        or inline table): ("field", name), ("object", name) and ("event", index) tables and their
         keys, the top-level keys, and ("table", name) for other tables."""
         if not path:
             return
@@ -271,7 +271,7 @@ class _Index:
             self.tables.setdefault((path[0], path[1]), line)
             self.keys.setdefault(((path[0], path[1]), "field"), line)
             where, rest = tuple(path[:4]), path[4:]
-        elif len(path) >= 2 and (path[0] == "field" or path[0] == "event" and isinstance(path[1], int)):
+        elif len(path) >= 2 and (path[0] in ("field", "object") or path[0] == "event" and isinstance(path[1], int)):
             where, rest = (path[0], path[1]), path[2:]
         else:
             where, rest = ("table", path[0]), path[1:]

@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field as dc_field
 
-from . import VERSION, event_fields, scalars
+from . import VERSION, compound, event_fields, scalars
 from .check import snake, ID_MAX
 from .fixtures import mp
 from .names import event_macro, field_macro
@@ -20,9 +20,8 @@ C_TYPES = {"id": "uint64_t", "int": "int64_t", "string": "ugw_str", "url": "ugw_
            "number": "double", "timestamp": "int64_t"}   # enum: the field's own C enum
 TYPE_ENUM = {"id": "UGW_TYPE_ID", "int": "UGW_TYPE_INT", "string": "UGW_TYPE_STRING",
              "url": "UGW_TYPE_URL", "bool": "UGW_TYPE_BOOL", "enum": "UGW_TYPE_ENUM",
-             "number": "UGW_TYPE_NUMBER", "timestamp": "UGW_TYPE_TIMESTAMP"}
-# C types without an 8-byte member (an event of only these needs the union's _align)
-SMALL_TYPES = ("bool", "enum")
+             "number": "UGW_TYPE_NUMBER", "timestamp": "UGW_TYPE_TIMESTAMP", "object": "UGW_TYPE_OBJECT",
+             "array": "UGW_TYPE_ARRAY"}
 
 
 def c_literal(data):
@@ -102,12 +101,34 @@ class Field:
     lenient: bool = False    # enum: an unknown value is kept in `<c_name>_other`
     values: tuple = ()       # enum: the wire strings
     enum_c: str = ""         # enum: C name of the field's enum descriptor
-    zero_c: str = "0"        # C initializer of the zero value (INIT macros)
+    zero_c: str = "0"        # C initializer of the zero value (INIT macros; objects and arrays nest)
     nmin_c: str = ""         # number: C double literals of the bounds
     nmax_c: str = ""
     own: bool = False    # defined or overridden by its event ([event.field.NAME])
     min_macro: str = ""  # macro bodies of min and max (P_<EVENT>_<FIELD>_MIN when own)
     max_macro: str = ""
+    # objects and arrays
+    object: object = None     # ObjectType of an object field, or of an array's object items
+    item: object = None       # array: the Field of one item (name "", path "[]")
+    min_items: int = 0
+    max_items: int = 0
+    shape: str = ""           # the wire shape, for fingerprints
+    object_desc: str = ""     # C name of the object's descriptor (object fields and items)
+
+    @property
+    def compound(self):
+        return self.type in compound.COMPOUND
+
+
+@dataclass
+class ObjectType:
+    name: str            # LineItem
+    name_c: str          # C literal of the name
+    c_name: str          # line_item: the struct is P_line_item
+    description: str     # comment-safe
+    fields: list         # Field, paths relative to the object ("sku")
+    nrequired: int
+    shape: str           # wire shape of its fields, for fingerprints
 
 
 @dataclass
@@ -156,6 +177,8 @@ class Model:
     codegen_version_c: str
     events: list
     fields: list         # shared definitions, schema order
+    objects: list = dc_field(default_factory=list)  # ObjectType, each after the objects it holds
+    struct_max: int = compound.STRUCT_MAX             # bytes of the largest struct check allows
     prefix: str = "ugw"  # of every generated name: acme -> acme_event, ACME_EVENT_COUNT
     prefix_upper: str = "UGW"
     prefix_c: str = '"ugw"'  # C literal of the prefix (the command's name)
@@ -204,6 +227,10 @@ def _limits(fdef):
     if t == "timestamp":
         return (scalars.timestamp_ms(fdef["min"]) if "min" in fdef else scalars.TS_MIN,
                 scalars.timestamp_ms(fdef["max"]) if "max" in fdef else scalars.TS_MAX)
+    if t == "object":
+        return 0, 0
+    if t == "array":
+        return fdef.get("min_items", 0), fdef["max_items"]
     return fdef.get("min", 0), fdef["max"]
 
 
@@ -234,12 +261,19 @@ def _example_c(ftype, value, enum_prefix=""):
     return c_int64(value)
 
 
+def field_shape(f):
+    """One field's part of a fingerprint: name, type, presence, limits; for
+    objects and arrays also the shape of what they hold (the scalar types'
+    parts are as they always were)."""
+    head = f"{f.name}:{f.type}:{'req' if f.required else 'opt'}:{f.min}:{f.max}" + _wire_extra(f)
+    return head + (f":{{{f.shape}}}" if f.compound else "")
+
+
 def fingerprint(wire, fields):
     """64 bits of SHA-256 over the wire shape: event string, then for each field
     in order its name, type, presence and limits. Descriptions, examples and
     aliases do not change it."""
-    parts = [wire] + [f"{f.name}:{f.type}:{'req' if f.required else 'opt'}:{f.min}:{f.max}" + _wire_extra(f)
-                      for f in fields]
+    parts = [wire] + [field_shape(f) for f in fields]
     digest = hashlib.sha256("\n".join(parts).encode("utf-8")).digest()
     return "UINT64_C(0x" + digest[:8].hex() + ")"
 
@@ -266,6 +300,130 @@ def c_files(opts):
     return out
 
 
+def _field(fname, by_name, objects, path, required, prefix):
+    """The Field of definition `fname` at `path` ("payload.x", "x" in an
+    object, "[]" for an array item)."""
+    fdef, lo, hi = by_name[fname]
+    t = fdef["type"]
+    wire_name = "" if path == "[]" else fname
+    jk = json_str(wire_name) + ":" if wire_name else ""
+    mk = mp_str(wire_name) if wire_name else b""
+    obj, item, shape = None, None, ""
+    if t == "object":
+        obj = objects[fdef["object"]]
+        shape = obj.shape
+    elif t == "array":
+        if "object" in fdef:
+            obj = objects[fdef["object"]]
+            by_item = dict(by_name)
+            by_item["\0item"] = ({"type": "object", "object": fdef["object"], "description": ""}, 0, 0)
+            item = _field("\0item", by_item, objects, "[]", True, prefix)
+        else:
+            item = _field(fdef["items"], by_name, objects, "[]", True, prefix)
+            obj = item.object
+        shape = field_shape(item)
+    example = _value_example(t, fdef, obj, item)
+    cn = snake(fname)
+    enum_type = f"{prefix}_{cn}" if t == "enum" else ""
+    f = Field(
+        name=wire_name, name_c=c_literal(wire_name), name_len=len(wire_name.encode("utf-8")),
+        c_name=cn if wire_name else "", macro=field_macro(cn) if wire_name else "",
+        type=t, c_type=enum_type or _c_type(t, obj, item, prefix), type_enum=TYPE_ENUM[t], required=required,
+        min=lo, max=hi, min_c=c_int64(0 if t == "number" else lo), max_c=c_int64(0 if t == "number" else hi),
+        description=c_comment(fdef["description"]),
+        example=example, path=path, path_c=c_literal(path),
+        json_key=c_literal(jk), json_key_len=len(jk.encode("utf-8")),
+        mp_key=c_literal(mk), mp_key_len=len(mk),
+        example_c="" if t in compound.COMPOUND else _example_c(t, fdef["example"], enum_type.upper()),
+        nullable=fdef.get("nullable", False), lenient=fdef.get("unknown") == "lenient",
+        values=tuple(fdef.get("values", ())), enum_c=f"{prefix}__enum_{cn}" if enum_type else "",
+        zero_c=f"({enum_type})0" if enum_type else "{ NULL, 0 }" if t in ("string", "url") else "0",
+        nmin_c=scalars.c_double(lo) if t == "number" else "",
+        nmax_c=scalars.c_double(hi) if t == "number" else "",
+        object=obj, item=item,
+        min_items=fdef.get("min_items", 0) if t == "array" else 0,
+        max_items=fdef.get("max_items", 0) if t == "array" else 0, shape=shape)
+    if f.compound:
+        f.example_c = _compound_example_c(f, example)
+    if obj is not None and (t == "object" or item.type == "object"):
+        f.object_desc = f"{prefix}__obj_{obj.c_name}"
+    if f.compound:
+        f.zero_c = _zero_c(f)
+    return f
+
+
+def _zero_c(f):
+    """The zero initialiser of an object's or array's value (members nest)."""
+    if f.type == "object":
+        return "{ " + ", ".join(member_zero(g) for g in f.object.fields) + " }"
+    return "0, { " + f.item.zero_c + " }"
+
+
+def member_zero(g):
+    """The zero initialisers of all the struct members of field `g`."""
+    return (("false, " if not g.required else "") + ("false, " if g.nullable else "") + g.zero_c
+            + (", { NULL, 0 }" if g.lenient else ""))
+
+
+def _c_type(t, obj, item, prefix):
+    """The C type of a field's member; an array's is its item's (the member is T name[max])."""
+    if t == "object":
+        return prefix + "_" + obj.c_name
+    if t == "array":
+        return item.c_type
+    return C_TYPES[t]
+
+
+def _value_example(t, fdef, obj, item):
+    if t == "object":
+        return {g.name: g.example for g in obj.fields}
+    if t == "array":
+        return [item.example] * max(1, fdef.get("min_items", 0))
+    return _example(fdef)
+
+
+def _compound_example_c(f, value):
+    """C initializer of `value` for field `f` (designated, for objects)."""
+    if f.type == "object":
+        parts = []
+        for g in f.object.fields:
+            if not g.required:
+                parts.append(f".has_{g.c_name} = true")
+            if g.type == "array":
+                parts.append(f".{g.c_name}_count = {len(value[g.name])}")
+            parts.append(f".{g.c_name} = {_compound_example_c(g, value[g.name])}")
+        return "{ " + ", ".join(parts) + " }"
+    if f.type == "array":
+        return "{ " + ", ".join(_compound_example_c(f.item, v) for v in value) + " }"
+    return f.example_c
+
+
+def _objects(data, by_name, prefix):
+    """{name: ObjectType} of the schema's objects, built each after those it holds."""
+    out = {}
+    objects = data.get("object", {})
+
+    def build_one(name):
+        if name in out:
+            return out[name]
+        odef = objects[name]
+        for fname in odef["fields"]:
+            held = compound.item_object(by_name[fname][0], {k: v[0] for k, v in by_name.items()})
+            if held:
+                build_one(held)
+        opt = set(odef.get("optional", []))
+        fields = [_field(fname, by_name, out, fname, fname not in opt, prefix) for fname in odef["fields"]]
+        o = ObjectType(name=name, name_c=c_literal(name), c_name=snake(name), description=c_comment(odef["description"]),
+                       fields=fields, nrequired=sum(1 for f in fields if f.required),
+                       shape=",".join(field_shape(f) for f in fields))
+        out[name] = o
+        return o
+
+    for name in objects:
+        build_one(name)
+    return out
+
+
 def build(loc, schema_file, opts=None):
     """The model of a checked schema. `schema_file` is the name printed in
     banners; `opts` the outputs.Options (default: prefix ugw, headers beside
@@ -276,9 +434,13 @@ def build(loc, schema_file, opts=None):
     for name, fdef in data.get("field", {}).items():
         lo, hi = _limits(fdef)
         shared.append((name, fdef, lo, hi))
+    by_name = {n: (d, lo, hi) for n, d, lo, hi in shared}
     events = []
+    objects = _objects(data, by_name, opts.prefix)
     for i, ev in enumerate(data["event"], start=1):
         view = event_fields.view(data.get("field", {}), ev)
+        ev_by_name = dict(by_name)
+        ev_by_name.update({n: (d,) + tuple(_limits(d)) for n, d in view.items()})
         optional = set(ev.get("optional", []))
         wire = ev["event"]
         aliases = list(ev.get("aliases", []))
@@ -289,30 +451,8 @@ def build(loc, schema_file, opts=None):
                   aliases_doc=[c_comment(a) for a in aliases],
                   description=c_comment(ev["description"]))
         for fname in ev["fields"]:
-            fdef = view[fname]
-            lo, hi = _limits(fdef)
-            jk = json_str(fname) + ":"
-            mk = mp_str(fname)
-            ftype, cn = fdef["type"], snake(fname)
-            enum_type = f"{opts.prefix}_{cn}" if ftype == "enum" else ""
-            e.fields.append(Field(
-                name=fname, name_c=c_literal(fname), name_len=len(fname.encode("utf-8")),
-                c_name=cn, macro=field_macro(cn),
-                type=ftype, c_type=enum_type or C_TYPES[ftype],
-                type_enum=TYPE_ENUM[ftype], required=fname not in optional,
-                min=lo, max=hi, min_c=c_int64(0 if ftype == "number" else lo),
-                max_c=c_int64(0 if ftype == "number" else hi),
-                description=c_comment(fdef["description"]),
-                example=_example(fdef), path="payload." + fname,
-                path_c=c_literal("payload." + fname),
-                json_key=c_literal(jk), json_key_len=len(jk.encode("utf-8")),
-                mp_key=c_literal(mk), mp_key_len=len(mk),
-                example_c=_example_c(ftype, fdef["example"], enum_type.upper()),
-                nullable=fdef.get("nullable", False), lenient=fdef.get("unknown") == "lenient",
-                values=tuple(fdef.get("values", ())), enum_c=f"{opts.prefix}__enum_{cn}" if enum_type else "",
-                zero_c=f"({enum_type})0" if enum_type else "{ NULL, 0 }" if ftype in ("string", "url") else "0",
-                nmin_c=scalars.c_double(lo) if ftype == "number" else "",
-                nmax_c=scalars.c_double(hi) if ftype == "number" else ""))
+            e.fields.append(_field(fname, ev_by_name, objects, "payload." + fname, fname not in optional,
+                                   opts.prefix))
         e.nrequired = sum(1 for f in e.fields if f.required)
         own = set(event_fields.own_names(ev))
         for f in e.fields:
@@ -331,6 +471,10 @@ def build(loc, schema_file, opts=None):
     enums = []
     for name, fdef, lo, hi in shared:
         number = fdef["type"] == "number"
+        if fdef["type"] == "object":
+            continue
+        if fdef["type"] == "array":
+            lo, hi = fdef.get("min_items", 0), fdef["max_items"]
         fields.append(dict(name=name, macro=field_macro(snake(name)), type=fdef["type"],
                            min=lo, max=hi, min_macro=scalars.c_double(lo) if number else c_macro_int(lo),
                            max_macro=scalars.c_double(hi) if number else c_macro_int(hi),
@@ -346,7 +490,14 @@ def build(loc, schema_file, opts=None):
     return Model(schema_file=schema_file, schema_file_doc=c_comment(schema_file),
                  schema_file_line=one_line(schema_file), schema_version=data["version"],
                  codegen_version=VERSION, codegen_version_c=c_literal(VERSION),
-                 events=events, fields=fields, prefix=opts.prefix, prefix_upper=opts.prefix.upper(),
+                 events=events, fields=fields, objects=list(objects.values()), prefix=opts.prefix, prefix_upper=opts.prefix.upper(),
                  prefix_c=c_literal(opts.prefix), header_dir=opts.header_dir, fixtures=opts.fixtures, cli=opts.cli,
                  files=files, header=header, include=include,
-                 union_align=all(all(f.type in SMALL_TYPES for f in e.fields) for e in events), enums=enums)
+                 union_align=all(_align(e, data) < 8 for e in events), enums=enums)
+
+
+def _align(e, data):
+    """The alignment of an event's struct (on a 64-bit target)."""
+    fields, objects = data["field"], data.get("object", {})
+    opt = [f.name for f in e.fields if not f.required]
+    return compound.struct_layout([f.name for f in e.fields], opt, fields, objects)[1]

@@ -16,6 +16,8 @@
     P_<NAME>_<VALUE>, ...), expanded for one enum field and its values;
   - per-event field names: those built from both (P_<EVENT>_<FIELD>_MIN, ...),
     expanded for a field an event defines or overrides ([event.field.NAME]);
+  - per-object names: those built from the prefix and `{{ o.c_name }}`
+    (P_<object>, the struct of an object type), expanded for one object;
   - runtime names: every ugw_*/UGW_* identifier in the code (not the comments
     or string literals) of the public runtime headers include/ugw/*.h. The
     generator does not read those headers when it runs: it ships their names
@@ -61,6 +63,7 @@ EVENT_PLACEHOLDERS = frozenset({"e.id", "e.macro"})
 FIELD_PLACEHOLDERS = frozenset({"f.macro", "f.c_name"})
 # The C enum of an enum field (`en`), one constant per value (`v`).
 ENUM_PLACEHOLDERS = frozenset({"en.c_name", "en.macro", "v.macro"})
+OBJECT_PLACEHOLDERS = frozenset({"o.c_name"})
 
 
 def event_macro(event_id):
@@ -94,7 +97,7 @@ def _where(path, text, pos):
 
 class TemplateNames:
     """The names the templates print: `fixed` {pattern: where}; `event` and
-    `field` lists of (pattern, where), a pattern being the identifier with its
+    `field` and `object` lists of (pattern, where), a pattern being the identifier with its
     placeholders; `runtime` {name: where} of the ugw_*/UGW_* names written
     literally (the runtime's); `unknown` (pattern, where) built in a way not
     understood here (a template change that names.py must learn);
@@ -104,6 +107,7 @@ class TemplateNames:
         self.fixed, self.event, self.field, self.runtime, self.unknown = {}, [], [], {}, []
         self.enum = []
         self.event_field = []
+        self.object = []
 
 
 @functools.lru_cache(maxsize=None)
@@ -142,6 +146,8 @@ def template_names(templates_dir=TEMPLATES_DIR):
                 out.enum.append((name, where))
             elif rest <= EVENT_PLACEHOLDERS | FIELD_PLACEHOLDERS:
                 out.event_field.append((name, where))
+            elif rest <= OBJECT_PLACEHOLDERS:
+                out.object.append((name, where))
             else:
                 out.unknown.append((name, where))
             seen.add(name)
@@ -185,6 +191,10 @@ def enum_names(c_name, value_macros, prefix=outputs.DEFAULT_PREFIX):
         else:
             out.append(_expand(p, values))
     return list(dict.fromkeys(out))
+def object_names(c_name, prefix=outputs.DEFAULT_PREFIX):
+    """Every name the generated code declares for one object type."""
+    values = dict(_prefix_values(prefix), **{"o.c_name": c_name})
+    return list(dict.fromkeys(_expand(p, values) for p, _ in template_names().object))
 
 
 def event_field_names(event_id, c_name, prefix=outputs.DEFAULT_PREFIX):

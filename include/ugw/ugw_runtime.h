@@ -191,7 +191,11 @@ typedef enum ugw_type {
     UGW_TYPE_BOOL = 4,     /**< bool: JSON true/false, MessagePack 0xc3/0xc2 */
     UGW_TYPE_ENUM = 5,     /**< int (the field's C enum): one of a closed set of wire strings */
     UGW_TYPE_NUMBER = 6,   /**< double: finite, inclusive bounds; JSON number, MessagePack float64 */
-    UGW_TYPE_TIMESTAMP = 7 /**< int64_t Unix milliseconds; on the wire an RFC 3339 string */
+    UGW_TYPE_TIMESTAMP = 7, /**< int64_t Unix milliseconds; on the wire an RFC 3339 string */
+    UGW_TYPE_OBJECT = 8,   /**< a generated struct (`object`), embedded by value: JSON object,
+                                MessagePack map */
+    UGW_TYPE_ARRAY = 9     /**< `T name[max]` with a uint32_t count at aux_offset: JSON array,
+                                MessagePack array */
 } ugw_type;
 
 /** The wire strings of an enum field (generated, read-only). */

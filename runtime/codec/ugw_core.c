@@ -78,12 +78,12 @@ ugw_status ugw__id_from_digits(const ugw_field_desc *f, const char *p, size_t n,
     return UGW_OK;
 }
 
-ugw_status ugw__check_required(const ugw_event_desc *ed, uint64_t seen,
+ugw_status ugw__check_required(const ugw_field_desc *fields, uint32_t nf, uint64_t seen,
                                size_t pos, ugw_error *err)
 {
-    for (int i = 0; i < ed->nfields; i++)
-        if (ed->fields[i].required && !(seen & ((uint64_t)1 << i)))
-            return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", pos, ed->fields[i].path);
+    for (uint32_t i = 0; i < nf; i++)
+        if (fields[i].required && !(seen & ((uint64_t)1 << i)))
+            return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", pos, fields[i].path);
     return UGW_OK;
 }
 
@@ -112,8 +112,14 @@ const char *ugw__path_join(char *buf, const char *prefix, const char *key,
 ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
                                  ugw_error *err)
 {
-    for (int i = 0; i < ed->nfields; i++) {
-        const ugw_field_desc *f = &ed->fields[i];
+    return ugw__validate_fields(ed->fields, ed->nfields, payload, err);
+}
+
+ugw_status ugw__validate_fields(const ugw_field_desc *fields, uint32_t n, const void *payload,
+                                ugw_error *err)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const ugw_field_desc *f = &fields[i];
         ugw_status st;
         if (f->has_offset != UGW_NO_HAS && !*UGW__CAT(payload, f->has_offset, bool))
             continue;
@@ -158,6 +164,10 @@ ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
         case UGW_TYPE_NUMBER:
         case UGW_TYPE_TIMESTAMP:
             st = ugw__validate_scalar(f, payload, f->path, err);
+            break;
+        case UGW_TYPE_OBJECT:
+        case UGW_TYPE_ARRAY:
+            st = ugw__validate_compound(f, payload, err);
             break;
         default:
             st = ugw_error_set(err, UGW_ERR_ARG, "descriptor has an unknown field type", 0, f->path);

@@ -41,6 +41,9 @@ static inline void *ugw__arena_alloc(ugw_decoder *d, size_t n, size_t align)
  * payload zeroed by ugw_schema_encode() / ugw_schema_decode() before they run. */
 ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
                                  ugw_error *err);
+/* Validates the fields[0..n) of a struct at `base` (a payload or an object). */
+ugw_status ugw__validate_fields(const ugw_field_desc *fields, uint32_t n, const void *base,
+                                ugw_error *err);
 size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload);
 /* An upper bound of the JSON size without a pass over the strings; 0 when it
  * does not fit in size_t (then only the exact size tells). */
@@ -57,6 +60,23 @@ ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
                                void *payload, size_t payload_cap,
                                ugw_error *err);
 
+/* MessagePack step 1 (ugw_msgpack_scan.c): structure, depth (max_depth, the
+ * path of ugw__depth_path), item count (max_items), trailing bytes. */
+ugw_status ugw__msgpack_scan(const unsigned char *in, size_t len, uint32_t max_depth,
+                             uint32_t max_items, ugw_error *err);
+/* Offset after the value at in[pos], for a document the scan accepted; at
+ * most `len` whatever `pos` is (call with depth 0). */
+size_t ugw__msgpack_skip(const unsigned char *in, size_t len, size_t pos, int depth);
+
+/* A big-endian unsigned number of `bytes` bytes. */
+static inline uint64_t ugw__rd_be(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
 /* Adds `n` to `*acc` unless the sum would wrap; false then (and *acc unchanged). */
 static inline bool ugw__size_add(size_t *acc, size_t n)
 {
@@ -72,6 +92,9 @@ static inline bool ugw__size_add(size_t *acc, size_t n)
 
 /* Whether an optional field is present (required ones always are). */
 static inline bool ugw__present(const ugw_field_desc *f, const void *payload);
+
+/* Validates an object or array field of the struct at `base` (ugw_compound.c). */
+ugw_status ugw__validate_compound(const ugw_field_desc *f, const void *base, ugw_error *err);
 
 /* ---- word-at-a-time byte tests (SWAR) ---- */
 #define UGW__ONES UINT64_C(0x0101010101010101)
@@ -179,13 +202,14 @@ static inline void ugw__mark_present(const ugw_field_desc *f, void *payload)
         *UGW__AT(payload, f->has_offset, bool) = true;
 }
 
-/* Finds a field by wire name; -1 when none. */
-static inline int ugw__field_index(const ugw_event_desc *ed, const char *k, size_t n)
+/* Finds a field of fields[0..nf) by wire name; -1 when none. */
+static inline int ugw__field_index(const ugw_field_desc *fields, uint32_t nf, const char *k,
+                                   size_t n)
 {
-    for (int i = 0; i < ed->nfields; i++) {
-        const ugw_field_desc *f = &ed->fields[i];
+    for (uint32_t i = 0; i < nf; i++) {
+        const ugw_field_desc *f = &fields[i];
         if (f->name_len == n && memcmp(f->name, k, n) == 0)
-            return i;
+            return (int)i;
     }
     return -1;
 }
@@ -233,9 +257,52 @@ ugw_status ugw__timestamp_decode(const ugw_field_desc *f, void *payload, const c
 ugw_status ugw__validate_scalar(const ugw_field_desc *f, const void *payload, const char *path,
                                 ugw_error *err);
 
-/* Reports the first required field not in `seen` as missing. */
-ugw_status ugw__check_required(const ugw_event_desc *ed, uint64_t seen,
+/* Reports the first required field of fields[0..nf) not in `seen` as missing. */
+ugw_status ugw__check_required(const ugw_field_desc *fields, uint32_t nf, uint64_t seen,
                                size_t pos, ugw_error *err);
+
+/* ---- compound fields (objects and arrays), ugw_compound.c ---- */
+
+static inline bool ugw__compound(const ugw_field_desc *f)
+{
+    return f->type == UGW_TYPE_OBJECT || f->type == UGW_TYPE_ARRAY;
+}
+
+/* The item count of an array field (at aux_offset). */
+static inline uint32_t ugw__count(const ugw_field_desc *f, const void *base)
+{
+    return *UGW__CAT(base, f->aux_offset, uint32_t);
+}
+
+/* Slot `i` of array field `f` in the struct at `base`. */
+static inline const void *ugw__slot(const ugw_field_desc *f, const void *base, uint32_t i)
+{
+    return (const char *)base + f->offset + (size_t)i * f->item_size;
+}
+
+/* Checks an item count against an array field's bounds (TOO_LONG, TOO_SHORT). */
+ugw_status ugw__check_count(const ugw_field_desc *f, uint64_t count, size_t pos,
+                            ugw_error *err);
+
+/*
+ * Error paths of nested values are made where the error is found, relative
+ * to the struct being read ("sku" in an object type, "[]" for an array
+ * item), and completed on the way out, never allocated:
+ *   ugw__path_item(err, i)      "[]..." becomes "[i]..."
+ *   ugw__path_prepend(err, at)  "rest" becomes "at.rest" ("at[i]..." before an index)
+ * Both leave an empty path (an error about the document's syntax) and a
+ * depth error (whose path is already the whole path) alone.
+ */
+void ugw__path_prepend(ugw_error *err, const char *at);
+void ugw__path_item(ugw_error *err, uint32_t i);
+
+/* A depth error's path: from the document root to the innermost object key
+ * on the way to the value that is too deep ("payload.items[2].tags" stops
+ * at "payload.items[2].tags"; indexes after the last key are left out).
+ * `keys`/`lens` give each level's key (NULL for an array level, whose
+ * `index` is used instead); `nlev` levels. Written into buf (UGW_PATH_MAX). */
+const char *ugw__depth_path(char *buf, const char *const *keys, const size_t *lens,
+                            const uint64_t *index, int nlev);
 
 /* "prefix.key" into buf (at least UGW_PATH_MAX), control bytes as '?'. */
 const char *ugw__path_join(char *buf, const char *prefix, const char *key,

@@ -17,326 +17,24 @@
 
 const size_t ugw__jsmn_token_size = sizeof(jsmntok_t);
 
-/* ------------------------------------------------------------------ */
-/* Decoder                                                               */
-/* ------------------------------------------------------------------ */
-
-typedef struct jctx {
-    const char *in;
-    size_t len;
-    const jsmntok_t *t;
-    int ntok;
-    ugw_decoder *dec;
-    ugw_error *err;
-} jctx;
-
-static inline size_t raw_start(const jsmntok_t *t)
-{
-    return (size_t)t->start - (t->type == JSMN_STRING);
-}
-
-static inline size_t raw_end(const jsmntok_t *t)
-{
-    return (size_t)t->end + (t->type == JSMN_STRING);
-}
-
-static inline bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* in[from..to) must be white space around exactly one `sep` (0: none). */
-static ugw_status gap(jctx *c, size_t from, size_t to, char sep)
-{
-    size_t i = from;
-    while (i < to && is_ws(c->in[i]))
-        i++;
-    if (sep) {
-        if (i >= to || c->in[i] != sep)
-            return ugw_error_set(c->err, UGW_ERR_SYNTAX, sep == ':' ? "expected ':'" : sep == ',' ? "expected ','" : "unexpected character", i < to ? i : to, NULL);
-        i++;
-        while (i < to && is_ws(c->in[i]))
-            i++;
-    }
-    if (i != to)
-        return ugw_error_set(c->err, UGW_ERR_SYNTAX, "unexpected character", i, NULL);
-    return UGW_OK;
-}
-
-/* Offset of the first byte below 0x20 in p[0..n), or n. */
-static size_t first_control(const char *p, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t v;
-        memcpy(&v, p + i, 8);
-        /* a byte < 0x20 has its high bits clear after subtracting 0x20 */
-        if (((v - UINT64_C(0x2020202020202020)) & ~v & UINT64_C(0x8080808080808080)) != 0)
-            break;
-    }
-    for (; i < n; i++)
-        if ((unsigned char)p[i] < 0x20)
-            return i;
-    return n;
-}
-
-/*
- * The decoded bytes of string token `t`: a view into the input when it has no
- * escape, else unescaped into the arena. Checks control bytes (SYNTAX) and
- * surrogates (UTF8); `*raw` tells whether the view is in the input.
- */
-static ugw_status str_value(jctx *c, const jsmntok_t *t, const char *path,
-                            ugw_str *out, bool *raw)
-{
-    const char *p = c->in + t->start;
-    size_t n = (size_t)(t->end - t->start), bad;
-    size_t ctl = first_control(p, n);
-    if (ctl != n)
-        return ugw_error_set(c->err, UGW_ERR_SYNTAX, "control character in string", (size_t)t->start + ctl, NULL);
-    if (!memchr(p, '\\', n)) {
-        out->ptr = p;
-        out->len = n;
-        *raw = true;
-        return UGW_OK;
-    }
-    {
-        char *dst = ugw__arena_alloc(c->dec, n ? n : 1, 1);
-        size_t m;
-        if (!dst)
-            return ugw_error_set(c->err, UGW_ERR_NOMEM, "decoder arena is full", (size_t)t->start, path);
-        m = ugw_json_unescape(dst, p, n, &bad);
-        if (m == (size_t)-1)
-            return ugw_error_set(c->err, UGW_ERR_UTF8, "lone surrogate in \\u escape", (size_t)t->start + bad, path);
-        c->dec->arena_used -= n - m; /* give back what unescaping saved */
-        out->ptr = dst;
-        out->len = m;
-        *raw = false;
-        return UGW_OK;
-    }
-}
-
-/* Checks a string that is not a field: valid JSON, valid UTF-8. */
-static ugw_status str_check(jctx *c, const jsmntok_t *t, const char *path)
-{
-    ugw_str s;
-    bool raw;
-    size_t mark = c->dec->arena_used, bad;
-    ugw_status st = str_value(c, t, path, &s, &raw);
-    if (st)
-        return st;
-    bad = ugw_utf8_check(s.ptr, s.len);
-    c->dec->arena_used = mark;
-    if (bad != s.len)
-        return ugw_error_set(c->err, UGW_ERR_UTF8, "invalid UTF-8", raw ? (size_t)t->start + bad : (size_t)t->start, path);
-    return UGW_OK;
-}
-
-/* RFC 8259 number grammar. */
-static bool number_ok(const char *p, size_t n, bool *integer)
-{
-    size_t i = 0;
-    *integer = true;
-    if (i < n && p[i] == '-')
-        i++;
-    if (i >= n)
-        return false;
-    if (p[i] == '0') {
-        i++;
-    } else if (p[i] >= '1' && p[i] <= '9') {
-        while (i < n && p[i] >= '0' && p[i] <= '9')
-            i++;
-    } else {
-        return false;
-    }
-    if (i < n && p[i] == '.') {
-        *integer = false;
-        if (++i >= n || p[i] < '0' || p[i] > '9')
-            return false;
-        while (i < n && p[i] >= '0' && p[i] <= '9')
-            i++;
-    }
-    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-        *integer = false;
-        i++;
-        if (i < n && (p[i] == '+' || p[i] == '-'))
-            i++;
-        if (i >= n || p[i] < '0' || p[i] > '9')
-            return false;
-        while (i < n && p[i] >= '0' && p[i] <= '9')
-            i++;
-    }
-    return i == n;
-}
-
-typedef enum { PRIM_BAD, PRIM_TRUE, PRIM_FALSE, PRIM_NULL, PRIM_INT, PRIM_NUMBER } prim_kind;
-
-static prim_kind primitive(const char *p, size_t n)
-{
-    bool integer;
-    if (n == 4 && memcmp(p, "true", 4) == 0)
-        return PRIM_TRUE;
-    if (n == 5 && memcmp(p, "false", 5) == 0)
-        return PRIM_FALSE;
-    if (n == 4 && memcmp(p, "null", 4) == 0)
-        return PRIM_NULL;
-    if (!number_ok(p, n, &integer))
-        return PRIM_BAD;
-    return integer ? PRIM_INT : PRIM_NUMBER;
-}
-
-static ugw_status prim_check(jctx *c, const jsmntok_t *t)
-{
-    if (primitive(c->in + t->start, (size_t)(t->end - t->start)) == PRIM_BAD)
-        return ugw_error_set(c->err, UGW_ERR_SYNTAX, "invalid literal or number", (size_t)t->start, NULL);
-    return UGW_OK;
-}
-
-/* Key view of token `k` for comparisons (decoded when it has escapes). */
-static ugw_status key_view(jctx *c, const jsmntok_t *k, ugw_str *out)
-{
-    bool raw;
-    size_t bad;
-    ugw_status st;
-    out->ptr = c->in + k->start;
-    out->len = (size_t)(k->end - k->start);
-    if (ugw__plain(out->ptr, out->len, false, true))
-        return UGW_OK; /* printable ASCII, no escape: the common case */
-    st = str_value(c, k, NULL, out, &raw);
-    if (st)
-        return st;
-    bad = ugw_utf8_check(out->ptr, out->len);
-    if (bad != out->len)
-        return ugw_error_set(c->err, UGW_ERR_UTF8, "invalid UTF-8 in key", raw ? (size_t)k->start + bad : (size_t)k->start, NULL);
-    return UGW_OK;
-}
-
-static ugw_status skip(jctx *c, int *i, uint32_t depth, const char *path);
-
-/* End offset (exclusive) of the value at token `v`. */
-static size_t value_end(const jctx *c, int v)
-{
-    const jsmntok_t *t = &c->t[v];
-    return t->type == JSMN_OBJECT || t->type == JSMN_ARRAY ? (size_t)t->end : raw_end(t);
-}
-
-
-/*
- * Walks the members of the object at token *i (checking separators, keys and
- * duplicates) and calls `member` for each, or skips values when NULL.
- * On return *i is the index after the object.
- */
-typedef ugw_status (*member_fn)(jctx *c, void *ctx, const jsmntok_t *key,
-                                const ugw_str *k, int *vi);
-
-static ugw_status walk_object(jctx *c, int *i, uint32_t depth, const char *path,
-                              member_fn member, void *ctx)
-{
-    const jsmntok_t *obj = &c->t[*i];
-    int n = obj->size, j = *i + 1;
-    size_t cursor = (size_t)obj->start + 1;
-    size_t mark = c->dec->arena_used;
-    ugw_str *keys;
-    ugw_status st;
-    int v;
-
-    if (depth > c->dec->opts.max_depth)
-        return ugw_error_set(c->err, UGW_ERR_DEPTH, "nesting too deep", (size_t)obj->start, path);
-    keys = member ? NULL : ugw__arena_alloc(c->dec, sizeof(ugw_str) * (size_t)(n ? n : 1), _Alignof(ugw_str));
-    if (!member && !keys)
-        return ugw_error_set(c->err, UGW_ERR_NOMEM, "decoder arena is full", (size_t)obj->start, path);
-    for (int m = 0; m < n; m++) {
-        const jsmntok_t *k = &c->t[j];
-        ugw_str kv;
-        if (k->type != JSMN_STRING || k->size != 1) {
-            /* jsmn hangs a value that lacks its ',' on the previous key:
-             * point at that value */
-            size_t at = raw_start(k);
-            if (k->type == JSMN_STRING && k->size > 1 && j + 1 < c->ntok) {
-                at = value_end(c, j + 1);
-                while (at < c->len && is_ws(c->in[at]))
-                    at++;
-            }
-            return ugw_error_set(c->err, UGW_ERR_SYNTAX, k->size > 1 ? "expected ','" : "expected a key and ':'", at, NULL);
-        }
-        if ((st = gap(c, cursor, raw_start(k), m ? ',' : 0)))
-            return st;
-        if ((st = gap(c, raw_end(k), raw_start(&c->t[j + 1]), ':')))
-            return st;
-        if ((st = key_view(c, k, &kv)))
-            return st;
-        j++;
-        v = j;
-        if (member) {
-            if ((st = member(c, ctx, k, &kv, &j)))
-                return st;
-        } else {
-            for (int q = 0; q < m; q++)
-                if (keys[q].len == kv.len && memcmp(keys[q].ptr, kv.ptr, kv.len) == 0)
-                    return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", raw_start(k), path);
-            keys[m] = kv;
-            if ((st = skip(c, &j, depth + 1, path)))
-                return st;
-        }
-        cursor = value_end(c, v);
-    }
-    if (!member)
-        c->dec->arena_used = mark;
-    if ((st = gap(c, cursor, (size_t)obj->end - 1, 0)))
-        return st;
-    *i = j;
-    return UGW_OK;
-}
-
-/* Skips (and checks) the value at token *i. */
-static ugw_status skip(jctx *c, int *i, uint32_t depth, const char *path)
-{
-    const jsmntok_t *t = &c->t[*i];
-    ugw_status st;
-    switch (t->type) {
-    case JSMN_STRING:
-        if ((st = str_check(c, t, path)))
-            return st;
-        (*i)++;
-        return UGW_OK;
-    case JSMN_PRIMITIVE:
-        if ((st = prim_check(c, t)))
-            return st;
-        (*i)++;
-        return UGW_OK;
-    case JSMN_ARRAY: {
-        int n = t->size, j = *i + 1;
-        size_t cursor = (size_t)t->start + 1;
-        if (depth > c->dec->opts.max_depth)
-            return ugw_error_set(c->err, UGW_ERR_DEPTH, "nesting too deep", (size_t)t->start, path);
-        for (int m = 0; m < n; m++) {
-            int v = j;
-            if ((st = gap(c, cursor, raw_start(&c->t[j]), m ? ',' : 0)))
-                return st;
-            if ((st = skip(c, &j, depth + 1, path)))
-                return st;
-            cursor = value_end(c, v);
-        }
-        if ((st = gap(c, cursor, (size_t)t->end - 1, 0)))
-            return st;
-        *i = j;
-        return UGW_OK;
-    }
-    case JSMN_OBJECT:
-        return walk_object(c, i, depth, path, NULL, NULL);
-    default:
-        return ugw_error_set(c->err, UGW_ERR_SYNTAX, "malformed document", (size_t)t->start, NULL);
-    }
-}
+#include "ugw_json_walk.h"
 
 /* ---- payload and document ---- */
 
+/* The members of one struct being decoded: the payload or an object. */
 typedef struct pctx {
-    const ugw_event_desc *ed;
-    void *payload;
+    const ugw_field_desc *fields;
+    uint32_t nfields;
+    uint32_t depth;       /* of the object itself (the payload: 2) */
+    const char *prefix;   /* of unknown keys' paths: "payload", or NULL in an object */
+    void *payload;        /* the struct */
     uint64_t seen;
     ugw_str unknown[64];  /* unknown keys seen, for duplicates */
     size_t nunknown;
 } pctx;
+
+static ugw_status compound_value(jctx *c, const ugw_field_desc *f, void *base, int *vi,
+                                 uint32_t depth);
 
 static ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, const jsmntok_t *v)
 {
@@ -433,6 +131,9 @@ static ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, c
             return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a number", pos, f->path);
         return ugw__number_text(f, payload, p, n, pos, f->path, c->err);
     }
+    case UGW_TYPE_OBJECT:
+    case UGW_TYPE_ARRAY:
+        break; /* compound_value() */
     }
     return ugw_error_set(c->err, UGW_ERR_ARG, "descriptor has an unknown field type", pos, f->path);
 }
@@ -458,15 +159,21 @@ static ugw_status payload_member(jctx *c, void *ctx, const jsmntok_t *k,
                                  const ugw_str *kv, int *vi)
 {
     pctx *p = ctx;
-    int fi = ugw__field_index(p->ed, kv->ptr, kv->len);
+    int fi = ugw__field_index(p->fields, p->nfields, kv->ptr, kv->len);
     if (fi < 0)
-        return unknown_member(c, p->unknown, &p->nunknown, 64, k, kv, vi, "payload", 3);
+        return unknown_member(c, p->unknown, &p->nunknown, 64, k, kv, vi, p->prefix, p->depth + 1);
     {
-        const ugw_field_desc *f = &p->ed->fields[fi];
+        const ugw_field_desc *f = &p->fields[fi];
         ugw_status st;
         if (p->seen & ((uint64_t)1 << fi))
             return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", raw_start(k), f->path);
         p->seen |= (uint64_t)1 << fi;
+        if (ugw__compound(f)) {
+            if ((st = compound_value(c, f, p->payload, vi, p->depth + 1)))
+                return st;
+            ugw__mark_present(f, p->payload);
+            return UGW_OK;
+        }
         if ((st = field_value(c, f, p->payload, &c->t[*vi])))
             return st;
         ugw__mark_present(f, p->payload);
@@ -513,19 +220,93 @@ static ugw_status root_member(jctx *c, void *ctx, const jsmntok_t *k,
     return UGW_OK;
 }
 
-static ugw_status decode_payload(jctx *c, const ugw_event_desc *ed, int pi,
-                                 void *payload)
+/* The members of the object at token *i into the struct at `base`. */
+static ugw_status decode_members(jctx *c, const ugw_field_desc *fields, uint32_t n, int *i,
+                                 uint32_t depth, const char *prefix, void *base)
 {
     pctx p;
     ugw_status st;
-    int i = pi;
-    p.ed = ed;
-    p.payload = payload;
+    int at = *i;
+    p.fields = fields;
+    p.nfields = n;
+    p.depth = depth;
+    p.prefix = prefix;
+    p.payload = base;
     p.seen = 0;
     p.nunknown = 0;
-    if ((st = walk_object(c, &i, 2, "payload", payload_member, &p)))
+    if ((st = walk_object(c, i, depth, prefix, payload_member, &p)))
         return st;
-    return ugw__check_required(ed, p.seen, (size_t)c->t[pi].start, c->err);
+    return ugw__check_required(fields, n, p.seen, (size_t)c->t[at].start, c->err);
+}
+
+/* A value that is not what field `f` wants: checked as JSON, then TYPE. */
+static ugw_status wrong_type(jctx *c, const ugw_field_desc *f, const jsmntok_t *v,
+                             const char *message)
+{
+    ugw_status st;
+    if (v->type == JSMN_PRIMITIVE && (st = prim_check(c, v)))
+        return st;
+    return ugw_error_set(c->err, UGW_ERR_TYPE, message, raw_start(v), f->path);
+}
+
+/*
+ * An object or array field `f` of the struct at `base`, its value at token
+ * *vi; on return *vi is the token after the value. Errors inside are found
+ * with paths relative to the value and completed here.
+ */
+static ugw_status compound_value(jctx *c, const ugw_field_desc *f, void *base, int *vi,
+                                 uint32_t depth)
+{
+    const jsmntok_t *v = &c->t[*vi];
+    ugw_status st;
+    if (f->type == UGW_TYPE_OBJECT) {
+        if (v->type != JSMN_OBJECT)
+            return wrong_type(c, f, v, "expected an object");
+        st = decode_members(c, f->object->fields, f->object->nfields, vi, depth, NULL,
+                            (char *)base + f->offset);
+        ugw__path_prepend(c->err, f->path);
+        return st;
+    }
+    if (v->type != JSMN_ARRAY)
+        return wrong_type(c, f, v, "expected an array");
+    if (depth > c->dec->opts.max_depth)
+        return depth_error(c, *vi);
+    if ((st = ugw__check_count(f, (uint64_t)v->size, raw_start(v), c->err)))
+        return st;
+    {
+        const ugw_field_desc *it = f->item;
+        int j = *vi + 1;
+        size_t cursor = (size_t)v->start + 1;
+        for (int m = 0; m < v->size; m++) {
+            int at = j;
+            void *slot = (char *)base + f->offset + (size_t)m * f->item_size;
+            if ((st = gap(c, cursor, raw_start(&c->t[j]), m ? ',' : 0)))
+                return st;
+            if (ugw__compound(it)) {
+                st = compound_value(c, it, slot, &j, depth + 1);
+            } else if (!(st = field_value(c, it, slot, &c->t[j]))) {
+                j++;
+            }
+            if (st) {
+                ugw__path_item(c->err, (uint32_t)m);
+                ugw__path_prepend(c->err, f->path);
+                return st;
+            }
+            cursor = value_end(c, at);
+        }
+        if ((st = gap(c, cursor, (size_t)v->end - 1, 0)))
+            return st;
+        *UGW__AT(base, f->aux_offset, uint32_t) = (uint32_t)v->size;
+        *vi = j;
+        return UGW_OK;
+    }
+}
+
+static ugw_status decode_payload(jctx *c, const ugw_event_desc *ed, int pi,
+                                 void *payload)
+{
+    int i = pi;
+    return decode_members(c, ed->fields, ed->nfields, &i, 2, "payload", payload);
 }
 
 ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,

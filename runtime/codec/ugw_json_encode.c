@@ -1,7 +1,10 @@
 /*
  * ugw_json_encode.c - the JSON encoder: exact size, bound and writer.
  *
- * The decoder is in ugw_json_decode.c; both share ugw_internal.h.
+ * The decoder is in ugw_json_decode.c; both share ugw_internal.h. Objects
+ * and arrays recurse through the same per-value functions as the payload;
+ * the encoder runs on validated structs only, so item counts are within
+ * their arrays.
  */
 #include <string.h>
 
@@ -11,145 +14,277 @@
 /* Encoder                                                               */
 /* ------------------------------------------------------------------ */
 
+static size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base);
+static char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base, char *p);
+
+/* Exact length of the value of `f` in the struct at `base` (f->offset is
+ * from `base`); UGW__SIZE_OVERFLOW when it does not fit in size_t. */
+static size_t value_size(const ugw_field_desc *f, const void *base)
+{
+    char tmp[24];
+    if (ugw__is_null(f, base))
+        return 4;
+    switch ((ugw_type)f->type) {
+    case UGW_TYPE_STRING:
+    case UGW_TYPE_URL:
+    case UGW_TYPE_ENUM: {
+        ugw_str s = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, base) : *UGW__CAT(base, f->offset, ugw_str);
+        size_t v = ugw_json_escaped_len(s.ptr, s.len);
+        if (v == SIZE_MAX || !ugw__size_add(&v, 2))
+            return UGW__SIZE_OVERFLOW;
+        return v;
+    }
+    case UGW_TYPE_NUMBER: {
+        char d[UGW_DOUBLE_MAX_LEN];
+        return ugw_fmt_double(d, *UGW__CAT(base, f->offset, double));
+    }
+    case UGW_TYPE_TIMESTAMP:
+        return UGW_TIMESTAMP_LEN + 2;
+    case UGW_TYPE_ID:
+        return ugw_fmt_u64(tmp, *UGW__CAT(base, f->offset, uint64_t));
+    case UGW_TYPE_INT:
+        return ugw_fmt_i64(tmp, *UGW__CAT(base, f->offset, int64_t));
+    case UGW_TYPE_BOOL:
+        return *UGW__CAT(base, f->offset, bool) ? 4 : 5;
+    case UGW_TYPE_OBJECT: {
+        size_t v = fields_size(f->object->fields, f->object->nfields, (const char *)base + f->offset);
+        return v == UGW__SIZE_OVERFLOW || !ugw__size_add(&v, 2) ? UGW__SIZE_OVERFLOW : v;
+    }
+    case UGW_TYPE_ARRAY: {
+        uint32_t count = ugw__count(f, base);
+        size_t v = 2;
+        for (uint32_t i = 0; i < count; i++) {
+            size_t one = value_size(f->item, ugw__slot(f, base, i));
+            if (one == UGW__SIZE_OVERFLOW || !ugw__size_add(&v, one) || !ugw__size_add(&v, i != 0))
+                return UGW__SIZE_OVERFLOW;
+        }
+        return v == UGW__SIZE_OVERFLOW ? UGW__SIZE_OVERFLOW : v;
+    }
+    }
+    return 0;
+}
+
+/* Exact length of the members of a struct, without the braces. */
+static size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base)
+{
+    size_t total = 0;
+    bool first = true;
+    for (uint32_t i = 0; i < n; i++) {
+        const ugw_field_desc *f = &fields[i];
+        size_t v;
+        if (!ugw__present(f, base))
+            continue;
+        v = value_size(f, base);
+        if (v == UGW__SIZE_OVERFLOW || !ugw__size_add(&total, (size_t)f->json_key_len + !first)
+            || !ugw__size_add(&total, v) || total == UGW__SIZE_OVERFLOW)
+            return UGW__SIZE_OVERFLOW;
+        first = false;
+    }
+    return total;
+}
+
 /* Exact length of the encoding of a valid payload; UGW__SIZE_OVERFLOW when it
  * does not fit in size_t. */
 size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload)
 {
-    size_t n = (size_t)ed->json_head_len + 2; /* head ... "}}" */
-    char tmp[24];
-    bool first = true;
-    for (int i = 0; i < ed->nfields; i++) {
-        const ugw_field_desc *f = &ed->fields[i];
-        size_t v = 0;
-        if (!ugw__present(f, payload))
-            continue;
-        n += (size_t)f->json_key_len + (first ? 0 : 1); /* at most 256 per field */
-        first = false;
-        if (ugw__is_null(f, payload)) {
-            n += 4;
-            continue;
-        }
-        switch ((ugw_type)f->type) {
-        case UGW_TYPE_STRING:
-        case UGW_TYPE_URL:
-        case UGW_TYPE_ENUM: {
-            ugw_str s = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, payload) : *UGW__CAT(payload, f->offset, ugw_str);
-            v = ugw_json_escaped_len(s.ptr, s.len);
-            if (v == SIZE_MAX || !ugw__size_add(&v, 2))
-                return UGW__SIZE_OVERFLOW;
-            break;
-        }
-        case UGW_TYPE_NUMBER: {
-            char d[UGW_DOUBLE_MAX_LEN];
-            v = ugw_fmt_double(d, *UGW__CAT(payload, f->offset, double));
-            break;
-        }
-        case UGW_TYPE_TIMESTAMP:
-            v = UGW_TIMESTAMP_LEN + 2;
-            break;
-        case UGW_TYPE_ID:
-            v = ugw_fmt_u64(tmp, *UGW__CAT(payload, f->offset, uint64_t));
-            break;
-        case UGW_TYPE_INT:
-            v = ugw_fmt_i64(tmp, *UGW__CAT(payload, f->offset, int64_t));
-            break;
-        case UGW_TYPE_BOOL:
-            v = *UGW__CAT(payload, f->offset, bool) ? 4 : 5;
-            break;
-        }
-        if (!ugw__size_add(&n, v) || n == UGW__SIZE_OVERFLOW)
-            return UGW__SIZE_OVERFLOW;
-    }
+    size_t n = fields_size(ed->fields, ed->nfields, payload);
+    if (n == UGW__SIZE_OVERFLOW || !ugw__size_add(&n, (size_t)ed->json_head_len + 2)
+        || n == UGW__SIZE_OVERFLOW)
+        return UGW__SIZE_OVERFLOW;
     return n;
+}
+
+/* Types whose JSON is at most 32 bytes (an integer, a literal, a number, a
+ * quoted timestamp). */
+static bool short_scalar(const ugw_field_desc *f)
+{
+    return f->type == UGW_TYPE_ID || f->type == UGW_TYPE_INT || f->type == UGW_TYPE_BOOL
+           || f->type == UGW_TYPE_NUMBER || f->type == UGW_TYPE_TIMESTAMP;
+}
+
+/* A bound of a scalar that is a string on the wire (string, url, enum); 0
+ * when too long for the quick bound. */
+static size_t string_bound(const ugw_field_desc *f, const void *base)
+{
+    size_t len = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, base).len : UGW__CAT(base, f->offset, ugw_str)->len;
+    return len > (SIZE_MAX >> 3) ? 0 : 2 + 6 * len;
+}
+
+static bool stringy(const ugw_field_desc *f)
+{
+    return f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL || f->type == UGW_TYPE_ENUM;
+}
+
+/* A bound of a nested value (object or array) that costs no pass over its
+ * strings, checked at every step; 0 when it would pass SIZE_MAX / 2. */
+static size_t nested_bound(const ugw_field_desc *f, const void *base)
+{
+    size_t n = 2;
+    if (f->type == UGW_TYPE_OBJECT) {
+        const ugw_object_desc *o = f->object;
+        const void *at = (const char *)base + f->offset;
+        for (uint32_t i = 0; i < o->nfields; i++) {
+            const ugw_field_desc *g = &o->fields[i];
+            size_t v = 32;
+            if (!ugw__present(g, at))
+                continue;
+            if (ugw__is_null(g, at)) {
+                v = 4;
+            } else if (stringy(g)) {
+                if (!(v = string_bound(g, at)))
+                    return 0;
+            } else if (ugw__compound(g)) {
+                if (!(v = nested_bound(g, at)))
+                    return 0;
+            } else if (!short_scalar(g)) {
+                return 0; /* a type without a bound here: the exact pass tells */
+            }
+            if (!ugw__size_add(&n, (size_t)g->json_key_len + 1) || !ugw__size_add(&n, v))
+                return 0;
+        }
+    } else {
+        uint32_t count = ugw__count(f, base);
+        const ugw_field_desc *it = f->item;
+        for (uint32_t i = 0; i < count; i++) {
+            const void *slot = ugw__slot(f, base, i);
+            size_t v = 32;
+            if (stringy(it)) {
+                if (!(v = string_bound(it, slot)))
+                    return 0;
+            } else if (ugw__compound(it)) {
+                if (!(v = nested_bound(it, slot)))
+                    return 0;
+            } else if (!short_scalar(it)) {
+                return 0;
+            }
+            if (!ugw__size_add(&n, v + 1))
+                return 0;
+        }
+    }
+    return n > SIZE_MAX / 2 ? 0 : n;
 }
 
 /* An upper bound that costs no pass over the strings: 6 output bytes per
  * input byte at worst (\u00XX). Absent fields count nothing (their values
- * may be stale); 0 when the bound does not fit in size_t. */
+ * may be stale); 0 when the bound does not fit in size_t. The scalar fields
+ * stay below SIZE_MAX / 2 without checks (see below), nested values are
+ * summed with checks up to SIZE_MAX / 2: the total cannot wrap. */
 size_t ugw__json_bound(const ugw_event_desc *ed, const void *payload)
 {
-    size_t n = (size_t)ed->json_head_len + 2;
+    size_t n = (size_t)ed->json_head_len + 2, nested = 0;
     for (int i = 0; i < ed->nfields; i++) {
         const ugw_field_desc *f = &ed->fields[i];
         if (!ugw__present(f, payload))
             continue;
         /* 32 bytes hold a number, a timestamp, an integer or a literal */
         n += (size_t)f->json_key_len + 1 + 32; /* nfields <= 65535: cannot wrap */
-        if ((f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL || f->type == UGW_TYPE_ENUM)
-            && !ugw__is_null(f, payload)) {
+        if (ugw__is_null(f, payload))
+            continue;
+        if (f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL || f->type == UGW_TYPE_ENUM) {
             size_t len = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, payload).len
                                                   : UGW__CAT(payload, f->offset, ugw_str)->len;
             /* At most 65535 fields of 2 + 6 * (SIZE_MAX >> 20) bytes and their
-             * keys stay below SIZE_MAX; a longer string (over 16 TiB, or 4 KiB
-             * with a 32-bit size_t) takes the exact sizing pass. */
+             * keys stay below 3/8 of SIZE_MAX; a longer string (over 16 TiB, or
+             * 4 KiB with a 32-bit size_t) takes the exact sizing pass. */
             if (len > (SIZE_MAX >> 20))
                 return 0;
             n += 2 + 6 * len;
+        } else if (ugw__compound(f)) {
+            size_t v = nested_bound(f, payload);
+            if (!v || !ugw__size_add(&nested, v) || nested > SIZE_MAX / 2)
+                return 0;
         }
     }
-    return n;
+    return n + nested;
 }
 
-size_t ugw__json_write(const ugw_event_desc *ed, const void *payload, char *out)
+static char *value_write(const ugw_field_desc *f, const void *base, char *p)
 {
-    char *p = out;
+    if (ugw__is_null(f, base)) {
+        memcpy(p, "null", 4);
+        return p + 4;
+    }
+    switch ((ugw_type)f->type) {
+    case UGW_TYPE_STRING:
+    case UGW_TYPE_URL:
+    case UGW_TYPE_ENUM: {
+        ugw_str s = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, base) : *UGW__CAT(base, f->offset, ugw_str);
+        *p++ = '"';
+        p += ugw_json_escape(p, s.ptr, s.len);
+        *p++ = '"';
+        break;
+    }
+    case UGW_TYPE_NUMBER: {
+        char d[UGW_DOUBLE_MAX_LEN];
+        size_t k = ugw_fmt_double(d, *UGW__CAT(base, f->offset, double));
+        memcpy(p, d, k);
+        p += k;
+        break;
+    }
+    case UGW_TYPE_TIMESTAMP:
+        /* its NUL lands where the closing quote goes */
+        *p++ = '"';
+        p += ugw_timestamp_format(p, *UGW__CAT(base, f->offset, int64_t));
+        *p++ = '"';
+        break;
+    case UGW_TYPE_ID:
+        p += ugw_fmt_u64(p, *UGW__CAT(base, f->offset, uint64_t));
+        break;
+    case UGW_TYPE_INT:
+        p += ugw_fmt_i64(p, *UGW__CAT(base, f->offset, int64_t));
+        break;
+    case UGW_TYPE_BOOL:
+        if (*UGW__CAT(base, f->offset, bool)) {
+            memcpy(p, "true", 4);
+            p += 4;
+        } else {
+            memcpy(p, "false", 5);
+            p += 5;
+        }
+        break;
+    case UGW_TYPE_OBJECT:
+        *p++ = '{';
+        p = fields_write(f->object->fields, f->object->nfields, (const char *)base + f->offset, p);
+        *p++ = '}';
+        break;
+    case UGW_TYPE_ARRAY: {
+        uint32_t count = ugw__count(f, base);
+        *p++ = '[';
+        for (uint32_t i = 0; i < count; i++) {
+            if (i)
+                *p++ = ',';
+            p = value_write(f->item, ugw__slot(f, base, i), p);
+        }
+        *p++ = ']';
+        break;
+    }
+    }
+    return p;
+}
+
+static char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base, char *p)
+{
     bool first = true;
-    memcpy(p, ed->json_head, ed->json_head_len);
-    p += ed->json_head_len;
-    for (int i = 0; i < ed->nfields; i++) {
-        const ugw_field_desc *f = &ed->fields[i];
-        if (!ugw__present(f, payload))
+    for (uint32_t i = 0; i < n; i++) {
+        const ugw_field_desc *f = &fields[i];
+        if (!ugw__present(f, base))
             continue;
         if (!first)
             *p++ = ',';
         first = false;
         memcpy(p, f->json_key, f->json_key_len);
         p += f->json_key_len;
-        if (ugw__is_null(f, payload)) {
-            memcpy(p, "null", 4);
-            p += 4;
-            continue;
-        }
-        switch ((ugw_type)f->type) {
-        case UGW_TYPE_STRING:
-        case UGW_TYPE_URL:
-        case UGW_TYPE_ENUM: {
-            ugw_str s = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, payload) : *UGW__CAT(payload, f->offset, ugw_str);
-            *p++ = '"';
-            p += ugw_json_escape(p, s.ptr, s.len);
-            *p++ = '"';
-            break;
-        }
-        case UGW_TYPE_NUMBER: {
-            char d[UGW_DOUBLE_MAX_LEN];
-            size_t k = ugw_fmt_double(d, *UGW__CAT(payload, f->offset, double));
-            memcpy(p, d, k);
-            p += k;
-            break;
-        }
-        case UGW_TYPE_TIMESTAMP:
-            /* its NUL lands where the closing quote goes */
-            *p++ = '"';
-            p += ugw_timestamp_format(p, *UGW__CAT(payload, f->offset, int64_t));
-            *p++ = '"';
-            break;
-        case UGW_TYPE_ID:
-            p += ugw_fmt_u64(p, *UGW__CAT(payload, f->offset, uint64_t));
-            break;
-        case UGW_TYPE_INT:
-            p += ugw_fmt_i64(p, *UGW__CAT(payload, f->offset, int64_t));
-            break;
-        case UGW_TYPE_BOOL:
-            if (*UGW__CAT(payload, f->offset, bool)) {
-                memcpy(p, "true", 4);
-                p += 4;
-            } else {
-                memcpy(p, "false", 5);
-                p += 5;
-            }
-            break;
-        }
+        p = value_write(f, base, p);
     }
+    return p;
+}
+
+size_t ugw__json_write(const ugw_event_desc *ed, const void *payload, char *out)
+{
+    char *p = out;
+    memcpy(p, ed->json_head, ed->json_head_len);
+    p += ed->json_head_len;
+    p = fields_write(ed->fields, ed->nfields, payload, p);
     *p++ = '}';
     *p++ = '}';
     return (size_t)(p - out);

@@ -5,156 +5,12 @@
  * (structure, depth, element count, trailing bytes: so that msgpack-c never
  * sees a header that asks for more memory than the document can fill),
  * msgpack-c's msgpack_unpack() into the decoder's reused zone, then
- * extraction and validation of the fields. The encoder is in
- * ugw_msgpack_encode.c.
+ * extraction and validation of the fields. Step 1 is in ugw_msgpack_scan.c,
+ * the encoder in ugw_msgpack_encode.c.
  */
 #include <string.h>
 
 #include "ugw_internal.h"
-
-/* ------------------------------------------------------------------ */
-/* Decoder, step 1: the scan                                            */
-/* ------------------------------------------------------------------ */
-
-typedef struct frame {
-    uint64_t left;    /* items (maps: keys and values) still to read */
-    bool map;
-    const char *key;  /* key of the value being read at this level (maps) */
-    size_t key_len;
-} frame;
-
-static inline uint64_t rd(const unsigned char *p, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
-/* The path of the member at depth 1..2 being read, for depth errors. */
-static const char *scan_path(char *buf, const frame *st, int top)
-{
-    char first[UGW_PATH_MAX];
-    buf[0] = 0;
-    if (top >= 0 && st[0].map && st[0].key) {
-        ugw__path_join(first, NULL, st[0].key, st[0].key_len);
-        if (top >= 1 && st[1].map && st[1].key)
-            return ugw__path_join(buf, first, st[1].key, st[1].key_len);
-        memcpy(buf, first, UGW_PATH_MAX);
-    }
-    return buf;
-}
-
-static ugw_status scan(const unsigned char *in, size_t len, uint32_t max_depth,
-                       uint32_t max_items, ugw_error *err)
-{
-    frame st[UGW_MAX_DEPTH_LIMIT + 1];
-    int top = -1;
-    size_t pos = 0;
-    uint32_t items = 0;
-    char pbuf[UGW_PATH_MAX];
-
-    for (;;) {
-        size_t start = pos;
-        uint64_t need = 0; /* a 32-bit length plus a fixed part: never wraps */
-        uint64_t children = 0;
-        bool is_map = false, container = false;
-        const unsigned char *str = NULL;
-        size_t str_len = 0;
-        unsigned char b;
-
-        if (pos >= len)
-            return ugw_error_set(err, UGW_ERR_TRUNCATED, "document ends early", len, NULL);
-        if (++items > max_items)
-            return ugw_error_set(err, UGW_ERR_LIMIT, "more items than the decoder's max_tokens", pos, NULL);
-        b = in[pos++];
-        if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
-            /* fixint, nil, bool */
-        } else if (b >= 0x80 && b <= 0x8f) {
-            children = (uint64_t)(b & 0x0f) * 2;
-            is_map = container = true;
-        } else if (b >= 0x90 && b <= 0x9f) {
-            children = b & 0x0f;
-            container = true;
-        } else if (b >= 0xa0 && b <= 0xbf) {
-            need = b & 0x1f;
-            str = in + pos;
-        } else {
-            int w = 0;       /* width of a length field */
-            size_t fixed = 0; /* payload bytes that follow directly */
-            switch (b) {
-            case 0xc4: case 0xd9: w = 1; break;            /* bin8, str8 */
-            case 0xc5: case 0xda: w = 2; break;            /* bin16, str16 */
-            case 0xc6: case 0xdb: w = 4; break;            /* bin32, str32 */
-            case 0xc7: w = 1; fixed = 1; break;            /* ext8: len, type */
-            case 0xc8: w = 2; fixed = 1; break;
-            case 0xc9: w = 4; fixed = 1; break;
-            case 0xca: fixed = 4; break;                   /* float32 */
-            case 0xcb: fixed = 8; break;                   /* float64 */
-            case 0xcc: case 0xd0: fixed = 1; break;
-            case 0xcd: case 0xd1: fixed = 2; break;
-            case 0xce: case 0xd2: fixed = 4; break;
-            case 0xcf: case 0xd3: fixed = 8; break;
-            case 0xd4: fixed = 2; break;                   /* fixext 1 */
-            case 0xd5: fixed = 3; break;
-            case 0xd6: fixed = 5; break;
-            case 0xd7: fixed = 9; break;
-            case 0xd8: fixed = 17; break;
-            case 0xdc: w = 2; container = true; break;     /* array16 */
-            case 0xdd: w = 4; container = true; break;
-            case 0xde: w = 2; container = is_map = true; break;
-            case 0xdf: w = 4; container = is_map = true; break;
-            default: /* 0xc1 */
-                return ugw_error_set(err, UGW_ERR_SYNTAX, "invalid MessagePack byte 0xc1", start, NULL);
-            }
-            if (len - pos < (size_t)w)
-                return ugw_error_set(err, UGW_ERR_TRUNCATED, "document ends early", len, NULL);
-            if (w) {
-                uint64_t n = rd(in + pos, w);
-                pos += (size_t)w;
-                if (container)
-                    children = is_map ? n * 2 : n;
-                else
-                    need = n;
-            }
-            need += fixed;
-            if (b == 0xd9 || b == 0xda || b == 0xdb)
-                str = in + pos;
-        }
-        if (need) {
-            if ((uint64_t)(len - pos) < need)
-                return ugw_error_set(err, UGW_ERR_TRUNCATED, "document ends early", len, NULL);
-            pos += (size_t)need;
-        }
-        if (str)
-            str_len = (size_t)need;
-        /* Record this item as the key of its map level. */
-        if (top >= 0 && st[top].map && (st[top].left % 2) == 0) {
-            st[top].key = str ? (const char *)str : NULL;
-            st[top].key_len = str_len;
-        }
-        if (top >= 0)
-            st[top].left--;
-        if (container) {
-            if ((uint32_t)(top + 2) > max_depth)
-                return ugw_error_set(err, UGW_ERR_DEPTH, "nesting too deep", start, scan_path(pbuf, st, top));
-            if (children > (uint64_t)(len - pos))
-                return ugw_error_set(err, UGW_ERR_TRUNCATED, "document ends early", len, NULL);
-            top++;
-            st[top].left = children;
-            st[top].map = is_map;
-            st[top].key = NULL;
-            st[top].key_len = 0;
-        }
-        while (top >= 0 && st[top].left == 0)
-            top--;
-        if (top < 0)
-            break;
-    }
-    if (pos != len)
-        return ugw_error_set(err, UGW_ERR_TRAILING, "bytes after the document", pos, NULL);
-    return UGW_OK;
-}
 
 /* ------------------------------------------------------------------ */
 /* Decoder, step 3: extraction                                          */
@@ -162,6 +18,7 @@ static ugw_status scan(const unsigned char *in, size_t len, uint32_t max_depth,
 
 typedef struct mctx {
     const char *in;
+    size_t len;
     ugw_decoder *dec;
     ugw_error *err;
 } mctx;
@@ -308,6 +165,9 @@ static ugw_status field_value(mctx *c, const ugw_field_desc *f, void *payload,
             return ugw__number_store(f, payload, neg ? -(double)mag : (double)mag, pos, f->path, c->err);
         }
         return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a number", pos, f->path);
+    case UGW_TYPE_OBJECT:
+    case UGW_TYPE_ARRAY:
+        break; /* compound_value() */
     }
     return ugw_error_set(c->err, UGW_ERR_ARG, "descriptor has an unknown field type", pos, f->path);
 }
@@ -336,31 +196,95 @@ static ugw_status unknown_member(mctx *c, const msgpack_object_map *map, uint32_
     return check_any(c, &kv->val, value_pos(c, kv, map_pos), path);
 }
 
-static ugw_status decode_payload(mctx *c, const ugw_event_desc *ed,
-                                 const msgpack_object *po, size_t ppos, void *payload)
+static ugw_status compound_value(mctx *c, const ugw_field_desc *f, void *base,
+                                 const msgpack_object *v, size_t pos);
+
+/* The members of map `mo` (at `pos`) into the struct at `base`; unknown
+ * keys' paths start with `prefix` ("payload", or NULL in an object). */
+static ugw_status decode_members(mctx *c, const ugw_field_desc *fields, uint32_t n,
+                                 const char *prefix, const msgpack_object *mo, size_t pos,
+                                 void *base)
 {
-    const msgpack_object_map *map = &po->via.map;
+    const msgpack_object_map *map = &mo->via.map;
     uint64_t seen = 0;
     for (uint32_t i = 0; i < map->size; i++) {
         const msgpack_object_kv *kv = &map->ptr[i];
+        const ugw_field_desc *f;
         int fi;
         ugw_status st;
         if (kv->key.type != MSGPACK_OBJECT_STR)
-            return ugw_error_set(c->err, UGW_ERR_TYPE, "map key is not a string", ppos, "payload");
-        fi = ugw__field_index(ed, kv->key.via.str.ptr, kv->key.via.str.size);
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "map key is not a string", pos, prefix ? prefix : "");
+        fi = ugw__field_index(fields, n, kv->key.via.str.ptr, kv->key.via.str.size);
         if (fi < 0) {
-            if ((st = unknown_member(c, map, i, "payload", ppos)))
+            if ((st = unknown_member(c, map, i, prefix, pos)))
                 return st;
             continue;
         }
+        f = &fields[fi];
         if (seen & ((uint64_t)1 << fi))
-            return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(c, kv, ppos), ed->fields[fi].path);
+            return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(c, kv, pos), f->path);
         seen |= (uint64_t)1 << fi;
-        if ((st = field_value(c, &ed->fields[fi], payload, &kv->val, value_pos(c, kv, ppos))))
+        st = ugw__compound(f) ? compound_value(c, f, base, &kv->val, value_pos(c, kv, pos))
+                              : field_value(c, f, base, &kv->val, value_pos(c, kv, pos));
+        if (st)
             return st;
-        ugw__mark_present(&ed->fields[fi], payload);
+        ugw__mark_present(f, base);
     }
-    return ugw__check_required(ed, seen, ppos, c->err);
+    return ugw__check_required(fields, n, seen, pos, c->err);
+}
+
+/* An object or array field `f` of the struct at `base`, value `v` at `pos`.
+ * Errors inside are found with paths relative to the value and completed here. */
+static ugw_status compound_value(mctx *c, const ugw_field_desc *f, void *base,
+                                 const msgpack_object *v, size_t pos)
+{
+    ugw_status st;
+    if (f->type == UGW_TYPE_OBJECT) {
+        if (v->type != MSGPACK_OBJECT_MAP)
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a map", pos, f->path);
+        /* keys that are no strings are the object's fault: found first,
+         * named by the object's own path */
+        for (uint32_t i = 0; i < v->via.map.size; i++)
+            if (v->via.map.ptr[i].key.type != MSGPACK_OBJECT_STR)
+                return ugw_error_set(c->err, UGW_ERR_TYPE, "map key is not a string", pos, f->path);
+        st = decode_members(c, f->object->fields, f->object->nfields, NULL, v, pos,
+                            (char *)base + f->offset);
+        ugw__path_prepend(c->err, f->path);
+        return st;
+    }
+    if (v->type != MSGPACK_OBJECT_ARRAY)
+        return ugw_error_set(c->err, UGW_ERR_TYPE, "expected an array", pos, f->path);
+    if ((st = ugw__check_count(f, v->via.array.size, pos, c->err)))
+        return st;
+    {
+        const unsigned char *in = (const unsigned char *)c->in;
+        size_t ipos = pos + (v->via.array.size < 16 ? 1 : v->via.array.size < 65536 ? 3 : 5);
+        /* the header's real width: a short array may have a long header */
+        if (pos < c->len && (in[pos] == 0xdc || in[pos] == 0xdd))
+            ipos = pos + (in[pos] == 0xdc ? 3 : 5);
+        else if (pos < c->len && in[pos] >= 0x90 && in[pos] <= 0x9f)
+            ipos = pos + 1;
+        for (uint32_t i = 0; i < v->via.array.size; i++) {
+            const msgpack_object *o = &v->via.array.ptr[i];
+            void *slot = (char *)base + f->offset + (size_t)i * f->item_size;
+            st = ugw__compound(f->item) ? compound_value(c, f->item, slot, o, ipos)
+                                        : field_value(c, f->item, slot, o, ipos);
+            if (st) {
+                ugw__path_item(c->err, i);
+                ugw__path_prepend(c->err, f->path);
+                return st;
+            }
+            ipos = ugw__msgpack_skip(in, c->len, ipos, 0);
+        }
+        *UGW__AT(base, f->aux_offset, uint32_t) = v->via.array.size;
+        return UGW_OK;
+    }
+}
+
+static ugw_status decode_payload(mctx *c, const ugw_event_desc *ed,
+                                 const msgpack_object *po, size_t ppos, void *payload)
+{
+    return decode_members(c, ed->fields, ed->nfields, "payload", po, ppos, payload);
 }
 
 /*
@@ -377,13 +301,13 @@ static size_t fix_ptrs(msgpack_object *o, const unsigned char *p, size_t pos)
     if (b >= 0xa0 && b <= 0xbf) {
         n = b & 0x1f;
     } else if (b == 0xd9 || b == 0xc4) {
-        n = (size_t)rd(p + pos, 1);
+        n = (size_t)ugw__rd_be(p + pos, 1);
         pos += 1;
     } else if (b == 0xda || b == 0xc5) {
-        n = (size_t)rd(p + pos, 2);
+        n = (size_t)ugw__rd_be(p + pos, 2);
         pos += 2;
     } else if (b == 0xdb || b == 0xc6) {
-        n = (size_t)rd(p + pos, 4);
+        n = (size_t)ugw__rd_be(p + pos, 4);
         pos += 4;
     } else if ((b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf) {
         pos += b == 0xde ? 2 : b == 0xdf ? 4 : 0;
@@ -408,9 +332,9 @@ static size_t fix_ptrs(msgpack_object *o, const unsigned char *p, size_t pos)
         case 0xd6: return pos + 5;
         case 0xd7: return pos + 9;
         case 0xd8: return pos + 17;
-        case 0xc7: return pos + 2 + (size_t)rd(p + pos, 1);
-        case 0xc8: return pos + 3 + (size_t)rd(p + pos, 2);
-        case 0xc9: return pos + 5 + (size_t)rd(p + pos, 4);
+        case 0xc7: return pos + 2 + (size_t)ugw__rd_be(p + pos, 1);
+        case 0xc8: return pos + 3 + (size_t)ugw__rd_be(p + pos, 2);
+        case 0xc9: return pos + 5 + (size_t)ugw__rd_be(p + pos, 4);
         default: return pos; /* fixint, nil, bool */
         }
     }
@@ -486,7 +410,7 @@ ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
     mctx c;
     ugw_status st;
 
-    if ((st = scan((const unsigned char *)in, len, dec->opts.max_depth, dec->opts.max_tokens, err)))
+    if ((st = ugw__msgpack_scan((const unsigned char *)in, len, dec->opts.max_depth, dec->opts.max_tokens, err)))
         return st;
     msgpack_zone_clear(&dec->zone);
     switch (msgpack_unpack(in, len, &off, &dec->zone, &root)) {
@@ -498,6 +422,7 @@ ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
         return ugw_error_set(err, UGW_ERR_SYNTAX, "malformed MessagePack", off, NULL);
     }
     c.in = in;
+    c.len = len;
     c.dec = dec;
     c.err = err;
     st = extract(s, &c, &root, type, payload, payload_cap);

@@ -101,122 +101,197 @@ static unsigned char *put_str(unsigned char *p, const char *s, size_t n)
     return p + n;
 }
 
-static unsigned present_count(const ugw_event_desc *ed, const void *payload)
+static unsigned present_count(const ugw_field_desc *fields, uint32_t n, const void *base)
 {
     unsigned count = 0;
-    for (int i = 0; i < ed->nfields; i++)
-        count += ugw__present(&ed->fields[i], payload);
+    for (uint32_t i = 0; i < n; i++)
+        count += ugw__present(&fields[i], base);
     return count;
+}
+
+/* Map and array headers: fix, 16 or 32 bits by count. */
+static size_t head_size(uint64_t count)
+{
+    return count < 16 ? 1 : count < 65536 ? 3 : 5;
+}
+
+static unsigned char *put_head(unsigned char *p, uint64_t count, unsigned char fix,
+                               unsigned char h16)
+{
+    if (count < 16) {
+        *p++ = (unsigned char)(fix | count);
+        return p;
+    }
+    if (count < 65536) {
+        *p++ = h16;
+        return be(p, count, 2);
+    }
+    *p++ = (unsigned char)(h16 + 1);
+    return be(p, count, 4);
+}
+
+static size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base);
+static unsigned char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base,
+                                   unsigned char *p);
+
+/* Exact length of the value of `f` in the struct at `base`;
+ * UGW__SIZE_OVERFLOW when it does not fit or a string is too long for a str32. */
+static size_t value_size(const ugw_field_desc *f, const void *base)
+{
+    if (ugw__is_null(f, base))
+        return 1;
+    switch ((ugw_type)f->type) {
+    case UGW_TYPE_STRING:
+    case UGW_TYPE_URL:
+    case UGW_TYPE_ENUM: {
+        size_t n = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, base).len : UGW__CAT(base, f->offset, ugw_str)->len, v;
+        if ((uint64_t)n > UINT32_MAX)
+            return UGW__SIZE_OVERFLOW;
+        v = str_head_size(n);
+        if (!ugw__size_add(&v, n))
+            return UGW__SIZE_OVERFLOW;
+        return v;
+    }
+    case UGW_TYPE_ID:
+        return uint_size(*UGW__CAT(base, f->offset, uint64_t));
+    case UGW_TYPE_INT:
+        return int_size(*UGW__CAT(base, f->offset, int64_t));
+    case UGW_TYPE_BOOL:
+        return 1;
+    case UGW_TYPE_NUMBER:
+        return 9; /* float 64 */
+    case UGW_TYPE_TIMESTAMP:
+        return 1 + UGW_TIMESTAMP_LEN; /* fixstr */
+    case UGW_TYPE_OBJECT: {
+        const void *at = (const char *)base + f->offset;
+        size_t v = fields_size(f->object->fields, f->object->nfields, at);
+        if (v == UGW__SIZE_OVERFLOW
+            || !ugw__size_add(&v, head_size(present_count(f->object->fields, f->object->nfields, at))))
+            return UGW__SIZE_OVERFLOW;
+        return v;
+    }
+    case UGW_TYPE_ARRAY: {
+        uint32_t count = ugw__count(f, base);
+        size_t v = head_size(count);
+        for (uint32_t i = 0; i < count; i++) {
+            size_t one = value_size(f->item, ugw__slot(f, base, i));
+            if (one == UGW__SIZE_OVERFLOW || !ugw__size_add(&v, one))
+                return UGW__SIZE_OVERFLOW;
+        }
+        return v;
+    }
+    }
+    return 0;
+}
+
+/* Exact length of the members of a struct, keys and values, without the map header. */
+static size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base)
+{
+    size_t need = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const ugw_field_desc *f = &fields[i];
+        size_t v;
+        if (!ugw__present(f, base))
+            continue;
+        v = value_size(f, base);
+        if (v == UGW__SIZE_OVERFLOW || !ugw__size_add(&need, f->mp_key_len)
+            || !ugw__size_add(&need, v) || need == UGW__SIZE_OVERFLOW)
+            return UGW__SIZE_OVERFLOW;
+    }
+    return need;
 }
 
 /* Exact length of the encoding of a valid payload; UGW__SIZE_OVERFLOW when it
  * does not fit in size_t or a string is too long for a str32. */
 size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload)
 {
-    size_t need = ed->mp_head_len + (present_count(ed, payload) < 16 ? 1 : 3);
-    for (int i = 0; i < ed->nfields; i++) {
-        const ugw_field_desc *f = &ed->fields[i];
-        size_t v = 0;
-        if (!ugw__present(f, payload))
-            continue;
-        need += f->mp_key_len; /* at most 256 per field: cannot wrap */
-        if (ugw__is_null(f, payload)) {
-            need += 1;
-            continue;
-        }
-        switch ((ugw_type)f->type) {
-        case UGW_TYPE_STRING:
-        case UGW_TYPE_URL:
-        case UGW_TYPE_ENUM: {
-            size_t n = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, payload).len
-                                                : UGW__CAT(payload, f->offset, ugw_str)->len;
-            if ((uint64_t)n > UINT32_MAX)
-                return UGW__SIZE_OVERFLOW;
-            v = str_head_size(n);
-            if (!ugw__size_add(&v, n))
-                return UGW__SIZE_OVERFLOW;
-            break;
-        }
-        case UGW_TYPE_ID:
-            v = uint_size(*UGW__CAT(payload, f->offset, uint64_t));
-            break;
-        case UGW_TYPE_INT:
-            v = int_size(*UGW__CAT(payload, f->offset, int64_t));
-            break;
-        case UGW_TYPE_BOOL:
-            v = 1;
-            break;
-        case UGW_TYPE_NUMBER:
-            v = 9; /* float 64 */
-            break;
-        case UGW_TYPE_TIMESTAMP:
-            v = 1 + UGW_TIMESTAMP_LEN; /* fixstr */
-            break;
-        }
-        if (!ugw__size_add(&need, v) || need == UGW__SIZE_OVERFLOW)
-            return UGW__SIZE_OVERFLOW;
-    }
+    size_t need = fields_size(ed->fields, ed->nfields, payload);
+    if (need == UGW__SIZE_OVERFLOW
+        || !ugw__size_add(&need, ed->mp_head_len + (present_count(ed->fields, ed->nfields, payload) < 16 ? 1 : 3))
+        || need == UGW__SIZE_OVERFLOW)
+        return UGW__SIZE_OVERFLOW;
     return need;
+}
+
+static unsigned char *value_write(const ugw_field_desc *f, const void *base, unsigned char *p)
+{
+    if (ugw__is_null(f, base)) {
+        *p++ = 0xc0;
+        return p;
+    }
+    switch ((ugw_type)f->type) {
+    case UGW_TYPE_STRING:
+    case UGW_TYPE_URL: {
+        const ugw_str *s = UGW__CAT(base, f->offset, ugw_str);
+        p = put_str(p, s->ptr, s->len);
+        break;
+    }
+    case UGW_TYPE_ID:
+        p = put_uint(p, *UGW__CAT(base, f->offset, uint64_t));
+        break;
+    case UGW_TYPE_INT:
+        p = put_int(p, *UGW__CAT(base, f->offset, int64_t));
+        break;
+    case UGW_TYPE_BOOL:
+        *p++ = *UGW__CAT(base, f->offset, bool) ? 0xc3 : 0xc2;
+        break;
+    case UGW_TYPE_ENUM: {
+        ugw_str s = ugw__enum_text(f, base);
+        p = put_str(p, s.ptr, s.len);
+        break;
+    }
+    case UGW_TYPE_NUMBER: {
+        uint64_t bits;
+        memcpy(&bits, UGW__CAT(base, f->offset, double), 8);
+        *p++ = 0xcb;
+        p = be(p, bits, 8);
+        break;
+    }
+    case UGW_TYPE_TIMESTAMP: {
+        char t[UGW_TIMESTAMP_LEN + 1];
+        ugw_timestamp_format(t, *UGW__CAT(base, f->offset, int64_t));
+        p = put_str(p, t, UGW_TIMESTAMP_LEN);
+        break;
+    }
+    case UGW_TYPE_OBJECT: {
+        const void *at = (const char *)base + f->offset;
+        p = put_head(p, present_count(f->object->fields, f->object->nfields, at), 0x80, 0xde);
+        p = fields_write(f->object->fields, f->object->nfields, at, p);
+        break;
+    }
+    case UGW_TYPE_ARRAY: {
+        uint32_t count = ugw__count(f, base);
+        p = put_head(p, count, 0x90, 0xdc);
+        for (uint32_t i = 0; i < count; i++)
+            p = value_write(f->item, ugw__slot(f, base, i), p);
+        break;
+    }
+    }
+    return p;
+}
+
+static unsigned char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base,
+                                   unsigned char *p)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const ugw_field_desc *f = &fields[i];
+        if (!ugw__present(f, base))
+            continue;
+        memcpy(p, f->mp_key, f->mp_key_len);
+        p += f->mp_key_len;
+        p = value_write(f, base, p);
+    }
+    return p;
 }
 
 size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
                           unsigned char *out)
 {
     unsigned char *p = out;
-    unsigned count = present_count(ed, payload);
+    unsigned count = present_count(ed->fields, ed->nfields, payload);
     memcpy(p, ed->mp_head, ed->mp_head_len);
     p += ed->mp_head_len;
-    if (count < 16) {
-        *p++ = (unsigned char)(0x80 | count);
-    } else {
-        *p++ = 0xde;
-        p = be(p, count, 2);
-    }
-    for (int i = 0; i < ed->nfields; i++) {
-        const ugw_field_desc *f = &ed->fields[i];
-        if (!ugw__present(f, payload))
-            continue;
-        memcpy(p, f->mp_key, f->mp_key_len);
-        p += f->mp_key_len;
-        if (ugw__is_null(f, payload)) {
-            *p++ = 0xc0;
-            continue;
-        }
-        switch ((ugw_type)f->type) {
-        case UGW_TYPE_STRING:
-        case UGW_TYPE_URL: {
-            const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
-            p = put_str(p, s->ptr, s->len);
-            break;
-        }
-        case UGW_TYPE_ENUM: {
-            ugw_str s = ugw__enum_text(f, payload);
-            p = put_str(p, s.ptr, s.len);
-            break;
-        }
-        case UGW_TYPE_NUMBER: {
-            uint64_t bits;
-            memcpy(&bits, UGW__CAT(payload, f->offset, double), 8);
-            *p++ = 0xcb;
-            p = be(p, bits, 8);
-            break;
-        }
-        case UGW_TYPE_TIMESTAMP: {
-            char t[UGW_TIMESTAMP_LEN + 1];
-            ugw_timestamp_format(t, *UGW__CAT(payload, f->offset, int64_t));
-            p = put_str(p, t, UGW_TIMESTAMP_LEN);
-            break;
-        }
-        case UGW_TYPE_ID:
-            p = put_uint(p, *UGW__CAT(payload, f->offset, uint64_t));
-            break;
-        case UGW_TYPE_INT:
-            p = put_int(p, *UGW__CAT(payload, f->offset, int64_t));
-            break;
-        case UGW_TYPE_BOOL:
-            *p++ = *UGW__CAT(payload, f->offset, bool) ? 0xc3 : 0xc2;
-            break;
-        }
-    }
+    p = put_head(p, count, 0x80, 0xde);
+    p = fields_write(ed->fields, ed->nfields, payload, p);
     return (size_t)(p - out);
 }

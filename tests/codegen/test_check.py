@@ -121,7 +121,7 @@ class CheckErrors(SchemaCheckCase):
 
     def test_unknown_type(self):
         text, line = self._set_field_key("guideName", "type", '"strng"')
-        self.assertReports(text, line, "field 'guideName': unknown type 'strng' (expected one of id, string, url, int, bool, enum, number, timestamp)")
+        self.assertReports(text, line, "field 'guideName': unknown type 'strng' (expected one of id, string, url, int, bool, enum, number, timestamp, object, array)")
 
     def test_missing_type(self):
         text = self._drop_field_key("guideName", "type")
