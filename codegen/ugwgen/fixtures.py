@@ -16,6 +16,7 @@ import struct
 from dataclasses import dataclass
 
 from .scalars import DBL_MAX, TS_MAX, TS_MIN, timestamp_text
+from . import fixtures_compound
 
 
 class RawStr(bytes):
@@ -99,6 +100,24 @@ def js_pairs(pairs):
                             for k, v in pairs) + b"}"
 
 
+def js_any(obj):
+    """JSON of a value whose objects may be Pairs (repeated keys), at any depth."""
+    if isinstance(obj, (dict, Pairs)):
+        return b"{" + b",".join(js(k) + b":" + js_any(v) for k, v in obj.items()) + b"}"
+    if isinstance(obj, (list, tuple)):
+        return b"[" + b",".join(js_any(v) for v in obj) + b"]"
+    return js(obj)
+
+
+def tokens(obj):
+    """jsmn tokens of the JSON of `obj` (a key is one)."""
+    if isinstance(obj, (dict, Pairs)):
+        return 1 + sum(1 + tokens(v) for _, v in obj.items())
+    if isinstance(obj, (list, tuple)):
+        return 1 + sum(tokens(v) for v in obj)
+    return 1
+
+
 def document(event):
     return {"event": event.wire, "payload": dict(event.example)}
 
@@ -135,6 +154,7 @@ def valid(model):
         for suffix, doc in variants(e).items():
             out[f"{e.id}{suffix}.json"] = js(doc)
             out[f"{e.id}{suffix}.msgpack"] = mp(doc)
+    out.update(fixtures_compound.valid_sized(model, js, mp, tokens))
     return out
 
 
@@ -272,8 +292,10 @@ def invalid(model):
         add(f"type_{s_field.name}_object_or_bin", "type", p(s_field),
             js(with_payload(s_e, **{s_field.name: {"a": 1}})),
             mp(with_payload(s_e, **{s_field.name: Bin(b"user")})))
+    # (the payload in an array is one level deeper: a payload as deep as a
+    # decoder allows goes in as a scalar instead)
     add("type_payload_key_not_string", "type", "payload",
-        js({"event": base_e.wire, "payload": [base["payload"]]}),
+        js({"event": base_e.wire, "payload": [base["payload"] if fixtures_compound.depth(base_e) < 16 else 1]}),
         mp({"event": base_e.wire, "payload": Pairs([(1, "x")] + list(base["payload"].items()))}))
     # presence
     if s_field:
@@ -343,6 +365,9 @@ def invalid(model):
                 continue
             both(f"url_{name}", "url", p(u_field), with_payload(u_e, **{u_field.name: url}))
     _scalar_cases(model, both, add, with_payload, p)
+    fixtures_compound.cases(model, document, both, add, Pairs, js_any, mp,
+                            lambda name, taken: next(k for k in [name] + [f"{name}{n}" for n in range(2, 99)]
+                                                     if k not in taken), tokens)
     both("unknown_key_payload", "unknown_key", "payload." + extra, with_payload(base_e, **{extra: 1}), strict=True)
     both("unknown_key_root", "unknown_key", "extra", dict(base, extra={"a": [1, 2]}), strict=True)
     return cases

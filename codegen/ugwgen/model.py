@@ -129,6 +129,7 @@ class ObjectType:
     fields: list         # Field, paths relative to the object ("sku")
     nrequired: int
     shape: str           # wire shape of its fields, for fingerprints
+    used: bool = False   # held by some event (its descriptors are written)
 
 
 @dataclass
@@ -398,6 +399,14 @@ def _compound_example_c(f, value):
     return f.example_c
 
 
+def _mark_used(fields):
+    """Marks the objects that `fields` hold, at any depth."""
+    for f in fields:
+        if f.object is not None and not f.object.used:
+            f.object.used = True
+            _mark_used(f.object.fields)
+
+
 def _objects(data, by_name, prefix):
     """{name: ObjectType} of the schema's objects, built each after those it holds."""
     out = {}
@@ -467,6 +476,7 @@ def build(loc, schema_file, opts=None):
         e.fingerprint = fingerprint(wire, e.fields)
         e.example = {f.name: f.example for f in e.fields}
         events.append(e)
+    _mark_used([f for e in events for f in e.fields])
     fields = []
     enums = []
     for name, fdef, lo, hi in shared:

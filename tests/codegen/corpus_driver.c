@@ -8,7 +8,9 @@
  * Checks, printing one line per failure (exit 1 when any):
  *   - each event's valid/<id>.json and .msgpack decode to that event; the
  *     decoded payload re-encodes to exactly both files; both re-encodings
- *     decode again; validate accepts it;
+ *     decode again; validate accepts it; the same for the variants that
+ *     exist: <id>.null, <id>.absent (nullable and optional fields), <id>.min
+ *     and <id>.max (arrays at their min_items and max_items);
  *   - each row of invalid/MANIFEST.tsv: the file is refused with that code
  *     and path (strict rows by a strict decoder, and accepted by a default one).
  * Prints "ok <events> <invalid files>" on success.
@@ -160,6 +162,7 @@ static void invalid_row(ugw_decoder *dec, ugw_decoder *strict, const char *dir, 
 
 int main(int argc, char **argv)
 {
+    static const char *const variants[] = { "", ".null", ".absent", ".min", ".max" };
     size_t cap = ugw_schema_payload_max(&SCHEMA_SYMBOL);
     void *payload = malloc(cap ? cap : 1);
     ugw_decode_opts so = { 0 };
@@ -174,8 +177,8 @@ int main(int argc, char **argv)
         return 2;
     }
     for (uint32_t t = 1; t <= SCHEMA_SYMBOL.nevents; t++)
-        for (int v = 0; v < 3; v++)
-            valid_event(dec, argv[1], (int)t, v == 0 ? "" : v == 1 ? ".null" : ".absent", payload, cap);
+        for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++)
+            valid_event(dec, argv[1], (int)t, variants[v], payload, cap);
     snprintf(manifest, sizeof manifest, "%s/invalid/MANIFEST.tsv", argv[1]);
     mf = fopen(manifest, "r");
     if (!mf) {
