@@ -94,6 +94,10 @@ def check_field(name, fdef, fields, objects, err, t):
                 "supported (put the inner array in an object)", t, "items")
         elif it == name:
             err(f"field '{name}': 'items' names the field itself", t, "items")
+        elif fields[it].get("type") == "enum" and fields[it].get("unknown") == "lenient":
+            err(f"field '{name}': 'items' names '{it}', a lenient enum: array items are strict enums", t, "items")
+        elif fields[it].get("nullable") is True:
+            err(f"field '{name}': 'items' names '{it}', a nullable field: array items cannot be null", t, "items")
     hi, lo = fdef.get("max_items"), fdef.get("min_items", 0)
     if not _is_int(hi) or not 1 <= hi <= ARRAY_MAX:
         err(f"field '{name}': type array needs 'max_items', an integer 1..{ARRAY_MAX}", t,

@@ -259,6 +259,13 @@ static ugw_status compound_value(jctx *c, const ugw_field_desc *f, void *base, i
 {
     const jsmntok_t *v = &c->t[*vi];
     ugw_status st;
+    if (v->type == JSMN_PRIMITIVE && f->nullable && c->in[v->start] == 'n') {
+        if ((st = prim_check(c, v)))
+            return st;
+        ugw__set_null(f, base);
+        (*vi)++;
+        return UGW_OK;
+    }
     if (f->type == UGW_TYPE_OBJECT) {
         if (v->type != JSMN_OBJECT)
             return wrong_type(c, f, v, "expected an object");

@@ -239,6 +239,10 @@ static ugw_status compound_value(mctx *c, const ugw_field_desc *f, void *base,
                                  const msgpack_object *v, size_t pos)
 {
     ugw_status st;
+    if (f->nullable && v->type == MSGPACK_OBJECT_NIL) {
+        ugw__set_null(f, base);
+        return UGW_OK;
+    }
     if (f->type == UGW_TYPE_OBJECT) {
         if (v->type != MSGPACK_OBJECT_MAP)
             return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a map", pos, f->path);
