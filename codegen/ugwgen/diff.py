@@ -28,7 +28,8 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, replace
+from types import SimpleNamespace
 
 from . import check as check_mod, include as include_mod, load as load_mod, model as model_mod, outputs
 from .check import ID_MAX
@@ -66,6 +67,10 @@ DOMAINS = {
     "int": lambda f, written: Domain("integer", f.min, f.max),
     "string": lambda f, written: Domain("string", f.min, f.max),
     "url": lambda f, written: Domain("url", f.min, f.max),
+    # objects and arrays: what they hold is compared field by field
+    # (_nested_changes); here only the item count
+    "object": lambda f, written: Domain("object", 0, 0),
+    "array": lambda f, written: Domain("array", f.min_items, f.max_items),
 }
 
 
@@ -339,15 +344,30 @@ def _one_field(old, new, a, b, f, g, out):
         kind = "values-added" if va < vb else "values-removed" if vb < va else "values-changed"
         out.append(Change(kind, rec, snd, f"{where}: values +{sorted(vb - va)} -{sorted(va - vb)}",
                           old.field_line(a.id, f.name), new.field_line(b.id, g.name), event=b.id, field=g.name))
+    if f.type == g.type and f.type in ("object", "array"):
+        _nested_changes(old, new, a, b, f, g, out)
     if f.description != g.description:
         out.append(Change("field-description-changed", COMPATIBLE, COMPATIBLE, f"{where}: description changed",
                           old.field_line(a.id, f.name, "description"), new.field_line(b.id, g.name, "description"),
                           event=b.id, field=g.name))
-    if f.example != g.example:
+    if f.example != g.example and f.type not in ("object", "array"):   # theirs are their members'
         out.append(Change("field-example-changed", COMPATIBLE, COMPATIBLE,
                           f"{where}: example changed (fixtures change)",
                           old.field_line(a.id, f.name, "example"), new.field_line(b.id, g.name, "example"),
                           event=b.id, field=g.name))
+
+
+def _nested_changes(old, new, a, b, f, g, out):
+    """What changed inside two object fields (their object types' fields, as
+    the fields of an event, named `field.member`) or two array fields (their
+    items, named `field[]`)."""
+    if f.type == "object":
+        def members(h):
+            return SimpleNamespace(id=(a if h is f else b).id,
+                                   fields=[replace(x, name=f"{h.name}.{x.name}") for x in h.object.fields])
+        _field_changes(old, new, members(f), members(g), out)
+    else:
+        _one_field(old, new, a, b, replace(f.item, name=f.name + "[]"), replace(g.item, name=g.name + "[]"), out)
 
 
 # Top-level tables the schema language may add (an envelope, includes):

@@ -167,20 +167,48 @@ def example_document(ev):
     return {ENVELOPE_EVENT: ev.wire, ENVELOPE_PAYLOAD: jsonable(dict(ev.example))}
 
 
-def field_schema(f):
+def object_def_name(o):
+    return f"object.{o.name}"
+
+
+def compound_schema(f, ref_prefix):
+    """An object field: a reference to its object type's definition; an
+    array: its item count bounds and the schema of an item."""
+    if f.type == "object":
+        return {"$ref": ref_prefix + object_def_name(f.object)}
+    out = {"type": "array", "maxItems": f.max_items, "items": field_schema(f.item, ref_prefix)}
+    if f.min_items:
+        out["minItems"] = f.min_items
+    return out
+
+
+def object_schema(o, strict, ref_prefix):
+    """The definition of an object type: its fields, which are required, and
+    what it says of other keys (as the payload does)."""
+    s = {"type": "object", "title": o.name, "description": o.description,
+         "required": [g.name for g in o.fields if g.required],
+         "properties": {g.name: field_schema(g, ref_prefix) for g in o.fields}}
+    _extra_keys(s, strict, ref_prefix)
+    return s
+
+
+def field_schema(f, ref_prefix="#/$defs/"):
     """The schema of one field of the model (model.Field). A type this
     exporter does not know yet is exported as any value (and says so),
     never a failed generation."""
     s = {"description": _description(f)}
     make = TYPES.get(f.type)
-    if make is None:
+    if f.type in ("object", "array"):
+        make = True
+        s.update(compound_schema(f, ref_prefix))
+    elif make is None:
         s["description"] += f" (type {f.type}: not checked by this schema yet)"
     else:
         s.update(make(f))
     if getattr(f, "nullable", False) and make is not None:
         inner = {k: v for k, v in s.items() if k != "description"}
         s = {"description": s["description"], "anyOf": [inner, {"type": "null"}]}
-    if getattr(f, "example", None) is not None:
+    if getattr(f, "example", None) is not None and f.path != "[]":
         s["examples"] = [jsonable(f.example)]
     return s
 
@@ -204,7 +232,7 @@ def payload_schema(ev, strict, shared, ref_prefix):
     its name (`shared`, {definition name: schema}) refers to it."""
     props = {}
     for f in ev.fields:
-        fs = field_schema(f)
+        fs = field_schema(f, ref_prefix)
         props[f.name] = {"$ref": ref_prefix + field_def_name(f)} if shared.get(field_def_name(f)) == fs else fs
     s = {"type": "object", "description": f"The payload of '{ev.wire}'.",
          "required": [f.name for f in ev.fields if f.required],
@@ -244,12 +272,15 @@ def definitions(model, strict, ref_prefix="#/$defs/"):
         for ev in model.events:
             for f in ev.fields:
                 if getattr(f, "own", False) == own:
-                    shared.setdefault(field_def_name(f), field_schema(f))
+                    shared.setdefault(field_def_name(f), field_schema(f, ref_prefix))
     defs = {}
     for ev in model.events:
         defs[ev.id] = event_schema(ev, ref_prefix, strict)
         defs[payload_name(ev)] = payload_schema(ev, strict, shared, ref_prefix)
     defs.update(shared)
+    for o in getattr(model, "objects", []):
+        if o.used:
+            defs[object_def_name(o)] = object_schema(o, strict, ref_prefix)
     if not strict:
         defs[UNKNOWN_DEF] = unknown_schema(ref_prefix)
     return defs

@@ -317,7 +317,8 @@ def _field(fname, by_name, objects, path, required, prefix):
         if "object" in fdef:
             obj = objects[fdef["object"]]
             by_item = dict(by_name)
-            by_item["\0item"] = ({"type": "object", "object": fdef["object"], "description": ""}, 0, 0)
+            by_item["\0item"] = ({"type": "object", "object": fdef["object"],
+                                   "description": obj.description}, 0, 0)
             item = _field("\0item", by_item, objects, "[]", True, prefix)
         else:
             item = _field(fdef["items"], by_name, objects, "[]", True, prefix)

@@ -8,6 +8,7 @@ mistake with objects and arrays with file:line, never a traceback.
     /usr/bin/python3 -m unittest discover -s tests/codegen -p 'test_schema_compound.py' -v
 """
 
+import json
 import os
 import tempfile
 import unittest
@@ -96,6 +97,98 @@ class CompoundRoundTrip(unittest.TestCase):
         text += event("e", ["o0"])
         out = corpus.run_schema(text)
         self.assertTrue(out.startswith("ok 1 "), out)
+
+
+try:
+    import jsonschema
+except ImportError:          # Debian's python3-jsonschema
+    jsonschema = None
+
+# Codes JSON Schema cannot say (docs/SCHEMA.md, "What JSON Schema cannot say").
+JSONSCHEMA_EXCEPTIONS = ("duplicate_key", "depth", "limit")
+
+
+@unittest.skipIf(jsonschema is None, "python3-jsonschema is not installed")
+class CompoundJsonSchema(unittest.TestCase):
+    """The exported JSON Schema of the every-construct schema agrees with the
+    C verdicts (the manifest, which the corpus driver checks) on every JSON
+    fixture: objects as $defs, arrays with minItems/maxItems."""
+
+    def test_exported_schema_agrees_with_the_corpus(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = corpus.generate(COMPOUND_TEXT, d)
+            schemas = {}
+            for strict, name in ((False, "events.schema.json"), (True, "events.strict.schema.json")):
+                with open(os.path.join(out, name), encoding="utf-8") as f:
+                    doc = json.load(f)
+                jsonschema.Draft202012Validator.check_schema(doc)
+                schemas[strict] = jsonschema.Draft202012Validator(doc)
+            self.assertIn("object.LineItem", schemas[False].schema["$defs"])
+
+            def verdict(strict, path):
+                with open(path, encoding="utf-8") as f:
+                    try:
+                        value = json.load(f)
+                    except ValueError:
+                        return False
+                return schemas[strict].is_valid(value)
+
+            valid = os.path.join(out, "fixtures", "valid")
+            for name in sorted(os.listdir(valid)):
+                if name.endswith(".json"):
+                    for strict in (False, True):
+                        self.assertTrue(verdict(strict, os.path.join(valid, name)), name)
+            with open(os.path.join(out, "fixtures", "invalid", "MANIFEST.tsv"), encoding="utf-8") as f:
+                rows = [ln.split("\t") for ln in f.read().splitlines() if ln and not ln.startswith("#")]
+            checked = 0
+            for file, code, path, mode in rows:
+                if not file.endswith(".json") or code in JSONSCHEMA_EXCEPTIONS or "_multibyte" in file:
+                    continue
+                full = os.path.join(out, "fixtures", "invalid", file)
+                with self.subTest(file=file):
+                    self.assertFalse(verdict(True, full), file)
+                    self.assertEqual(verdict(False, full), mode == "strict", file)
+                checked += 1
+            self.assertGreater(checked, 30)
+
+
+class CompoundDiff(unittest.TestCase):
+    """ugw schema diff looks inside objects and arrays: item counts, the
+    members of objects (named field.member) and the items (field[])."""
+
+    def diff(self, new_text):
+        with tempfile.TemporaryDirectory() as d:
+            new = os.path.join(d, "new.toml")
+            with open(new, "w", encoding="utf-8") as f:
+                f.write(new_text)
+            p = run_codegen("diff", "--json", "--prefix", "cpd", COMPOUND, new)
+        self.assertNotIn("Traceback", p.stderr)
+        return p.returncode, {(c["kind"], c["field"]): (c["receivers"], c["senders"])
+                              for c in json.loads(p.stdout)["changes"]}
+
+    def test_changes_inside(self):
+        cases = (
+            (("max_items = 5", "max_items = 4", 1), ("limits-tightened", "order.lines"), ("compatible", "breaking")),
+            (("max_items = 5", "max_items = 6", 1), ("limits-loosened", "order.lines"), ("breaking", "compatible")),
+            (("min_items = 2\nmax_items = 3", "min_items = 1\nmax_items = 3", 1), ("limits-loosened", "scores"),
+             ("breaking", "compatible")),
+            (("min = 1\nmax = 32", "min = 1\nmax = 30", 1), ("limits-tightened", "order.lines[].sku"),
+             ("compatible", "breaking")),
+            (('fields = ["orderId", "lines", "shipping"]\noptional = ["shipping"]',
+              'fields = ["orderId", "lines", "shipping"]\noptional = ["shipping", "orderId"]', 1),
+             ("field-became-optional", "order.orderId"), ("breaking", "compatible")),
+            (('fields = ["city", "isHome", ', 'fields = ["isHome", ', 1), ("field-removed", "order.shipping.city"),
+             ("breaking", "strict")),
+            (('type = "array"\nitems = "quantity"', 'type = "array"\nitems = "orderId"', 1),
+             ("type-changed", "scores[]"), ("breaking", "compatible")),  # ints 1..1000 are ids
+        )
+        for (old, new, n), key, verdict in cases:
+            with self.subTest(change=key):
+                self.assertEqual(COMPOUND_TEXT.count(old), n, old)
+                code, changes = self.diff(COMPOUND_TEXT.replace(old, new))
+                self.assertIn(key, changes, changes)
+                self.assertEqual(changes[key], verdict)
+                self.assertEqual(code, 1)
 
 
 class CompoundCheck(SchemaCheckCase):
