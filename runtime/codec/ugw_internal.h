@@ -77,6 +77,15 @@ static inline uint64_t ugw__rd_be(const unsigned char *p, int bytes)
     return v;
 }
 
+/* The per-value code of the encoders: inlined into their field loops even
+ * where objects and arrays make those loops recursive (the compiler would
+ * otherwise call it per field, which the bundled events pay for). */
+#if defined(__GNUC__)
+#define UGW__HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define UGW__HOT_INLINE static inline
+#endif
+
 /* Adds `n` to `*acc` unless the sum would wrap; false then (and *acc unchanged). */
 static inline bool ugw__size_add(size_t *acc, size_t n)
 {

@@ -36,7 +36,7 @@ typedef struct pctx {
 static ugw_status compound_value(jctx *c, const ugw_field_desc *f, void *base, int *vi,
                                  uint32_t depth);
 
-static ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, const jsmntok_t *v)
+UGW__HOT_INLINE ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, const jsmntok_t *v)
 {
     size_t pos = raw_start(v);
     ugw_status st;

@@ -17,9 +17,14 @@
 static size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base);
 static char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base, char *p);
 
+/* Objects and arrays, out of line so that the scalar cases inline into the
+ * field loops; they recurse through fields_size() / value_size(). */
+static size_t compound_size(const ugw_field_desc *f, const void *base);
+static char *compound_write(const ugw_field_desc *f, const void *base, char *p);
+
 /* Exact length of the value of `f` in the struct at `base` (f->offset is
  * from `base`); UGW__SIZE_OVERFLOW when it does not fit in size_t. */
-static size_t value_size(const ugw_field_desc *f, const void *base)
+UGW__HOT_INLINE size_t scalar_size(const ugw_field_desc *f, const void *base)
 {
     char tmp[24];
     if (ugw__is_null(f, base))
@@ -46,26 +51,21 @@ static size_t value_size(const ugw_field_desc *f, const void *base)
         return ugw_fmt_i64(tmp, *UGW__CAT(base, f->offset, int64_t));
     case UGW_TYPE_BOOL:
         return *UGW__CAT(base, f->offset, bool) ? 4 : 5;
-    case UGW_TYPE_OBJECT: {
-        size_t v = fields_size(f->object->fields, f->object->nfields, (const char *)base + f->offset);
-        return v == UGW__SIZE_OVERFLOW || !ugw__size_add(&v, 2) ? UGW__SIZE_OVERFLOW : v;
-    }
-    case UGW_TYPE_ARRAY: {
-        uint32_t count = ugw__count(f, base);
-        size_t v = 2;
-        for (uint32_t i = 0; i < count; i++) {
-            size_t one = value_size(f->item, ugw__slot(f, base, i));
-            if (one == UGW__SIZE_OVERFLOW || !ugw__size_add(&v, one) || !ugw__size_add(&v, i != 0))
-                return UGW__SIZE_OVERFLOW;
-        }
-        return v == UGW__SIZE_OVERFLOW ? UGW__SIZE_OVERFLOW : v;
-    }
+    case UGW_TYPE_OBJECT:
+    case UGW_TYPE_ARRAY:
+        break; /* compound_size() */
     }
     return 0;
 }
 
 /* Exact length of the members of a struct, without the braces. */
-static size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base)
+/* Any value: scalars inline, objects and arrays out of line. */
+UGW__HOT_INLINE size_t value_size(const ugw_field_desc *f, const void *base)
+{
+    return ugw__compound(f) && !ugw__is_null(f, base) ? compound_size(f, base) : scalar_size(f, base);
+}
+
+UGW__HOT_INLINE size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base)
 {
     size_t total = 0;
     bool first = true;
@@ -198,7 +198,7 @@ size_t ugw__json_bound(const ugw_event_desc *ed, const void *payload)
     return n + nested;
 }
 
-static char *value_write(const ugw_field_desc *f, const void *base, char *p)
+UGW__HOT_INLINE char *scalar_write(const ugw_field_desc *f, const void *base, char *p)
 {
     if (ugw__is_null(f, base)) {
         memcpy(p, "null", 4);
@@ -243,26 +243,18 @@ static char *value_write(const ugw_field_desc *f, const void *base, char *p)
         }
         break;
     case UGW_TYPE_OBJECT:
-        *p++ = '{';
-        p = fields_write(f->object->fields, f->object->nfields, (const char *)base + f->offset, p);
-        *p++ = '}';
-        break;
-    case UGW_TYPE_ARRAY: {
-        uint32_t count = ugw__count(f, base);
-        *p++ = '[';
-        for (uint32_t i = 0; i < count; i++) {
-            if (i)
-                *p++ = ',';
-            p = value_write(f->item, ugw__slot(f, base, i), p);
-        }
-        *p++ = ']';
-        break;
-    }
+    case UGW_TYPE_ARRAY:
+        break; /* compound_write() */
     }
     return p;
 }
 
-static char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base, char *p)
+UGW__HOT_INLINE char *value_write(const ugw_field_desc *f, const void *base, char *p)
+{
+    return ugw__compound(f) && !ugw__is_null(f, base) ? compound_write(f, base, p) : scalar_write(f, base, p);
+}
+
+UGW__HOT_INLINE char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base, char *p)
 {
     bool first = true;
     for (uint32_t i = 0; i < n; i++) {
@@ -288,4 +280,43 @@ size_t ugw__json_write(const ugw_event_desc *ed, const void *payload, char *out)
     *p++ = '}';
     *p++ = '}';
     return (size_t)(p - out);
+}
+
+static size_t compound_size(const ugw_field_desc *f, const void *base)
+{
+    if (f->type == UGW_TYPE_OBJECT) {
+        size_t v = fields_size(f->object->fields, f->object->nfields, (const char *)base + f->offset);
+        return v == UGW__SIZE_OVERFLOW || !ugw__size_add(&v, 2) ? UGW__SIZE_OVERFLOW : v;
+    }
+    {
+        uint32_t count = ugw__count(f, base);
+        size_t v = 2;
+        for (uint32_t i = 0; i < count; i++) {
+            size_t one = value_size(f->item, ugw__slot(f, base, i));
+            if (one == UGW__SIZE_OVERFLOW || !ugw__size_add(&v, one) || !ugw__size_add(&v, i != 0))
+                return UGW__SIZE_OVERFLOW;
+        }
+        return v;
+    }
+}
+
+static char *compound_write(const ugw_field_desc *f, const void *base, char *p)
+{
+    if (f->type == UGW_TYPE_OBJECT) {
+        *p++ = '{';
+        p = fields_write(f->object->fields, f->object->nfields, (const char *)base + f->offset, p);
+        *p++ = '}';
+        return p;
+    }
+    {
+        uint32_t count = ugw__count(f, base);
+        *p++ = '[';
+        for (uint32_t i = 0; i < count; i++) {
+            if (i)
+                *p++ = ',';
+            p = value_write(f->item, ugw__slot(f, base, i), p);
+        }
+        *p++ = ']';
+        return p;
+    }
 }

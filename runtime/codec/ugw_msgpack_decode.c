@@ -90,7 +90,7 @@ static ugw_status check_any(mctx *c, const msgpack_object *o, size_t pos, const 
     }
 }
 
-static ugw_status field_value(mctx *c, const ugw_field_desc *f, void *payload,
+UGW__HOT_INLINE ugw_status field_value(mctx *c, const ugw_field_desc *f, void *payload,
                               const msgpack_object *v, size_t pos)
 {
     ugw_status st;
@@ -201,7 +201,7 @@ static ugw_status compound_value(mctx *c, const ugw_field_desc *f, void *base,
 
 /* The members of map `mo` (at `pos`) into the struct at `base`; unknown
  * keys' paths start with `prefix` ("payload", or NULL in an object). */
-static ugw_status decode_members(mctx *c, const ugw_field_desc *fields, uint32_t n,
+UGW__HOT_INLINE ugw_status decode_members(mctx *c, const ugw_field_desc *fields, uint32_t n,
                                  const char *prefix, const msgpack_object *mo, size_t pos,
                                  void *base)
 {

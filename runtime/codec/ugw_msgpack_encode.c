@@ -130,13 +130,18 @@ static unsigned char *put_head(unsigned char *p, uint64_t count, unsigned char f
     return be(p, count, 4);
 }
 
-static size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base);
-static unsigned char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base,
+UGW__HOT_INLINE size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base);
+UGW__HOT_INLINE unsigned char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base,
                                    unsigned char *p);
+
+/* Objects and arrays, out of line so that the scalar cases inline into the
+ * field loops; they recurse through fields_size() / value_size(). */
+static size_t compound_size(const ugw_field_desc *f, const void *base);
+static unsigned char *compound_write(const ugw_field_desc *f, const void *base, unsigned char *p);
 
 /* Exact length of the value of `f` in the struct at `base`;
  * UGW__SIZE_OVERFLOW when it does not fit or a string is too long for a str32. */
-static size_t value_size(const ugw_field_desc *f, const void *base)
+UGW__HOT_INLINE size_t scalar_size(const ugw_field_desc *f, const void *base)
 {
     if (ugw__is_null(f, base))
         return 1;
@@ -162,30 +167,21 @@ static size_t value_size(const ugw_field_desc *f, const void *base)
         return 9; /* float 64 */
     case UGW_TYPE_TIMESTAMP:
         return 1 + UGW_TIMESTAMP_LEN; /* fixstr */
-    case UGW_TYPE_OBJECT: {
-        const void *at = (const char *)base + f->offset;
-        size_t v = fields_size(f->object->fields, f->object->nfields, at);
-        if (v == UGW__SIZE_OVERFLOW
-            || !ugw__size_add(&v, head_size(present_count(f->object->fields, f->object->nfields, at))))
-            return UGW__SIZE_OVERFLOW;
-        return v;
-    }
-    case UGW_TYPE_ARRAY: {
-        uint32_t count = ugw__count(f, base);
-        size_t v = head_size(count);
-        for (uint32_t i = 0; i < count; i++) {
-            size_t one = value_size(f->item, ugw__slot(f, base, i));
-            if (one == UGW__SIZE_OVERFLOW || !ugw__size_add(&v, one))
-                return UGW__SIZE_OVERFLOW;
-        }
-        return v;
-    }
+    case UGW_TYPE_OBJECT:
+    case UGW_TYPE_ARRAY:
+        break; /* compound_size() */
     }
     return 0;
 }
 
 /* Exact length of the members of a struct, keys and values, without the map header. */
-static size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base)
+/* Any value: scalars inline, objects and arrays out of line. */
+UGW__HOT_INLINE size_t value_size(const ugw_field_desc *f, const void *base)
+{
+    return ugw__compound(f) && !ugw__is_null(f, base) ? compound_size(f, base) : scalar_size(f, base);
+}
+
+UGW__HOT_INLINE size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base)
 {
     size_t need = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -213,7 +209,7 @@ size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload)
     return need;
 }
 
-static unsigned char *value_write(const ugw_field_desc *f, const void *base, unsigned char *p)
+UGW__HOT_INLINE unsigned char *scalar_write(const ugw_field_desc *f, const void *base, unsigned char *p)
 {
     if (ugw__is_null(f, base)) {
         *p++ = 0xc0;
@@ -253,24 +249,19 @@ static unsigned char *value_write(const ugw_field_desc *f, const void *base, uns
         p = put_str(p, t, UGW_TIMESTAMP_LEN);
         break;
     }
-    case UGW_TYPE_OBJECT: {
-        const void *at = (const char *)base + f->offset;
-        p = put_head(p, present_count(f->object->fields, f->object->nfields, at), 0x80, 0xde);
-        p = fields_write(f->object->fields, f->object->nfields, at, p);
-        break;
-    }
-    case UGW_TYPE_ARRAY: {
-        uint32_t count = ugw__count(f, base);
-        p = put_head(p, count, 0x90, 0xdc);
-        for (uint32_t i = 0; i < count; i++)
-            p = value_write(f->item, ugw__slot(f, base, i), p);
-        break;
-    }
+    case UGW_TYPE_OBJECT:
+    case UGW_TYPE_ARRAY:
+        break; /* compound_write() */
     }
     return p;
 }
 
-static unsigned char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base,
+UGW__HOT_INLINE unsigned char *value_write(const ugw_field_desc *f, const void *base, unsigned char *p)
+{
+    return ugw__compound(f) && !ugw__is_null(f, base) ? compound_write(f, base, p) : scalar_write(f, base, p);
+}
+
+UGW__HOT_INLINE unsigned char *fields_write(const ugw_field_desc *fields, uint32_t n, const void *base,
                                    unsigned char *p)
 {
     for (uint32_t i = 0; i < n; i++) {
@@ -294,4 +285,42 @@ size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
     p = put_head(p, count, 0x80, 0xde);
     p = fields_write(ed->fields, ed->nfields, payload, p);
     return (size_t)(p - out);
+}
+
+static size_t compound_size(const ugw_field_desc *f, const void *base)
+{
+    if (f->type == UGW_TYPE_OBJECT) {
+        const void *at = (const char *)base + f->offset;
+        size_t v = fields_size(f->object->fields, f->object->nfields, at);
+        if (v == UGW__SIZE_OVERFLOW
+            || !ugw__size_add(&v, head_size(present_count(f->object->fields, f->object->nfields, at))))
+            return UGW__SIZE_OVERFLOW;
+        return v;
+    }
+    {
+        uint32_t count = ugw__count(f, base);
+        size_t v = head_size(count);
+        for (uint32_t i = 0; i < count; i++) {
+            size_t one = value_size(f->item, ugw__slot(f, base, i));
+            if (one == UGW__SIZE_OVERFLOW || !ugw__size_add(&v, one))
+                return UGW__SIZE_OVERFLOW;
+        }
+        return v;
+    }
+}
+
+static unsigned char *compound_write(const ugw_field_desc *f, const void *base, unsigned char *p)
+{
+    if (f->type == UGW_TYPE_OBJECT) {
+        const void *at = (const char *)base + f->offset;
+        p = put_head(p, present_count(f->object->fields, f->object->nfields, at), 0x80, 0xde);
+        return fields_write(f->object->fields, f->object->nfields, at, p);
+    }
+    {
+        uint32_t count = ugw__count(f, base);
+        p = put_head(p, count, 0x90, 0xdc);
+        for (uint32_t i = 0; i < count; i++)
+            p = value_write(f->item, ugw__slot(f, base, i), p);
+        return p;
+    }
 }
