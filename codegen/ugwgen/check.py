@@ -340,7 +340,8 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
         # must read it, whatever its escapes.
         sound = flist and not errs and isinstance(wire, str)
         if sound:
-            doc = {"event": wire, "payload": {f: compound.example(fields[f], fields, objects) for f in flist}}
+            seen_fields = event_fields.view(fields, ev)       # with the event's own definitions
+            doc = {"event": wire, "payload": {f: compound.example(seen_fields[f], fields, objects) for f in flist}}
             try:
                 size = len(fixtures_mod.js(doc))
             except (TypeError, ValueError, UnicodeEncodeError):
@@ -352,11 +353,11 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
             if tokens > EXAMPLE_TOKENS_MAX:
                 err(f"event '{eid}': its example document has {tokens} JSON tokens, over a default "
                     f"decoder's {EXAMPLE_TOKENS_MAX} (lower min_items)", t, "fields")
-            nest = 2 + max(compound.depth(fields[f], fields, objects) for f in flist)
+            nest = 2 + max(compound.depth(seen_fields[f], fields, objects) for f in flist)
             if nest > compound.DEPTH_MAX:
                 err(f"event '{eid}': its documents nest {nest} deep, over a default decoder's "
                     f"max_depth of {compound.DEPTH_MAX} (objects and arrays inside each other)", t, "fields")
-            size, _ = compound.struct_layout(flist, opt, fields, objects)
+            size, _ = compound.struct_layout(flist, opt, seen_fields, objects)
             if size > compound.STRUCT_MAX:
                 err(f"event '{eid}': its C struct would be {size} bytes, over {compound.STRUCT_MAX} "
                     f"(lower max_items)", t, "fields")

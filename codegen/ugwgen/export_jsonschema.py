@@ -208,7 +208,7 @@ def field_schema(f, ref_prefix="#/$defs/"):
     if getattr(f, "nullable", False) and make is not None:
         inner = {k: v for k, v in s.items() if k != "description"}
         s = {"description": s["description"], "anyOf": [inner, {"type": "null"}]}
-    if getattr(f, "example", None) is not None and f.path != "[]":
+    if getattr(f, "example", None) is not None and getattr(f, "path", "") != "[]":
         s["examples"] = [jsonable(f.example)]
     return s
 

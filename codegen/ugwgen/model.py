@@ -504,11 +504,11 @@ def build(loc, schema_file, opts=None):
                  events=events, fields=fields, objects=list(objects.values()), prefix=opts.prefix, prefix_upper=opts.prefix.upper(),
                  prefix_c=c_literal(opts.prefix), header_dir=opts.header_dir, fixtures=opts.fixtures, cli=opts.cli,
                  files=files, header=header, include=include,
-                 union_align=all(_align(e, data) < 8 for e in events), enums=enums)
+                 union_align=all(_align(e, data, ev) < 8 for e, ev in zip(events, data["event"])), enums=enums)
 
 
-def _align(e, data):
+def _align(e, data, ev):
     """The alignment of an event's struct (on a 64-bit target)."""
-    fields, objects = data["field"], data.get("object", {})
+    fields, objects = event_fields.view(data.get("field", {}), ev), data.get("object", {})
     opt = [f.name for f in e.fields if not f.required]
     return compound.struct_layout([f.name for f in e.fields], opt, fields, objects)[1]
