@@ -338,6 +338,7 @@ def build(loc, schema_file, opts=None):
         if fdef["type"] == "enum":
             cn = snake(name)
             enums.append(dict(name=name, c_name=cn, macro=field_macro(cn), lenient=fdef.get("unknown") == "lenient",
+                              used=any(f.name == name for e in events for f in e.fields),
                               consts=[dict(macro=scalars.enum_const(v), c=c_literal(v), len=len(v.encode("utf-8")),
                                            doc=c_comment(v)) for v in fdef["values"]]))
     files = c_files(opts)
