@@ -101,6 +101,50 @@ static unsigned char *put_str(unsigned char *p, const char *s, size_t n)
     return p + n;
 }
 
+/* Size of a value of the later types (enum, number, timestamp), kept out of
+ * the loop over the first ones. */
+static UGW__NOINLINE size_t later_size(const ugw_field_desc *f, const void *payload)
+{
+    size_t n, v;
+    switch ((ugw_type)f->type) {
+    case UGW_TYPE_ENUM:
+        n = ugw__enum_text(f, payload).len;
+        if ((uint64_t)n > UINT32_MAX)
+            return UGW__SIZE_OVERFLOW;
+        v = str_head_size(n);
+        return ugw__size_add(&v, n) ? v : UGW__SIZE_OVERFLOW;
+    case UGW_TYPE_NUMBER:
+        return 9; /* float 64 */
+    case UGW_TYPE_TIMESTAMP:
+        return 1 + UGW_TIMESTAMP_LEN; /* fixstr */
+    default:
+        return 0;
+    }
+}
+
+static UGW__NOINLINE unsigned char *later_write(const ugw_field_desc *f, const void *payload, unsigned char *p)
+{
+    switch ((ugw_type)f->type) {
+    case UGW_TYPE_ENUM: {
+        ugw_str s = ugw__enum_text(f, payload);
+        return put_str(p, s.ptr, s.len);
+    }
+    case UGW_TYPE_NUMBER: {
+        uint64_t bits;
+        memcpy(&bits, UGW__CAT(payload, f->offset, double), 8);
+        *p++ = 0xcb;
+        return be(p, bits, 8);
+    }
+    case UGW_TYPE_TIMESTAMP: {
+        char t[UGW_TIMESTAMP_LEN + 1];
+        ugw_timestamp_format(t, *UGW__CAT(payload, f->offset, int64_t));
+        return put_str(p, t, UGW_TIMESTAMP_LEN);
+    }
+    default:
+        return p;
+    }
+}
+
 static unsigned present_count(const ugw_event_desc *ed, const void *payload)
 {
     unsigned count = 0;
@@ -114,22 +158,20 @@ static unsigned present_count(const ugw_event_desc *ed, const void *payload)
 size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload)
 {
     size_t need = ed->mp_head_len + (present_count(ed, payload) < 16 ? 1 : 3);
-    for (int i = 0; i < ed->nfields; i++) {
-        const ugw_field_desc *f = &ed->fields[i];
+    /* the table and its length in locals: the calls in the loop could
+     * otherwise make the compiler load them again for every field */
+    const ugw_field_desc *const fields = ed->fields, *const end = fields + ed->nfields;
+    for (const ugw_field_desc *f = fields; f < end; f++) {
         size_t v = 0;
         if (!ugw__present(f, payload))
             continue;
         need += f->mp_key_len; /* at most 256 per field: cannot wrap */
-        if (ugw__is_null(f, payload)) {
-            need += 1;
-            continue;
-        }
-        switch ((ugw_type)f->type) {
+        if (UGW__UNLIKELY(f->nullable) && ugw__is_null(f, payload)) {
+            v = 1;
+        } else switch ((ugw_type)f->type) {
         case UGW_TYPE_STRING:
-        case UGW_TYPE_URL:
-        case UGW_TYPE_ENUM: {
-            size_t n = f->type == UGW_TYPE_ENUM ? ugw__enum_text(f, payload).len
-                                                : UGW__CAT(payload, f->offset, ugw_str)->len;
+        case UGW_TYPE_URL: {
+            size_t n = UGW__CAT(payload, f->offset, ugw_str)->len;
             if ((uint64_t)n > UINT32_MAX)
                 return UGW__SIZE_OVERFLOW;
             v = str_head_size(n);
@@ -146,11 +188,9 @@ size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload)
         case UGW_TYPE_BOOL:
             v = 1;
             break;
-        case UGW_TYPE_NUMBER:
-            v = 9; /* float 64 */
-            break;
-        case UGW_TYPE_TIMESTAMP:
-            v = 1 + UGW_TIMESTAMP_LEN; /* fixstr */
+        default:
+            if ((v = later_size(f, payload)) == UGW__SIZE_OVERFLOW)
+                return UGW__SIZE_OVERFLOW;
             break;
         }
         if (!ugw__size_add(&need, v) || need == UGW__SIZE_OVERFLOW)
@@ -172,13 +212,13 @@ size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
         *p++ = 0xde;
         p = be(p, count, 2);
     }
-    for (int i = 0; i < ed->nfields; i++) {
-        const ugw_field_desc *f = &ed->fields[i];
+    const ugw_field_desc *const fields = ed->fields, *const end = fields + ed->nfields;
+    for (const ugw_field_desc *f = fields; f < end; f++) {
         if (!ugw__present(f, payload))
             continue;
         memcpy(p, f->mp_key, f->mp_key_len);
         p += f->mp_key_len;
-        if (ugw__is_null(f, payload)) {
+        if (UGW__UNLIKELY(f->nullable) && ugw__is_null(f, payload)) {
             *p++ = 0xc0;
             continue;
         }
@@ -189,24 +229,6 @@ size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
             p = put_str(p, s->ptr, s->len);
             break;
         }
-        case UGW_TYPE_ENUM: {
-            ugw_str s = ugw__enum_text(f, payload);
-            p = put_str(p, s.ptr, s.len);
-            break;
-        }
-        case UGW_TYPE_NUMBER: {
-            uint64_t bits;
-            memcpy(&bits, UGW__CAT(payload, f->offset, double), 8);
-            *p++ = 0xcb;
-            p = be(p, bits, 8);
-            break;
-        }
-        case UGW_TYPE_TIMESTAMP: {
-            char t[UGW_TIMESTAMP_LEN + 1];
-            ugw_timestamp_format(t, *UGW__CAT(payload, f->offset, int64_t));
-            p = put_str(p, t, UGW_TIMESTAMP_LEN);
-            break;
-        }
         case UGW_TYPE_ID:
             p = put_uint(p, *UGW__CAT(payload, f->offset, uint64_t));
             break;
@@ -215,6 +237,9 @@ size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
             break;
         case UGW_TYPE_BOOL:
             *p++ = *UGW__CAT(payload, f->offset, bool) ? 0xc3 : 0xc2;
+            break;
+        default:
+            p = later_write(f, payload, p);
             break;
         }
     }
