@@ -6,7 +6,7 @@ and strict. Debian's python3-jsonschema judges "Python's json (or msgpack),
 then the schema", as tests/jsonschema/test_jsonschema_equivalence.py does
 for the bundled schema; the C decoder is the generated code of this schema.
 
-They agree on everything but the documented exceptions (docs/SCHEMA.md,
+They agree on everything but the documented exceptions (docs/SCHEMA_COMPAT.md,
 "What JSON Schema cannot say"), each shown by a case below: a timestamp's
 min and max, an offset that moves a date-time past year 1 or 9999, NaN in a
 MessagePack float, MessagePack integers that a double cannot hold, and JSON
