@@ -104,6 +104,9 @@ printf 'hook %s secret=%s in_flight=%s\n' "$URL" "$(cat "$WORK/secret")" "$IN_FL
 
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
+# The functions below leave their figure in RESULT (no subshells: the
+# processes they start stay known to the EXIT trap).
+RESULT=
 
 # One round of the direct sender.
 run_send() {
@@ -112,7 +115,7 @@ run_send() {
     "$UGW" send --url "$URL" --secret-file "$WORK/secret" --concurrency "$IN_FLIGHT" "$WORK/events.jsonl" \
         2>"$WORK/send.log" || die "ugw send failed: $(tail -3 "$WORK/send.log")"
     t1=$(now)
-    rate "$EVENTS" "$t0" "$t1"
+    RESULT=$(rate "$EVENTS" "$t0" "$t1")
 }
 
 # Fills stream S$1 with EVENTS events; prints the publish rate.
@@ -124,13 +127,13 @@ fill() {
     "$UGW" relay publish --nats "$NATS" --stream "S$s" --subject-prefix "s$s.ev" --endpoint hook \
         "$WORK/events.jsonl" 2>"$WORK/publish.log" || die "publish failed: $(tail -3 "$WORK/publish.log")"
     t1=$(now)
-    rate "$EVENTS" "$t0" "$t1"
+    RESULT=$(rate "$EVENTS" "$t0" "$t1")
 }
 
 # Drains stream S$1 with $2 relays; prints events/s from their start to the
 # moment their counters add up to EVENTS delivered.
 drain() {
-    local s=$1 k=$2 t0 t1 i sum pids=()
+    local s=$1 k=$2 t0 t1 i d p sum pids=()
     t0=$(now)
     for i in $(seq "$k"); do
         "$UGW" relay run --nats "$NATS" --stream "S$s" --subject-prefix "s$s.ev" --dead-subject "s$s.dead" \
@@ -141,7 +144,7 @@ drain() {
     while :; do
         sum=0
         for i in $(seq "$k"); do
-            d=$(grep -o 'delivered [0-9]*' "$WORK/relay$s-$i.log" 2>/dev/null | tail -1 | cut -d' ' -f2 || true)
+            d=$(grep -o ', delivered [0-9]*' "$WORK/relay$s-$i.log" 2>/dev/null | tail -1 | cut -d' ' -f3 || true)
             sum=$((sum + ${d:-0}))
         done
         [ "$sum" -ge "$EVENTS" ] && break
@@ -150,7 +153,7 @@ drain() {
     done
     t1=$(now)
     for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-    rate "$EVENTS" "$t0" "$t1"
+    RESULT=$(rate "$EVENTS" "$t0" "$t1")
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -158,11 +161,11 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int(
 echo "run_relay: $EVENTS events, $REPEATS rounds, in-flight $IN_FLIGHT, build $BUILD_TYPE; nginx $URL, nats $NATS"
 S=() P=() R1=() R2=()
 for round in $(seq "$REPEATS"); do
-    S+=("$(run_send)")
-    P+=("$(fill "${round}a")")
-    R1+=("$(drain "${round}a" 1)")
-    P+=("$(fill "${round}b")")
-    R2+=("$(drain "${round}b" 2)")
+    run_send; S+=("$RESULT")
+    fill "${round}a"; P+=("$RESULT")
+    drain "${round}a" 1; R1+=("$RESULT")
+    fill "${round}b"; P+=("$RESULT")
+    drain "${round}b" 2; R2+=("$RESULT")
     echo "round $round: send ${S[-1]}/s, publish ${P[-1]}/s, one relay ${R1[-1]}/s, two relays ${R2[-1]}/s"
 done
 ms=$(median "${S[@]}") mp=$(median "${P[@]}") m1=$(median "${R1[@]}") m2=$(median "${R2[@]}")

@@ -95,6 +95,7 @@ const char cmd_send_help[] =
     "  --json               at the end, one JSON object on standard output:\n"
     "                       {\"events\":N,\"delivered\":D,\"failed\":F,\"invalid\":I,\n"
     "                       \"retried\":R,\"seconds\":T,\"bytes\":B,\"stopped_at\":..}\n"
+    "                       (with --spool also \"kept\":K, left in the spool)\n"
     "  --spool SPOOL        keep the events in the durable spool SPOOL until\n"
     "                       delivered (FILEs only: not '-', --replay or\n"
     "                       --resume-at)\n"

@@ -18,7 +18,7 @@ import unittest
 
 from serve_support import BIN, fixture, run, setUpModule  # noqa: F401
 
-EVENTS = 30000
+EVENTS = 20000
 PROGRESS_RE = re.compile(r"^sent (\d+) of (~?)(\d+) \((\d+)%\), delivered (\d+), retried 0, failed 0, "
                          r"(\d+) ev/s(, (\d+ s|\d+ min \d+ s) left)?$")
 STATUS_RE = re.compile(r"^ugw serve: received (\d+), valid (\d+), invalid 0, unauthorized 0, duplicates 0, "

@@ -47,9 +47,11 @@ class CliSpool(SendTest):
         inp = self.write("in.jsonl", event_lines(30))
         spool = self.path("s.db")
         r = self.rx()
-        p = run("send", "--spool", spool, "--url", r.url, inp)
+        p = run("send", "--spool", spool, "--url", r.url, "--json", inp)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(kept_summary(p), (30, 30, 0, 0, 0))
+        js = json.loads(p.stdout)
+        self.assertEqual((js["events"], js["delivered"], js["kept"]), (30, 30, 0))
         self.assertEqual(stat.S_IMODE(os.stat(spool).st_mode), 0o600)
         st = self.stats(spool)
         self.assertEqual((st["pending"], st["dead"], st["marks"]), ("0", "0", "1"))
@@ -113,7 +115,7 @@ class CliSpool(SendTest):
         spool = self.path("s.db")
         slow = self.rx(delay=30)
         proc = subprocess.Popen([os.environ["UGW_BIN"], "send", "--spool", spool, "--url", slow.url, "--concurrency",
-                                 "2", inp], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                 "2", "--json", inp], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.addCleanup(lambda: proc.poll() is None and proc.kill())
         deadline = time.monotonic() + 20
         while len(slow.snapshot()) < 2 and time.monotonic() < deadline:
@@ -124,11 +126,12 @@ class CliSpool(SendTest):
             self.assertEqual(p.returncode, 2, args)
             self.assertIn(b"(busy)", p.stderr)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=30)
         p = subprocess.CompletedProcess([], proc.returncode, b"", err)
         self.assertEqual(proc.returncode, 1, err)
         self.assertIn(b"stay in the spool", err)
         self.assertEqual(kept_summary(p), (6, 0, 0, 0, 6))
+        self.assertEqual((json.loads(out)["kept"], json.loads(out)["failed"]), (6, 0))
         self.assertEqual(self.stats(spool)["pending"], "6")
         first = {q.id for q in slow.snapshot()}
         fast = self.rx()

@@ -81,9 +81,10 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The document lives on after the call: the decoded views point into it. */
 static ugw_status dec_json(void **state, const char *payload, sc_event *ev, ugw_error *err)
 {
-    char doc[512];
+    static char doc[512];
     int type, k = snprintf(doc, sizeof doc, HEAD "%s}", payload);
     assert_true(k > 0 && (size_t)k < sizeof doc);
     return ugw_schema_decode(&sc_schema, *state, UGW_FORMAT_JSON, doc, (size_t)k, &type, ev, sizeof *ev, err);
@@ -92,7 +93,7 @@ static ugw_status dec_json(void **state, const char *payload, sc_event *ev, ugw_
 /* The document's payload `members` (n pairs of MessagePack bytes). */
 static ugw_status dec_mp(void **state, const char *members, size_t len, unsigned n, sc_event *ev, ugw_error *err)
 {
-    unsigned char doc[256];
+    static unsigned char doc[256];
     int type;
     size_t k = sizeof MP_HEAD - 1;
     memcpy(doc, MP_HEAD, k);

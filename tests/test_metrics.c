@@ -49,6 +49,7 @@ static void test_writer_lines_and_escapes(void **state)
     ugw_metrics_u64(&w, "app_plain", NULL, 18446744073709551615u);
     ugw_metrics_double(&w, "app_ratio", NULL, 0.25);
     ugw_metrics_histogram(&w, "app_t", NULL, bounds, 2, counts, 7.5);
+    ugw_metrics_scalars(&w, (const ugw_metrics_scalar[]){ { "app_up", "gauge", "Up.", 1 } }, 1);
     assert_int_equal(ugw_metrics_end(&w, &len), UGW_OK);
     assert_int_equal(len, strlen(buf));
     assert_true(has_line(buf, "# HELP app_jobs_total Jobs run."));
@@ -61,6 +62,8 @@ static void test_writer_lines_and_escapes(void **state)
     assert_true(has_line(buf, "app_t_bucket{le=\"+Inf\"} 6"));
     assert_true(has_line(buf, "app_t_sum 7.5"));
     assert_true(has_line(buf, "app_t_count 6"));
+    assert_true(has_line(buf, "# TYPE app_up gauge"));
+    assert_true(has_line(buf, "app_up 1"));
 }
 
 static void test_writer_too_small_tells_the_room(void **state)

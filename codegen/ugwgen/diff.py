@@ -33,6 +33,7 @@ from types import SimpleNamespace
 
 from . import check as check_mod, include as include_mod, load as load_mod, model as model_mod, outputs
 from .check import ID_MAX
+from .scalars import timestamp_text
 
 COMPATIBLE, BREAKING, STRICT = "compatible", "breaking", "strict"
 _RANK = {COMPATIBLE: 0, STRICT: 1, BREAKING: 2}
@@ -56,10 +57,18 @@ class Domain:
     hi: int
     digits: bool = False
     values: tuple = ()      # a closed set of values (enums), else ()
+    open: bool = False      # enum: any other non-empty string too (lenient, when decoding)
+    null: bool = False      # null too (nullable)
 
 
 def _id(f, written):
     return Domain("integer", 0, ID_MAX, digits=not written)
+
+
+def _enum(f, written):
+    """An encoder writes the values (and, lenient, only texts it was given);
+    a lenient decoder also takes any other non-empty string."""
+    return Domain("enum", 0, 0, values=tuple(f.values), open=f.lenient and not written)
 
 
 DOMAINS = {
@@ -67,6 +76,10 @@ DOMAINS = {
     "int": lambda f, written: Domain("integer", f.min, f.max),
     "string": lambda f, written: Domain("string", f.min, f.max),
     "url": lambda f, written: Domain("url", f.min, f.max),
+    "bool": lambda f, written: Domain("bool", 0, 1),
+    "number": lambda f, written: Domain("number", f.min, f.max),
+    "timestamp": lambda f, written: Domain("timestamp", f.min, f.max),
+    "enum": _enum,
     # objects and arrays: what they hold is compared field by field
     # (_nested_changes); here only the item count
     "object": lambda f, written: Domain("object", 0, 0),
@@ -85,20 +98,30 @@ def _other(f, written):
 def domain(f, written):
     """The values field `f` (model.Field) has: as encoders write them
     (`written`) or as decoders accept them."""
-    return DOMAINS.get(f.type, _other)(f, written)
+    d = DOMAINS.get(f.type, _other)(f, written)
+    if getattr(f, "nullable", False):
+        d = Domain(d.kind, d.lo, d.hi, d.digits, d.values, d.open, null=True)
+    return d
 
 
 def _subset(a, b):
     """Whether every value of Domain `a` is one of Domain `b`."""
-    if a.digits and not b.digits:
+    if a.digits and not b.digits or a.null and not b.null:
         return False
+    if a.kind == "enum" or b.kind == "enum":
+        if a.kind == b.kind:
+            return b.open or not a.open and set(a.values) <= set(b.values)
+        if b.kind == "enum":            # strings into an enum: only a lenient one, only non-empty
+            return b.open and a.kind in ("string", "url") and a.lo >= 1
+        return a.kind == "enum" and not a.open and b.kind == "string" \
+            and all(b.lo <= len(v.encode("utf-8")) <= b.hi for v in a.values)
     if (a.values or b.values) and not set(a.values) <= set(b.values):
         return False
     within = b.lo <= a.lo and a.hi <= b.hi
     if a.kind == b.kind:
         return within
-    if (a.kind, b.kind) == ("url", "string"):
-        return within           # a url is a string with more rules
+    if (a.kind, b.kind) in (("url", "string"), ("integer", "number")):
+        return within           # a url is a string with more rules; JSON integers read as numbers
     return False
 
 
@@ -303,11 +326,14 @@ def _field_changes(old, new, a, b, out):
 
 def _limit_words(f, g):
     unit = " bytes" if f.type in ("string", "url") else ""
+
+    def show(x, field):
+        return timestamp_text(x) if field.type == "timestamp" else repr(x) if field.type == "number" else str(x)
     parts = []
     if f.min != g.min:
-        parts.append(f"min {f.min} -> {g.min}{unit}")
+        parts.append(f"min {show(f.min, f)} -> {show(g.min, g)}{unit}")
     if f.max != g.max:
-        parts.append(f"max {f.max} -> {g.max}{unit}")
+        parts.append(f"max {show(f.max, f)} -> {show(g.max, g)}{unit}")
     return ", ".join(parts)
 
 
@@ -331,7 +357,15 @@ def _one_field(old, new, a, b, f, g, out):
                           + (f" ({_limit_words(f, g)})" if _limit_words(f, g) else ""),
                           old.field_line(a.id, f.name, "type"), new.field_line(b.id, g.name, "type"),
                           event=b.id, field=g.name))
-    elif (f.min, f.max) != (g.min, g.max):
+    elif f.type == "enum" and f.values != g.values:
+        va, vb = set(f.values), set(g.values)
+        kind = "values-added" if va < vb else "values-removed" if vb < va else \
+            "values-reordered" if va == vb else "values-changed"
+        words = (f"values +{sorted(vb - va)} -{sorted(va - vb)}" if va != vb
+                 else "values reordered (the C constants change, the wire does not)")
+        out.append(Change(kind, rec, snd, f"{where}: {words}", old.field_line(a.id, f.name, "values"),
+                          new.field_line(b.id, g.name, "values"), event=b.id, field=g.name))
+    elif f.type != "enum" and (f.min, f.max) != (g.min, g.max):
         tighter = g.min >= f.min and g.max <= f.max
         looser = g.min <= f.min and g.max >= f.max
         kind = "limits-tightened" if tighter else "limits-loosened" if looser else "limits-changed"
@@ -339,11 +373,21 @@ def _one_field(old, new, a, b, f, g, out):
         out.append(Change(kind, rec, snd, f"{where}: {_limit_words(f, g)}",
                           old.field_line(a.id, f.name, key), new.field_line(b.id, g.name, key),
                           event=b.id, field=g.name))
-    elif domain(f, False).values != domain(g, False).values:
-        va, vb = set(domain(f, False).values), set(domain(g, False).values)
-        kind = "values-added" if va < vb else "values-removed" if vb < va else "values-changed"
-        out.append(Change(kind, rec, snd, f"{where}: values +{sorted(vb - va)} -{sorted(va - vb)}",
-                          old.field_line(a.id, f.name), new.field_line(b.id, g.name), event=b.id, field=g.name))
+    if f.type == g.type == "enum" and f.lenient != g.lenient:
+        r = COMPATIBLE if _subset(domain(g, True), domain(f, False)) else BREAKING
+        sn = COMPATIBLE if _subset(domain(f, False), domain(g, False)) else BREAKING
+        out.append(Change("unknown-mode-changed", r, sn,
+                          f"{where}: unknown values {'lenient' if f.lenient else 'strict'} -> "
+                          f"{'lenient' if g.lenient else 'strict'}",
+                          old.field_line(a.id, f.name, "unknown"), new.field_line(b.id, g.name, "unknown"),
+                          event=b.id, field=g.name))
+    if f.nullable != g.nullable:
+        out.append(Change("nullable-changed", BREAKING if g.nullable else COMPATIBLE,
+                          COMPATIBLE if g.nullable else BREAKING,
+                          f"{where}: " + ("may now be null (old receivers refuse null)" if g.nullable
+                                          else "may no longer be null (old senders may send null)"),
+                          old.field_line(a.id, f.name, "nullable"), new.field_line(b.id, g.name, "nullable"),
+                          event=b.id, field=g.name))
     if f.type == g.type and f.type in ("object", "array"):
         _nested_changes(old, new, a, b, f, g, out)
     if f.description != g.description:

@@ -22,6 +22,7 @@ import hashlib
 import json
 
 from .check import ID_MAX
+from .scalars import DBL_MAX, TS_MAX, TS_MIN, timestamp_text
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ENVELOPE_EVENT, ENVELOPE_PAYLOAD = "event", "payload"
@@ -115,31 +116,55 @@ def bool_schema(f):
 
 
 def number_schema(f):
-    s = {"type": "number"}
-    if getattr(f, "min", None) is not None:
-        s["minimum"] = f.min
-    if getattr(f, "max", None) is not None:
-        s["maximum"] = f.max
-    return s
+    """A finite double: the bounds are always there (at most DBL_MAX in size
+    when the schema gives none), so an overflowing number that a parser
+    reads as infinity is refused as ugw refuses it."""
+    return {"type": "number", "minimum": f.min, "maximum": f.max}
 
 
 def enum_schema(f):
-    values = getattr(f, "values", None) or getattr(f, "enum", None) or []
-    return {"type": "string", "enum": list(values)}
+    """Strict: one of the values. Lenient: any non-empty string without NUL
+    or lone surrogate (an unknown value is kept), the values named."""
+    if f.lenient:
+        return {"type": "string", "minLength": 1, "not": {"type": "string", "pattern": BAD_STRING_CHARS},
+                "examples": list(f.values)}
+    return {"type": "string", "enum": list(f.values)}
+
+
+# RFC 3339 date-time as ugw reads it: years 0001..9999, month lengths and
+# leap years (2000 yes, 1900 no), hours 00..23, no second 60, 1 to 9 digits
+# of fraction, Z or an offset of at most 23:59. Only what ECMA-262 and
+# Python's re read alike: a lookahead, no `$`.
+_DAY = ("(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+        "|02-(?:0[1-9]|1[0-9]|2[0-8]))")
+_LEAP = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+DATE_TIME_PATTERN = ("^(?!0000)(?:[0-9]{4}-" + _DAY + "|" + _LEAP + "-02-29)"
+                     "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]{1,9})?"
+                     "(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])(?![\\s\\S])")
 
 
 def timestamp_schema(f):
-    # RFC 3339 date-time; the calendar (month lengths, leap years) is
-    # checked by ugw, and by validators that assert formats.
-    return {"type": "string", "format": "date-time",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.][0-9]+)?"
-                       "(?:[Zz]|[+-][0-9]{2}:[0-9]{2})(?![\\s\\S])"}
+    """The form and the calendar; a timestamp's min and max, and an offset
+    that moves it past year 1 or 9999, are beyond JSON Schema."""
+    return {"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN}
 
 
 TYPES = {"id": id_schema, "int": int_schema, "string": string_schema, "url": url_schema,
          "bool": bool_schema, "number": number_schema, "enum": enum_schema, "timestamp": timestamp_schema}
 
+def _timestamp_note(f):
+    lo = timestamp_text(f.min) if f.min > TS_MIN else "0001-01-01T00:00:00.000Z"
+    hi = timestamp_text(f.max) if f.max < TS_MAX else "9999-12-31T23:59:59.999Z"
+    return (f"An RFC 3339 date-time from {lo} to {hi} (after its offset is applied); "
+            "encoders write YYYY-MM-DDTHH:MM:SS.sssZ.")
+
+
 LIMIT_NOTES = {
+    "number": lambda f: ("A finite number" + (f" from {f.min!r}" if f.min > -DBL_MAX else "")
+                         + (f" up to {f.max!r}" if f.max < DBL_MAX else "") + "."),
+    "enum": lambda f: (f"One of {', '.join(json.dumps(v, ensure_ascii=False) for v in f.values)}"
+                       + ("; any other non-empty string is accepted and kept (lenient)." if f.lenient else ".")),
+    "timestamp": _timestamp_note,
     "id": lambda f: "An integer from 0 to 2^53-1, or a string of 1 to 16 decimal digits of one.",
     "int": lambda f: f"An integer from {f.min} to {f.max}.",
     "string": lambda f: f"A string of {f.min} to {f.max} bytes of UTF-8, without NUL.",
@@ -206,8 +231,14 @@ def field_schema(f, ref_prefix="#/$defs/"):
     else:
         s.update(make(f))
     if getattr(f, "nullable", False) and make is not None:
-        inner = {k: v for k, v in s.items() if k != "description"}
-        s = {"description": s["description"], "anyOf": [inner, {"type": "null"}]}
+        s["description"] += " May be null."
+        if isinstance(s.get("type"), str):
+            s["type"] = [s["type"], "null"]
+            if "enum" in s:
+                s["enum"] = s["enum"] + [None]
+        else:
+            inner = {k: v for k, v in s.items() if k != "description"}
+            s = {"description": s["description"], "anyOf": [inner, {"type": "null"}]}
     if getattr(f, "example", None) is not None and getattr(f, "path", "") != "[]":
         s["examples"] = [jsonable(f.example)]
     return s

@@ -280,13 +280,15 @@ def invalid(model):
         both(f"type_{int_f.name}_float", "type", p(int_f), with_payload(int_e, **{int_f.name: 9.5}))
     if id_f:
         both(f"type_{id_f.name}_bool", "type", p(id_f), with_payload(id_e, **{id_f.name: True}))
-        both(f"type_{id_f.name}_null", "type", p(id_f), with_payload(id_e, **{id_f.name: None}))
+        if not id_f.nullable:
+            both(f"type_{id_f.name}_null", "type", p(id_f), with_payload(id_e, **{id_f.name: None}))
         both(f"type_{id_f.name}_not_digits", "type", p(id_f), with_payload(id_e, **{id_f.name: "12a"}))
         both(f"type_{id_f.name}_empty_string", "type", p(id_f), with_payload(id_e, **{id_f.name: ""}))
     if bool_f:
         both(f"type_{bool_f.name}_string", "type", p(bool_f), with_payload(bool_e, **{bool_f.name: "true"}))
         both(f"type_{bool_f.name}_number", "type", p(bool_f), with_payload(bool_e, **{bool_f.name: 1}))
-        both(f"type_{bool_f.name}_null", "type", p(bool_f), with_payload(bool_e, **{bool_f.name: None}))
+        if not bool_f.nullable:
+            both(f"type_{bool_f.name}_null", "type", p(bool_f), with_payload(bool_e, **{bool_f.name: None}))
     if s_field:
         both(f"type_{s_field.name}_number", "type", p(s_field), with_payload(s_e, **{s_field.name: 5}))
         add(f"type_{s_field.name}_object_or_bin", "type", p(s_field),

@@ -400,6 +400,16 @@ def _compound_example_c(f, value):
     return f.example_c
 
 
+def _all_fields(events, objects):
+    """Every field the generated descriptors hold: the events', and those of
+    the objects they hold, array items included (an item's name is that of
+    its field definition)."""
+    out = [f for e in events for f in e.fields]
+    out += [f for o in objects.values() if o.used for f in o.fields]
+    items = [f.item for f in out if f.type == "array"]
+    return out + [i for i in items]
+
+
 def _mark_used(fields):
     """Marks the objects that `fields` hold, at any depth."""
     for f in fields:
@@ -493,6 +503,7 @@ def build(loc, schema_file, opts=None):
         if fdef["type"] == "enum":
             cn = snake(name)
             enums.append(dict(name=name, c_name=cn, macro=field_macro(cn), lenient=fdef.get("unknown") == "lenient",
+                              used=any(f.enum_c == f"{opts.prefix}__enum_{cn}" for f in _all_fields(events, objects)),
                               consts=[dict(macro=scalars.enum_const(v), c=c_literal(v), len=len(v.encode("utf-8")),
                                            doc=c_comment(v)) for v in fdef["values"]]))
     files = c_files(opts)

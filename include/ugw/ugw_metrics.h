@@ -64,6 +64,16 @@ UGW_API void ugw_metrics_double(ugw_metrics_writer *w, const char *name, const c
 UGW_API void ugw_metrics_histogram(ugw_metrics_writer *w, const char *name, const char *const *labels,
                                    const double *bounds, size_t nbounds, const uint64_t *counts, double sum);
 
+/** A family of one sample without labels, for ugw_metrics_scalars(). */
+typedef struct ugw_metrics_scalar {
+    const char *name, *type, *help;
+    uint64_t value;
+} ugw_metrics_scalar;
+
+/** Writes `n` such families: ugw_metrics_family() and ugw_metrics_u64()
+ * for each. NULL `w` or `s`: no-op. */
+UGW_API void ugw_metrics_scalars(ugw_metrics_writer *w, const ugw_metrics_scalar *s, size_t n);
+
 /**
  * Ends the text: NUL-terminates it when it fits and sets *len (may be NULL)
  * to its length without the NUL. UGW_OK, or UGW_ERR_BUFFER when the buffer

@@ -7,43 +7,30 @@
 
 void ugw_client_metrics_write(ugw_client *c, ugw_metrics_writer *w)
 {
-    static const struct {
-        const char *name, *type, *help;
-    } fam[] = {
-        { "ugw_client_accepted_total", "counter", "Events accepted for delivery." },
-        { "ugw_client_delivered_total", "counter", "Events delivered (a 2xx answer)." },
-        { "ugw_client_retried_total", "counter", "Attempts scheduled again after a retryable failure." },
-        { "ugw_client_failed_total", "counter", "Events handed back as failed." },
-        { "ugw_client_dead_letter_failed_total", "counter",
-          "Failed events that could not be written to the dead-letter file." },
-        { "ugw_client_queued", "gauge", "Events waiting for their first or next attempt." },
-        { "ugw_client_in_flight", "gauge", "Requests on the wire." },
-        { "ugw_client_spool_resumed_total", "counter", "Pending events found in the spool when the client opened it." },
-        { "ugw_client_spool_kept_total", "counter", "Events left pending in the spool when the client closed." },
-        { "ugw_client_spool_commits_total", "counter", "Spool commits of accepted events (each one sync at most)." },
-        { "ugw_client_spool_errors_total", "counter",
-          "Spool writes after delivery that failed (the event may be sent again)." },
-    };
     ugw_client_stats st;
-    uint64_t v[11];
     if (!c || !w)
         return;
     ugw_client_stats_get(c, &st);
-    v[0] = st.accepted;
-    v[1] = st.delivered;
-    v[2] = st.retried;
-    v[3] = st.failed;
-    v[4] = st.dead_letter_failed;
-    v[5] = st.queued;
-    v[6] = st.in_flight;
-    v[7] = st.resumed;
-    v[8] = st.kept;
-    v[9] = st.spool_commits;
-    v[10] = st.spool_errors;
-    for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++) {
-        ugw_metrics_family(w, fam[i].name, fam[i].type, fam[i].help);
-        ugw_metrics_u64(w, fam[i].name, NULL, v[i]);
-    }
+    const ugw_metrics_scalar m[] = {
+        { "ugw_client_accepted_total", "counter", "Events accepted for delivery.", st.accepted },
+        { "ugw_client_delivered_total", "counter", "Events delivered (a 2xx answer).", st.delivered },
+        { "ugw_client_retried_total", "counter", "Attempts scheduled again after a retryable failure.",
+          st.retried },
+        { "ugw_client_failed_total", "counter", "Events handed back as failed.", st.failed },
+        { "ugw_client_dead_letter_failed_total", "counter",
+          "Failed events that could not be written to the dead-letter file.", st.dead_letter_failed },
+        { "ugw_client_queued", "gauge", "Events waiting for their first or next attempt.", st.queued },
+        { "ugw_client_in_flight", "gauge", "Requests on the wire.", st.in_flight },
+        { "ugw_client_spool_resumed_total", "counter", "Pending events found in the spool when the client opened it.",
+          st.resumed },
+        { "ugw_client_spool_kept_total", "counter", "Events left pending in the spool when the client closed.",
+          st.kept },
+        { "ugw_client_spool_commits_total", "counter", "Spool commits of accepted events (each one sync at most).",
+          st.spool_commits },
+        { "ugw_client_spool_errors_total", "counter",
+          "Spool writes after delivery that failed (the event may be sent again).", st.spool_errors },
+    };
+    ugw_metrics_scalars(w, m, sizeof m / sizeof m[0]);
 }
 
 ugw_status ugw_client_metrics_text(ugw_client *c, char *buf, size_t cap, size_t *len)

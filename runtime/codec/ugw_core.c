@@ -118,12 +118,14 @@ ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
 ugw_status ugw__validate_fields(const ugw_field_desc *fields, uint32_t n, const void *payload,
                                 ugw_error *err)
 {
-    for (uint32_t i = 0; i < n; i++) {
-        const ugw_field_desc *f = &fields[i];
+    /* the end of the table in a local: the calls in the loop could
+     * otherwise make the compiler load it again for every field */
+    const ugw_field_desc *const end = fields + n;
+    for (const ugw_field_desc *f = fields; f < end; f++) {
         ugw_status st;
         if (f->has_offset != UGW_NO_HAS && !*UGW__CAT(payload, f->has_offset, bool))
             continue;
-        if (f->nullable) {
+        if (UGW__UNLIKELY(f->nullable)) {
             unsigned char b; /* as for bool: only 0 or 1 */
             memcpy(&b, (const char *)payload + f->null_offset, 1);
             if (b > 1)
@@ -160,17 +162,9 @@ ugw_status ugw__validate_fields(const ugw_field_desc *fields, uint32_t n, const 
             st = b > 1 ? ugw_error_set(err, UGW_ERR_ARG, "bool holds neither 0 nor 1", 0, f->path) : UGW_OK;
             break;
         }
-        case UGW_TYPE_ENUM:
-        case UGW_TYPE_NUMBER:
-        case UGW_TYPE_TIMESTAMP:
-            st = ugw__validate_scalar(f, payload, f->path, err);
-            break;
-        case UGW_TYPE_OBJECT:
-        case UGW_TYPE_ARRAY:
-            st = ugw__validate_compound(f, payload, err);
-            break;
-        default:
-            st = ugw_error_set(err, UGW_ERR_ARG, "descriptor has an unknown field type", 0, f->path);
+        default: /* the later types, objects and arrays, out of this loop */
+            st = ugw__compound(f) ? ugw__validate_compound(f, payload, err)
+                                  : ugw__validate_scalar(f, payload, f->path, err);
             break;
         }
         if (st)

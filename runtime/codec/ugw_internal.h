@@ -173,6 +173,15 @@ static inline bool ugw__url_head_ok(const char *p, size_t n)
            && p[k + 3] != '?' && p[k + 3] != '#';
 }
 
+/* Branch hints and out-of-line functions for the rare paths (GCC, Clang). */
+#if defined(__GNUC__)
+#define UGW__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define UGW__NOINLINE __attribute__((noinline))
+#else
+#define UGW__UNLIKELY(x) (x)
+#define UGW__NOINLINE
+#endif
+
 /* Value of a field in an event struct. */
 #define UGW__AT(payload, off, type) ((type *)(void *)((char *)(payload) + (off)))
 #define UGW__CAT(payload, off, type) ((const type *)(const void *)((const char *)(payload) + (off)))
@@ -262,7 +271,8 @@ ugw_status ugw__timestamp_decode(const ugw_field_desc *f, void *payload, const c
                                  size_t pos, bool raw, size_t data_pos, const char *path,
                                  ugw_error *err);
 
-/* ugw_schema_validate()'s rules for enum, number and timestamp fields. */
+/* ugw_schema_validate()'s rules for enum, number and timestamp fields (and
+ * UGW_ERR_ARG for a type no engine knows). */
 ugw_status ugw__validate_scalar(const ugw_field_desc *f, const void *payload, const char *path,
                                 ugw_error *err);
 

@@ -42,7 +42,7 @@ UGW__HOT_INLINE ugw_status field_value(jctx *c, const ugw_field_desc *f, void *p
     ugw_status st;
     if (v->type == JSMN_PRIMITIVE && (st = prim_check(c, v)))
         return st;
-    if (f->nullable && v->type == JSMN_PRIMITIVE && c->in[v->start] == 'n') {
+    if (UGW__UNLIKELY(f->nullable) && v->type == JSMN_PRIMITIVE && c->in[v->start] == 'n') {
         ugw__set_null(f, payload); /* prim_check passed: it is null */
         return UGW_OK;
     }

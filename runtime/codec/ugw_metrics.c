@@ -150,6 +150,16 @@ void ugw_metrics_histogram(ugw_metrics_writer *w, const char *name, const char *
     put(w, "\n");
 }
 
+void ugw_metrics_scalars(ugw_metrics_writer *w, const ugw_metrics_scalar *s, size_t n)
+{
+    if (!w || !s)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        ugw_metrics_family(w, s[i].name, s[i].type, s[i].help);
+        ugw_metrics_u64(w, s[i].name, NULL, s[i].value);
+    }
+}
+
 ugw_status ugw_metrics_end(ugw_metrics_writer *w, size_t *len)
 {
     if (!w)

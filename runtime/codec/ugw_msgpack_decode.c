@@ -94,7 +94,7 @@ UGW__HOT_INLINE ugw_status field_value(mctx *c, const ugw_field_desc *f, void *p
                               const msgpack_object *v, size_t pos)
 {
     ugw_status st;
-    if (f->nullable && v->type == MSGPACK_OBJECT_NIL) {
+    if (UGW__UNLIKELY(f->nullable) && v->type == MSGPACK_OBJECT_NIL) {
         ugw__set_null(f, payload);
         return UGW_OK;
     }

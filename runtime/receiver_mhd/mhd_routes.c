@@ -9,43 +9,31 @@
 
 void ugw_receiver_mhd_metrics_write(ugw_receiver_mhd *s, ugw_metrics_writer *w)
 {
-    static const struct {
-        const char *name, *type, *help;
-    } fam[] = {
-        { "ugw_http_connections", "gauge", "Connections open now." },
-        { "ugw_http_connections_peak", "gauge", "Most connections open at once." },
-        { "ugw_http_connections_accepted_total", "counter", "Connections accepted." },
-        { "ugw_http_connections_evicted_total", "counter",
-          "Connections closed to make room past the connection limit." },
-        { "ugw_http_header_timeouts_total", "counter", "Connections closed for headers not in within the deadline." },
-        { "ugw_http_request_timeouts_total", "counter", "Connections closed for a request not complete in time." },
-        { "ugw_http_peers_gone_total", "counter", "Connections closed because the client had closed its side." },
-        { "ugw_http_memory_refusals_total", "counter", "Requests answered 503 for the body memory budget." },
-        { "ugw_http_malformed_total", "counter", "Requests answered 400 for their framing." },
-        { "ugw_http_body_memory_bytes", "gauge", "Memory held by request bodies now." },
-        { "ugw_http_body_memory_peak_bytes", "gauge", "Most memory held by request bodies at once." },
-    };
     ugw_receiver_mhd_stats st;
-    uint64_t v[11];
     if (!s || !w)
         return;
     ugw_receiver_metrics_write(s->rx, w);
     ugw_receiver_mhd_stats_get(s, &st);
-    v[0] = st.connections;
-    v[1] = st.peak_connections;
-    v[2] = st.accepted;
-    v[3] = st.evicted;
-    v[4] = st.header_timeouts;
-    v[5] = st.request_timeouts;
-    v[6] = st.peers_gone;
-    v[7] = st.budget_refusals;
-    v[8] = st.malformed;
-    v[9] = st.body_bytes;
-    v[10] = st.peak_body_bytes;
-    for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++) {
-        ugw_metrics_family(w, fam[i].name, fam[i].type, fam[i].help);
-        ugw_metrics_u64(w, fam[i].name, NULL, v[i]);
-    }
+    const ugw_metrics_scalar m[] = {
+        { "ugw_http_connections", "gauge", "Connections open now.", st.connections },
+        { "ugw_http_connections_peak", "gauge", "Most connections open at once.", st.peak_connections },
+        { "ugw_http_connections_accepted_total", "counter", "Connections accepted.", st.accepted },
+        { "ugw_http_connections_evicted_total", "counter",
+          "Connections closed to make room past the connection limit.", st.evicted },
+        { "ugw_http_header_timeouts_total", "counter",
+          "Connections closed for headers not in within the deadline.", st.header_timeouts },
+        { "ugw_http_request_timeouts_total", "counter",
+          "Connections closed for a request not complete in time.", st.request_timeouts },
+        { "ugw_http_peers_gone_total", "counter",
+          "Connections closed because the client had closed its side.", st.peers_gone },
+        { "ugw_http_memory_refusals_total", "counter", "Requests answered 503 for the body memory budget.",
+          st.budget_refusals },
+        { "ugw_http_malformed_total", "counter", "Requests answered 400 for their framing.", st.malformed },
+        { "ugw_http_body_memory_bytes", "gauge", "Memory held by request bodies now.", st.body_bytes },
+        { "ugw_http_body_memory_peak_bytes", "gauge", "Most memory held by request bodies at once.",
+          st.peak_body_bytes },
+    };
+    ugw_metrics_scalars(w, m, sizeof m / sizeof m[0]);
 }
 
 ugw_status ugw_receiver_mhd_metrics_text(ugw_receiver_mhd *s, char *buf, size_t cap, size_t *len)

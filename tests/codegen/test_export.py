@@ -19,8 +19,14 @@ def bundled_model():
 
 
 def field(ftype, **kw):
+    """A model.Field as the exporters read it (limits as the model sets them)."""
+    lo, hi = {"timestamp": (-62135596800000, 253402300799999),
+              "number": (-1.7976931348623157e308, 1.7976931348623157e308)}.get(ftype, (None, None))
+    kw.setdefault("lenient", False)
+    kw.setdefault("nullable", False)
+    kw.setdefault("values", ())
     return SimpleNamespace(type=ftype, name="f", description="A field.", example=kw.pop("example", None),
-                           min=kw.pop("min", None), max=kw.pop("max", None), required=True, **kw)
+                           min=kw.pop("min", lo), max=kw.pop("max", hi), required=True, **kw)
 
 
 class Documents(unittest.TestCase):
@@ -122,8 +128,16 @@ class NewTypes(unittest.TestCase):
         self.assertTrue(rx.search("2024-02-29T23:59:59.125+01:00"))
         self.assertFalse(rx.search("2024-02-29T23:59:59Z\n"))
         nullable = js.field_schema(field("int", min=0, max=3, nullable=True))
+        self.assertEqual((nullable["type"], nullable["maximum"]), (["integer", "null"], 3))
+        nullable = js.field_schema(field("enum", values=["a"], nullable=True))
+        self.assertEqual((nullable["type"], nullable["enum"]), (["string", "null"], ["a", None]))
+        nullable = js.field_schema(field("id", nullable=True))       # anyOf: one more branch
         self.assertEqual(nullable["anyOf"][1], {"type": "null"})
-        self.assertEqual(nullable["anyOf"][0]["maximum"], 3)
+        lenient = js.field_schema(field("enum", values=["a"], lenient=True))
+        self.assertEqual((lenient["type"], lenient["minLength"], lenient["examples"][:1]), ("string", 1, ["a"]))
+        self.assertNotIn("enum", lenient)
+        unbounded = js.field_schema(field("number"))    # infinity (1e400 to a parser) is refused
+        self.assertEqual((unbounded["minimum"], unbounded["maximum"]), (-1.7976931348623157e308, 1.7976931348623157e308))
 
     def test_examples_are_json(self):
         import datetime

@@ -3,7 +3,8 @@ compile (gcc -Werror) and round-trip their own fixtures in both formats,
 rejecting their invalid corpus with the manifest's codes and paths; or are
 refused by `check` with `file:line: message` lines, never a traceback.
 
-Random: field types, bounds at the extremes of int64 and of string lengths,
+Random: field types (enum, number and timestamp too, any of them nullable),
+bounds at the extremes of int64, of doubles, of years and of string lengths,
 optionality, escapes and non-ASCII in examples and event strings, field
 names that may be C or C++ keywords, per-event fields (narrower bounds of a
 shared field, fields of one event's own); objects holding scalars, objects and
@@ -70,10 +71,61 @@ def text_of(rnd, lo, hi):
     return out
 
 
-def random_field(rnd, name):
-    t = rnd.choice(("id", "string", "url", "int", "int", "string", "bool"))
+# Numbers and timestamps at the extremes of a double and of years 1..9999.
+NUMBER_EDGES = (-1.7976931348623157e308, -1e300, -2.5, -1, -0.0, 0, 5e-324, 0.1, 1, 1e16, 1e300,
+                1.7976931348623157e308)
+TS_EDGES = ("0001-01-01T00:00:00Z", "1900-02-28T23:59:59.999Z", "1970-01-01T00:00:00Z", "2000-02-29T12:00:00Z",
+            "2024-05-01T12:00:00.123+05:30", "9999-12-31T23:59:59.999Z")
+ENUM_WORDS = ("click", "view", "page-view", "A b", "x1", "\u00e9t\u00e9 2", "Q\"uote", "long" * 20)
+
+
+def toml_value(v):
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, str):
+        return toml_str(v)
+    if isinstance(v, float):
+        return repr(v) if v == v and abs(v) != float("inf") else "0.0"
+    return str(v)
+
+
+def random_scalar(rnd, t, lines):
+    """The keys and the example of an enum, number or timestamp field."""
+    if t == "enum":
+        values = rnd.sample(ENUM_WORDS, rnd.randint(1, 5))
+        lines.append("values = [" + ", ".join(toml_str(v) for v in values) + "]")
+        if rnd.random() < 0.5:
+            lines.append(f'unknown = "{rnd.choice(("strict", "lenient"))}"')
+        return rnd.choice(values)
+    if t == "number":
+        a, b = sorted((rnd.choice(NUMBER_EDGES), rnd.choice(NUMBER_EDGES)))
+        if rnd.random() < 0.7:
+            lines.append(f"min = {toml_value(a)}")
+        else:
+            a = -1.7976931348623157e308
+        if rnd.random() < 0.7:
+            lines.append(f"max = {toml_value(b)}")
+        else:
+            b = 1.7976931348623157e308
+        return rnd.choice((a, b, a / 2 + b / 2))
+    a, b = sorted(rnd.sample(TS_EDGES, 2), key=lambda x: x.replace("+05:30", "Z"))
+    for k, v in (("min", a), ("max", b)):
+        if rnd.random() < 0.6:
+            lines.append(f"{k} = {v if rnd.random() < 0.5 else toml_str(v)}")
+    return rnd.choice((a, b))
+
+
+def random_field(rnd, name, enum=True):
+    """A [field.NAME] table; `enum` False for a field of one event's own (an
+    enum's values belong to its shared C enum type)."""
+    t = rnd.choice(("id", "string", "url", "int", "int", "string", "bool", "number", "timestamp")
+                   + (("enum",) if enum else ()))
     lines = [f"[field.{name}]", f'type = "{t}"']
-    if t == "id":
+    if rnd.random() < 0.25:
+        lines.append("nullable = true")
+    if t in ("enum", "number", "timestamp"):
+        example = random_scalar(rnd, t, lines)
+    elif t == "id":
         example = rnd.choice((0, 1, 2**53 - 1, rnd.randint(0, 2**53 - 1)))
     elif t == "bool":
         example = rnd.choice((True, False))
@@ -99,7 +151,7 @@ def random_field(rnd, name):
         head = rnd.choice(("http://a", "https://e.co/", "HTTP://x.y/p?q=1#f"))
         example = (head + "x" * 40)[:hi] if utf8_len(head) <= hi else "http://a"
     lines += [f"description = {toml_str(text_of(rnd, 1, 20).strip() or 'd')}",
-              f"example = {toml_str(example) if isinstance(example, str) else str(example).lower() if isinstance(example, bool) else example}"]
+              f"example = {toml_value(example)}"]
     return "\n".join(lines)
 
 
@@ -186,7 +238,7 @@ def random_schema(rnd):
             own = f"own{i}"
             fields.append(own)
             ev[4] = "fields = [" + ", ".join(toml_str(f) for f in fields) + "]"
-            tables.append(random_field(rnd, own).replace(f"[field.{own}]", f"[event.field.{own}]"))
+            tables.append(random_field(rnd, own, enum=False).replace(f"[field.{own}]", f"[event.field.{own}]"))
         parts.append("\n".join(ev + tables))
     return "\n\n".join(parts) + "\n"
 
@@ -208,10 +260,11 @@ class RandomSchemas(unittest.TestCase):
                     out = corpus.generate(text, d)
                 except corpus.Refused as r:
                     refused += 1
-                    # refusals here are keyword names, or nested values beyond a
+                    # refusals here are keyword names, enum types named as a generated name
+                    # (an enum field "event" makes p_event), or nested values beyond a
                     # default decoder's limits: every other choice is valid
-                    self.assertTrue(all("keyword" in e or "JSON tokens" in e or "bytes of JSON" in e
-                                        for e in r.errors), f"{r.errors}\n{text}")
+                    self.assertTrue(all("keyword" in e or "enum field" in e or "JSON tokens" in e
+                                        or "bytes of JSON" in e for e in r.errors), f"{r.errors}\n{text}")
                     continue
                 try:
                     corpus.build_and_run(out, d)

@@ -64,6 +64,35 @@ def url_values(rng, lo, hi):
             " http://a", "http://a\u0000", "http://a\ud800", "", 5, None, ["http://a"]]
 
 
+def enum_values(rng, fdef):
+    vals = list(fdef["values"])
+    return vals * 3 + [vals[0].upper(), vals[0] + " ", "", "zz", "\u00e9", "a\u0000", "\ud800", 1, None, [vals[0]]]
+
+
+def number_values(rng, fdef):
+    """Numbers at and beyond the bounds (none that only a double's rounding
+    decides, nor integers a double cannot hold: documented exceptions)."""
+    lo, hi = float(fdef.get("min", -1.7976931348623157e308)), float(fdef.get("max", 1.7976931348623157e308))
+    vals = [lo, hi, rng.uniform(max(lo, -1e9), min(hi, 1e9)), 0.0, -0.0, 1.5, -2.25, 7, -3, 1e300, -1e300,
+            5e-324, 10 ** 400, -(10 ** 400), "1", "1.5", True, None, [], {}]
+    for v in (lo, hi):
+        if abs(v) < 1e300:
+            vals += [v - 1, v + 1, v - 0.5, v + 0.5]
+    return vals
+
+
+def timestamp_values(rng, fdef):
+    """Date-times inside the bounds, valid or broken in form or calendar
+    (bounds and offsets past year 1 or 9999 are documented exceptions)."""
+    ok = ["2024-05-01T12:00:00Z", "2024-02-29T23:59:59.999999999+14:00", "2000-02-29t00:00:00z",
+          "2023-12-31T23:59:59.5-08:00", "2030-01-01T00:00:00.123Z"]
+    bad = ["2023-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-01-01T24:00:00Z",
+           "2024-13-01T00:00:00Z", "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:60Z", "2024-01-01T00:00:00",
+           "2024-01-01 00:00:00Z", "2024-01-01T00:00:00.Z", "2024-01-01T00:00:00.1234567890Z", "2024-1-01T00:00:00Z",
+           "2024-01-01T00:00:00+0100", "2024-01-01T00:00Z", "", 1714564800000, None, True]
+    return ok * 2 + bad
+
+
 def field_values(rng, fdef):
     t = fdef["type"]
     if t == "id":
@@ -76,6 +105,12 @@ def field_values(rng, fdef):
         return url_values(rng, fdef.get("min", 0), fdef["max"])
     if t == "bool":
         return [True, False, 0, 1, "true", "false", None, [], {}]
+    if t == "enum":
+        return enum_values(rng, fdef)
+    if t == "number":
+        return number_values(rng, fdef)
+    if t == "timestamp":
+        return timestamp_values(rng, fdef)
     return list(ODD_VALUES)          # a type this test does not know yet: wrong types only
 
 
