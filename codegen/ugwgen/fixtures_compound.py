@@ -112,7 +112,7 @@ def _get(doc, steps):
 
 def _wrong(item):
     """A value of the wrong type for an item Field."""
-    return 5 if item.type in ("string", "url") else "x"
+    return 5 if item.type in ("string", "url", "enum", "timestamp") else "x"
 
 
 def cases(model, document, both, add, Pairs, js_any, mp, free, tokens):

@@ -171,7 +171,7 @@ def random_override(rnd, name, fdef):
 ITEM_COUNTS = (1, 2, 15, 16, 17, 40)
 
 
-def random_compound(rnd, scalars):
+def random_compound(rnd, scalars, shared):
     """Objects and arrays over the scalar fields `scalars`: (field tables,
     object tables, names of the new fields). Nesting: an object may hold the
     objects and arrays made before it; arrays hold an object or a scalar;
@@ -195,9 +195,13 @@ def random_compound(rnd, scalars):
                 fname2 = f"list{k}"
                 hi = rnd.choice(ITEM_COUNTS)
                 lo = rnd.choice((0, 1, hi))
-                fields.append("\n".join([f"[field.{fname2}]", 'type = "array"', f"items = {toml_str(rnd.choice(scalars))}",
-                                         f"max_items = {hi}", f"min_items = {lo}", 'description = "l"']))
-                made.append(fname2)
+                # items: a field that is neither nullable nor a lenient enum (check refuses those)
+                itemable = [n for n in scalars if not shared[n].get("nullable") and shared[n].get("unknown") != "lenient"]
+                if itemable:
+                    fields.append("\n".join([f"[field.{fname2}]", 'type = "array"',
+                                             f"items = {toml_str(rnd.choice(itemable))}",
+                                             f"max_items = {hi}", f"min_items = {lo}", 'description = "l"']))
+                    made.append(fname2)
             else:
                 hi = rnd.choice(ITEM_COUNTS[:4])
                 lo = rnd.choice((0, 1, hi))
@@ -215,7 +219,7 @@ def random_schema(rnd):
     parts += fields_text
     shared = tomllib.loads("\n".join(fields_text))["field"]
     if rnd.random() < 0.5:
-        cfields, cobjects, made = random_compound(rnd, names)
+        cfields, cobjects, made = random_compound(rnd, names, shared)
         parts += cfields + cobjects
         names = names + made
     for i in range(rnd.randint(1, 4)):
