@@ -48,9 +48,6 @@ static char *cjson_print_event(const ugw_event *ev)
         case UGW_TYPE_BOOL:
             item = cJSON_AddBoolToObject(pl, f->name, *CFIELD(&ev->u, f->offset, bool));
             break;
-        case UGW_TYPE_OBJECT:
-        case UGW_TYPE_ARRAY:
-            break; /* the bundled schema has no nested fields */
         }
         if (!item)
             goto done;
@@ -127,9 +124,6 @@ static int cjson_extract(const cJSON *root, ugw_event *ev)
                 return 0;
             *FIELD(&ev->u, f->offset, bool) = cJSON_IsTrue(v);
             break;
-        case UGW_TYPE_OBJECT:
-        case UGW_TYPE_ARRAY:
-            break; /* the bundled schema has no nested fields */
         }
         if (f->has_offset != UGW_NO_HAS)
             *FIELD(&ev->u, f->has_offset, bool) = true;
@@ -203,9 +197,6 @@ static char *jansson_dump_event(const ugw_event *ev)
         case UGW_TYPE_BOOL:
             v = json_boolean(*CFIELD(&ev->u, f->offset, bool));
             break;
-        case UGW_TYPE_OBJECT:
-        case UGW_TYPE_ARRAY:
-            break; /* the bundled schema has no nested fields */
         }
         if (json_object_set_new(pl, f->name, v))
             goto done;
@@ -275,9 +266,6 @@ static int jansson_extract(json_t *root, ugw_event *ev)
                 return 0;
             *FIELD(&ev->u, f->offset, bool) = json_is_true(v);
             break;
-        case UGW_TYPE_OBJECT:
-        case UGW_TYPE_ARRAY:
-            break; /* the bundled schema has no nested fields */
         }
         if (f->has_offset != UGW_NO_HAS)
             *FIELD(&ev->u, f->has_offset, bool) = true;
@@ -349,9 +337,6 @@ static int sbuffer_pack_event(msgpack_sbuffer *sb, const ugw_event *ev)
         case UGW_TYPE_BOOL:
             rc = *CFIELD(&ev->u, f->offset, bool) ? msgpack_pack_true(&pk) : msgpack_pack_false(&pk);
             break;
-        case UGW_TYPE_OBJECT:
-        case UGW_TYPE_ARRAY:
-            break; /* the bundled schema has no nested fields */
         }
         if (rc)
             return -1;
