@@ -195,6 +195,10 @@ bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* A number of seconds (decimal, e.g. "2.5"; no sign, no white space) above 0
  * and at most `max_s`, into *ms (at least 1). Returns false otherwise. */
 bool cli_parse_seconds(const char *s, double max_s, int64_t *ms);
+/* Splits "ADDR:PORT", "[IPV6]:PORT" or "PORT" (then on `default_host`)
+ * into a malloc'd host (the caller frees it) and a port 0 to 65535; false
+ * when it is none of them or memory fails. */
+bool cli_parse_listen(const char *s, const char *default_host, char **host, uint16_t *port);
 /* "json" or "msgpack" into *out; false for anything else. */
 bool cli_parse_format(const char *s, ugw_format *out);
 

@@ -333,6 +333,40 @@ bool cli_parse_seconds(const char *s, double max_s, int64_t *ms)
     return true;
 }
 
+bool cli_parse_listen(const char *s, const char *default_host, char **host, uint16_t *port)
+{
+    const char *colon, *h = default_host, *p;
+    size_t hlen;
+    int64_t v;
+
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':')
+            return false;
+        h = s + 1;
+        hlen = (size_t)(close - h);
+        p = close + 2;
+    } else if ((colon = strrchr(s, ':')) != NULL) {
+        if (strchr(s, ':') != colon) /* an IPv6 address needs brackets */
+            return false;
+        h = s;
+        hlen = (size_t)(colon - s);
+        p = colon + 1;
+    } else {
+        hlen = strlen(h);
+        p = s;
+    }
+    if (hlen == 0 || !cli_parse_i64(p, 0, 65535, &v) || p[0] == '-')
+        return false;
+    *host = malloc(hlen + 1);
+    if (!*host)
+        return false;
+    memcpy(*host, h, hlen);
+    (*host)[hlen] = '\0';
+    *port = (uint16_t)v;
+    return true;
+}
+
 bool cli_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     const char *p = s;

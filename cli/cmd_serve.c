@@ -161,44 +161,6 @@ const char cmd_serve_help[] =
     "Example:\n"
     "  ugw serve --listen 127.0.0.1:9000 --secret-file /etc/ugw/webhook.secret\n";
 
-/*
- * Splits "ADDR:PORT", "[IPV6]:PORT" or "PORT" into a malloc'd host and a
- * port; false when it is none of them.
- */
-static bool parse_listen(const char *s, char **host, uint16_t *port)
-{
-    const char *colon, *h = SERVER_DEFAULT_ADDR, *p;
-    size_t hlen;
-    int64_t v;
-
-    if (s[0] == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || close[1] != ':')
-            return false;
-        h = s + 1;
-        hlen = (size_t)(close - h);
-        p = close + 2;
-    } else if ((colon = strrchr(s, ':')) != NULL) {
-        if (strchr(s, ':') != colon) /* an IPv6 address needs brackets */
-            return false;
-        h = s;
-        hlen = (size_t)(colon - s);
-        p = colon + 1;
-    } else {
-        hlen = strlen(h);
-        p = s;
-    }
-    if (hlen == 0 || !cli_parse_i64(p, 0, 65535, &v) || p[0] == '-')
-        return false;
-    *host = malloc(hlen + 1);
-    if (!*host)
-        return false;
-    memcpy(*host, h, hlen);
-    (*host)[hlen] = '\0';
-    *port = (uint16_t)v;
-    return true;
-}
-
 /* As many open files as the hard limit allows, for --max-connections. */
 static void raise_fd_limit(void)
 {
@@ -403,7 +365,7 @@ int cmd_serve(const ugw_cmd *cmd, int argc, char **argv)
     rc = parse_args(cmd, argc, argv, &a, &so);
     if (rc != EXIT_VALID)
         return rc < 0 ? EXIT_VALID : rc;
-    if (!parse_listen(a.listen, &host, &so.port))
+    if (!cli_parse_listen(a.listen, SERVER_DEFAULT_ADDR, &host, &so.port))
         return usage_error(cmd, "--listen must be ADDR:PORT, [IPV6]:PORT or PORT (0 to 65535), not '%s'", a.listen);
     rc = EXIT_VALID;
     if (!cli_secret_args_load(cmd, &a.secrets, secrets, CLI_SECRETS_MAX, &nsecrets)

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ugw/ugw_metrics_http.h>
+
 #include "relay.h"
 
 const char cmd_relay_usage[] =
@@ -22,7 +24,7 @@ const char cmd_relay_usage[] =
     "                      [--in-flight N] [--timeout SECONDS] [--ack-wait SECONDS]\n"
     "                      [--max-attempts N] [--backoff-ms N] [--ca-file FILE]\n"
     "                      [--retry-tls-errors] [--stats SECONDS] [--metrics FILE]\n"
-    "                      [--drain SECONDS]\n"
+    "                      [--metrics-listen ADDR:PORT] [--drain SECONDS]\n"
     "       ugw relay publish --endpoint NAME [--nats URLS] [--format json|msgpack]\n"
     "                      [--strict] [--ids FILE] [--retry-for SECONDS] FILE...\n"
     "       ugw relay dead-letters --out FILE [--endpoint NAME] [--remove] [--nats URLS]";
@@ -77,6 +79,11 @@ const char cmd_relay_help[] =
     "  --metrics FILE        also write the counters per endpoint in the Prometheus\n"
     "                        text format to FILE at each --stats interval (replaced\n"
     "                        whole: for node_exporter's textfile collector)\n"
+    "  --metrics-listen ADDR:PORT  serve the same text at http://ADDR:PORT/metrics\n"
+    "                        (GET; ADDR an IPv4 address, [IPv6] or a host name,\n"
+    "                        a bare PORT listens on 127.0.0.1, PORT 0 picks a free\n"
+    "                        one; the URL is printed at start). No authentication:\n"
+    "                        keep it on loopback or a private network\n"
     "  --drain SECONDS       on SIGINT/SIGTERM, let requests finish this long\n"
     "                        (default 10); the rest goes back to the stream\n"
     "publish:\n"
@@ -98,7 +105,7 @@ const char cmd_relay_help[] =
 enum {
     OPT_REPLICAS = RELAY_OPT__NEXT, OPT_MAX_AGE, OPT_MAX_BYTES, OPT_MEMORY, OPT_ENDPOINTS, OPT_DURABLE,
     OPT_IN_FLIGHT, OPT_TIMEOUT, OPT_ACK_WAIT, OPT_MAX_ATTEMPTS, OPT_BACKOFF_MS, OPT_CA_FILE, OPT_RETRY_TLS,
-    OPT_STATS, OPT_METRICS, OPT_DRAIN, OPT_OUT, OPT_ENDPOINT, OPT_REMOVE
+    OPT_STATS, OPT_METRICS, OPT_METRICS_LISTEN, OPT_DRAIN, OPT_OUT, OPT_ENDPOINT, OPT_REMOVE
 };
 
 bool relay_parse_seconds(const char *s, int64_t max_s, int64_t *ms)
@@ -249,6 +256,31 @@ static void write_metrics(ugw_relay *r, const char *path)
     free(buf);
 }
 
+static void metrics_http_write(void *ctx, ugw_metrics_writer *w)
+{
+    ugw_relay_metrics_write(ctx, w);
+}
+
+/* Serves the relay's metrics over HTTP (ugw_metrics_http.h); NULL after a
+ * message when it cannot listen. */
+static ugw_metrics_http *start_metrics_http(ugw_relay *r, const char *host, uint16_t port)
+{
+    ugw_metrics_http_config mc;
+    ugw_metrics_http *m;
+    char err[512];
+    memset(&mc, 0, sizeof mc);
+    mc.addr = host;
+    mc.port = port;
+    mc.write = metrics_http_write;
+    mc.ctx = r;
+    if (!(m = ugw_metrics_http_start(&mc, err, sizeof err))) {
+        fprintf(stderr, "%s relay run: --metrics-listen: %s\n", cli_name(), err);
+        return NULL;
+    }
+    fprintf(stderr, "%s relay: metrics on %s\n", cli_name(), ugw_metrics_http_url(m));
+    return m;
+}
+
 /* Loads the endpoints file, warning when others may read its secrets. */
 static ugw_relay_endpoints *load_endpoints(const char *path)
 {
@@ -289,12 +321,16 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
         { "retry-tls-errors", OPT_RETRY_TLS, false },
         { "stats", OPT_STATS, true },
         { "metrics", OPT_METRICS, true },
+        { "metrics-listen", OPT_METRICS_LISTEN, true },
         { "drain", OPT_DRAIN, true },
         { "help", 'h', false },
         { NULL, 0, false },
     };
     ugw_relay_config rc;
-    const char *endpoints = NULL, *metrics = NULL;
+    const char *endpoints = NULL, *metrics = NULL, *metrics_listen = NULL;
+    char *mhost = NULL;
+    uint16_t mport = 0;
+    ugw_metrics_http *mhttp = NULL;
     int64_t v, stats_ms = 10000, drain_ms = 10000, last;
     struct sigaction sa, old_int, old_term;
     ugw_relay_endpoints *eps;
@@ -345,6 +381,7 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
                 return usage_error(cmd, "--stats must be seconds (0: only at the end), not '%s'", p.arg);
             break;
         case OPT_METRICS: metrics = p.arg; break;
+        case OPT_METRICS_LISTEN: metrics_listen = p.arg; break;
         case OPT_DRAIN:
             if (strcmp(p.arg, "0") == 0)
                 drain_ms = 0;
@@ -358,8 +395,13 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
     }
     if (!endpoints)
         return usage_error(cmd, "%s", "relay run needs --endpoints FILE");
-    if (!(eps = load_endpoints(endpoints)))
+    if (metrics_listen && !cli_parse_listen(metrics_listen, UGW_METRICS_HTTP_DEFAULT_ADDR, &mhost, &mport))
+        return usage_error(cmd, "--metrics-listen must be ADDR:PORT, [IPV6]:PORT or PORT (0 to 65535), not '%s'",
+                           metrics_listen);
+    if (!(eps = load_endpoints(endpoints))) {
+        free(mhost);
         return EXIT_USAGE;
+    }
     rc.endpoints = eps;
     /* Before starting: a signal during the start stops the relay right after it. */
     relay_stop = 0;
@@ -375,7 +417,20 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
         ugw_relay_endpoints_free(eps);
+        free(mhost);
         return EXIT_USAGE;
+    }
+    if (mhost) {
+        signal(SIGPIPE, SIG_IGN); /* a scraper that hung up is an error value */
+        mhttp = start_metrics_http(r, mhost, mport);
+        free(mhost);
+        if (!mhttp) { /* what it fetched goes straight back to the stream */
+            ugw_relay_close(r, 0);
+            sigaction(SIGINT, &old_int, NULL);
+            sigaction(SIGTERM, &old_term, NULL);
+            ugw_relay_endpoints_free(eps);
+            return EXIT_USAGE;
+        }
     }
     fprintf(stderr, "%s relay: relaying %zu endpoint(s); SIGINT or SIGTERM stops\n", cli_name(),
             ugw_relay_endpoints_count(eps));
@@ -393,6 +448,7 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
             (long long)drain_ms);
     print_stats(r, "stopping");
     write_metrics(r, metrics);
+    ugw_metrics_http_stop(mhttp); /* before the relay it reads */
     if (ugw_relay_close(r, drain_ms) != UGW_OK)
         fprintf(stderr, "%s relay: some requests did not finish; their events went back to the stream\n",
                 cli_name());

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+
 #include <microhttpd.h>
 
 #include <ugw/ugw_receiver_mhd.h>
@@ -54,6 +56,14 @@ struct ugw_receiver_mhd {
     bool stopping;
     pthread_cond_t stop_cv; /* CLOCK_MONOTONIC */
 };
+
+/* Binds `addr`:`port` (a name or literal; the first address that binds)
+ * and listens; returns the socket (close-on-exec) and its address in
+ * *bound, or -1 with a message in `err`. */
+int mhd_listen(const char *addr, uint16_t port, struct sockaddr_storage *bound, char *err, size_t errlen);
+/* "http://HOST:PORT" + `path` of a bound address into url[0..cap) (IPv6 in
+ * brackets); returns the port. */
+uint16_t mhd_bound_url(const struct sockaddr_storage *bound, const char *path, char *url, size_t cap);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 int64_t mhd_now_ms(void);

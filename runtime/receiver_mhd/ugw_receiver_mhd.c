@@ -228,9 +228,7 @@ void mhd_count(ugw_receiver_mhd *s, uint64_t *field)
 /* Start and stop                                                       */
 /* ------------------------------------------------------------------ */
 
-/* Binds and listens; returns the socket or -1 with a message in err. */
-static int listen_on(const char *addr, uint16_t port, struct sockaddr_storage *bound, char *err,
-                     size_t errlen)
+int mhd_listen(const char *addr, uint16_t port, struct sockaddr_storage *bound, char *err, size_t errlen)
 {
     struct addrinfo hints, *res = NULL, *ai;
     char portstr[8];
@@ -269,6 +267,19 @@ static int listen_on(const char *addr, uint16_t port, struct sockaddr_storage *b
     return fd;
 }
 
+uint16_t mhd_bound_url(const struct sockaddr_storage *bound, const char *path, char *url, size_t cap)
+{
+    char host[64], serv[16];
+    if (getnameinfo((const struct sockaddr *)bound, sizeof *bound, host, sizeof host, serv, sizeof serv,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        snprintf(host, sizeof host, "?");
+        snprintf(serv, sizeof serv, "0");
+    }
+    snprintf(url, cap, "http://%s%s%s:%s%s", strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
+             serv, path);
+    return (uint16_t)atoi(serv);
+}
+
 static void defaults(ugw_receiver_mhd_config *c)
 {
     if (!c->addr)
@@ -294,7 +305,7 @@ ugw_receiver_mhd *ugw_receiver_mhd_start(ugw_receiver *rx, const ugw_receiver_mh
 {
     ugw_receiver_mhd *s;
     struct sockaddr_storage bound;
-    char host[64], serv[16], dummy[1];
+    char dummy[1];
     pthread_condattr_t ca;
     unsigned idle_s, hard_limit;
     int fd;
@@ -329,19 +340,12 @@ ugw_receiver_mhd *ugw_receiver_mhd_start(ugw_receiver *rx, const ugw_receiver_mh
         return NULL;
     }
     s->cfg.inspector.token = NULL; /* the inspector has its copy */
-    fd = listen_on(s->cfg.addr, s->cfg.port, &bound, err, errlen);
+    fd = mhd_listen(s->cfg.addr, s->cfg.port, &bound, err, errlen);
     if (fd < 0) {
         ugw_receiver_mhd_stop(s);
         return NULL;
     }
-    if (getnameinfo((struct sockaddr *)&bound, sizeof bound, host, sizeof host, serv, sizeof serv,
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-        snprintf(host, sizeof host, "?");
-        snprintf(serv, sizeof serv, "0");
-    }
-    s->port = (uint16_t)atoi(serv);
-    snprintf(s->url, sizeof s->url, "http://%s%s%s:%s/", strchr(host, ':') ? "[" : "", host,
-             strchr(host, ':') ? "]" : "", serv);
+    s->port = mhd_bound_url(&bound, "/", s->url, sizeof s->url);
 
     /* The idle timeout is a backstop; the sweeper enforces the deadlines. */
     idle_s = (s->cfg.request_timeout_ms + 999) / 1000 + 1;

@@ -54,7 +54,8 @@ for kind in static shared; do
     cmake --install "$work/build-$kind" >/dev/null
     for f in include/ugw/ugw_events.h include/ugw/ugw_client.h include/ugw/ugw_webhook.h \
              include/ugw/ugw_runtime.h include/ugw/ugw_cli.h bin/ugw bin/ugw-codegen \
-             include/ugw/ugw_receiver.h include/ugw/ugw_receiver_mhd.h lib/pkgconfig/ugw-receiver.pc \
+             include/ugw/ugw_receiver.h include/ugw/ugw_receiver_mhd.h include/ugw/ugw_metrics_http.h \
+             lib/pkgconfig/ugw-receiver.pc \
              lib/cmake/ugw/ugwConfig.cmake lib/cmake/ugw/ugwConfigVersion.cmake \
              lib/pkgconfig/ugw.pc lib/pkgconfig/ugw-client.pc share/man/man1/ugw.1 \
              include/ugw/ugw_relay.h lib/pkgconfig/ugw-relay.pc \
