@@ -125,10 +125,13 @@ typedef struct ugw_str {
 typedef struct ugw_decode_opts {
     bool strict;        /**< reject unknown keys (default: ignore them) */
     uint32_t max_depth; /**< nesting limit, document = 1 (default 16, at most 32) */
-    uint32_t max_tokens;/**< JSON tokens per document (default 1024) */
+    uint32_t max_tokens;/**< JSON tokens, or MessagePack items (keys and values
+                             counted apart), per document (default 1024) */
     size_t max_input;   /**< largest accepted input in bytes (default 1 MiB) */
-    void *arena;        /**< caller memory for the decoder's work (arena_size required);
-                             NULL: allocate */
+    void *arena;        /**< caller memory for the decoder's work (arena_size required):
+                             max_tokens jsmn tokens plus at least 1 KiB for JSON
+                             strings, and max_tokens msgpack_objects (24 bytes
+                             each on 64-bit) for MessagePack; NULL: allocate */
     size_t arena_size;  /**< size of `arena`; with NULL arena, bytes to allocate
                              (default 64 KiB) */
 } ugw_decode_opts;
@@ -140,7 +143,8 @@ typedef struct ugw_decode_opts {
 
 /**
  * A decoder: options plus the reusable memory that decoding needs (the jsmn
- * token array, the arena for unescaped strings, msgpack-c's zone). Make one
+ * token array and the arena for unescaped strings, or msgpack-c's objects:
+ * one block, opts.arena or allocated here once). Make one
  * per thread with ugw_decoder_new() and reuse it: decoding then allocates
  * nothing. Views in a decoded event stay valid until the next decode with the
  * same decoder, or ugw_decoder_free().

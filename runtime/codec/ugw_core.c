@@ -302,7 +302,7 @@ extern const size_t ugw__jsmn_token_size;
 ugw_decoder *ugw_decoder_new(const ugw_decode_opts *opts)
 {
     ugw_decoder *d;
-    size_t toks_bytes;
+    size_t toks_bytes, nodes_bytes;
     d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
@@ -323,8 +323,11 @@ ugw_decoder *ugw_decoder_new(const ugw_decode_opts *opts)
         || d->opts.max_tokens > (1u << 24))
         goto fail;
     toks_bytes = (size_t)d->opts.max_tokens * ugw__jsmn_token_size;
+    /* MessagePack decoding puts max_tokens msgpack_objects where JSON
+     * decoding puts its tokens and strings. */
+    nodes_bytes = (size_t)d->opts.max_tokens * sizeof(msgpack_object);
     /* The tokens plus at least 1 KiB of string arena. */
-    if (d->opts.arena_size < toks_bytes + 1024)
+    if (d->opts.arena_size < toks_bytes + 1024 || d->opts.arena_size < nodes_bytes)
         goto fail;
     if (d->opts.arena) {
         d->mem = d->opts.arena;
@@ -339,16 +342,14 @@ ugw_decoder *ugw_decoder_new(const ugw_decode_opts *opts)
     {
         size_t mis = (size_t)((uintptr_t)d->mem % _Alignof(max_align_t));
         size_t skip = mis ? _Alignof(max_align_t) - mis : 0;
-        if (d->mem_size < skip + toks_bytes + 1024)
+        if (d->mem_size < skip + toks_bytes + 1024 || d->mem_size - skip < nodes_bytes)
             goto fail;
         d->toks = d->mem + skip;
         d->arena = (char *)d->mem + skip + toks_bytes;
         d->arena_cap = d->mem_size - skip - toks_bytes;
+        d->nodes = (msgpack_object *)(void *)(d->mem + skip);
+        d->node_cap = (d->mem_size - skip) / sizeof(msgpack_object);
     }
-    /* One chunk large enough for max_tokens objects: msgpack_zone_clear()
-     * keeps it, so decoding never allocates again. */
-    if (!msgpack_zone_init(&d->zone, (size_t)d->opts.max_tokens * (sizeof(msgpack_object_kv) + MSGPACK_ZONE_ALIGN) + 256))
-        goto fail;
     return d;
 fail:
     if (d->owns_mem)
@@ -361,7 +362,6 @@ void ugw_decoder_free(ugw_decoder *d)
 {
     if (!d)
         return;
-    msgpack_zone_destroy(&d->zone);
     if (d->owns_mem)
         free(d->mem);
     free(d);

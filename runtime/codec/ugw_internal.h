@@ -24,7 +24,10 @@ struct ugw_decoder {
     char *arena;            /* unescaped strings and scratch */
     size_t arena_cap;
     size_t arena_used;
-    msgpack_zone zone;      /* reused by every MessagePack decode */
+    /* MessagePack: the arrays of msgpack-c's object tree, in the same memory
+     * as the tokens and the arena (a decode uses one or the other) */
+    msgpack_object *nodes;
+    size_t node_cap;        /* at least opts.max_tokens */
 };
 
 /* Arena: bump allocation, reset at the start of every decode. */
@@ -60,8 +63,20 @@ ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
                                void *payload, size_t payload_cap,
                                ugw_error *err);
 
-/* MessagePack step 1 (ugw_msgpack_scan.c): structure, depth (max_depth, the
- * path of ugw__depth_path), item count (max_items), trailing bytes. */
+/*
+ * MessagePack step 1 (ugw_msgpack_unpack.c): msgpack-c's unpacker turns
+ * in[0..len) into the tree at *root, whose arrays are taken from
+ * nodes[0..cap) and never anywhere else; a document deeper than max_depth
+ * or with more than max_items items (keys and values counted apart) fails
+ * before its arrays are taken. Errors are those of ugw__msgpack_scan().
+ */
+ugw_status ugw__msgpack_unpack(const char *in, size_t len, msgpack_object *nodes, size_t cap,
+                               uint32_t max_depth, uint32_t max_items, msgpack_object *root,
+                               ugw_error *err);
+
+/* The exact structural check behind step 1's errors (ugw_msgpack_scan.c):
+ * structure, depth (max_depth, the path of ugw__depth_path), item count
+ * (max_items), trailing bytes; the first error in document order. */
 ugw_status ugw__msgpack_scan(const unsigned char *in, size_t len, uint32_t max_depth,
                              uint32_t max_items, ugw_error *err);
 /* Offset after the value at in[pos], for a document the scan accepted; at

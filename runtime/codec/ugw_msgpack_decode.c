@@ -1,19 +1,17 @@
 /*
  * ugw_msgpack_decode.c - the MessagePack decoder.
  *
- * Decoding is in three steps: a bounds-checked scan of the raw bytes
- * (structure, depth, element count, trailing bytes: so that msgpack-c never
- * sees a header that asks for more memory than the document can fill),
- * msgpack-c's msgpack_unpack() into the decoder's reused zone, then
- * extraction and validation of the fields. Step 1 is in ugw_msgpack_scan.c,
- * the encoder in ugw_msgpack_encode.c.
+ * Decoding is in two steps: msgpack-c's unpacker builds the object tree in
+ * the decoder's memory, bounded by max_tokens and max_depth
+ * (ugw_msgpack_unpack.c), then one walk over the tree extracts and checks
+ * the fields. The encoder is in ugw_msgpack_encode.c.
  */
 #include <string.h>
 
 #include "ugw_internal.h"
 
 /* ------------------------------------------------------------------ */
-/* Decoder, step 3: extraction                                          */
+/* Decoder, step 2: extraction                                          */
 /* ------------------------------------------------------------------ */
 
 typedef struct mctx {
@@ -54,7 +52,7 @@ static inline size_t key_pos(const mctx *c, const msgpack_object_kv *kv, size_t 
 }
 
 /* Checks a value that is not a field: str is UTF-8, maps have no duplicate
- * keys. Depth was bounded by the scan. */
+ * keys. Depth was bounded by the unpacker. */
 static ugw_status check_any(mctx *c, const msgpack_object *o, size_t pos, const char *path)
 {
     switch (o->type) {
@@ -292,11 +290,12 @@ static ugw_status decode_payload(mctx *c, const ugw_event_desc *ed,
 }
 
 /*
- * msgpack-c 4.0 gives an empty str a NULL pointer, or a stale one into an
- * earlier string: harmless for the checks (the size is 0) but wrong for error
- * positions. Walking the tree and the bytes together sets every str and bin
- * pointer to its real place. The scan has checked the bytes and bounded the
- * depth, so this reads nothing past the input and recurses at most 32 deep.
+ * msgpack-c's unpacker gives an empty str a NULL pointer, or a stale one
+ * into an earlier header: harmless for the checks (the size is 0) but wrong
+ * for error positions. Walking the tree and the bytes together sets every str
+ * and bin pointer to its real place. The tree came from the whole input and
+ * is at most 32 deep, so this reads nothing past the input and recurses at
+ * most 32 deep.
  */
 static size_t fix_ptrs(msgpack_object *o, const unsigned char *p, size_t pos)
 {
@@ -410,21 +409,12 @@ ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
                                ugw_error *err)
 {
     msgpack_object root;
-    size_t off = 0;
     mctx c;
     ugw_status st;
 
-    if ((st = ugw__msgpack_scan((const unsigned char *)in, len, dec->opts.max_depth, dec->opts.max_tokens, err)))
+    if ((st = ugw__msgpack_unpack(in, len, dec->nodes, dec->node_cap, dec->opts.max_depth,
+                                  dec->opts.max_tokens, &root, err)))
         return st;
-    msgpack_zone_clear(&dec->zone);
-    switch (msgpack_unpack(in, len, &off, &dec->zone, &root)) {
-    case MSGPACK_UNPACK_SUCCESS:
-        break;
-    case MSGPACK_UNPACK_NOMEM_ERROR:
-        return ugw_error_set(err, UGW_ERR_NOMEM, "msgpack-c ran out of memory", 0, NULL);
-    default: /* the scan accepted what msgpack-c refuses: treat as malformed */
-        return ugw_error_set(err, UGW_ERR_SYNTAX, "malformed MessagePack", off, NULL);
-    }
     c.in = in;
     c.len = len;
     c.dec = dec;

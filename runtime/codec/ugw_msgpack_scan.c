@@ -1,16 +1,17 @@
 /*
- * ugw_msgpack_scan.c - step 1 of MessagePack decoding: a bounds-checked scan
- * of the raw bytes (structure, depth, element count, trailing bytes), so
- * that msgpack-c never sees a header that asks for more memory than the
- * document can fill; and the skip over one value that gives the positions
- * of array items. Steps 2 and 3 are in ugw_msgpack_decode.c.
+ * ugw_msgpack_scan.c - the errors of MessagePack's structure: when
+ * msgpack-c's unpacker stops (ugw_msgpack_unpack.c), a bounds-checked scan
+ * of the raw bytes (structure, depth, element count, trailing bytes) names
+ * the first error, its position and, for depth, its path. Only documents
+ * that fail take this second look. Also the skip over one value that gives
+ * the positions of array items in error messages.
  */
 #include <string.h>
 
 #include "ugw_internal.h"
 
 /* ------------------------------------------------------------------ */
-/* Decoder, step 1: the scan                                            */
+/* The scan                                                             */
 /* ------------------------------------------------------------------ */
 
 typedef struct frame {
