@@ -3,8 +3,11 @@
  *
  * Encodes and decodes the eleven valid fixtures many times, with ours and, in
  * the same run, with the anchors: cJSON and jansson (build + print, parse +
- * field extraction) and msgpack-c (generic msgpack_sbuffer packing,
- * msgpack_unpack_next per event, msgpack_unpack into one reused zone).
+ * field extraction), msgpack-c (generic msgpack_sbuffer packing,
+ * msgpack_unpack_next + extraction with ugw's checks) and msgpuck (mp_encode_*;
+ * mp_check + decode + extraction with ugw's checks; when built with it), and
+ * the floors under ours: ugw_event_validate, jsmn_parse and
+ * msgpack_unpack_next alone.
  *
  * Method: each measurement runs a batch (every fixture, enough passes to last
  * about --batch-ms); batches of all measurements are interleaved, repeated
@@ -22,7 +25,8 @@
  *        bench_codec --alloc-check [--fixtures DIR]
  * docs/BENCHMARKS.md has the method, the figures and how to profile.
  * This file: timing, report and main; bench_alloc.c: allocation counting;
- * bench_passes.c: fixtures and our passes; bench_anchors.c: the anchors.
+ * bench_passes.c: fixtures, our passes and the floors; bench_anchors.c,
+ * bench_extract.c and bench_msgpuck.c: the anchors.
  * Exit: 0; with --check, 1 when a target is missed; with --alloc-check, 1 when
  * one of our encode/decode paths allocates per event (77 when counting is not
  * available: not glibc, or a sanitizer build); 2 on usage, I/O or codec errors.
@@ -73,27 +77,39 @@ typedef struct meas {
     double med, lo, hi, mbps, allocs;
 } meas;
 
+#ifdef UGW_BENCH_MSGPUCK
+#define MSGPUCK(fn) fn
+#define MSGPUCK_STATE "(libmsgpuck-dev)"
+#else
+#define MSGPUCK(fn) NULL /* not built: reported, never run */
+#define MSGPUCK_STATE "not built"
+#endif
+
 enum {
     M_OURS_JE, M_OURS_JD, M_OURS_ME, M_OURS_MD,
     M_CJ_E, M_CJ_D, M_CJ_DV, M_JA_E, M_JA_D,
-    M_SB_E, M_UN_NEXT, M_UN_ZONE, M_VALIDATE, M_JSMN, M__COUNT
+    M_SB_E, M_UN_X, M_MP_E, M_MP_D,
+    M_VALIDATE, M_JSMN, M_UN_NEXT, M__COUNT
 };
 
+#define MEAS(key, label, json, fn) { key, label, json, fn, 0, 0, {0}, 0, 0, 0, 0, 0 }
 static meas g_m[M__COUNT] = {
-    [M_OURS_JE] = { "ours-json-encode", "ours     JSON encode (ugw_encode_json, caller buffer)", 1, pass_ours_json_encode, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_OURS_JD] = { "ours-json-decode", "ours     JSON decode (ugw_decode_json, reused decoder)", 1, pass_ours_json_decode, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_OURS_ME] = { "ours-msgpack-encode", "ours     MessagePack encode (ugw_encode_msgpack)", 0, pass_ours_mp_encode, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_OURS_MD] = { "ours-msgpack-decode", "ours     MessagePack decode (ugw_decode_msgpack)", 0, pass_ours_mp_decode, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_CJ_E] = { "cjson-encode", "cJSON    build + PrintUnformatted + free", 1, pass_cjson_encode, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_CJ_D] = { "cjson-decode", "cJSON    ParseWithLength + extract + Delete", 1, pass_cjson_decode, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_CJ_DV] = { "cjson-decode-validate", "cJSON    ... + ugw_event_validate (info)", 1, pass_cjson_decode_validate, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_JA_E] = { "jansson-encode", "jansson  build + json_dumps(COMPACT) + free", 1, pass_jansson_encode, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_JA_D] = { "jansson-decode", "jansson  json_loadb + extract + decref", 1, pass_jansson_decode, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_SB_E] = { "msgpack-sbuffer-encode", "msgpackc sbuffer + packer, per event", 0, pass_sbuffer_encode, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_UN_NEXT] = { "msgpack-unpack-next", "msgpackc msgpack_unpack_next (unpacked per event)", 0, pass_unpack_next, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_VALIDATE] = { "ours-validate", "floor    ugw_event_validate alone (in every encode)", 2, pass_ours_validate, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_JSMN] = { "jsmn-parse", "floor    jsmn_parse alone (under our JSON decode)", 1, pass_jsmn_only, 0, 0, {0}, 0, 0, 0, 0, 0 },
-    [M_UN_ZONE] = { "msgpack-unpack-zone", "msgpackc msgpack_unpack, one reused zone", 0, pass_unpack_zone, 0, 0, {0}, 0, 0, 0, 0, 0 },
+    [M_OURS_JE] = MEAS("ours-json-encode", "ours     JSON encode (ugw_encode_json, caller buffer)", 1, pass_ours_json_encode),
+    [M_OURS_JD] = MEAS("ours-json-decode", "ours     JSON decode (ugw_decode_json, reused decoder)", 1, pass_ours_json_decode),
+    [M_OURS_ME] = MEAS("ours-msgpack-encode", "ours     MessagePack encode (ugw_encode_msgpack)", 0, pass_ours_mp_encode),
+    [M_OURS_MD] = MEAS("ours-msgpack-decode", "ours     MessagePack decode (ugw_decode_msgpack)", 0, pass_ours_mp_decode),
+    [M_CJ_E] = MEAS("cjson-encode", "cJSON    build + PrintUnformatted + free", 1, pass_cjson_encode),
+    [M_CJ_D] = MEAS("cjson-decode", "cJSON    ParseWithLength + extract + Delete", 1, pass_cjson_decode),
+    [M_CJ_DV] = MEAS("cjson-decode-validate", "cJSON    ... + ugw_event_validate (info)", 1, pass_cjson_decode_validate),
+    [M_JA_E] = MEAS("jansson-encode", "jansson  build + json_dumps(COMPACT) + free", 1, pass_jansson_encode),
+    [M_JA_D] = MEAS("jansson-decode", "jansson  json_loadb + extract + decref", 1, pass_jansson_decode),
+    [M_SB_E] = MEAS("msgpack-sbuffer-encode", "msgpackc sbuffer + packer, per event", 0, pass_sbuffer_encode),
+    [M_UN_X] = MEAS("msgpack-unpack-next-extract", "msgpackc msgpack_unpack_next + extract (same checks)", 0, pass_unpack_next_extract),
+    [M_MP_E] = MEAS("msgpuck-encode", "msgpuck  mp_encode_* into a caller buffer", 0, MSGPUCK(pass_msgpuck_encode)),
+    [M_MP_D] = MEAS("msgpuck-decode", "msgpuck  mp_check + decode + extract (same checks)", 0, MSGPUCK(pass_msgpuck_decode)),
+    [M_VALIDATE] = MEAS("ours-validate", "floor    ugw_event_validate alone (in every encode)", 2, pass_ours_validate),
+    [M_JSMN] = MEAS("jsmn-parse", "floor    jsmn_parse alone (under our JSON decode)", 1, pass_jsmn_only),
+    [M_UN_NEXT] = MEAS("msgpack-unpack-next", "floor    msgpack_unpack_next alone (zone per event)", 0, pass_unpack_next),
 };
 
 /* Passes per batch so that a batch lasts about `batch_ns`. */
@@ -169,21 +185,28 @@ static void run_all(int repeats, double batch_ms)
 /* Report                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Prints num/den against a target; returns 1 when a counted target is missed. */
+/* Prints num/den against a target (none when target is 0: information);
+ * returns 1 when a counted target is missed. */
 static int ratio_line(const char *what, const char *how, int num, int den, int at_least, double target, int counts)
 {
-    char t[16];
+    char t[24];
     double r;
     int pass;
-    snprintf(t, sizeof t, "%gx", target);
+    if (target > 0)
+        snprintf(t, sizeof t, "target %s %gx", at_least ? ">=" : "<=", target);
+    else
+        snprintf(t, sizeof t, "(info)");
     if (g_m[num].off || g_m[den].off) {
-        printf("  %-19s %-38s %8s   target %s %-5s  not measured\n", what, how, "-", at_least ? ">=" : "<=", t);
+        printf("  %-19s %-40s %8s   %-15s  not measured\n", what, how, "-", t);
         return 0;
     }
     r = g_m[num].med / g_m[den].med;
+    if (target <= 0) {
+        printf("  %-19s %-40s %7.2fx   %s\n", what, how, r, t);
+        return 0;
+    }
     pass = at_least ? r >= target : r <= target;
-    printf("  %-19s %-38s %7.2fx   target %s %-5s  %s%s\n", what, how, r, at_least ? ">=" : "<=", t,
-           pass ? "PASS" : "MISS", counts ? "" : " (info)");
+    printf("  %-19s %-40s %7.2fx   %-15s  %s%s\n", what, how, r, t, pass ? "PASS" : "MISS", counts ? "" : " (info)");
     return counts && !pass;
 }
 
@@ -205,7 +228,7 @@ static int select_only(const char *list)
             p++;
     }
     for (int m = 0; m < M__COUNT; m++)
-        g_m[m].off = !keep[m];
+        g_m[m].off = !keep[m] || !g_m[m].fn;
     return 1;
 }
 
@@ -213,7 +236,6 @@ static void cleanup(void)
 {
     ugw_decoder_free(g_dec);
     g_dec = NULL;
-    msgpack_zone_destroy(&g_zone);
     for (int i = 0; i < NEV; i++) {
         free(g_json[i].p);
         free(g_mp[i].p);
@@ -283,8 +305,9 @@ int main(int argc, char **argv)
     load_fixtures(dir);
     if (!(g_dec = ugw_decoder_new(NULL)))
         die("ugw_decoder_new failed", NULL);
-    if (!msgpack_zone_init(&g_zone, MSGPACK_ZONE_CHUNK_SIZE))
-        die("msgpack_zone_init failed", NULL);
+    for (int m = 0; m < M__COUNT; m++)
+        if (!g_m[m].fn)
+            g_m[m].off = 1;
 
     if (alloc_check) {
         int bad;
@@ -310,7 +333,7 @@ int main(int argc, char **argv)
 #else
     printf("compiler: unknown");
 #endif
-    printf(", build type %s (%s)%s; cJSON %s, jansson %s, msgpack-c %s\n", UGW_BUILD_TYPE, UGW_BENCH_CFLAGS,
+    printf(", build type %s (%s)%s; cJSON %s, jansson %s, msgpack-c %s, msgpuck %s\n", UGW_BUILD_TYPE, UGW_BENCH_CFLAGS,
 #if defined(BENCH_ASAN)
            " (sanitizer build: figures are meaningless)",
 #elif defined(__OPTIMIZE__)
@@ -318,7 +341,7 @@ int main(int argc, char **argv)
 #else
            " (NOT OPTIMISED: figures are meaningless)",
 #endif
-           cJSON_Version(), JANSSON_VERSION, msgpack_version());
+           cJSON_Version(), JANSSON_VERSION, msgpack_version(), MSGPUCK_STATE);
     printf("method: %d interleaved repeats of a ~%g ms batch per measurement; median ns/event; "
            "CLOCK_MONOTONIC\n", repeats, batch_ms);
     sanity(1);
@@ -334,6 +357,8 @@ int main(int argc, char **argv)
     for (int m = 0; m < M__COUNT; m++) {
         const meas *x = &g_m[m];
         char range[48];
+        if (!x->fn)
+            printf("%-54s not built (apt-get install libmsgpuck-dev)\n", x->label);
         if (x->off)
             continue;
         snprintf(range, sizeof range, "(%.1f..%.1f)", x->lo, x->hi);
@@ -348,15 +373,18 @@ int main(int argc, char **argv)
     }
 
     printf("\nratios (median over median, this run):\n");
-    missed += ratio_line("JSON encode", "cJSON build+print / ours", M_CJ_E, M_OURS_JE, 1, 20, 1);
-    missed += ratio_line("JSON decode", "cJSON parse+extract / ours", M_CJ_D, M_OURS_JD, 1, 4, 1);
-    missed += ratio_line("MessagePack encode", "msgpack_sbuffer packing / ours", M_SB_E, M_OURS_ME, 1, 2, 1);
-    missed += ratio_line("MessagePack decode", "ours / msgpack_unpack_next", M_OURS_MD, M_UN_NEXT, 0, 1.2, 1);
-    ratio_line("MessagePack decode", "ours / msgpack_unpack (reused zone)", M_OURS_MD, M_UN_ZONE, 0, 1.2, 0);
-    ratio_line("JSON decode", "cJSON parse+extract+validate / ours", M_CJ_DV, M_OURS_JD, 1, 4, 0);
-    ratio_line("JSON encode", "jansson build+dump / ours", M_JA_E, M_OURS_JE, 1, 20, 0);
-    ratio_line("JSON decode", "jansson load+extract / ours", M_JA_D, M_OURS_JD, 1, 4, 0);
-    printf("targets missed: %d of 4\n", missed);
+    missed += ratio_line("JSON decode", "ours / jsmn_parse alone", M_OURS_JD, M_JSMN, 0, 1.35, 1);
+    missed += ratio_line("MessagePack decode", "ours / msgpack_unpack_next + extract", M_OURS_MD, M_UN_X, 0, 1.2, 1);
+    missed += ratio_line("MessagePack encode", "ours / msgpuck", M_OURS_ME, M_MP_E, 0, 1.3, 1);
+    ratio_line("MessagePack decode", "ours / msgpuck decode + extract", M_OURS_MD, M_MP_D, 0, 0, 0);
+    ratio_line("MessagePack decode", "ours / msgpack_unpack_next alone", M_OURS_MD, M_UN_NEXT, 0, 0, 0);
+    ratio_line("MessagePack encode", "ours / msgpack_sbuffer packing", M_OURS_ME, M_SB_E, 0, 0, 0);
+    ratio_line("validation", "ugw_event_validate / ours MP encode", M_VALIDATE, M_OURS_ME, 0, 0, 0);
+    ratio_line("JSON encode", "cJSON build+print / ours", M_CJ_E, M_OURS_JE, 1, 0, 0);
+    ratio_line("JSON encode", "jansson build+dump / ours", M_JA_E, M_OURS_JE, 1, 0, 0);
+    ratio_line("JSON decode", "cJSON parse+extract+validate / ours", M_CJ_DV, M_OURS_JD, 1, 0, 0);
+    ratio_line("JSON decode", "jansson load+extract / ours", M_JA_D, M_OURS_JD, 1, 0, 0);
+    printf("targets missed: %d of 3 (a target not measured is not missed)\n", missed);
     printf("checksum %016llx\n", (unsigned long long)g_sum);
 
     cleanup();

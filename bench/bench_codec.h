@@ -1,8 +1,10 @@
 /*
  * bench_codec.h - what the files of the codec benchmark share (bench_codec.c:
  * timing, report and main; bench_alloc.c: allocation counting and check;
- * bench_passes.c: fixtures, shared state and our passes; bench_anchors.c:
- * the cJSON, jansson and msgpack-c passes and the sanity check).
+ * bench_passes.c: fixtures, shared state, our passes and the floors;
+ * bench_anchors.c: the cJSON, jansson and msgpack-c passes and the sanity
+ * check; bench_extract.c: the anchors' checks and msgpack-c's extraction;
+ * bench_msgpuck.c: the msgpuck anchors, when UGW_BENCH_MSGPUCK).
  */
 #ifndef UGW_BENCH_CODEC_H
 #define UGW_BENCH_CODEC_H
@@ -64,7 +66,6 @@ void load_fixtures(const char *dir);
 
 extern ugw_decoder *g_dec;        /* made once, reused by every decode */
 extern unsigned char g_out[65536]; /* caller buffer of our encoders */
-extern msgpack_zone g_zone;       /* reused zone of the msgpack_unpack anchor */
 
 void fail_event(const char *who, int i, const char *why);
 
@@ -117,7 +118,29 @@ uint64_t pass_jansson_encode(uint64_t h);
 uint64_t pass_jansson_decode(uint64_t h);
 uint64_t pass_sbuffer_encode(uint64_t h);
 uint64_t pass_unpack_next(uint64_t h);
-uint64_t pass_unpack_zone(uint64_t h);
+uint64_t pass_unpack_next_extract(uint64_t h);
+#ifdef UGW_BENCH_MSGPUCK
+uint64_t pass_msgpuck_encode(uint64_t h);
+uint64_t pass_msgpuck_decode(uint64_t h);
+/* Checks fixture i both ways (exits 2 if msgpuck's extraction does not give
+ * it back); returns 1 when msgpuck's encoding has the fixture's bytes. */
+int msgpuck_sanity(int i);
+#endif
+
+/* ---- the anchors' checks, as ugw makes them (bench_extract.c) ---- */
+
+/* Index of the field of `ed` named k[0..n), -1 when none (or past 64). */
+int anchor_field(const ugw_event_desc *ed, const char *k, size_t n);
+/* 1 when a string value keeps field f's rules: length, UTF-8, no NUL, URL form. */
+int anchor_str_ok(const ugw_field_desc *f, const char *p, size_t n);
+/* 1 when an integer is within field f's bounds. */
+int anchor_int_ok(const ugw_field_desc *f, int64_t v);
+/* 1 when every required field of `ed` is in `seen` (bit i: field i). */
+int anchor_required_ok(const ugw_event_desc *ed, uint64_t seen);
+/* Sets an optional field's has_ flag. */
+void anchor_mark(const ugw_field_desc *f, ugw_event *ev);
+/* msgpack-c's tree into `ev` with those checks; 1 on success. */
+int unpacked_extract(const msgpack_object *root, ugw_event *ev);
 
 /* Everyone produces and reads the same data (bench_anchors.c); exits 2 if not. */
 void sanity(int verbose);

@@ -76,7 +76,6 @@ void load_fixtures(const char *dir)
 
 ugw_decoder *g_dec;        /* made once, reused by every decode */
 unsigned char g_out[65536]; /* caller buffer of our encoders */
-msgpack_zone g_zone;       /* reused zone of the msgpack_unpack anchor */
 
 void fail_event(const char *who, int i, const char *why)
 {

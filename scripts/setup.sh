@@ -8,7 +8,7 @@ packages=(
   libjsmn-dev libmsgpack-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libsqlite3-dev
   python3 python3-jinja2 openssl
   libcmocka-dev
-  libcjson-dev libjansson-dev
+  libcjson-dev libjansson-dev libmsgpuck-dev
   clang libclang-rt-14-dev valgrind
   python3-jsonschema python3-msgpack nodejs
   prometheus chromium tmux

@@ -8,6 +8,8 @@
  */
 #include <ugw/ugw_runtime.h>
 
+#include "ugw_internal.h"
+
 #include <string.h>
 
 uint32_t ugw_version(void)
@@ -232,6 +234,9 @@ static bool prefix_ci(const char *s, const char *lit, size_t n)
 bool ugw_url_check(const char *s, size_t len)
 {
     size_t host;
+    /* The common case, 8 bytes at a time: only 0x21..0x7e and a good head. */
+    if (ugw__plain(s, len, true, false))
+        return ugw__url_head_ok(s, len);
     if (len >= 7 && prefix_ci(s, "http://", 7))
         host = 7;
     else if (len >= 8 && prefix_ci(s, "https://", 8))
