@@ -9,7 +9,8 @@
 # are its --only keys (default: ours and the floors). Only the measured pass
 # function is counted (--toggle-collect), so set-up, warm-up bookkeeping and
 # the sanity check are left out; the number of passes is read from the call
-# counts callgrind records. Functions under 3% of a pass are not listed.
+# counts callgrind records. Functions under 3% of a pass are not listed;
+# the self list shows code inlined from headers (jsmn.h) apart.
 # Needs valgrind. Each key takes a few seconds.
 set -euo pipefail
 
@@ -54,16 +55,21 @@ for k in "${keys[@]}"; do
     exit 2
   fi
   awk -v t="$total" -v p="$passes" -v e="$nev" -v k="$k" 'BEGIN { printf "%-28s %12.0f\n", k, t / p / e }'
-  callgrind_annotate --inclusive=yes --auto=no "$out" 2>/dev/null \
-    | awk -v t="$total" -v p="$passes" -v e="$nev" -v fn="$fn" '
-        /file:function/ { on = 1; next }
-        on && /^ *[0-9,]+ \( *[0-9.]+%\)  / {
-          ir = $1; gsub(/,/, "", ir); if (ir + 0 < 0.03 * t) next
-          rest = $0; sub(/^ *[0-9,]+ \( *[0-9.]+%\)  /, "", rest); sub(/ \[.*$/, "", rest)
-          if (rest ~ /:0x[0-9a-f]+$/) next
-          name = rest; sub(/^.*:/, "", name)
-          if (name == fn || name == "main" || name == "run_all" || name == "alloc_report" || name == "calibrate" || name ~ /^\(below/ || name ~ /libc_start/) next
-          if (seen[name]++) next
-          printf "    %-40s %10.0f\n", name, ir / p / e
-        }'
+  for mode in yes no; do
+    [ $mode = yes ] && echo "  inclusive:" || echo "  self (file of the code, where the compiler inlined it):"
+    callgrind_annotate --inclusive=$mode --auto=no "$out" 2>/dev/null \
+      | awk -v t="$total" -v p="$passes" -v e="$nev" -v fn="$fn" -v self=$mode '
+          /file:function/ { on = 1; next }
+          on && /^ *[0-9,]+ \( *[0-9.]+%\)  / {
+            ir = $1; gsub(/,/, "", ir); if (ir + 0 < 0.03 * t) next
+            rest = $0; sub(/^ *[0-9,]+ \( *[0-9.]+%\)  /, "", rest); sub(/ \[.*$/, "", rest)
+            if (rest ~ /:0x[0-9a-f]+$/) next
+            name = rest; sub(/^.*:/, "", name)
+            file = rest; sub(/:[^:]*$/, "", file); sub(/^.*\//, "", file)
+            if (name == fn || name == "main" || name == "run_all" || name == "alloc_report" || name == "calibrate" || name ~ /^\(below/ || name ~ /libc_start/) next
+            if (self == "no") name = name " (" file ")"
+            if (seen[name]++) next
+            printf "    %-48s %10.0f\n", name, ir / p / e
+          }'
+  done
 done
