@@ -104,7 +104,7 @@ try:
 except ImportError:          # Debian's python3-jsonschema
     jsonschema = None
 
-# Codes JSON Schema cannot say (docs/SCHEMA.md, "What JSON Schema cannot say").
+# Codes JSON Schema cannot say (docs/SCHEMA_COMPAT.md, "What JSON Schema cannot say").
 JSONSCHEMA_EXCEPTIONS = ("duplicate_key", "depth", "limit")
 
 

@@ -1,21 +1,40 @@
-"""Random variants of valid events, for the JSON Schema differential test.
+"""Random variants of valid events, for the JSON Schema differential tests.
 
-Each variant is a valid fixture with one to three random mutations of its
-fields, event string, envelope or unknown keys, written as JSON by Python.
-The values are chosen at and around every limit of the schema (read from the
-TOML schema, not from the exported JSON Schema), and of every wrong type.
+Each variant is a valid fixture with one to three random mutations, written
+as JSON by Python: a field at any depth (in the payload, in an object, an
+item of an array) set to a value at or around a limit of its definition or of
+another type, an array grown or shrunk past its item bounds, a key dropped or
+added (required, optional or unknown, in the payload or a nested object), the
+event string, the envelope. The values come from the TOML schema (the
+event's own [event.field.NAME] definitions over the shared ones), not from
+the exported JSON Schema.
 
 Variants stay inside what both sides can judge alike: no duplicate keys (a
-Python dict has none), no integer-valued floats, multi-byte strings only
-within their byte limits, nesting and sizes far below the decoder's limits.
-Those are the documented exceptions, shown by test cases of their own.
+Python dict has none), no integer-valued floats, strings within their byte
+limits when they are multi-byte, timestamps within a field's min and max
+when well formed, nesting and sizes below the decoder's limits. Those are
+the documented exceptions, shown by test cases of their own.
 """
 
 import json
+import os
 import random
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                                "codegen"))
+from ugwgen import event_fields, scalars  # noqa: E402
 
 ID_MAX = 2**53 - 1
 INT64 = 2**63
+# Strings longer than this are not written at their limits (a value near
+# the decoder's input or arena limits is a documented exception); multi-byte
+# strings (escaped as \uXXXX half the time) stay below a tenth of it.
+LONG_STRING = 70000
+MULTIBYTE_MAX = 4096
+# Unknown values nest at most this deep in a document (the decoder's default
+# depth is 16, the document being 1).
+UNKNOWN_DEPTH = 12
 
 ODD_VALUES = [None, True, False, 0.5, -1.5, [], [1], {}, {"a": 1}, "", "x", 0, -1]
 
@@ -24,14 +43,17 @@ def _ascii(rng, n):
     return "".join(rng.choice("abcxyz019-_ ") for _ in range(n))
 
 
-def _multibyte(rng, nbytes):
-    """A string of at most `nbytes` bytes of UTF-8, with 2-, 3- and 4-byte characters."""
+def _multibyte(rng, lo, hi):
+    """A string of lo..hi bytes of UTF-8 with 2-, 3- and 4-byte characters,
+    padded with ASCII up to `hi` bytes (never under `lo`: a multi-byte string
+    under a byte minimum that JSON Schema counts in characters is a
+    documented exception)."""
     out, used = [], 0
     while True:
         ch = rng.choice(["é", "€", "😀", "a"])
         n = len(ch.encode())
-        if used + n > nbytes:
-            return "".join(out)
+        if used + n > hi:
+            return "".join(out) + "a" * (hi - used)
         out.append(ch)
         used += n
 
@@ -48,9 +70,12 @@ def id_values(rng):
 
 
 def string_values(rng, lo, hi):
-    vals = [_ascii(rng, lo), _ascii(rng, hi), _ascii(rng, hi + 1), _ascii(rng, rng.randint(lo, hi)),
-            "a\u0000b", "\u0000", "\ud800", "a\udfffb", "\ud83d\ude00", "\n\t\"\\/",
-            _multibyte(rng, hi), 5, None, ["x"], {"x": "y"}, True]
+    vals = [_ascii(rng, min(lo + rng.randint(0, 3), hi)), "a\u0000b", "\u0000", "\ud800", "a\udfffb",
+            "\ud83d\ude00", "\n\t\"\\/", 5, None, ["x"], {"x": "y"}, True]
+    if hi <= LONG_STRING:
+        vals += [_ascii(rng, lo), _ascii(rng, hi), _ascii(rng, hi + 1), _ascii(rng, rng.randint(lo, hi))]
+    if hi <= MULTIBYTE_MAX:
+        vals.append(_multibyte(rng, lo, hi))
     if lo > 0:
         vals.append(_ascii(rng, lo - 1))
     return vals
@@ -81,19 +106,26 @@ def number_values(rng, fdef):
     return vals
 
 
+TS_OK = ["2024-05-01T12:00:00Z", "2024-02-29T23:59:59.999999999+14:00", "2000-02-29t00:00:00z",
+         "2023-12-31T23:59:59.5-08:00", "2030-01-01T00:00:00.123Z"]
+TS_BAD = ["2023-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-01-01T24:00:00Z",
+          "2024-13-01T00:00:00Z", "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:60Z", "2024-01-01T00:00:00",
+          "2024-01-01 00:00:00Z", "2024-01-01T00:00:00.Z", "2024-01-01T00:00:00.1234567890Z", "2024-1-01T00:00:00Z",
+          "2024-01-01T00:00:00+0100", "2024-01-01T00:00Z", "0000-01-01T00:00:00Z", "", 1714564800000, None, True]
+
+
 def timestamp_values(rng, fdef):
-    """Date-times inside the bounds, valid or broken in form or calendar
-    (bounds and offsets past year 1 or 9999 are documented exceptions)."""
-    ok = ["2024-05-01T12:00:00Z", "2024-02-29T23:59:59.999999999+14:00", "2000-02-29t00:00:00z",
-          "2023-12-31T23:59:59.5-08:00", "2030-01-01T00:00:00.123Z"]
-    bad = ["2023-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-01-01T24:00:00Z",
-           "2024-13-01T00:00:00Z", "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:60Z", "2024-01-01T00:00:00",
-           "2024-01-01 00:00:00Z", "2024-01-01T00:00:00.Z", "2024-01-01T00:00:00.1234567890Z", "2024-1-01T00:00:00Z",
-           "2024-01-01T00:00:00+0100", "2024-01-01T00:00Z", "", 1714564800000, None, True]
-    return ok * 2 + bad
+    """Date-times within the field's min and max, valid or broken in form or
+    calendar (a well-formed date-time outside min and max, or moved past
+    year 1 or 9999 by its offset, is a documented exception)."""
+    lo = scalars.timestamp_ms(fdef["min"]) if "min" in fdef else scalars.TS_MIN
+    hi = scalars.timestamp_ms(fdef["max"]) if "max" in fdef else scalars.TS_MAX
+    ok = [t for t in TS_OK if lo <= scalars.timestamp_ms(t) <= hi]
+    ok += [scalars.timestamp_text(lo), scalars.timestamp_text(hi), scalars.timestamp_text(rng.randint(lo, hi))]
+    return ok * 2 + TS_BAD
 
 
-def field_values(rng, fdef):
+def scalar_values(rng, fdef):
     t = fdef["type"]
     if t == "id":
         return id_values(rng)
@@ -114,6 +146,81 @@ def field_values(rng, fdef):
     return list(ODD_VALUES)          # a type this test does not know yet: wrong types only
 
 
+class Schema:
+    """The TOML schema (tomllib's dict) as the mutations need it."""
+
+    def __init__(self, data):
+        self.data = data
+        self.shared = data.get("field", {})
+        self.objects = data.get("object", {})
+        self.events = data["event"]
+        self.names = [n for ev in self.events for n in [ev["event"], *ev.get("aliases", [])]]
+        # samples[id(definition)]: values of that field seen in the valid documents
+        self.samples = {}
+
+    def payload_defs(self, doc):
+        """{name: definition} of the payload fields of `doc`'s event (the
+        first event when it names none)."""
+        name = doc.get("event") if isinstance(doc, dict) else None
+        ev = next((e for e in self.events if name in [e["event"], *e.get("aliases", [])]), self.events[0])
+        return event_fields.view(self.shared, ev)
+
+    def object_defs(self, fdef):
+        return {n: self.shared[n] for n in self.objects[fdef["object"]]["fields"]}
+
+    def item_def(self, fdef):
+        if "object" in fdef:
+            return {"type": "object", "object": fdef["object"]}
+        return self.shared[fdef["items"]]
+
+    def slots(self, doc):
+        """(container, key, definition) of every field and array item of
+        `doc`, at any depth, with the nesting depth of its value (the
+        document is 1), and (object, definitions, depth) of every object
+        whose keys the schema names (the payload, nested objects)."""
+        fields, objects = [], []
+        payload = doc.get("payload") if isinstance(doc, dict) else None
+        if isinstance(payload, dict):
+            self._walk_object(payload, self.payload_defs(doc), 2, fields, objects)
+        return fields, objects
+
+    def _walk_object(self, obj, defs, depth, fields, objects):
+        objects.append((obj, defs, depth))
+        for name, value in obj.items():
+            if name in defs:
+                fields.append((obj, name, defs[name], depth + 1))
+                self._walk_value(value, defs[name], depth + 1, fields, objects)
+
+    def _walk_value(self, value, fdef, depth, fields, objects):
+        if fdef["type"] == "object" and isinstance(value, dict):
+            self._walk_object(value, self.object_defs(fdef), depth, fields, objects)
+        elif fdef["type"] == "array" and isinstance(value, list):
+            item = self.item_def(fdef)
+            for i, v in enumerate(value):
+                fields.append((value, i, item, depth + 1))
+                self._walk_value(v, item, depth + 1, fields, objects)
+
+    @staticmethod
+    def _kind(fdef):
+        return fdef["type"], fdef.get("object", fdef.get("items"))
+
+    def learn(self, docs):
+        """Remembers the values of objects and arrays in the valid documents,
+        by field name, as material for the mutations."""
+        for doc in docs:
+            for container, key, fdef, _ in self.slots(doc)[0]:
+                if fdef["type"] in ("object", "array"):
+                    self.samples.setdefault(self._kind(fdef), []).append(container[key])
+
+    def values(self, rng, fdef):
+        """Candidate values for a field or item of definition `fdef`."""
+        t = fdef["type"]
+        if t not in ("object", "array"):
+            return scalar_values(rng, fdef)
+        seen = [json.loads(json.dumps(v)) for v in self.samples.get(self._kind(fdef), [])]
+        return (seen * 3 or [{}, []]) + list(ODD_VALUES)
+
+
 def unknown_value(rng, depth=0):
     kinds = ["int", "str", "null", "bool", "float"] + (["list", "obj"] if depth < 3 else [])
     k = rng.choice(kinds)
@@ -132,34 +239,60 @@ def unknown_value(rng, depth=0):
     return {f"k{i}": unknown_value(rng, depth + 1) for i in range(rng.randint(0, 3))}
 
 
+def _unknown_at(rng, depth):
+    """An unknown value for a key at nesting `depth`, nested no deeper than UNKNOWN_DEPTH."""
+    return unknown_value(rng, max(0, 3 - (UNKNOWN_DEPTH - depth)))
+
+
+def _resize(rng, schema, arr, fdef):
+    """Grows or shrinks array `arr` (of field `fdef`) to or past one of its
+    item bounds, or puts a wrong item in it."""
+    lo, hi = fdef.get("min_items", 0), fdef["max_items"]
+    want = rng.choice([lo, hi, lo - 1, hi + 1, rng.randint(lo, hi), 0])
+    if want < 0 or (want > len(arr) and not arr):
+        return
+    while len(arr) > want:
+        del arr[rng.randrange(len(arr))]
+    while len(arr) < want:
+        arr.insert(rng.randint(0, len(arr)), json.loads(json.dumps(rng.choice(arr))))
+    if arr and rng.random() < 0.3:
+        arr[rng.randrange(len(arr))] = rng.choice(schema.values(rng, schema.item_def(fdef)))
+
+
 def mutate(rng, doc, schema):
     """One random mutation of `doc` (a dict, changed in place or replaced);
-    returns the new document."""
-    events = schema["event"]
-    fields = schema["field"]
-    names = [n for ev in events for n in [ev["event"], *ev.get("aliases", [])]]
+    returns the new document. `schema` is a Schema."""
     if not isinstance(doc, dict):
         return doc                   # no longer an object: nothing to mutate
     payload = doc.get("payload")
-    op = rng.choice(["field", "field", "field", "field", "drop", "unknown", "unknown_top", "event", "envelope",
-                     "shuffle"])
-    known = [n for n in payload if n in fields] if isinstance(payload, dict) else []
-    if op == "field" and known:
-        name = rng.choice(known)
-        payload[name] = rng.choice(field_values(rng, fields[name]))
-    elif op == "field" and isinstance(payload, dict):
-        name = rng.choice(list(fields))
-        payload[name] = rng.choice(field_values(rng, fields[name]))
+    fields, objects = schema.slots(doc)
+    op = rng.choice(["field", "field", "field", "field", "array", "drop", "add", "unknown", "unknown_top",
+                     "event", "envelope", "shuffle"])
+    if op == "field" and fields:
+        container, key, fdef, _ = rng.choice(fields)
+        container[key] = rng.choice(schema.values(rng, fdef))
+    elif op == "array" and any(f[2]["type"] == "array" and isinstance(f[0][f[1]], list) for f in fields):
+        container, key, fdef, _ = rng.choice([f for f in fields if f[2]["type"] == "array"
+                                              and isinstance(f[0][f[1]], list)])
+        _resize(rng, schema, container[key], fdef)
+    elif op in ("field", "add") and objects:
+        obj, defs, _ = rng.choice(objects)
+        name = rng.choice(list(defs))
+        obj[name] = rng.choice(schema.values(rng, defs[name]))
     elif op == "drop":
-        if isinstance(payload, dict) and payload and rng.random() < 0.8:
-            del payload[rng.choice(list(payload))]
+        if objects and rng.random() < 0.8:
+            obj = rng.choice(objects)[0]
+            if obj:
+                del obj[rng.choice(list(obj))]
         else:
             doc.pop(rng.choice(["event", "payload"]), None)
-    elif op == "unknown" and isinstance(payload, dict):
-        payload[rng.choice(["extra", "userID", "_x", "guideId2", "é"])] = unknown_value(rng)
+    elif op == "unknown" and objects:
+        obj, _, depth = rng.choice(objects)
+        obj[rng.choice(["extra", "userID", "_x", "guideId2", "é"])] = _unknown_at(rng, depth + 1)
     elif op == "unknown_top":
         doc[rng.choice(["extra", "Event", "data", "type"])] = unknown_value(rng)
     elif op == "event":
+        names = schema.names
         doc["event"] = rng.choice(names + [names[0].upper(), names[0] + " ", "", "unknown", 5, None])
     elif op == "envelope":
         choice = rng.random()
@@ -168,23 +301,27 @@ def mutate(rng, doc, schema):
         elif choice < 0.5:
             return rng.choice([[], "x", None, 1, [doc]])
         else:
-            other = rng.choice(events)
-            doc["event"] = other["event"]     # another event's string, this payload
-    elif op == "shuffle" and isinstance(payload, dict):
-        items = list(payload.items())
+            doc["event"] = rng.choice(schema.events)["event"]     # another event's string, this payload
+    elif op == "shuffle" and objects:
+        obj = rng.choice(objects)[0]
+        items = list(obj.items())
         rng.shuffle(items)
-        doc["payload"] = dict(items)
+        obj.clear()
+        obj.update(items)
     return doc
 
 
 def variants(valid_docs, schema, count, seed):
-    """`count` (name, bytes) variants of the valid documents, reproducible by `seed`."""
+    """`count` (name, bytes) variants of the valid documents, reproducible by
+    `seed`; `schema` is the TOML schema as tomllib reads it."""
     rng = random.Random(seed)
+    sch = Schema(schema)
+    sch.learn(valid_docs)
     out = []
     for i in range(count):
         doc = json.loads(json.dumps(rng.choice(valid_docs)))
         for _ in range(rng.choice([1, 1, 1, 2, 3])):
-            doc = mutate(rng, doc, schema)
+            doc = mutate(rng, doc, sch)
         text = json.dumps(doc, ensure_ascii=rng.random() < 0.5,
                           separators=rng.choice([(",", ":"), (", ", ": ")]))
         out.append((f"m{i:05d}.json", text.encode("utf-8", "surrogatepass")))

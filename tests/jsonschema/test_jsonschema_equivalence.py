@@ -6,13 +6,13 @@ the valid fixtures, the invalid corpus and a few thousand random variants of
 the valid events (mutate.py), in JSON and in MessagePack, with the lenient and
 the strict schema that `ugw schema export` prints; `ugw validate` (and
 `--strict`) judges the same files. A receiver parses the bytes before it
-validates, so the schema side is "UTF-8, then Python's json (NaN and Infinity
-refused), then the schema", and for MessagePack "Debian's python3-msgpack
-(strings as UTF-8, keys strings), then the schema".
+validates: judge.py says how the schema side does.
 
 The two must agree on every file, except for the documented exceptions
-(docs/SCHEMA.md, "What JSON Schema cannot say"): each has a test case below
-showing the difference, and corpus files may differ only for those reasons.
+(docs/SCHEMA_COMPAT.md, "What JSON Schema cannot say"): each has a case in
+test_jsonschema_exceptions.py showing the difference, and corpus files may
+differ only for those reasons. test_jsonschema_schemas.py does the same for
+other schemas.
 
 Environment: UGW_BIN (the ugw command), UGW_SOURCE_DIR (the source tree),
 UGW_JSONSCHEMA_VARIANTS (number of random variants, default 4000),
@@ -33,6 +33,7 @@ import msgpack
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import judge  # noqa: E402
 import mutate  # noqa: E402
 
 UGW = os.environ.get("UGW_BIN", "ugw")
@@ -46,7 +47,7 @@ with open(os.path.join(ROOT, "schema", "events.toml"), "rb") as _f:
     SCHEMA = tomllib.load(_f)
 
 # Codes of the invalid corpus that JSON Schema cannot reproduce, and why
-# (the exceptions of docs/SCHEMA.md). A corpus file whose verdicts differ
+# (the exceptions of docs/SCHEMA_COMPAT.md). A corpus file whose verdicts differ
 # must have one of these codes in MANIFEST.tsv.
 CORPUS_EXCEPTIONS = {
     "duplicate_key": "a JSON parser keeps one of two equal keys; the schema sees one",
@@ -56,56 +57,6 @@ CORPUS_EXCEPTIONS = {
 # Corpus files that differ for a reason their code does not tell: a string
 # over its limit in bytes but not in characters.
 MULTIBYTE = re.compile(r"^n_too_long_\w+_multibyte\.(?:json|msgpack)$")
-
-
-def _refuse_constant(name):
-    raise ValueError(f"{name} is not JSON")
-
-
-class _Refused(Exception):
-    pass
-
-
-def _plain(value):
-    """A MessagePack value as JSON data; bin and ext are no JSON value."""
-    if isinstance(value, (bytes, msgpack.ExtType)):
-        raise _Refused("bin or ext")
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-def parse(data, msgpack_format=False):
-    """The document a receiver validates, or None when its bytes are no JSON
-    text (not UTF-8, malformed, NaN/Infinity) or no MessagePack document
-    of the JSON data model."""
-    try:
-        if msgpack_format:
-            doc = msgpack.unpackb(data, raw=False, strict_map_key=True)
-            if any(not isinstance(k, str) for k in _keys(doc)):
-                return None
-            return _plain(doc)
-        return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError, _Refused, msgpack.UnpackException,
-            msgpack.ExtraData, TypeError):
-        return None
-
-
-def _keys(doc):
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            yield k
-            yield from _keys(v)
-    elif isinstance(doc, list):
-        for v in doc:
-            yield from _keys(v)
-
-
-def schema_accepts(validator, data, msgpack_format=False):
-    doc = parse(data, msgpack_format)
-    return doc is not None and validator.is_valid(doc)
 
 
 def ugw_verdicts(paths, strict):
@@ -198,8 +149,8 @@ class Equivalence(unittest.TestCase):
     def verdicts(self, path, strict):
         with open(path, "rb") as f:
             data = f.read()
-        return self.ugw[strict][path] is None, schema_accepts(self.validators[strict], data,
-                                                              path.endswith(".msgpack"))
+        return self.ugw[strict][path] is None, judge.accepts(self.validators[strict], data,
+                                                             path.endswith(".msgpack"))
 
     def test_export_is_the_generated_file(self):
         for strict, name in ((False, "events.schema.json"), (True, "events.strict.schema.json")):

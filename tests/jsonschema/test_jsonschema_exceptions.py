@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """What JSON Schema cannot say: one case per documented exception
-(docs/SCHEMA.md, "What JSON Schema cannot say"). Each case is a body that
+(docs/SCHEMA_COMPAT.md, "What JSON Schema cannot say"). Each case is a body that
 `ugw validate` refuses with the code named while the exported schema, after
 Python's json parser, accepts it; a case that starts to agree fails, so the
 list stays true. Then `ugw schema export` and `ugw schema diff` as commands,
