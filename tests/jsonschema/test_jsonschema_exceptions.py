@@ -17,8 +17,12 @@ import tempfile
 import unittest
 
 import jsonschema
+import msgpack
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import judge  # noqa: E402
+
 UGW = os.environ.get("UGW_BIN", "ugw")
 ROOT = os.environ.get("UGW_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
 GEN = os.path.join(ROOT, "generated")
@@ -37,8 +41,8 @@ def body(payload=None, extra=None, text=None):
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def ugw_code(data, strict=False):
-    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+def ugw_code(data, strict=False, suffix=".json"):
+    with tempfile.NamedTemporaryFile(suffix=suffix) as f:
         f.write(data)
         f.flush()
         p = subprocess.run([UGW, "validate", *(["--strict"] if strict else []), f.name],
@@ -84,6 +88,34 @@ class CannotSay(unittest.TestCase):
         # characters, as many web frameworks do) hands the schema valid text.
         data = body().replace(b"How likely?", b"How likely\xff")
         self.differ(data, "utf8", decode="replace")
+
+    def test_integral_float_in_messagepack(self):
+        doc = json.loads(body())
+        doc["payload"]["score"] = 9.0          # float 64
+        data = msgpack.packb(doc)
+        self.assertEqual(ugw_code(data, suffix=".msgpack"), "type")
+        self.assertTrue(judge.accepts(self.validator, data, msgpack_format=True))
+        data = msgpack.packb(doc, use_single_float=True)      # float 32
+        self.assertEqual(ugw_code(data, suffix=".msgpack"), "type")
+        self.assertTrue(judge.accepts(self.validator, data, msgpack_format=True))
+
+    def test_messagepack_values_json_has_not_in_an_ignored_key(self):
+        # bin, ext and a map key that is no string, in the value of an
+        # unknown key: ugw skips them (lenient), as it skips any value that
+        # is well formed; JSON has no such value, so a receiver that reads
+        # MessagePack as JSON data cannot validate the body at all.
+        for value in (b"\x00\x01", msgpack.ExtType(1, b"\x00"), {1: "x"}, [{"k": b"x"}]):
+            doc = json.loads(body())
+            doc["payload"]["extra"] = value
+            data = msgpack.packb(doc, use_bin_type=True)
+            self.assertIsNone(ugw_code(data, suffix=".msgpack"), value)
+            self.assertEqual(ugw_code(data, strict=True, suffix=".msgpack"), "unknown_key", value)
+            self.assertIsNone(judge.parse(data, msgpack_format=True), value)
+        # the same body with a JSON value there: both accept
+        doc["payload"]["extra"] = [{"k": "x"}]
+        data = msgpack.packb(doc, use_bin_type=True)
+        self.assertIsNone(ugw_code(data, suffix=".msgpack"))
+        self.assertTrue(judge.accepts(self.validator, data, msgpack_format=True))
 
     def test_nesting_depth(self):
         deep = {}
