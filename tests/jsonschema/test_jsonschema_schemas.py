@@ -33,8 +33,13 @@ name says why (EXCUSED), documents beyond the decoder's limits (judge.py),
 and strings within their limits in characters but not in bytes
 (Subject.bytes_not_characters).
 Any other disagreement fails with the seed, the schema and the file.
-Each random schema's documents are also valid against the 2020-12
-metaschema (check_schema).
+Each schema's JSON Schema documents are valid against the 2020-12
+metaschema (check_schema), and its OpenAPI documents (openapi.json,
+openapi.strict.json) against the OpenAPI 3.1 schema of the OpenAPI
+Initiative (tests/openapi/oas-3.1-schema.json: https://spec.openapis.org/oas/3.1/schema/2022-10-07,
+Apache License 2.0), with every $ref resolving, every webhook's body the
+event's definition and the JSON Schema's definitions among its components
+(the redocly lint of tests/openapi runs on the bundled schema only).
 """
 
 import json
@@ -44,7 +49,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 import tomllib
 import unittest
 
@@ -62,6 +66,7 @@ from codegen_support import INCLUDE  # noqa: E402
 from test_schema_property import random_schema  # noqa: E402
 
 DRIVER = os.path.join(ROOT, "tests", "codegen", "verdict_driver.c")
+OAS_SCHEMA = os.path.join(ROOT, "tests", "openapi", "oas-3.1-schema.json")
 COMPOUND = os.path.join(ROOT, "tests", "compound", "compound.toml")
 VARIANTS = int(os.environ.get("UGW_JSONSCHEMA_VARIANTS", "3000"))
 SEED = int(os.environ.get("UGW_JSONSCHEMA_SEED", "20261130"))
@@ -147,7 +152,7 @@ class Subject:
 
     def __init__(self, name, text, d, variants, seed):
         self.name, self.text, self.seed = name, text, seed
-        out = corpus.generate(text, d)
+        out = self.out = corpus.generate(text, d)
         self.exe = os.path.join(d, "verdicts")
         p = corpus._run([corpus.GCC, *corpus._flags(), "-DSCHEMA_SYMBOL=p_schema_events", "-I", INCLUDE,
                          "-I", out, DRIVER, os.path.join(out, "p_events.c"), *corpus.runtime_objects(),
@@ -189,6 +194,15 @@ class Subject:
                 continue
             _write(path[:-5] + ".msgpack", packed)
             self.variants.append(path[:-5] + ".msgpack")
+
+    def openapi_problems(self, oas):
+        """What is wrong with the OpenAPI documents (openapi_problems())."""
+        problems = []
+        ids = [ev["id"] for ev in tomllib.loads(self.text)["event"]]
+        for strict, name in ((False, "openapi.json"), (True, "openapi.strict.json")):
+            with open(os.path.join(self.out, name), encoding="utf-8") as f:
+                problems += openapi_problems(oas, name, json.load(f), self.documents[strict]["$defs"], ids)
+        return problems
 
     def c_verdicts(self, paths, strict):
         """{path: "ok" or the error code} of the generated decoder."""
@@ -255,6 +269,53 @@ class Subject:
         return False
 
 
+def openapi_problems(oas, name, doc, defs, event_ids):
+    """What is wrong with OpenAPI document `doc` (file `name`): errors of
+    `oas` (a validator of the OpenAPI 3.1 schema), $refs that resolve to
+    nothing, webhooks that are not the events `event_ids`, bodies that are not
+    the event's definition, JSON Schema definitions `defs` missing from the
+    components."""
+    problems = [f"{name}: {e.json_path}: {e.message[:200]}" for e in oas.iter_errors(doc)]
+    problems += [f"{name}: $ref {r} resolves to nothing" for r in _refs(doc) if not _resolves(doc, r)]
+    hooks = doc.get("webhooks", {})
+    if sorted(hooks) != sorted(event_ids):
+        problems.append(f"{name}: webhooks {sorted(hooks)} are not the events {sorted(event_ids)}")
+    for eid, hook in hooks.items():
+        for media, content in hook["post"]["requestBody"]["content"].items():
+            if content.get("schema") != {"$ref": f"#/components/schemas/{eid}"}:
+                problems.append(f"{name}: the {media} body of {eid} is {content.get('schema')}")
+    schemas = doc.get("components", {}).get("schemas", {})
+    defs = json.loads(json.dumps(defs).replace('"#/$defs/', '"#/components/schemas/'))
+    problems += [f"{name}: components/schemas/{k} is not the JSON Schema's definition"
+                 for k, v in defs.items() if schemas.get(k) != v]
+    return problems
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$ref" and isinstance(v, str):
+                yield v
+            else:
+                yield from _refs(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _refs(v)
+
+
+def _resolves(doc, ref):
+    """Whether a local JSON pointer ("#/a/b~1c") names a part of `doc`."""
+    if not ref.startswith("#/"):
+        return False
+    node = doc
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
 def _write(path, data):
     with open(path, "wb") as f:
         f.write(data)
@@ -289,7 +350,10 @@ class SchemasEquivalence(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="ugw-js-schemas-")
-        cls.started = time.monotonic()
+        with open(OAS_SCHEMA, encoding="utf-8") as f:
+            oas = json.load(f)
+        jsonschema.Draft202012Validator.check_schema(oas)
+        cls.oas = jsonschema.Draft202012Validator(oas)
 
     @classmethod
     def tearDownClass(cls):
@@ -303,6 +367,7 @@ class SchemasEquivalence(unittest.TestCase):
             counts, excused, bad = subject.compare()
         except AssertionError as e:
             raise AssertionError(f"{e}\nreplay: {REPLAY}\nschema {name}:\n{text}") from None
+        self.assertEqual(subject.openapi_problems(self.oas), [], f"replay: {REPLAY}\nschema {name}:\n{text}")
         self.assertEqual(bad, [], f"{len(bad)} disagreements not on the list of docs/SCHEMA_COMPAT.md "
                          f"(replay: {REPLAY}):\n" + "\n".join(bad[:20]) + f"\nschema {name}:\n{text}")
         print(f"\n{name}: {counts}; differing only by: {sorted(excused) or 'nothing'}", file=sys.stderr)
@@ -312,6 +377,30 @@ class SchemasEquivalence(unittest.TestCase):
                     self.assertGreater(counts.get(f"{mode} variants {verdict}", 0), variants // 10,
                                        (name, mode, verdict, counts))
         return subject
+
+    def test_openapi_check_finds_faults(self):
+        gen = os.path.join(ROOT, "generated")
+        with open(os.path.join(gen, "openapi.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        with open(os.path.join(gen, "events.schema.json"), encoding="utf-8") as f:
+            defs = json.load(f)["$defs"]
+        ids = sorted(doc["webhooks"])
+        self.assertEqual(openapi_problems(self.oas, "openapi.json", doc, defs, ids), [])
+        first = ids[0]
+
+        def broken(change):
+            bad = json.loads(json.dumps(doc))
+            change(bad)
+            return openapi_problems(self.oas, "openapi.json", bad, defs, ids)
+
+        self.assertTrue(broken(lambda d: d.pop("info")))
+        self.assertTrue(broken(lambda d: d.update(openapi="3.0.3")))
+        self.assertTrue(broken(lambda d: d["webhooks"][first]["post"]["parameters"][0].update({"$ref": "#/x"})))
+        self.assertTrue(broken(lambda d: d["webhooks"][first]["post"]["responses"].update({"204": {"x": 1}})))
+        self.assertTrue(broken(lambda d: d["webhooks"].pop(first)))
+        self.assertTrue(broken(lambda d: d["webhooks"][first]["post"]["requestBody"]["content"]
+                               ["application/msgpack"].update(schema={"type": "object"})))
+        self.assertTrue(broken(lambda d: d["components"]["schemas"][first].update(required=[])))
 
     def test_every_construct_schema(self):
         with open(COMPOUND, encoding="utf-8") as f:
