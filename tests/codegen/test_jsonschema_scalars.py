@@ -2,9 +2,9 @@
 nullable fields against the C decoder, file by file: its valid fixtures
 (with the .null and .absent variants), its invalid corpus and a few thousand
 random variants (tests/jsonschema/mutate.py), in JSON and MessagePack, lenient
-and strict. Debian's python3-jsonschema judges "Python's json (or msgpack),
-then the schema", as tests/jsonschema/test_jsonschema_equivalence.py does
-for the bundled schema; the C decoder is the generated code of this schema.
+and strict, through tests/jsonschema/differential.py as
+tests/jsonschema/test_jsonschema_schemas.py does for other schemas; the C
+decoder is the generated code of this schema.
 
 They agree on everything but the documented exceptions (docs/SCHEMA_COMPAT.md,
 "What JSON Schema cannot say"), each shown by a case below: a timestamp's
@@ -17,30 +17,23 @@ UGW_JSONSCHEMA_VARIANTS (default 3000) variants from UGW_JSONSCHEMA_SEED.
 
 import json
 import os
-import re
 import struct
-import subprocess
 import sys
 import tempfile
 import unittest
 
-from codegen_support import INCLUDE, ROOT, load_mod, model_mod, outputs_mod
+from codegen_support import ROOT
 import corpus
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "jsonschema"))
 try:
-    import jsonschema
+    import differential
     import judge
     import msgpack
-    import mutate
-    import tomllib
-    from ugwgen import export_jsonschema
     MISSING = corpus.MISSING
 except ImportError as e:           # pragma: no cover - Debian's python3-jsonschema and python3-msgpack
     MISSING = f"{e} (apt-get install python3-jsonschema python3-msgpack)"
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DRIVER = os.path.join(HERE, "verdict_driver.c")
 VARIANTS = int(os.environ.get("UGW_JSONSCHEMA_VARIANTS", "3000"))
 SEED = int(os.environ.get("UGW_JSONSCHEMA_SEED", "20261130"))
 
@@ -107,60 +100,14 @@ description = "A price seen."
 fields = ["userId", "price", "action"]
 '''
 
-# Corpus files that may differ, and why (the rest must agree).
-CORPUS_EXCEPTIONS = {
-    re.compile(r"^n_(duplicate|depth|limit)_"): "decoder limits and duplicate keys (as for the bundled schema)",
-    re.compile(r"^n_range_\w+_(before|after)\."): "a timestamp's min and max",
-    re.compile(r"^n_range_\w+_nan\.msgpack$"): "NaN in a MessagePack float",
-    re.compile(r"^n_too_long_\w+_multibyte\."): "byte length, not character length",
-}
-
-
 @unittest.skipIf(MISSING, MISSING or "")
 class ScalarSchemaEquivalence(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="ugw-js-scalars-")
-        d = cls.tmp.name
-        cls.out = corpus.generate(SCHEMA, d)
-        cls.exe = os.path.join(d, "verdicts")
-        p = corpus._run([corpus.GCC, *corpus._flags(), "-DSCHEMA_SYMBOL=p_schema_events", "-I", INCLUDE,
-                         "-I", cls.out, DRIVER, os.path.join(cls.out, "p_events.c"), *corpus.runtime_objects(),
-                         "-o", cls.exe, "-lmsgpackc"])
-        if p.returncode != 0:
-            raise AssertionError(f"compiling verdict_driver.c failed:\n{p.stderr}")
-        schema_path = os.path.join(d, "schema.toml")
-        model = model_mod.build(load_mod.load(schema_path), "schema.toml", outputs_mod.Options(prefix="p"))
-        cls.validators = {}
-        for strict in (False, True):
-            doc = export_jsonschema.document(model, strict)
-            jsonschema.Draft202012Validator.check_schema(doc)
-            cls.validators[strict] = jsonschema.Draft202012Validator(doc)
-        fx = os.path.join(cls.out, "fixtures")
-        cls.valid = sorted(os.path.join(fx, "valid", n) for n in os.listdir(os.path.join(fx, "valid")))
-        cls.manifest = {}
-        with open(os.path.join(fx, "invalid", "MANIFEST.tsv"), encoding="utf-8") as f:
-            for line in f:
-                if not line.startswith("#"):
-                    name, code, _, mode = line.rstrip("\n").split("\t")
-                    cls.manifest[os.path.join(fx, "invalid", name)] = (code, mode)
-        docs = []
-        for path in cls.valid:
-            if path.endswith(".json"):
-                with open(path, "rb") as f:
-                    docs.append(json.loads(f.read()))
-        cls.variants = []
-        for name, data in mutate.variants(docs, tomllib.loads(SCHEMA), VARIANTS, SEED):
-            path = os.path.join(d, name)
-            cls.write(path, data)
-            cls.variants.append(path)
-            try:
-                packed = msgpack.packb(json.loads(data), use_bin_type=True)
-            except (UnicodeEncodeError, OverflowError, ValueError):
-                continue
-            cls.write(path[:-5] + ".msgpack", packed)
-            cls.variants.append(path[:-5] + ".msgpack")
+        cls.subject = differential.Subject("scalars", SCHEMA, cls.tmp.name, VARIANTS, SEED)
+        cls.valid, cls.validators = cls.subject.valid, cls.subject.validators
 
     @classmethod
     def tearDownClass(cls):
@@ -172,15 +119,7 @@ class ScalarSchemaEquivalence(unittest.TestCase):
             f.write(data)
 
     def ugw(self, paths, strict):
-        p = subprocess.run([self.exe], input="".join(f"{'s' if strict else 'd'} {x}\n" for x in paths),
-                           capture_output=True, text=True, timeout=600)
-        self.assertEqual((p.returncode, p.stderr), (0, ""))
-        return dict(zip(paths, p.stdout.split()))
-
-    def schema(self, path, strict):
-        with open(path, "rb") as f:
-            data = f.read()
-        return self.accepts(data, path.endswith(".msgpack"), strict)
+        return self.subject.c_verdicts(paths, strict)
 
     def accepts(self, data, packed, strict=False):
         return judge.accepts(self.validators[strict], data, packed)
@@ -190,30 +129,12 @@ class ScalarSchemaEquivalence(unittest.TestCase):
         self.assertTrue({"clicked.json", "clicked.null.json", "clicked.absent.msgpack", "priced.json"} <= names, names)
 
     def test_every_file_agrees_but_the_exceptions(self):
-        files = self.valid + sorted(self.manifest) + self.variants
-        counts = {}
-        for strict in (False, True):
-            verdicts = self.ugw(files, strict)
-            bad, excused = [], set()
-            for path in files:
-                c, s = verdicts[path] == "ok", self.schema(path, strict)
-                counts[(path in self.variants, c)] = counts.get((path in self.variants, c), 0) + 1
-                if c == s:
-                    continue
-                name = os.path.basename(path)
-                why = next((w for r, w in CORPUS_EXCEPTIONS.items() if r.match(name)), None) \
-                    if path in self.manifest else None
-                if why:
-                    excused.add(why)
-                else:
-                    with open(path, "rb") as f:
-                        bad.append(f"{name}: ugw {verdicts[path]}, JSON Schema {'accepts' if s else 'refuses'}: "
-                                   f"{f.read()[:200]!r}")
-            self.assertEqual(bad, [], f"{len(bad)} disagreements ({'strict' if strict else 'lenient'}):\n"
-                             + "\n".join(bad[:20]))
-        print(f"\n{len(files)} files: all agree but the documented exceptions", file=sys.stderr)
-        self.assertGreater(counts.get((True, True), 0), VARIANTS // 10)
-        self.assertGreater(counts.get((True, False), 0), VARIANTS // 10)
+        counts, excused, bad = self.subject.compare()
+        self.assertEqual(bad, [], f"{len(bad)} disagreements (UGW_JSONSCHEMA_SEED={SEED}):\n" + "\n".join(bad[:20]))
+        print(f"\n{counts}: all agree but the documented exceptions: {sorted(excused)}", file=sys.stderr)
+        for mode in ("lenient", "strict"):
+            for verdict in ("valid", "invalid"):
+                self.assertGreater(counts.get(f"{mode} variants {verdict}", 0), VARIANTS // 10, (mode, verdict))
 
     # --- the exceptions, one case each: ugw and the schema differ ---
 
