@@ -120,6 +120,22 @@ static inline bool ugw__present(const ugw_field_desc *f, const void *payload);
 /* Validates an object or array field of the struct at `base` (ugw_compound.c). */
 ugw_status ugw__validate_compound(const ugw_field_desc *f, const void *base, ugw_error *err);
 
+/*
+ * The text scanner (ugw_util.c), whose plain mode is ugw_utf8_check(): one
+ * pass over a JSON string body s[0..len) (between the quotes) that checks
+ * UTF-8 and refuses bytes below 0x20 together.
+ * ugw__json_text_check() stops at the first backslash (UGW__TEXT_ESCAPE,
+ * *at its offset); ugw__json_text_decode() decodes the escapes into `out`
+ * (room for len bytes), *olen bytes, *nul set when one is U+0000 (*nul is
+ * only ever set, never cleared). UGW__TEXT_BAD: *at is the first bad
+ * byte, or the backslash of a bad escape or lone surrogate; which error
+ * that is, the exact (slower) checks tell.
+ */
+enum { UGW__TEXT_OK, UGW__TEXT_ESCAPE, UGW__TEXT_BAD };
+int ugw__json_text_check(const char *s, size_t len, size_t *at);
+int ugw__json_text_decode(char *out, const char *s, size_t len, size_t *olen, bool *nul,
+                          size_t *at);
+
 /* ---- word-at-a-time byte tests (SWAR) ---- */
 #define UGW__ONES UINT64_C(0x0101010101010101)
 #define UGW__HIGHS UINT64_C(0x8080808080808080)
@@ -152,12 +168,22 @@ static inline bool ugw__plain(const char *p, size_t n, bool url, bool json)
     uint64_t bad = 0, w;
     size_t i = 0;
     if (n < 8) {
-        for (; i < n; i++) {
-            unsigned char c = (unsigned char)p[i];
-            if (c < (lo & 0xff) || c >= 0x7f || (json && c == '\\'))
-                return false;
+        /* one word: two overlapping 4-byte halves, or the bytes after
+         * filler 'a's (which pass every test) */
+        if (n >= 4) {
+            uint32_t a, b;
+            memcpy(&a, p, 4);
+            memcpy(&b, p + n - 4, 4);
+            w = (uint64_t)a | (uint64_t)b << 32;
+        } else {
+            w = UGW__ONES * 'a';
+            for (; i < n; i++)
+                w = w << 8 | (unsigned char)p[i];
         }
-        return true;
+        bad = (w - lo) | (w + UGW__ONES) | w;
+        if (json)
+            bad |= ugw__has(w, '\\');
+        return (bad & UGW__HIGHS) == 0;
     }
     for (; i + 8 <= n; i += 8) {
         memcpy(&w, p + i, 8);
@@ -191,9 +217,11 @@ static inline bool ugw__url_head_ok(const char *p, size_t n)
 /* Branch hints and out-of-line functions for the rare paths (GCC, Clang). */
 #if defined(__GNUC__)
 #define UGW__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define UGW__LIKELY(x) __builtin_expect(!!(x), 1)
 #define UGW__NOINLINE __attribute__((noinline))
 #else
 #define UGW__UNLIKELY(x) (x)
+#define UGW__LIKELY(x) (x)
 #define UGW__NOINLINE
 #endif
 

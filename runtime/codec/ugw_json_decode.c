@@ -29,6 +29,7 @@ typedef struct pctx {
     const char *prefix;   /* of unknown keys' paths: "payload", or NULL in an object */
     void *payload;        /* the struct */
     uint64_t seen;
+    int last;             /* the field payload_member() matched last */
     ugw_str unknown[64];  /* unknown keys seen, for duplicates */
     size_t nunknown;
 } pctx;
@@ -36,7 +37,10 @@ typedef struct pctx {
 static ugw_status compound_value(jctx *c, const ugw_field_desc *f, void *base, int *vi,
                                  uint32_t depth);
 
-UGW__HOT_INLINE ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, const jsmntok_t *v)
+/* Every value of a scalar field, with every check in order; field_value()
+ * takes the common cases first and sends the others here. */
+static UGW__NOINLINE ugw_status field_value_exact(jctx *c, const ugw_field_desc *f, void *payload,
+                                                  const jsmntok_t *v)
 {
     size_t pos = raw_start(v);
     ugw_status st;
@@ -138,6 +142,72 @@ UGW__HOT_INLINE ugw_status field_value(jctx *c, const ugw_field_desc *f, void *p
     return ugw_error_set(c->err, UGW_ERR_ARG, "descriptor has an unknown field type", pos, f->path);
 }
 
+/*
+ * The value at token `v` of scalar field `f` into the struct at `payload`.
+ * Strings take one pass of the text scanner (a plain one, or unescaping and
+ * UTF-8 together) and only the checks left after it; integers are parsed
+ * and checked in one pass over their digits; true and false are compared
+ * whole. Anything else, and every value that fails these, goes to
+ * field_value_exact(), which finds the same first error as ever.
+ */
+UGW__HOT_INLINE ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, const jsmntok_t *v)
+{
+    const char *p = c->in + v->start;
+    size_t n = (size_t)(v->end - v->start);
+    ugw_status st;
+    if (v->type == JSMN_STRING && (f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL)) {
+        const bool url = f->type == UGW_TYPE_URL;
+        ugw_str s = { p, n };
+        bool raw, valid, nul;
+        if (UGW__LIKELY(ugw__plain(p, n, url, true))) {
+            /* printable ASCII without escapes: lengths and the URL head */
+            if (UGW__UNLIKELY((int64_t)n < f->min || (uint64_t)n > (uint64_t)f->max
+                              || (url && !ugw__url_head_ok(p, n)))
+                && (st = ugw__check_string(f, p, n, raw_start(v), true, (size_t)v->start, c->err)))
+                return st;
+            *UGW__AT(payload, f->offset, ugw_str) = s;
+            return UGW_OK;
+        }
+        if ((st = str_decode(c, v, f->path, &s, &raw, &valid, &nul)))
+            return st;
+        if ((!valid || nul || (int64_t)s.len < f->min || (uint64_t)s.len > (uint64_t)f->max
+             || (url && !ugw_url_check(s.ptr, s.len)))
+            && (st = ugw__check_string(f, s.ptr, s.len, raw_start(v), raw, (size_t)v->start, c->err)))
+            return st;
+        *UGW__AT(payload, f->offset, ugw_str) = s;
+        return UGW_OK;
+    }
+    if (v->type == JSMN_PRIMITIVE && (f->type == UGW_TYPE_INT || f->type == UGW_TYPE_ID)) {
+        /* '-'?, then 1 to 19 digits without a leading zero: fits in 64 bits */
+        size_t i = *p == '-', q;
+        uint64_t mag = 0;
+        if (n - i >= 1 && n - i <= 19 && (p[i] != '0' || n - i == 1)) {
+            for (q = i; q < n; q++) {
+                unsigned d = (unsigned)(unsigned char)p[q] - '0';
+                if (d > 9)
+                    break;
+                mag = mag * 10 + d;
+            }
+            if (q == n) {
+                if ((st = ugw__check_int(f, i != 0, mag, raw_start(v), c->err)))
+                    return st;
+                ugw__store_int(f, payload, i != 0, mag);
+                return UGW_OK;
+            }
+        }
+    } else if (v->type == JSMN_PRIMITIVE && f->type == UGW_TYPE_BOOL) {
+        if (n == 4 && memcmp(p, "true", 4) == 0) {
+            *UGW__AT(payload, f->offset, bool) = true;
+            return UGW_OK;
+        }
+        if (n == 5 && memcmp(p, "false", 5) == 0) {
+            *UGW__AT(payload, f->offset, bool) = false;
+            return UGW_OK;
+        }
+    }
+    return field_value_exact(c, f, payload, v);
+}
+
 static ugw_status unknown_member(jctx *c, ugw_str *seen, size_t *nseen, size_t cap,
                                  const jsmntok_t *k, const ugw_str *kv, int *vi,
                                  const char *prefix, uint32_t depth)
@@ -168,6 +238,7 @@ static ugw_status payload_member(jctx *c, void *ctx, const jsmntok_t *k,
         if (p->seen & ((uint64_t)1 << fi))
             return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", raw_start(k), f->path);
         p->seen |= (uint64_t)1 << fi;
+        p->last = fi;
         if (ugw__compound(f)) {
             if ((st = compound_value(c, f, p->payload, vi, p->depth + 1)))
                 return st;
@@ -211,6 +282,8 @@ static ugw_status root_member(jctx *c, void *ctx, const jsmntok_t *k,
          * token extent here, checked by the decode. */
         const jsmntok_t *t = &c->t[j];
         j++;
+        if (c->t[c->ntok - 1].start < t->end)
+            j = c->ntok; /* the last member: its tokens run to the end */
         while (j < c->ntok && c->t[j].start < t->end)
             j++;
         *vi = j;
@@ -220,23 +293,86 @@ static ugw_status root_member(jctx *c, void *ctx, const jsmntok_t *k,
     return UGW_OK;
 }
 
-/* The members of the object at token *i into the struct at `base`. */
+/*
+ * A member the walk below does not take in stride (a key other than the
+ * field expected next, or written another way): its ':', its key, then
+ * payload_member(), all as walk_object() does. *vi is at the value.
+ */
+static UGW__NOINLINE ugw_status member_slow(jctx *c, pctx *p, const jsmntok_t *k, int *vi)
+{
+    ugw_str kv;
+    ugw_status st;
+    if ((st = gap(c, raw_end(k), raw_start(&c->t[*vi]), ':')))
+        return st;
+    if ((st = key_view(c, k, &kv)))
+        return st;
+    return payload_member(c, p, k, &kv, vi);
+}
+
+/*
+ * The members of the object at token *i into the struct at `base`, in one
+ * walk over its tokens. Encoders write the fields in their order, so each
+ * key is first compared with the field expected next (the one after the
+ * field matched before), as it is written, with its ':': a match leaves
+ * nothing to check about the key. Other keys take member_slow().
+ */
 static ugw_status decode_members(jctx *c, const ugw_field_desc *fields, uint32_t n, int *i,
                                  uint32_t depth, const char *prefix, void *base)
 {
-    pctx p;
+    const jsmntok_t *obj = &c->t[*i];
+    const int nm = obj->size;
+    int j = *i + 1;
+    uint32_t next = 0;
+    size_t cursor = (size_t)obj->start + 1;
     ugw_status st;
-    int at = *i;
+    pctx p;
     p.fields = fields;
     p.nfields = n;
     p.depth = depth;
     p.prefix = prefix;
     p.payload = base;
     p.seen = 0;
+    p.last = -1;
     p.nunknown = 0;
-    if ((st = walk_object(c, i, depth, prefix, payload_member, &p)))
+    if (depth > c->dec->opts.max_depth)
+        return depth_error(c, *i);
+    for (int m = 0; m < nm; m++) {
+        const jsmntok_t *k = &c->t[j];
+        const int v = j + 1;
+        if (UGW__UNLIKELY(k->type != JSMN_STRING || k->size != 1))
+            return member_syntax(c, j);
+        if ((st = gap_sep(c, cursor, raw_start(k), m ? ',' : 0)))
+            return st;
+        j = v;
+        if (UGW__LIKELY(next < n && key_is(c, k, &fields[next])
+                        && !(p.seen & ((uint64_t)1 << next)))) {
+            const ugw_field_desc *f = &fields[next];
+            if ((st = gap_sep(c, raw_end(k) + 1, raw_start(&c->t[v]), 0)))
+                return st;
+            p.seen |= (uint64_t)1 << next;
+            if (ugw__compound(f)) {
+                if ((st = compound_value(c, f, base, &j, depth + 1)))
+                    return st;
+            } else {
+                if ((st = field_value(c, f, base, &c->t[v])))
+                    return st;
+                j++; /* a scalar's value is one token (field_value() refused containers) */
+            }
+            ugw__mark_present(f, base);
+            next++;
+        } else {
+            p.last = -1;
+            if ((st = member_slow(c, &p, k, &j)))
+                return st;
+            if (p.last >= 0)
+                next = (uint32_t)p.last + 1;
+        }
+        cursor = value_end(c, v);
+    }
+    if ((st = gap_sep(c, cursor, (size_t)obj->end - 1, 0)))
         return st;
-    return ugw__check_required(fields, n, p.seen, (size_t)c->t[at].start, c->err);
+    *i = j;
+    return ugw__check_required(fields, n, p.seen, (size_t)obj->start, c->err);
 }
 
 /* A value that is not what field `f` wants: checked as JSON, then TYPE. */

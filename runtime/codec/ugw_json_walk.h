@@ -57,6 +57,62 @@ static ugw_status gap(jctx *c, size_t from, size_t to, char sep)
     return UGW_OK;
 }
 
+/*
+ * The separators of the walk. jsmn hands over tokens whatever lies between
+ * them (it takes "a" :: 1 and [1,,2]); gap() checks that, and these take the
+ * common cases first: nothing between (no ',' expected), or exactly the one
+ * separator, then gap() on anything else, for the exact error.
+ */
+static inline ugw_status gap_sep(jctx *c, size_t from, size_t to, char sep)
+{
+    if (sep ? to == from + 1 && c->in[from] == sep : to == from)
+        return UGW_OK;
+    return gap(c, from, to, sep);
+}
+
+/* Whether a[0..n) equals b[0..n), 8 bytes at a time (no library call for
+ * the short keys of the walk); reads only a[0..n) and b[0..n). */
+static inline bool bytes_eq(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y, d = 0;
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            d |= x ^ y;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return (d | (x ^ y)) == 0;
+    }
+    if (n >= 4) {
+        uint32_t u, v, e;
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        e = u ^ v;
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return (e | (u ^ v)) == 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        d |= (uint64_t)(unsigned char)(a[i] ^ b[i]);
+    return d == 0;
+}
+
+/*
+ * Whether key token `k` is field `f`'s name written as it is, with the ':'
+ * right after it. Field names are letters and digits (the schema checker's
+ * rule), so such a key needs no unescaping and is valid UTF-8 without
+ * control bytes: matched, it needs no other check, nor does its ':'. The
+ * byte after the key exists: its value follows.
+ */
+static inline bool key_is(const jctx *c, const jsmntok_t *k, const ugw_field_desc *f)
+{
+    return (size_t)(k->end - k->start) == f->name_len && c->in[k->end + 1] == ':'
+           && bytes_eq(c->in + k->start, f->name, f->name_len);
+}
+
 /* Offset of the first byte below 0x20 in p[0..n), or n. */
 static size_t first_control(const char *p, size_t n)
 {
@@ -75,12 +131,12 @@ static size_t first_control(const char *p, size_t n)
 }
 
 /*
- * The decoded bytes of string token `t`: a view into the input when it has no
- * escape, else unescaped into the arena. Checks control bytes (SYNTAX) and
- * surrogates (UTF8); `*raw` tells whether the view is in the input.
+ * The decoded bytes of string token `t` by the exact checks, one after the
+ * other: control bytes (SYNTAX), then escapes and surrogates (UTF8), without
+ * UTF-8. str_decode() comes here only for a string that has a problem.
  */
-static ugw_status str_value(jctx *c, const jsmntok_t *t, const char *path,
-                            ugw_str *out, bool *raw)
+static UGW__NOINLINE ugw_status str_value_exact(jctx *c, const jsmntok_t *t, const char *path,
+                                                ugw_str *out, bool *raw)
 {
     const char *p = c->in + t->start;
     size_t n = (size_t)(t->end - t->start), bad;
@@ -109,16 +165,69 @@ static ugw_status str_value(jctx *c, const jsmntok_t *t, const char *path,
     }
 }
 
+/*
+ * The decoded bytes of string token `t`: a view into the input when it has no
+ * escape (`*raw`), else unescaped into the arena; in one pass of the text
+ * scanner that also checks UTF-8 (then `*valid`) and notes a decoded NUL
+ * (`*nul`). A string with a problem takes the exact checks instead, which
+ * report control bytes (SYNTAX) and surrogates (UTF8) as always and leave
+ * `*valid` false: UTF-8 is then the caller's to check.
+ */
+static ugw_status str_decode(jctx *c, const jsmntok_t *t, const char *path, ugw_str *out,
+                             bool *raw, bool *valid, bool *nul)
+{
+    const char *p = c->in + t->start;
+    size_t n = (size_t)(t->end - t->start), at = 0, bad = 0, m = 0;
+    int r;
+    *nul = false;
+    /* printable ASCII without escapes, 8 bytes at a time inline; else the
+     * scanner */
+    r = ugw__plain(p, n, false, true) ? UGW__TEXT_OK : ugw__json_text_check(p, n, &at);
+    if (UGW__LIKELY(r == UGW__TEXT_OK)) {
+        out->ptr = p;
+        out->len = n;
+        *raw = *valid = true;
+        return UGW_OK;
+    }
+    if (r == UGW__TEXT_ESCAPE) {
+        size_t mark = c->dec->arena_used;
+        char *dst = ugw__arena_alloc(c->dec, n, 1); /* n > 0: it holds a backslash */
+        if (dst) {
+            memcpy(dst, p, at);
+            if (ugw__json_text_decode(dst + at, p + at, n - at, &m, nul, &bad) == UGW__TEXT_OK) {
+                c->dec->arena_used -= n - (at + m); /* give back what unescaping saved */
+                out->ptr = dst;
+                out->len = at + m;
+                *raw = false;
+                *valid = true;
+                return UGW_OK;
+            }
+        }
+        c->dec->arena_used = mark;
+        *nul = false;
+    }
+    *valid = false;
+    return str_value_exact(c, t, path, out, raw);
+}
+
+/* str_decode() for callers that check UTF-8 themselves (or need not). */
+static ugw_status str_value(jctx *c, const jsmntok_t *t, const char *path,
+                            ugw_str *out, bool *raw)
+{
+    bool valid, nul;
+    return str_decode(c, t, path, out, raw, &valid, &nul);
+}
+
 /* Checks a string that is not a field: valid JSON, valid UTF-8. */
 static ugw_status str_check(jctx *c, const jsmntok_t *t, const char *path)
 {
     ugw_str s;
-    bool raw;
+    bool raw, valid, nul;
     size_t mark = c->dec->arena_used, bad;
-    ugw_status st = str_value(c, t, path, &s, &raw);
+    ugw_status st = str_decode(c, t, path, &s, &raw, &valid, &nul);
     if (st)
         return st;
-    bad = ugw_utf8_check(s.ptr, s.len);
+    bad = valid ? s.len : ugw_utf8_check(s.ptr, s.len);
     c->dec->arena_used = mark;
     if (bad != s.len)
         return ugw_error_set(c->err, UGW_ERR_UTF8, "invalid UTF-8", raw ? (size_t)t->start + bad : (size_t)t->start, path);
@@ -188,15 +297,10 @@ static ugw_status prim_check(jctx *c, const jsmntok_t *t)
 /* Key view of token `k` for comparisons (decoded when it has escapes). */
 static ugw_status key_view(jctx *c, const jsmntok_t *k, ugw_str *out)
 {
-    bool raw;
+    bool raw, valid, nul;
     size_t bad;
-    ugw_status st;
-    out->ptr = c->in + k->start;
-    out->len = (size_t)(k->end - k->start);
-    if (ugw__plain(out->ptr, out->len, false, true))
-        return UGW_OK; /* printable ASCII, no escape: the common case */
-    st = str_value(c, k, NULL, out, &raw);
-    if (st)
+    ugw_status st = str_decode(c, k, NULL, out, &raw, &valid, &nul);
+    if (st || valid)
         return st;
     bad = ugw_utf8_check(out->ptr, out->len);
     if (bad != out->len)
@@ -252,6 +356,21 @@ static size_t value_end(const jctx *c, int v)
 }
 
 
+/* The error of a member whose key token is no string with one value. */
+static UGW__NOINLINE ugw_status member_syntax(jctx *c, int j)
+{
+    const jsmntok_t *k = &c->t[j];
+    /* jsmn hangs a value that lacks its ',' on the previous key: point at
+     * that value */
+    size_t at = raw_start(k);
+    if (k->type == JSMN_STRING && k->size > 1 && j + 1 < c->ntok) {
+        at = value_end(c, j + 1);
+        while (at < c->len && is_ws(c->in[at]))
+            at++;
+    }
+    return ugw_error_set(c->err, UGW_ERR_SYNTAX, k->size > 1 ? "expected ','" : "expected a key and ':'", at, NULL);
+}
+
 /*
  * Walks the members of the object at token *i (checking separators, keys and
  * duplicates) and calls `member` for each, or skips values when NULL.
@@ -279,20 +398,11 @@ static ugw_status walk_object(jctx *c, int *i, uint32_t depth, const char *path,
     for (int m = 0; m < n; m++) {
         const jsmntok_t *k = &c->t[j];
         ugw_str kv;
-        if (k->type != JSMN_STRING || k->size != 1) {
-            /* jsmn hangs a value that lacks its ',' on the previous key:
-             * point at that value */
-            size_t at = raw_start(k);
-            if (k->type == JSMN_STRING && k->size > 1 && j + 1 < c->ntok) {
-                at = value_end(c, j + 1);
-                while (at < c->len && is_ws(c->in[at]))
-                    at++;
-            }
-            return ugw_error_set(c->err, UGW_ERR_SYNTAX, k->size > 1 ? "expected ','" : "expected a key and ':'", at, NULL);
-        }
-        if ((st = gap(c, cursor, raw_start(k), m ? ',' : 0)))
+        if (k->type != JSMN_STRING || k->size != 1)
+            return member_syntax(c, j);
+        if ((st = gap_sep(c, cursor, raw_start(k), m ? ',' : 0)))
             return st;
-        if ((st = gap(c, raw_end(k), raw_start(&c->t[j + 1]), ':')))
+        if ((st = gap_sep(c, raw_end(k), raw_start(&c->t[j + 1]), ':')))
             return st;
         if ((st = key_view(c, k, &kv)))
             return st;
@@ -313,7 +423,7 @@ static ugw_status walk_object(jctx *c, int *i, uint32_t depth, const char *path,
     }
     if (!member)
         c->dec->arena_used = mark;
-    if ((st = gap(c, cursor, (size_t)obj->end - 1, 0)))
+    if ((st = gap_sep(c, cursor, (size_t)obj->end - 1, 0)))
         return st;
     *i = j;
     return UGW_OK;

@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include "ugw_internal.h"
+
 uint32_t ugw_version(void)
 {
     return UGW_VERSION_HEX;
@@ -151,68 +153,8 @@ static inline uint64_t swar_needs_escape(uint64_t w)
 /* UTF-8                                                                */
 /* ------------------------------------------------------------------ */
 
-size_t ugw_utf8_check(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < len) {
-        /* ASCII fast path, 8 bytes at a time. */
-        while (len - i >= 8) {
-            if (load64(p + i) & HIGHS)
-                break;
-            i += 8;
-        }
-        if (len - i >= 8) {
-            /* The word at i holds a byte >= 0x80: skip the ASCII before it.
-             * This stops inside the word. */
-            while (p[i] < 0x80)
-                i++;
-        } else {
-            while (i < len && p[i] < 0x80)
-                i++;
-            if (i == len)
-                break;
-        }
-
-        /* p[i] >= 0x80: a lead byte, or an error (Unicode table 3-7). */
-        const size_t start = i;
-        const unsigned c = p[i];
-        size_t ncont;
-        unsigned lo = 0x80, hi = 0xbf; /* range of the second byte */
-        if (c >= 0xc2 && c <= 0xdf) {
-            ncont = 1;
-        } else if (c == 0xe0) {
-            ncont = 2;
-            lo = 0xa0; /* E0 80..9F is overlong */
-        } else if (c == 0xed) {
-            ncont = 2;
-            hi = 0x9f; /* ED A0..BF are surrogates */
-        } else if (c >= 0xe1 && c <= 0xef) {
-            ncont = 2;
-        } else if (c == 0xf0) {
-            ncont = 3;
-            lo = 0x90; /* F0 80..8F is overlong */
-        } else if (c >= 0xf1 && c <= 0xf3) {
-            ncont = 3;
-        } else if (c == 0xf4) {
-            ncont = 3;
-            hi = 0x8f; /* F4 90.. is above U+10FFFF */
-        } else {
-            return start; /* 80..BF stray continuation, C0 C1 F5..FF */
-        }
-        if (len - i - 1 < ncont)
-            return start; /* truncated at the end of the input */
-        if (p[i + 1] < lo || p[i + 1] > hi)
-            return start;
-        for (size_t k = 2; k <= ncont; k++) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return start;
-        }
-        i += ncont + 1;
-    }
-    return len;
-}
+/* ugw_utf8_check() is the text scanner's plain mode, below the JSON
+ * unescaping whose escapes the scanner's JSON mode decodes. */
 
 /* ------------------------------------------------------------------ */
 /* URL                                                                  */
@@ -425,6 +367,54 @@ static size_t put_utf8(char *out, unsigned long cp)
 }
 
 /*
+ * Decodes the escape at s[i] (a backslash) into `out`: returns the bytes
+ * written (1 to 4) and sets *used to the input bytes read (2, 6 or 12), or
+ * returns 0 for a backslash at the end, an unknown escape letter, a short or
+ * non-hex \u, or a lone or reversed surrogate. Reads the whole escape before
+ * writing, so `out` may lie at or before s + i.
+ */
+static size_t decode_escape(const char *s, size_t len, size_t i, char *out, size_t *used)
+{
+    if (len - i < 2)
+        return 0;
+    switch (s[i + 1]) {
+    case '"': out[0] = '"'; break;
+    case '\\': out[0] = '\\'; break;
+    case '/': out[0] = '/'; break;
+    case 'b': out[0] = '\b'; break;
+    case 'f': out[0] = '\f'; break;
+    case 'n': out[0] = '\n'; break;
+    case 'r': out[0] = '\r'; break;
+    case 't': out[0] = '\t'; break;
+    case 'u': {
+        if (len - i < 6)
+            return 0;
+        const long u = hex4(s + i + 2);
+        if (u < 0)
+            return 0;
+        unsigned long cp = (unsigned long)u;
+        *used = 6;
+        if (cp >= 0xdc00 && cp <= 0xdfff)
+            return 0; /* lone low surrogate */
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+            if (len - i < 12 || s[i + 6] != '\\' || s[i + 7] != 'u')
+                return 0; /* high surrogate not followed by an escape */
+            const long lo = hex4(s + i + 8);
+            if (lo < 0xdc00 || lo > 0xdfff)
+                return 0; /* followed by something other than a low */
+            cp = 0x10000 + ((cp - 0xd800) << 10) + ((unsigned long)lo - 0xdc00);
+            *used = 12;
+        }
+        return put_utf8(out, cp);
+    }
+    default:
+        return 0;
+    }
+    *used = 2;
+    return 1;
+}
+
+/*
  * The output never gets ahead of the input (an escape of 2, 6 or 12 bytes
  * decodes to 1, at most 3, or 4 bytes), and every escape is read whole
  * before its bytes are written, so `out == s` (decoding in place) works;
@@ -449,55 +439,148 @@ size_t ugw_json_unescape(char *out, const char *s, size_t len, size_t *bad)
         }
         if (bs == NULL)
             break;
-
         /* s[i] is a backslash. */
-        if (len - i < 2)
-            goto fail;
-        char c;
-        switch (s[i + 1]) {
-        case '"': c = '"'; break;
-        case '\\': c = '\\'; break;
-        case '/': c = '/'; break;
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        case 'u': {
-            if (len - i < 6)
-                goto fail;
-            const long u = hex4(s + i + 2);
-            if (u < 0)
-                goto fail;
-            unsigned long cp = (unsigned long)u;
-            size_t used = 6;
-            if (cp >= 0xdc00 && cp <= 0xdfff)
-                goto fail; /* lone low surrogate */
-            if (cp >= 0xd800 && cp <= 0xdbff) {
-                if (len - i < 12 || s[i + 6] != '\\' || s[i + 7] != 'u')
-                    goto fail; /* high surrogate not followed by an escape */
-                const long lo = hex4(s + i + 8);
-                if (lo < 0xdc00 || lo > 0xdfff)
-                    goto fail; /* followed by something other than a low */
-                cp = 0x10000 + ((cp - 0xd800) << 10) + ((unsigned long)lo - 0xdc00);
-                used = 12;
-            }
-            o += put_utf8(out + o, cp);
-            i += used;
-            continue;
+        size_t used = 0;
+        const size_t w = decode_escape(s, len, i, out + o, &used);
+        if (w == 0) {
+            if (bad != NULL)
+                *bad = i;
+            return (size_t)-1;
         }
-        default:
-            goto fail;
-        }
-        out[o++] = c;
-        i += 2;
+        o += w;
+        i += used;
     }
     return o;
+}
 
-fail:
-    if (bad != NULL)
-        *bad = i;
-    return (size_t)-1;
+/* ------------------------------------------------------------------ */
+/* The text scanner: UTF-8, and JSON string bodies in the same pass      */
+/* ------------------------------------------------------------------ */
+
+/* Bytes of the valid UTF-8 sequence led by p[i] >= 0x80 in p[0..len), or 0
+ * (Unicode table 3-7: no overlong form, surrogate or code point above
+ * U+10FFFF, no stray continuation, nothing cut short by the end). */
+static inline size_t utf8_seq(const unsigned char *p, size_t i, size_t len)
+{
+    const unsigned c = p[i];
+    size_t ncont;
+    unsigned lo = 0x80, hi = 0xbf; /* range of the second byte */
+    if (c >= 0xc2 && c <= 0xdf) {
+        ncont = 1;
+    } else if (c == 0xe0) {
+        ncont = 2;
+        lo = 0xa0; /* E0 80..9F is overlong */
+    } else if (c == 0xed) {
+        ncont = 2;
+        hi = 0x9f; /* ED A0..BF are surrogates */
+    } else if (c >= 0xe1 && c <= 0xef) {
+        ncont = 2;
+    } else if (c == 0xf0) {
+        ncont = 3;
+        lo = 0x90; /* F0 80..8F is overlong */
+    } else if (c >= 0xf1 && c <= 0xf3) {
+        ncont = 3;
+    } else if (c == 0xf4) {
+        ncont = 3;
+        hi = 0x8f; /* F4 90.. is above U+10FFFF */
+    } else {
+        return 0; /* 80..BF stray continuation, C0 C1 F5..FF */
+    }
+    if (len - i - 1 < ncont)
+        return 0; /* truncated at the end of the input */
+    if (p[i + 1] < lo || p[i + 1] > hi)
+        return 0;
+    for (size_t k = 2; k <= ncont; k++)
+        if ((p[i + k] & 0xc0) != 0x80)
+            return 0;
+    return ncont + 1;
+}
+
+#if defined(__GNUC__)
+#define SCAN_INLINE static inline __attribute__((always_inline))
+#else
+#define SCAN_INLINE static inline
+#endif
+
+/*
+ * The one UTF-8 scanner of the project, in two modes fixed by each caller:
+ * plain (`json` false: UTF-8 only) and a JSON string body (`json` true: also
+ * no byte below 0x20, and escapes: with `out` NULL it stops at the first
+ * backslash, UGW__TEXT_ESCAPE; with `out` it decodes them there, *olen bytes,
+ * and sets *nul when one decodes to U+0000). UGW__TEXT_BAD puts the first
+ * problem's offset in *at: the first byte of an invalid sequence, a control
+ * byte, or the backslash of a bad escape or lone surrogate. ASCII runs go 8
+ * bytes at a time; `out` never gets ahead of the input.
+ */
+SCAN_INLINE int text_scan(const char *s, size_t len, bool json, char *out, size_t *at,
+                          size_t *olen, bool *nul)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, o = 0;
+    while (i < len) {
+        while (len - i >= 8) {
+            const uint64_t w = load64(p + i);
+            if ((w & HIGHS) != 0 || (json && swar_needs_escape(w) != 0))
+                break;
+            if (out)
+                memcpy(out + o, p + i, 8);
+            i += 8;
+            o += 8;
+        }
+        if (i >= len)
+            break;
+        const unsigned c = p[i];
+        if (c >= 0x80) {
+            const size_t k = utf8_seq(p, i, len);
+            if (k == 0) {
+                *at = i;
+                return UGW__TEXT_BAD;
+            }
+            if (out)
+                memcpy(out + o, p + i, k);
+            i += k;
+            o += k;
+        } else if (!json || (c >= 0x20 && c != '\\')) {
+            if (out)
+                out[o] = (char)c;
+            i++;
+            o++;
+        } else if (c != '\\' || !out) {
+            *at = i;
+            return c != '\\' ? UGW__TEXT_BAD : UGW__TEXT_ESCAPE;
+        } else {
+            size_t used = 0;
+            const size_t w = decode_escape(s, len, i, out + o, &used);
+            if (w == 0) {
+                *at = i;
+                return UGW__TEXT_BAD;
+            }
+            if (w == 1 && out[o] == '\0')
+                *nul = true;
+            i += used;
+            o += w;
+        }
+    }
+    if (olen)
+        *olen = o;
+    return UGW__TEXT_OK;
+}
+
+size_t ugw_utf8_check(const char *s, size_t len)
+{
+    size_t at = 0;
+    return text_scan(s, len, false, NULL, &at, NULL, NULL) == UGW__TEXT_OK ? len : at;
+}
+
+int ugw__json_text_check(const char *s, size_t len, size_t *at)
+{
+    return text_scan(s, len, true, NULL, at, NULL, NULL);
+}
+
+int ugw__json_text_decode(char *out, const char *s, size_t len, size_t *olen, bool *nul,
+                          size_t *at)
+{
+    return text_scan(s, len, true, out, at, olen, nul);
 }
 
 /* ------------------------------------------------------------------ */
