@@ -189,6 +189,14 @@ UGW__HOT_INLINE ugw_status field_value(jctx *c, const ugw_field_desc *f, void *p
                 mag = mag * 10 + d;
             }
             if (q == n) {
+                if (UGW__LIKELY(i == 0 && f->min <= 0 && f->max >= 0 && mag <= (uint64_t)f->max)) {
+                    /* within bounds from 0 up (an id's are): stored as is */
+                    if (f->type == UGW_TYPE_ID)
+                        *UGW__AT(payload, f->offset, uint64_t) = mag;
+                    else
+                        *UGW__AT(payload, f->offset, int64_t) = (int64_t)mag;
+                    return UGW_OK;
+                }
                 if ((st = ugw__check_int(f, i != 0, mag, raw_start(v), c->err)))
                     return st;
                 ugw__store_int(f, payload, i != 0, mag);
@@ -324,6 +332,7 @@ static ugw_status decode_members(jctx *c, const ugw_field_desc *fields, uint32_t
     int j = *i + 1;
     uint32_t next = 0;
     size_t cursor = (size_t)obj->start + 1;
+    uint64_t seen = 0; /* p.seen, kept out of memory on the common path */
     ugw_status st;
     pctx p;
     p.fields = fields;
@@ -338,40 +347,47 @@ static ugw_status decode_members(jctx *c, const ugw_field_desc *fields, uint32_t
         return depth_error(c, *i);
     for (int m = 0; m < nm; m++) {
         const jsmntok_t *k = &c->t[j];
+        const jsmntok_t *vt = k + 1;
         const int v = j + 1;
         if (UGW__UNLIKELY(k->type != JSMN_STRING || k->size != 1))
             return member_syntax(c, j);
-        if ((st = gap_sep(c, cursor, raw_start(k), m ? ',' : 0)))
+        if ((st = gap_sep(c, cursor, (size_t)k->start - 1, m ? ',' : 0)))
             return st;
         j = v;
-        if (UGW__LIKELY(next < n && key_is(c, k, &fields[next])
-                        && !(p.seen & ((uint64_t)1 << next)))) {
+        if (UGW__LIKELY(next < n && key_is(c, k, &fields[next]) && !(seen & ((uint64_t)1 << next)))) {
             const ugw_field_desc *f = &fields[next];
-            if ((st = gap_sep(c, raw_end(k) + 1, raw_start(&c->t[v]), 0)))
+            if ((st = gap_sep(c, (size_t)k->end + 2, raw_start(vt), 0)))
                 return st;
-            p.seen |= (uint64_t)1 << next;
+            seen |= (uint64_t)1 << next;
             if (ugw__compound(f)) {
                 if ((st = compound_value(c, f, base, &j, depth + 1)))
                     return st;
+                cursor = value_end(c, v);
             } else {
-                if ((st = field_value(c, f, base, &c->t[v])))
+                if ((st = field_value(c, f, base, vt)))
                     return st;
                 j++; /* a scalar's value is one token (field_value() refused containers) */
+                cursor = raw_end(vt);
             }
             ugw__mark_present(f, base);
             next++;
         } else {
+            p.seen = seen;
             p.last = -1;
             if ((st = member_slow(c, &p, k, &j)))
                 return st;
+            seen = p.seen;
             if (p.last >= 0)
                 next = (uint32_t)p.last + 1;
+            cursor = value_end(c, v);
         }
-        cursor = value_end(c, v);
     }
+    p.seen = seen;
     if ((st = gap_sep(c, cursor, (size_t)obj->end - 1, 0)))
         return st;
     *i = j;
+    if (n < 64 && p.seen == ((uint64_t)1 << n) - 1)
+        return UGW_OK; /* every field there */
     return ugw__check_required(fields, n, p.seen, (size_t)obj->start, c->err);
 }
 
@@ -464,12 +480,14 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
     ugw_status st;
     const char *nul;
 
-    nul = len ? memchr(in, 0, len) : NULL;
-    if (nul)
-        return ugw_error_set(err, UGW_ERR_SYNTAX, "NUL byte in JSON text", (size_t)(nul - in), NULL);
     toks = dec->toks;
     jsmn_init(&parser);
     n = jsmn_parse(&parser, in, len, toks, dec->opts.max_tokens);
+    /* jsmn stops at the first NUL: where it stopped short of the end after
+     * a success, that is one; after a failure, it may have stopped earlier */
+    nul = n > 0 ? (parser.pos < len ? in + parser.pos : NULL) : len ? memchr(in, 0, len) : NULL;
+    if (nul)
+        return ugw_error_set(err, UGW_ERR_SYNTAX, "NUL byte in JSON text", (size_t)(nul - in), NULL);
     if (n < 0 || n == 0) {
         /* Was a whole document already closed? Then the problem is after it. */
         if (parser.toknext > 0 && toks[0].end >= 0 && n != 0) {

@@ -295,7 +295,18 @@ static ugw_status prim_check(jctx *c, const jsmntok_t *t)
 }
 
 /* Key view of token `k` for comparisons (decoded when it has escapes). */
-static ugw_status key_view(jctx *c, const jsmntok_t *k, ugw_str *out)
+static ugw_status key_view_rest(jctx *c, const jsmntok_t *k, ugw_str *out);
+
+static inline ugw_status key_view(jctx *c, const jsmntok_t *k, ugw_str *out)
+{
+    out->ptr = c->in + k->start;
+    out->len = (size_t)(k->end - k->start);
+    if (UGW__LIKELY(ugw__plain(out->ptr, out->len, false, true)))
+        return UGW_OK; /* printable ASCII, no escape: the common case */
+    return key_view_rest(c, k, out);
+}
+
+static UGW__NOINLINE ugw_status key_view_rest(jctx *c, const jsmntok_t *k, ugw_str *out)
 {
     bool raw, valid, nul;
     size_t bad;

@@ -516,19 +516,22 @@ SCAN_INLINE int text_scan(const char *s, size_t len, bool json, char *out, size_
                           size_t *olen, bool *nul)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, o = 0;
+    size_t i = 0, o = 0, stop = 0; /* bytes before `stop` go one by one */
     while (i < len) {
-        while (len - i >= 8) {
-            const uint64_t w = load64(p + i);
-            if ((w & HIGHS) != 0 || (json && swar_needs_escape(w) != 0))
+        if (i >= stop) {
+            while (len - i >= 8) {
+                const uint64_t w = load64(p + i);
+                if ((w & HIGHS) != 0 || (json && swar_needs_escape(w) != 0))
+                    break;
+                if (out)
+                    memcpy(out + o, p + i, 8);
+                i += 8;
+                o += 8;
+            }
+            if (i >= len)
                 break;
-            if (out)
-                memcpy(out + o, p + i, 8);
-            i += 8;
-            o += 8;
+            stop = i + 8; /* the word that stopped it, or the tail */
         }
-        if (i >= len)
-            break;
         const unsigned c = p[i];
         if (c >= 0x80) {
             const size_t k = utf8_seq(p, i, len);
