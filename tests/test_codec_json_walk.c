@@ -1,0 +1,216 @@
+/*
+ * test_codec_json_walk.c - the JSON decoder's walk over jsmn's tokens: keys
+ * matched as written or by the slow lane (escaped, out of order, duplicate),
+ * separators in every place, strings through the one-pass scanner (escapes,
+ * raw UTF-8, control bytes, surrogates, NUL) and integers in one pass, each
+ * with the code, byte position and field path that the exact checks give.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ugw/ugw_events.h>
+#include "codec_support.h"
+
+/* A guide start up to guideId. */
+#define GSR(rest) GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\"," rest "}}"
+
+typedef struct {
+    const char *doc;
+    ugw_status code;
+    size_t pos;
+    const char *path;
+} jcase;
+
+static void test_walk_cases(void **state)
+{
+    static const jcase cases[] = {
+        /* pretty-printed: white space around every separator */
+        { "{ \"event\" : \"guide started (userguiding)\" ,\n \"payload\" : {\n  \"userId\" : \"u\",\n  \"pageUrl\": \"https://a.b/\", \"guideId\" :1 , \"guideName\":\"g\" } }", UGW_OK, 0, "" },
+        /* keys in reverse order */
+        { GS "\"guideName\":\"g\",\"guideId\":1,\"pageUrl\":\"https://a.b/\",\"userId\":\"u\"}}", UGW_OK, 0, "" },
+        /* a key written with an escape is the field */
+        { GS "\"user\\u0049d\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_OK, 0, "" },
+        /* ... and a duplicate of it */
+        { GS GS_OK ",\"user\\u0049d\":\"v\"}}", UGW_ERR_DUPLICATE_KEY, 116, "payload.userId" },
+        /* '::' */
+        { GS "\"userId\"::\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_ERR_SYNTAX, 59, "" },
+        /* no ',' between members */
+        { GS "\"userId\":\"u\" \"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_ERR_SYNTAX, 63, "" },
+        /* ',' where the ':' goes */
+        { GS "\"userId\",:\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_ERR_SYNTAX, 58, "" },
+        /* ',' before the first member */
+        { GS ",\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_ERR_SYNTAX, 50, "" },
+        /* ',' after the last member */
+        { GS GS_OK ",}}", UGW_ERR_SYNTAX, 115, "" },
+        /* white space after a matched key's ':' */
+        { GS "\"userId\": \"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_OK, 0, "" },
+        /* escapes and raw UTF-8 in one string */
+        { GSR("\"guideId\":1,\"guideName\":\"caf\\u00e9 \\u2014 \\ud83d\\ude00 \xc3\xa9\"" ), UGW_OK, 0, "" },
+        /* a control byte after an escape */
+        { GSR("\"guideId\":1,\"guideName\":\"a\\n\x01\"" ), UGW_ERR_SYNTAX, 116, "" },
+        /* invalid UTF-8 after an escape: at the string */
+        { GSR("\"guideId\":1,\"guideName\":\"a\\n\xff\"" ), UGW_ERR_UTF8, 112, "payload.guideName" },
+        /* invalid UTF-8 before an escape: at the string */
+        { GSR("\"guideId\":1,\"guideName\":\"\xff\\n\"" ), UGW_ERR_UTF8, 112, "payload.guideName" },
+        /* lone low surrogate: at its backslash */
+        { GSR("\"guideId\":1,\"guideName\":\"a\\udc00\"" ), UGW_ERR_UTF8, 114, "payload.guideName" },
+        /* high surrogate without its low one */
+        { GSR("\"guideId\":1,\"guideName\":\"a\\ud800\\u0041\"" ), UGW_ERR_UTF8, 114, "payload.guideName" },
+        /* raw UTF-8 alone */
+        { GS "\"userId\":\"\xc3\xa9\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_OK, 0, "" },
+        /* leading zeros */
+        { GSR("\"guideId\":007,\"guideName\":\"g\""), UGW_ERR_SYNTAX, 98, "" },
+        /* -0 */
+        { GSR("\"guideId\":-0,\"guideName\":\"g\""), UGW_OK, 0, "" },
+        /* 0 */
+        { GSR("\"guideId\":0,\"guideName\":\"g\""), UGW_OK, 0, "" },
+        /* 2^53 - 1 */
+        { GSR("\"guideId\":9007199254740991,\"guideName\":\"g\""), UGW_OK, 0, "" },
+        /* 2^53 */
+        { GSR("\"guideId\":9007199254740992,\"guideName\":\"g\""), UGW_ERR_RANGE, 98, "payload.guideId" },
+        /* 19 digits */
+        { GSR("\"guideId\":1234567890123456789,\"guideName\":\"g\""), UGW_ERR_RANGE, 98, "payload.guideId" },
+        /* 20 digits */
+        { GSR("\"guideId\":12345678901234567890,\"guideName\":\"g\""), UGW_ERR_RANGE, 98, "payload.guideId" },
+        /* 1.0 is no integer */
+        { GSR("\"guideId\":1.0,\"guideName\":\"g\""), UGW_ERR_TYPE, 98, "payload.guideId" },
+        /* true is no integer */
+        { GSR("\"guideId\":true,\"guideName\":\"g\""), UGW_ERR_TYPE, 98, "payload.guideId" },
+        /* null in a field that is not nullable */
+        { GSR("\"guideId\":null,\"guideName\":\"g\""), UGW_ERR_TYPE, 98, "payload.guideId" },
+        /* an id as a string */
+        { GSR("\"guideId\":\"12\",\"guideName\":\"g\""), UGW_OK, 0, "" },
+        /* an id as a string of escapes */
+        { GSR("\"guideId\":\"\\u0031\\u0032\",\"guideName\":\"g\""), UGW_OK, 0, "" },
+        /* a space in a URL */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/ x\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_ERR_URL, 73, "payload.pageUrl" },
+        /* escaped '/' in a URL */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https:\\/\\/a.b\\/\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_OK, 0, "" },
+        /* an escaped NUL */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\\u0000\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_ERR_NUL, 73, "payload.pageUrl" },
+        /* an escaped tab in a URL */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\\t\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_ERR_URL, 73, "payload.pageUrl" },
+        /* an unknown key between fields in order */
+        { GS "\"userId\":\"u\",\"zz\":1,\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_OK, 0, "" },
+        /* a duplicate after an out-of-order key */
+        { GS "\"userId\":\"u\",\"guideId\":1,\"guideId\":2,\"pageUrl\":\"https://a.b/\",\"guideName\":\"g\"}}", UGW_ERR_DUPLICATE_KEY, 75, "payload.guideId" },
+        /* white space after the document */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}} ", UGW_OK, 0, "" },
+        /* white space before a key's ':' */
+        { GS "\"userId\" :\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}", UGW_OK, 0, "" },
+        /* white space before ',' and '}' */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1 ,\"guideName\":\"g\" }}", UGW_OK, 0, "" },
+        /* a duplicate at the end */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\",\"userId\":\"w\"}}", UGW_ERR_DUPLICATE_KEY, 116, "payload.userId" },
+        /* an array for an integer */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":[1],\"guideName\":\"g\"}}", UGW_ERR_TYPE, 98, "payload.guideId" },
+        /* an object for an integer */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":{},\"guideName\":\"g\"}}", UGW_ERR_TYPE, 98, "payload.guideId" },
+        /* invalid UTF-8 after an escape in an unknown value */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\",\"x\":\"a\\n\xff\"}}", UGW_ERR_UTF8, 121, "payload.x" },
+        /* invalid UTF-8 after an escape in an unknown key */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\",\"x\\n\xff\":1}}", UGW_ERR_UTF8, 117, "" },
+        /* escapes in an unknown value */
+        { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\",\"x\":\"\\u00e9\\ud83d\\ude00\"}}", UGW_OK, 0, "" },
+    };
+    int failures = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ugw_error err;
+        ugw_status st = decode_json_text(DEC(state), cases[i].doc, &err);
+        if (st != cases[i].code || (st && (err.pos != cases[i].pos || strcmp(err.path, cases[i].path) != 0))) {
+            print_error("case %zu %s: want %s@%zu '%s', got %s@%zu '%s' (%s)\n", i, cases[i].doc,
+                        ugw_status_name(cases[i].code), cases[i].pos, cases[i].path,
+                        ugw_status_name(st), err.pos, err.path, err.message);
+            failures++;
+        }
+    }
+    assert_int_equal(failures, 0);
+}
+
+/* Documents written other ways decode to the same event as the compact one. */
+static void test_walk_same_event(void **state)
+{
+    static const char *const docs[] = {
+        GS GS_OK "}}",
+        "{ \"event\" : \"guide started (userguiding)\" ,\n \"payload\" : {\n  \"userId\" : \"u\",\n"
+        "  \"pageUrl\": \"https://a.b/\", \"guideId\" :1 , \"guideName\":\"g\" } }",
+        GS "\"guideName\":\"g\",\"guideId\":1,\"pageUrl\":\"https://a.b/\",\"userId\":\"u\"}}",
+        GS "\"\\u0075serId\":\"\\u0075\",\"pageUrl\":\"https:\\/\\/a.b\\/\",\"guideId\":1,\"guideName\":\"g\"}}",
+        "{\"payload\":{" GS_OK ",\"zz\":[1,{\"a\":\"\\u00e9\"}]},\"event\":\"guide started (userguiding)\"}",
+    };
+    ugw_event first, ev;
+    ugw_error err;
+    assert_int_equal(decode_copy(DEC(state), UGW_FORMAT_JSON, docs[0], strlen(docs[0]), &first, &err), UGW_OK);
+    for (size_t i = 1; i < sizeof docs / sizeof docs[0]; i++) {
+        /* `first` keeps views into its document, which decode_copy() frees:
+         * compare what it was decoded from, field by field, again each time */
+        assert_int_equal(decode_copy(DEC(state), UGW_FORMAT_JSON, docs[i], strlen(docs[i]), &ev, &err), UGW_OK);
+        assert_int_equal(ev.type, UGW_EVENT_GUIDE_PREVIEW_START);
+        assert_int_equal(ev.u.guide_preview_start.user_id.len, 1);
+        assert_memory_equal(ev.u.guide_preview_start.user_id.ptr, "u", 1);
+        assert_int_equal(ev.u.guide_preview_start.page_url.len, 12);
+        assert_memory_equal(ev.u.guide_preview_start.page_url.ptr, "https://a.b/", 12);
+        assert_true(ev.u.guide_preview_start.guide_id == 1);
+        assert_int_equal(ev.u.guide_preview_start.guide_name.len, 1);
+        assert_memory_equal(ev.u.guide_preview_start.guide_name.ptr, "g", 1);
+    }
+}
+
+/* Escapes and raw UTF-8 in one string decode to the bytes they stand for. */
+static void test_walk_string_bytes(void **state)
+{
+    static const char doc[] = GSR("\"guideId\":1,\"guideName\":\"caf\\u00e9 \\\"\\u2014\\\" \\ud83d\\ude00 \xc3\xa9\\n\\t\\\\/\\/\"");
+    static const char want[] = "caf\xc3\xa9 \"\xe2\x80\x94\" \xf0\x9f\x98\x80 \xc3\xa9\n\t\\//";
+    ugw_event ev;
+    ugw_error err;
+    unsigned char *copy = dup_exact(doc, sizeof doc - 1);
+    assert_int_equal(ugw_decode_json(DEC(state), copy, sizeof doc - 1, &ev, &err), UGW_OK);
+    assert_int_equal(ev.u.guide_preview_start.guide_name.len, sizeof want - 1);
+    assert_memory_equal(ev.u.guide_preview_start.guide_name.ptr, want, sizeof want - 1);
+    free(copy);
+}
+
+/* A NUL byte: where jsmn stops after a whole document, or inside one. */
+static void test_walk_nul(void **state)
+{
+    static const char after[] = GS GS_OK "}}\0";
+    static const char inside[] = GS "\"userId\":\"u\0\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}";
+    static const char twice[] = GS GS_OK "}} \0 \0";
+    ugw_event ev;
+    ugw_error err;
+    assert_int_equal(decode_copy(DEC(state), UGW_FORMAT_JSON, after, sizeof after - 1, &ev, &err), UGW_ERR_SYNTAX);
+    assert_int_equal(err.pos, sizeof after - 2);
+    assert_int_equal(decode_copy(DEC(state), UGW_FORMAT_JSON, inside, sizeof inside - 1, &ev, &err), UGW_ERR_SYNTAX);
+    assert_int_equal(err.pos, strlen(GS) + 11);
+    assert_int_equal(decode_copy(DEC(state), UGW_FORMAT_JSON, twice, sizeof twice - 1, &ev, &err), UGW_ERR_SYNTAX);
+    assert_int_equal(err.pos, sizeof twice - 4); /* the first one */
+}
+
+/* Strict mode: an unknown key between fields matched as written. */
+static void test_walk_strict_unknown(void **state)
+{
+    ugw_error err;
+    assert_int_equal(decode_json_text(STRICT(state), GS "\"userId\":\"u\",\"zz\":1,\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\"}}", &err),
+                     UGW_ERR_UNKNOWN_KEY);
+    assert_int_equal(err.pos, strlen(GS) + 13);
+    assert_string_equal(err.path, "payload.zz");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_walk_cases),
+        cmocka_unit_test(test_walk_same_event),
+        cmocka_unit_test(test_walk_string_bytes),
+        cmocka_unit_test(test_walk_nul),
+        cmocka_unit_test(test_walk_strict_unknown),
+    };
+    return cmocka_run_group_tests_name("test_codec_json_walk", tests, setup, teardown);
+}
