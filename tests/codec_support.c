@@ -146,3 +146,19 @@ ugw_status decode_json_text(ugw_decoder *dec, const char *doc, ugw_error *err)
     ugw_event ev;
     return decode_copy(dec, UGW_FORMAT_JSON, doc, strlen(doc), &ev, err);
 }
+
+int json_case_failures(ugw_decoder *dec, const jcase *cases, size_t n)
+{
+    int failures = 0;
+    for (size_t i = 0; i < n; i++) {
+        ugw_error err;
+        ugw_status st = decode_json_text(dec, cases[i].doc, &err);
+        if (st != cases[i].code || (st && (err.pos != cases[i].pos || strcmp(err.path, cases[i].path) != 0))) {
+            print_error("case %zu %s: want %s@%zu '%s', got %s@%zu '%s' (%s)\n", i, cases[i].doc,
+                        ugw_status_name(cases[i].code), cases[i].pos, cases[i].path,
+                        ugw_status_name(st), err.pos, err.path, err.message);
+            failures++;
+        }
+    }
+    return failures;
+}

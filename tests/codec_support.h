@@ -39,6 +39,19 @@ ugw_status decode_copy(ugw_decoder *dec, ugw_format fmt, const void *doc, size_t
                        ugw_event *ev, ugw_error *err);
 ugw_status decode_json_text(ugw_decoder *dec, const char *doc, ugw_error *err);
 
+/* A JSON document and the outcome it must have (code, and for an error its
+ * byte position and field path). */
+typedef struct {
+    const char *doc;
+    ugw_status code;
+    size_t pos;
+    const char *path;
+} jcase;
+
+/* Decodes each case's document and prints every case whose outcome differs;
+ * returns how many did. */
+int json_case_failures(ugw_decoder *dec, const jcase *cases, size_t n);
+
 /* Documents of the bundled schema: a guide start (head, valid fields) and an
  * NPS score submit up to its score. */
 #define GS "{\"event\":\"guide started (userguiding)\",\"payload\":{"

@@ -21,12 +21,6 @@
 /* A guide start up to guideId. */
 #define GSR(rest) GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\"," rest "}}"
 
-typedef struct {
-    const char *doc;
-    ugw_status code;
-    size_t pos;
-    const char *path;
-} jcase;
 
 static void test_walk_cases(void **state)
 {
@@ -120,18 +114,7 @@ static void test_walk_cases(void **state)
         /* escapes in an unknown value */
         { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\",\"x\":\"\\u00e9\\ud83d\\ude00\"}}", UGW_OK, 0, "" },
     };
-    int failures = 0;
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        ugw_error err;
-        ugw_status st = decode_json_text(DEC(state), cases[i].doc, &err);
-        if (st != cases[i].code || (st && (err.pos != cases[i].pos || strcmp(err.path, cases[i].path) != 0))) {
-            print_error("case %zu %s: want %s@%zu '%s', got %s@%zu '%s' (%s)\n", i, cases[i].doc,
-                        ugw_status_name(cases[i].code), cases[i].pos, cases[i].path,
-                        ugw_status_name(st), err.pos, err.path, err.message);
-            failures++;
-        }
-    }
-    assert_int_equal(failures, 0);
+    assert_int_equal(json_case_failures(DEC(state), cases, sizeof cases / sizeof cases[0]), 0);
 }
 
 /* Documents written other ways decode to the same event as the compact one. */
