@@ -12,16 +12,24 @@
 #            from its start to its counters saying every event delivered;
 #   relay2   the same with two relays sharing the durable consumer;
 # and prints the medians, the ratio relay2 / relay1 against its target
-# (>= 1.6) and relay1 / send. Every server is stopped at the end, also on
-# failure or interruption.
+# (>= 1.6) and relay1 / send, and the CPU time each drain cost per event
+# (user + system, from /proc) in the relays, in nats-server and in nginx:
+# the machine is shared, so rates move with the load and CPU per event does
+# not. Every server is stopped at the end, also on failure or interruption.
+#
+# DELAY_MS > 0 makes nginx answer each request after that many ms (the echo
+# module, Debian's libnginx-mod-http-echo), like a real receiver: a relay is
+# then bound by its requests on the wire (IN_FLIGHT per relay), not by CPU.
 #
 # Usage: bench/run_relay.sh          (from anywhere; 2-4 minutes)
 # Environment (defaults in brackets):
 #   BUILD_DIR [build]  build folder; configured as Release when it has no
 #                      CMakeCache.txt; the ugw command is built in it
 #   EVENTS [20000] REPEATS [3] IN_FLIGHT [8] (per endpoint and relay)
+#   DELAY_MS [0]       the receiver's answer time (0: at once)
 #   CHECK [0]          1: exit 1 when relay2 / relay1 < 1.6
-# Needs: nginx (Debian's nginx-light), nats-server, curl, python3.
+# Needs: nginx (Debian's nginx-light; with DELAY_MS, libnginx-mod-http-echo),
+# nats-server, curl, python3.
 # Exit: 0 done (and with CHECK=1 the target met), 1 target missed, 2 failure.
 set -euo pipefail
 
@@ -32,7 +40,9 @@ BUILD_DIR=${BUILD_DIR:-build}
 EVENTS=${EVENTS:-20000}
 REPEATS=${REPEATS:-3}
 IN_FLIGHT=${IN_FLIGHT:-8}
+DELAY_MS=${DELAY_MS:-0}
 CHECK=${CHECK:-0}
+ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
 
 die() { echo "run_relay: $*" >&2; exit 2; }
 for tool in nginx nats-server curl cmake python3; do
@@ -72,7 +82,17 @@ free_port() {
 }
 
 PORT=$(free_port)
-sed -e "s/@PORT@/$PORT/g" -e "s/@WORKERS@/1/g" bench/nginx.conf >"$PREFIX/nginx.conf"
+if [ "$DELAY_MS" -gt 0 ]; then
+    [ -f "$ECHO_MODULE" ] || die "DELAY_MS needs nginx's echo module (apt-get install libnginx-mod-http-echo)"
+    delay=$(awk -v ms="$DELAY_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
+    { echo "load_module $ECHO_MODULE;"
+      sed -e "s/@PORT@/$PORT/g" -e "s/@WORKERS@/1/g" \
+          -e "s|^            return 204;|            echo_sleep $delay;\n            echo_status 204;|" bench/nginx.conf
+    } >"$PREFIX/nginx.conf"
+    grep -q echo_sleep "$PREFIX/nginx.conf" || die "bench/nginx.conf has no 'return 204;' for the delay"
+else
+    sed -e "s/@PORT@/$PORT/g" -e "s/@WORKERS@/1/g" bench/nginx.conf >"$PREFIX/nginx.conf"
+fi
 nginx -p "$PREFIX" -c nginx.conf -e "$PREFIX/error.log" || die "nginx did not start"
 for _ in $(seq 50); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data x "http://127.0.0.1:$PORT/hook")" = 204 ] && break
@@ -83,6 +103,11 @@ URL=http://127.0.0.1:$PORT/hook
 NPORT=$(free_port)
 nats-server -a 127.0.0.1 -p "$NPORT" -js -sd "$WORK/js" >"$WORK/nats.log" 2>&1 &
 PIDS+=($!)
+NATS_PID=$!
+NGINX_WORKER=$(pgrep -P "$(cat "$PREFIX/nginx.pid")" | head -1)
+TCK=$(getconf CLK_TCK)
+# CPU time (user + system) of a process so far, in clock ticks.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 NATS=nats://127.0.0.1:$NPORT
 for _ in $(seq 100); do
     "$UGW" relay init --nats "$NATS" --stream WARM --subject-prefix warm.ev --dead-subject warm.dead \
@@ -130,10 +155,13 @@ fill() {
     RESULT=$(rate "$EVENTS" "$t0" "$t1")
 }
 
-# Drains stream S$1 with $2 relays; prints events/s from their start to the
-# moment their counters add up to EVENTS delivered.
+# Drains stream S$1 with $2 relays; RESULT is events/s from their start to
+# the moment their counters add up to EVENTS delivered, CPU the microseconds
+# of CPU per event then spent by the relays, nats-server and nginx.
+CPU=
 drain() {
-    local s=$1 k=$2 t0 t1 i d p sum pids=()
+    local s=$1 k=$2 t0 t1 i d p sum pids=() n0 g0 rt=0
+    n0=$(ticks "$NATS_PID") g0=$(ticks "$NGINX_WORKER")
     t0=$(now)
     for i in $(seq "$k"); do
         "$UGW" relay run --nats "$NATS" --stream "S$s" --subject-prefix "s$s.ev" --dead-subject "s$s.dead" \
@@ -152,21 +180,29 @@ drain() {
         sleep 0.02
     done
     t1=$(now)
+    for p in "${pids[@]}"; do rt=$((rt + $(ticks "$p"))); done
+    CPU=$(awk -v r="$rt" -v n=$(($(ticks "$NATS_PID") - n0)) -v g=$(($(ticks "$NGINX_WORKER") - g0)) \
+              -v t="$TCK" -v e="$EVENTS" 'BEGIN { f = 1e6 / t / e; printf "%.0f %.0f %.0f", r * f, n * f, g * f }')
     for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
     RESULT=$(rate "$EVENTS" "$t0" "$t1")
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-echo "run_relay: $EVENTS events, $REPEATS rounds, in-flight $IN_FLIGHT, build $BUILD_TYPE; nginx $URL, nats $NATS"
-S=() P=() R1=() R2=()
+echo "run_relay: $EVENTS events, $REPEATS rounds, in-flight $IN_FLIGHT, receiver delay ${DELAY_MS} ms," \
+     "build $BUILD_TYPE; nginx $URL, nats $NATS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+S=() P=() R1=() R2=() C1R=() C1N=() C1G=() C2R=() C2N=() C2G=()
 for round in $(seq "$REPEATS"); do
     run_send; S+=("$RESULT")
     fill "${round}a"; P+=("$RESULT")
     drain "${round}a" 1; R1+=("$RESULT")
+    read -r a b c <<<"$CPU"; C1R+=("$a") C1N+=("$b") C1G+=("$c")
     fill "${round}b"; P+=("$RESULT")
     drain "${round}b" 2; R2+=("$RESULT")
-    echo "round $round: send ${S[-1]}/s, publish ${P[-1]}/s, one relay ${R1[-1]}/s, two relays ${R2[-1]}/s"
+    read -r a b c <<<"$CPU"; C2R+=("$a") C2N+=("$b") C2G+=("$c")
+    echo "round $round: send ${S[-1]}/s, publish ${P[-1]}/s, one relay ${R1[-1]}/s" \
+         "(CPU us/event: relay ${C1R[-1]}, nats ${C1N[-1]}, nginx ${C1G[-1]}), two relays ${R2[-1]}/s" \
+         "(relays ${C2R[-1]}, nats ${C2N[-1]}, nginx ${C2G[-1]})"
 done
 ms=$(median "${S[@]}") mp=$(median "${P[@]}") m1=$(median "${R1[@]}") m2=$(median "${R2[@]}")
 ratio=$(awk -v a="$m2" -v b="$m1" 'BEGIN { printf "%.2f", a / b }')
@@ -177,6 +213,10 @@ echo "  ugw send straight to nginx     $ms"
 echo "  ugw relay publish (R1 stream)  $mp"
 echo "  one relay  -> nginx            $m1   ($vs_send x ugw send)"
 echo "  two relays -> nginx            $m2   ($ratio x one relay; target >= 1.6)"
+echo "CPU per event (medians, microseconds, user + system):"
+echo "  one relay:  relay $(median "${C1R[@]}"), nats-server $(median "${C1N[@]}"), nginx $(median "${C1G[@]}")"
+echo "  two relays: relays $(median "${C2R[@]}"), nats-server $(median "${C2N[@]}"), nginx $(median "${C2G[@]}")"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$CHECK" = 1 ] && awk -v r="$ratio" 'BEGIN { exit !(r < 1.6) }'; then
     echo "run_relay: target missed: two relays $ratio x one relay" >&2
     exit 1

@@ -224,7 +224,12 @@ typedef struct ugw_relay_config {
     int64_t timeout_ms;         /**< a whole request, default 30000 */
     int64_t connect_timeout_ms; /**< default 10000 */
     int64_t ack_wait_ms;        /**< redelivery of a message not acknowledged, default
-                                     timeout_ms + 30000; must exceed timeout_ms by 1 s */
+                                     2 * timeout_ms + 30000; must exceed timeout_ms by 1 s.
+                                     At 2 * timeout_ms + 1000 or more (the default), each
+                                     endpoint also holds as many messages as its in-flight
+                                     limit ready to send (fetched ahead, so that a request
+                                     never waits for a fetch: one waits at most one request
+                                     timeout for a place, then its own); below, none */
     unsigned max_attempts;      /**< deliveries before "attempts", default
                                      UGW_RETRY_DURABLE_ATTEMPTS */
     int64_t max_age_ms;         /**< an event is "expired" when its next attempt would be

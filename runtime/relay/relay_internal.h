@@ -71,7 +71,9 @@ struct relay_ep {
     char subject[RELAY_SUBJECT_MAX];
     char dead_subject[RELAY_SUBJECT_MAX];
     char consumer[UGW_RELAY_NAME_MAX * 2 + 2];
-    unsigned limit;
+    unsigned limit;             /* requests at once */
+    unsigned window;            /* messages taken at once: limit, or twice it (ready ones) */
+    unsigned batch;             /* the puller fetches once this many places are free */
     ugw_client *client;
     natsSubscription *sub;
     pthread_t thread;

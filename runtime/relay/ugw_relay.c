@@ -4,6 +4,13 @@
  * messages as the endpoint has room for, and one delivery client per
  * endpoint (one attempt per delivery: the server keeps the schedule), so a
  * slow or failing endpoint holds back nothing but itself.
+ *
+ * Room: an endpoint takes at most `window` messages at once, its in-flight
+ * limit plus, when the ack wait allows it, as many again held ready in the
+ * client's queue. The puller fetches when at least `batch` places are free
+ * (half the ready ones), in one pull for all of them, so the requests never
+ * wait for a fetch round trip and a fetch serves several messages; a
+ * settled message wakes the puller only when its room reaches `batch`.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,7 +48,7 @@ static ugw_status config_check(ugw_relay_config *c, ugw_error *err)
     if (!c->connect_timeout_ms)
         c->connect_timeout_ms = 10000;
     if (!c->ack_wait_ms)
-        c->ack_wait_ms = c->timeout_ms + 30000;
+        c->ack_wait_ms = 2 * c->timeout_ms + 30000;
     if (c->ack_wait_ms < c->timeout_ms + 1000)
         return ugw_error_set(err, UGW_ERR_ARG,
                              "the ack wait must exceed the request timeout by a second (else a slow "
@@ -169,13 +176,13 @@ static void *puller(void *arg)
         bool stopping;
 
         pthread_mutex_lock(&r->mu);
-        while (!r->stop && (ep->gone || ep->taken >= ep->limit))
+        while (!r->stop && (ep->gone || ep->window - ep->taken < ep->batch))
             pthread_cond_wait(&r->room, &r->mu);
         if (r->stop) {
             pthread_mutex_unlock(&r->mu);
             break;
         }
-        room = (int)(ep->limit - ep->taken);
+        room = (int)(ep->window - ep->taken);
         ep->taken += (unsigned)room; /* reserved; given back below for what did not come */
         pthread_mutex_unlock(&r->mu);
 
@@ -220,6 +227,12 @@ static ugw_status start_endpoint(ugw_relay *r, relay_ep *ep, const ugw_relay_end
     ugw__relay_subject(ep->dead_subject, r->nats.dead, e->name);
     snprintf(ep->consumer, sizeof ep->consumer, "%s_%s", r->cfg.durable, e->name);
     ep->limit = e->in_flight ? e->in_flight : r->cfg.in_flight;
+    /* Messages held ready wait at most one timeout for a place, then take
+     * their own: the ack wait must cover both. */
+    ep->window = ep->limit;
+    if (r->cfg.ack_wait_ms >= 2 * r->cfg.timeout_ms + 1000)
+        ep->window = 2 * ep->limit;
+    ep->batch = ep->window > ep->limit ? (ep->limit + 1) / 2 : 1;
 
     memset(&cc, 0, sizeof cc);
     cc.url = e->url;
@@ -229,7 +242,7 @@ static ugw_status start_endpoint(ugw_relay *r, relay_ep *ep, const ugw_relay_end
     cc.max_attempts = 1;                   /* the server keeps the schedule */
     cc.max_age_ms = INT64_C(365) * 86400000; /* we judge the age ourselves */
     cc.max_in_flight = ep->limit;
-    cc.queue_capacity = ep->limit;
+    cc.queue_capacity = ep->window;
     cc.user_agent = r->cfg.user_agent;
     cc.tls_insecure = r->cfg.tls_insecure;
     cc.ca_file = r->cfg.ca_file;

@@ -91,7 +91,8 @@ static void finish(relay_msg *m, enum settle how, natsStatus ack)
     if (ack != NATS_OK)
         ep->stats.ack_errors++;
     ep->taken--;
-    pthread_cond_broadcast(&r->room);
+    if (ep->window - ep->taken == ep->batch) /* the puller's room, reached just now */
+        pthread_cond_broadcast(&r->room);
     pthread_mutex_unlock(&r->mu);
     free(m);
 }

@@ -49,9 +49,11 @@ class RelayTest(unittest.TestCase):
         self.addCleanup(rx.close)
         return rx
 
-    def relay(self, rows, *args):
+    def relay(self, rows, *args, ack_wait="7"):
+        """A relay with a 3 s request timeout; the ack wait of 7 s (twice it +
+        1) lets it hold messages ready, as the default does."""
         eps = write_endpoints(self.path("endpoints"), rows)
-        r = Relay(self.nats.urls, eps, *self.opts[2:], "--timeout", "3", "--ack-wait", "5", *args,
+        r = Relay(self.nats.urls, eps, *self.opts[2:], "--timeout", "3", "--ack-wait", ack_wait, *args,
                   log=self.path("relay%d.log" % time.monotonic_ns()))
         self.addCleanup(r.kill)
         return r
@@ -205,11 +207,29 @@ class RelayTest(unittest.TestCase):
         t_kill = time.time()
         r2 = self.relay([("main", rx.url, SECRET, None)])
         self.assertTrue(wait_for(lambda: len(rx.snapshot()) >= 8, 30), r2.stats())
-        print("\nrelay killed with 4 requests on the wire: redelivered after %.1f s (ack wait 5 s)"
+        print("\nrelay killed with 4 requests on the wire: redelivered after %.1f s (ack wait 7 s)"
               % (time.time() - t_kill))
         self.assertEqual(sorted(q.id for q in rx.snapshot()), sorted(ids * 2))
         self.assertEqual(r2.stop(), 0)
         self.assertIn("redelivered 4,", r2.stats())
+
+    def test_messages_held_ready_within_the_ack_wait(self):
+        # in_flight 2 against a receiver that answers in 3 s (timeout 5 s):
+        # with an ack wait of twice the timeout + 1 the relay holds 2 more
+        # ready (fetched 4), never more than 2 on the wire; with a shorter one
+        # it fetches only for free places
+        for ack_wait, ready in (("11", 2), ("10.9", 0)):
+            rx = self.receiver(delay=3)
+            ids = self.publish("main", 8)
+            r = self.relay([("main", rx.url, SECRET, "in_flight=2")], "--timeout", "5", ack_wait=ack_wait)
+            self.assertTrue(wait_for(lambda: rx.in_flight == 2, 20), r.stats())
+            time.sleep(1.5)  # a stats line (every second) after the fetch, before the answers
+            self.assertIn("fetched %d," % (2 + ready), r.stats(), ack_wait)
+            self.assertTrue(wait_for(lambda: len(rx.snapshot()) >= 8, 30), r.stats())
+            self.assertTrue(wait_for(lambda: "delivered 8," in r.stats(), 5), r.stats())
+            self.assertEqual(r.stop(), 0)
+            self.assertEqual(sorted(q.id for q in rx.snapshot()), sorted(ids))  # each once
+            self.assertEqual(rx.max_in_flight, 2)
 
     def test_usage_errors(self):
         cases = [

@@ -56,7 +56,7 @@ class CrashTest(unittest.TestCase):
         p = ugw("relay", "init", "--nats", nats.urls, "--replicas", "3")
         self.assertEqual(p.returncode, 0, describe(p))
         eps = write_endpoints(os.path.join(d, "endpoints"), [("main", rx.url, SECRET, None)])
-        args = ["--in-flight", str(IN_FLIGHT), "--timeout", "2", "--ack-wait", "4", "--backoff-ms", "300",
+        args = ["--in-flight", str(IN_FLIGHT), "--timeout", "2", "--ack-wait", "5", "--backoff-ms", "300",
                 "--drain", "2", "--stats", "0.2"]
         relays = [Relay(nats.urls, eps, *args, log=os.path.join(d, "relay%d.log" % i)) for i in range(2)]
         for r in relays:
