@@ -287,8 +287,12 @@ def mutate(rng, doc, schema):
         else:
             doc.pop(rng.choice(["event", "payload"]), None)
     elif op == "unknown" and objects:
-        obj, _, depth = rng.choice(objects)
-        obj[rng.choice(["extra", "userID", "_x", "guideId2", "é"])] = _unknown_at(rng, depth + 1)
+        obj, defs, depth = rng.choice(objects)
+        # a new name, or one the schema knows elsewhere (another object's
+        # field, another event's): unknown here all the same
+        elsewhere = [n for n in schema.shared if n not in obj and n not in defs]
+        name = rng.choice(["extra", "userID", "_x", "guideId2", "é", "", "\udc00k"] + elsewhere[:8])
+        obj[name] = _unknown_at(rng, depth + 1)
     elif op == "unknown_top":
         doc[rng.choice(["extra", "Event", "data", "type"])] = unknown_value(rng)
     elif op == "event":
