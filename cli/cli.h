@@ -53,6 +53,10 @@ const ugw_schema *cli_schema(void);
 /* ugw_schema_payload_max() of the schema, computed once. */
 size_t cli_payload_max(void);
 
+/* Sets the app (ugw_cli_main(), and the commands module's entry, each for
+ * its own copy): `app` and its schema are not NULL. */
+void cli_set_app(const ugw_cli_app *app);
+
 /*
  * One event of the schema: `type` is 1-based (0: none), `payload` points at
  * a buffer of ugw_schema_payload_max() bytes aligned for uint64_t (from
@@ -311,5 +315,10 @@ extern const char cmd_relay_usage[], cmd_relay_help[];
 /* cli/cmd_demo.c: `ugw demo` */
 int cmd_demo(const ugw_cmd *cmd, int argc, char **argv);
 extern const char cmd_demo_usage[], cmd_demo_help[];
+
+/* cli/cli_loader.c: the handler of the rows (usage and help NULL) whose
+ * command is in the commands module (cli/cli_module.h): loads the module and
+ * runs the command there, `argv[0]` its name. */
+int cli_run_module(const ugw_cmd *cmd, int argc, char **argv);
 
 #endif /* CLI_H */

@@ -1,7 +1,9 @@
 /*
  * cli_util.c - helpers shared by the subcommands of `ugw` (declared in
- * cli/cli.h): option parsing, usage messages, reading inputs, decoding and
- * encoding events of the app's schema.
+ * cli/cli.h): the app, option parsing, usage messages, reading inputs,
+ * decoding and encoding events of the app's schema. Built into both the
+ * command's library and its commands module (cli/cli_module.h), each with
+ * its own copy of the app.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,6 +17,39 @@
 #include <ugw/ugw_runtime.h>
 
 #include "cli.h"
+
+/* ------------------------------------------------------------------ */
+/* The app                                                              */
+/* ------------------------------------------------------------------ */
+
+static const ugw_cli_app *the_app;
+static size_t the_payload_max;
+
+void cli_set_app(const ugw_cli_app *app)
+{
+    the_app = app;
+    the_payload_max = ugw_schema_payload_max(app->schema);
+}
+
+const ugw_cli_app *cli_app(void)
+{
+    return the_app;
+}
+
+const char *cli_name(void)
+{
+    return the_app->name;
+}
+
+const ugw_schema *cli_schema(void)
+{
+    return the_app->schema;
+}
+
+size_t cli_payload_max(void)
+{
+    return the_payload_max;
+}
 
 /* ------------------------------------------------------------------ */
 /* Messages                                                             */

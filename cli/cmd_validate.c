@@ -7,7 +7,7 @@
  * ("FILE[:LINE]: PATH: MESSAGE (CODE at byte POS)") or, with --json, one JSON
  * object a line.
  *
- * Input comes through the runtime's line reader (ugw_client.h): a JSON Lines
+ * Input comes through the runtime's line reader (ugw_lines.h): a JSON Lines
  * file of any size is streamed, no line kept beyond the decoder's max_input
  * plus one byte.
  */
@@ -19,7 +19,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include <ugw/ugw_client.h>
+#include <ugw/ugw_lines.h>
 
 #include "cli.h"
 

@@ -16,6 +16,12 @@
  * Each subcommand is one row of `commands[]` (name, summary, usage, help,
  * handler), so later commands are added as one function and one row; the
  * handlers of the other commands live in cli/cmd_*.c, declared in cli/cli.h.
+ * The commands that sign, send or receive (sign, verify, secret, send, serve,
+ * demo, spool, relay) need OpenSSL, libcurl, libmicrohttpd, SQLite or
+ * libnats: they are built into the commands module (cli/cli_module.h), which
+ * is loaded only when one of them runs, so that validate, convert, fixtures,
+ * schema and help start with the codec alone. Their rows here have no usage
+ * or help (the module prints those) and run cli_run_module().
  * Options are parsed by cli_next() in cli/cli_util.c: long options (`--to json`,
  * `--to=json`), short clusters (`-qv`, `-tjson`), options anywhere among the
  * operands, `--` to end options, and `-` as an operand (stdin).
@@ -36,33 +42,6 @@
 #include <ugw/ugw_runtime.h>
 
 #include "cli.h"
-
-/* ------------------------------------------------------------------ */
-/* The app                                                              */
-/* ------------------------------------------------------------------ */
-
-static const ugw_cli_app *the_app;
-static size_t the_payload_max;
-
-const ugw_cli_app *cli_app(void)
-{
-    return the_app;
-}
-
-const char *cli_name(void)
-{
-    return the_app->name;
-}
-
-const ugw_schema *cli_schema(void)
-{
-    return the_app->schema;
-}
-
-size_t cli_payload_max(void)
-{
-    return the_payload_max;
-}
 
 /* ------------------------------------------------------------------ */
 /* The subcommand table                                                */
@@ -90,21 +69,21 @@ static const ugw_cmd commands[] = {
       "Exit status: 0 converted, 1 invalid input, 2 usage, I/O or write error.\n",
       cmd_convert },
     { "demo", "send one fixture event of each type to an embedded receiver, signed, and show them arrive",
-      cmd_demo_usage, cmd_demo_help, cmd_demo },
+      NULL, NULL, cli_run_module },
     { "send", "send events to a webhook URL, signed and retried",
-      cmd_send_usage, cmd_send_help, cmd_send },
+      NULL, NULL, cli_run_module },
     { "spool", "look into a delivery spool and act on it: stats, list, retry, purge",
-      cmd_spool_usage, cmd_spool_help, cmd_spool },
+      NULL, NULL, cli_run_module },
     { "sign", "print the webhook-signature of a body",
-      cmd_sign_usage, cmd_sign_help, cmd_sign },
+      NULL, NULL, cli_run_module },
     { "verify", "check a webhook-signature and timestamp against a body",
-      cmd_verify_usage, cmd_verify_help, cmd_verify },
+      NULL, NULL, cli_run_module },
     { "serve", "run a webhook receiver that verifies and validates events",
-      cmd_serve_usage, cmd_serve_help, cmd_serve },
+      NULL, NULL, cli_run_module },
     { "relay", "deliver at scale from NATS JetStream: init, run, publish",
-      cmd_relay_usage, cmd_relay_help, cmd_relay },
+      NULL, NULL, cli_run_module },
     { "secret", "print a new webhook secret (ugw secret new)",
-      cmd_secret_usage, cmd_secret_help, cmd_secret },
+      NULL, NULL, cli_run_module },
     { "fixtures", "write the shipped valid example events to files",
       cmd_fixtures_usage, cmd_fixtures_help, cmd_fixtures },
     { "schema", "export the schema as JSON Schema or OpenAPI; diff two schema versions",
@@ -282,6 +261,10 @@ static int cmd_help(const ugw_cmd *cmd, int argc, char **argv)
         c = find_command(topic);
         if (!c)
             return usage_error(cmd, "unknown command '%s'", topic);
+        if (!c->help) { /* a command of the module: its own --help */
+            char *args[] = { (char *)c->name, (char *)"--help", NULL };
+            return c->run(c, 2, args);
+        }
         print_cmd_help(c, stdout);
     }
     return flush_stdout() ? EXIT_VALID : EXIT_USAGE;
@@ -299,8 +282,7 @@ int ugw_cli_main(const ugw_cli_app *app, int argc, char **argv)
                 app && app->name ? app->name : "ugw");
         return EXIT_USAGE;
     }
-    the_app = app;
-    the_payload_max = ugw_schema_payload_max(app->schema);
+    cli_set_app(app);
     if (argc < 2)
         return usage_error(NULL, "%s", "no command given");
     a = argv[1];

@@ -1,6 +1,8 @@
 # ugwInstall.cmake - what `cmake --install` puts under the prefix:
 #   include/ugw/               public and bundled generated headers
 #   lib/                       the libraries (static or shared)
+#   lib/ugw/ugw-commands.so    the command's module: the commands that sign,
+#                              send or receive, loaded when one runs
 #   bin/ugw, bin/ugw-codegen   the command and the generator's launcher
 #   share/ugw/codegen/         the generator with its templates
 #   share/ugw/schema/          the bundled schema, to extend or copy
@@ -24,10 +26,13 @@ if(TARGET ugw_command)
   install(TARGETS ugw_command RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   install(FILES ${PROJECT_SOURCE_DIR}/docs/ugw.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 endif()
+if(TARGET ugw_cli_module)  # for ugw and every command built with ugw_generate(... CLI)
+  install(TARGETS ugw_cli_module LIBRARY DESTINATION ${UGW_INSTALL_MODULEDIR})
+endif()
 
 # Headers: the hand-written ones, minus those of parts not built, and the
 # bundled generated ones.
-set(_ugw_headers ugw_export.h ugw_version.h ugw_runtime.h ugw_metrics.h)
+set(_ugw_headers ugw_export.h ugw_version.h ugw_runtime.h ugw_metrics.h ugw_lines.h)
 if(UGW_BUILD_CLIENT)
   list(APPEND _ugw_headers ugw_webhook.h ugw_client.h ugw_spool.h ugw_receiver.h)
 endif()

@@ -1,6 +1,6 @@
 /*
  * test_line_reader.c - cmocka tests of the runtime's line reader
- * (ugw_client.h): lines, numbers and offsets, cut and unterminated lines,
+ * (ugw_lines.h): lines, numbers and offsets, cut and unterminated lines,
  * lines across read chunks, looking ahead, open errors, and a pipe that is
  * still being written (read through the dead-letter reader on top).
  *

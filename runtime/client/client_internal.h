@@ -12,8 +12,9 @@
  *                          Retry-After, which answers are retried
  *   ugw_client_transfer.c  the libcurl transfers and the background thread
  *   ugw_dead_letter.c      writing dead letters (docs/DEAD_LETTERS.md)
- *   ugw_dead_letter_reader.c, ugw_line_reader.c
- *                          reading them back, line by line (public API)
+ *   ugw_dead_letter_reader.c
+ *                          reading them back, over the line reader of
+ *                          ugw::runtime (ugw_lines.h; public API)
  *   ugw_client_event.c     the schema-driven entry points
  *   ugw_spool.c            the durable spool: opening, checking and owning
  *                          the SQLite file, its schema, errors
@@ -48,6 +49,8 @@
 
 #include <ugw/ugw_client.h>
 #include <ugw/ugw_spool.h>
+
+#include "../common/ugw_read_error.h"
 
 #define CLIENT_UA "ugw/" UGW_VERSION_STRING
 
@@ -259,13 +262,5 @@ void *ugw__client_thread(void *arg);
  * (without mu). Returns 0, or the errno of a failed write (the record is then
  * not in the file, not even in part). */
 int ugw__client_dead_letter(ugw_client *c, const job *j);
-
-/* ---- ugw_line_reader.c ---- */
-
-/* Fills `err` (may be NULL) and returns -1. */
-int ugw__read_fail(ugw_read_error *err, ugw_status code, const char *msg, uint64_t line,
-                   uint64_t pos, const char *key, int sys_errno);
-/* Clears `err` (may be NULL). */
-void ugw__read_clear(ugw_read_error *err);
 
 #endif /* UGW_CLIENT_INTERNAL_H */

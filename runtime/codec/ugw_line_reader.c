@@ -1,7 +1,8 @@
 /*
  * ugw_line_reader.c - lines from a file or standard input, read in chunks
- * with read(2), for the dead-letter reader and the command's JSON Lines
- * inputs (ugw_client.h). The one place that splits input into lines.
+ * with read(2), for the dead-letter reader (ugw_client.h) and the command's
+ * JSON Lines inputs (ugw_lines.h). The one place that splits input into
+ * lines.
  *
  * The buffer holds buf[beg..end) unread; it grows by doubling from 64 KiB
  * up to `max` + 1 bytes (a line of `max` bytes and its '\n') and never
@@ -16,7 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "client_internal.h"
+#include <ugw/ugw_lines.h>
+
+#include "../common/ugw_read_error.h"
 
 #define READ_CHUNK ((size_t)64 << 10)
 
@@ -37,27 +40,6 @@ struct ugw_line_reader {
     int failed_errno;
     const char *failed_msg;
 };
-
-int ugw__read_fail(ugw_read_error *err, ugw_status code, const char *msg, uint64_t line,
-                   uint64_t pos, const char *key, int sys_errno)
-{
-    if (err) {
-        ugw_error_clear(&err->error);
-        ugw_error_set(&err->error, code, msg, (size_t)pos, key);
-        err->line = line;
-        err->sys_errno = sys_errno;
-    }
-    return -1;
-}
-
-void ugw__read_clear(ugw_read_error *err)
-{
-    if (err) {
-        ugw_error_clear(&err->error);
-        err->line = 0;
-        err->sys_errno = 0;
-    }
-}
 
 ugw_line_reader *ugw_line_reader_open(const char *path, size_t max, ugw_read_error *err)
 {
