@@ -13,6 +13,7 @@ packages=(
   python3-jsonschema python3-msgpack nodejs
   prometheus chromium tmux
   nats-server libnats-dev
+  hyperfine
 )
 
 missing=()

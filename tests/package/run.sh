@@ -9,7 +9,9 @@
 #     and delivers its events and the bundled ones (a two-schema program), and
 #     the command ugw_generate(... CLI ...) built validates its own fixtures;
 #  3. pkg-config one-file programs against both prefixes;
-#  4. `nm -D` of every shared library shows ugw_ names and nothing else;
+#  4. `nm -D` of every shared library shows ugw_ names and nothing else, the
+#     commands module its entry alone; the installed `ugw validate` loads no
+#     network or crypto library (LD_DEBUG=files) and `ugw sign` its module;
 #  5. every installed header compiles as C++11 with -pedantic-errors;
 #  6. add_subdirectory() and FetchContent() consumers, which must write
 #     nothing into the source tree, and a codec-only build;
@@ -62,6 +64,18 @@ for kind in static shared; do
              share/ugw/codegen/ugw_codegen.py share/ugw/schema/events.toml share/doc/ugw/LICENSE; do
         [ -e "$P/$f" ] || fail "$kind install lacks $f"
     done
+    step "$kind: ugw validate loads the codec alone; the commands module the rest"
+    [ -f "$P/lib/ugw/ugw-commands.so" ] || fail "$kind install lacks lib/ugw/ugw-commands.so"
+    bad=$(nm -D --defined-only "$P/lib/ugw/ugw-commands.so" | awk '{print $3}' | grep -vx ugw_cli_module || true)
+    [ -z "$bad" ] || fail "ugw-commands.so exports more than its entry: $bad"
+    LD_DEBUG=files LD_DEBUG_OUTPUT="$work/ld-$kind" "$P/bin/ugw" validate "$src/generated/fixtures/valid/nps_score_submit.json"
+    loaded=$(grep -ho 'file=[^ ]* \[[0-9]*\];  generating link map' "$work/ld-$kind".* | awk '{print $1}')
+    rm -f "$work/ld-$kind".*
+    ! has -E 'curl|microhttpd|nats|sqlite|crypto|ssl|ugw-commands' <<<"$loaded" \
+        || fail "$kind ugw validate loaded: $(echo $loaded)"
+    echo "ugw validate loaded $(wc -l <<<"$loaded") objects: $(echo $loaded)"
+    "$P/bin/ugw" sign --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --id msg_1 --timestamp 1700000000 \
+        "$src/generated/fixtures/valid/nps_score_submit.json" | has '^v1,' || fail "$kind installed ugw sign"
     if [ "$kind" = shared ]; then
         ls "$P"/lib/libugw_runtime.so.0* >/dev/null || fail "no versioned libugw_runtime.so"
         [ "$(readlink "$P/lib/libugw_runtime.so")" = libugw_runtime.so.0 ] || fail "SONAME link is not .so.0"
