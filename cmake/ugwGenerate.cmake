@@ -13,7 +13,9 @@
 #     <p>_.../<P>_...; the runtime's names stay ugw_...;
 #   - with CLI <exe>: an executable <exe> with ugw's subcommands (validate,
 #     convert, fixtures, send, serve, sign, verify, demo) for this schema,
-#     linked to ugw::cli;
+#     linked to ugw::cli; the commands that sign, send or receive come from
+#     ugw's commands module (lib/ugw/ugw-commands.so, loaded when one runs);
+#     with ugw as a subproject, a link to it is made beside <exe>;
 #   - <target>_GENERATED_DIR in the caller's scope: the output folder; the
 #     fixtures are in its fixtures/ subfolder (unless NO_FIXTURES).
 # HEADER_DIR puts the headers in a subfolder (include them as <dir/p_events.h>).
@@ -34,7 +36,20 @@
 # looked for in $UGW_PYTHON, /usr/bin/python3, then python3 on PATH, or set the
 # cache variable UGW_PYTHON.
 
+# cmake -DUGW_MODULE=<file> -DUGW_MODULE_LINK=<path> -P ugwGenerate.cmake:
+# the link to ugw's commands module that ugw_generate(... CLI) makes beside
+# its executable (none when that place is the module itself).
+if(CMAKE_SCRIPT_MODE_FILE AND DEFINED UGW_MODULE_LINK)
+  get_filename_component(_ugw_a "${UGW_MODULE}" REALPATH)
+  get_filename_component(_ugw_b "${UGW_MODULE_LINK}" REALPATH)
+  if(NOT _ugw_a STREQUAL _ugw_b)
+    file(CREATE_LINK "${UGW_MODULE}" "${UGW_MODULE_LINK}" SYMBOLIC)
+  endif()
+  return()
+endif()
+
 include_guard(GLOBAL)
+set_property(GLOBAL PROPERTY UGW_GENERATE_FILE "${CMAKE_CURRENT_LIST_FILE}")
 
 # ugw_find_python(<out>): a Python 3.11+ that imports jinja2 and tomllib, or "".
 function(ugw_find_python out)
@@ -160,6 +175,18 @@ function(ugw_generate target)
     add_dependencies(${A_CLI} ${target}_generate)
     target_link_libraries(${A_CLI} PRIVATE ${target} ugw::cli)
     target_compile_features(${A_CLI} PRIVATE c_std_11)
+    # With ugw in the same build (a subproject), the commands module is not
+    # installed yet: a link to it beside <exe>, where <exe> looks first.
+    # An installed ugw's module is found where it was installed.
+    if(TARGET ugw_cli_module)
+      get_property(_ugw_generate_file GLOBAL PROPERTY UGW_GENERATE_FILE)
+      add_dependencies(${A_CLI} ugw_cli_module)
+      add_custom_command(TARGET ${A_CLI} POST_BUILD
+        COMMAND ${CMAKE_COMMAND} -DUGW_MODULE=$<TARGET_FILE:ugw_cli_module>
+                -DUGW_MODULE_LINK=$<TARGET_FILE_DIR:${A_CLI}>/$<TARGET_FILE_NAME:ugw_cli_module>
+                -P ${_ugw_generate_file}
+        VERBATIM)
+    endif()
   endif()
   set(${target}_GENERATED_DIR "${out}" PARENT_SCOPE)
 endfunction()
