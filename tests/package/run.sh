@@ -73,8 +73,8 @@ for kind in static shared; do
     rm -f "$work/ld-$kind".*
     ! has -E 'curl|microhttpd|nats|sqlite|crypto|ssl|ugw-commands' <<<"$loaded" \
         || fail "$kind ugw validate loaded: $(echo $loaded)"
-    echo "ugw validate loaded $(wc -l <<<"$loaded") objects: $(echo $loaded)"
-    "$P/bin/ugw" sign --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --id msg_1 --timestamp 1700000000 \
+    echo "ugw validate loaded $(wc -l <<<"$loaded") objects: $(echo ${loaded//file=/})"
+    UGW_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw "$P/bin/ugw" sign --id msg_1 --timestamp 1700000000 \
         "$src/generated/fixtures/valid/nps_score_submit.json" | has '^v1,' || fail "$kind installed ugw sign"
     if [ "$kind" = shared ]; then
         ls "$P"/lib/libugw_runtime.so.0* >/dev/null || fail "no versioned libugw_runtime.so"
