@@ -10,8 +10,6 @@ ugw_status ugw__check_string(const ugw_field_desc *f, const char *p, size_t n,
                              size_t pos, bool raw, size_t data_pos,
                              ugw_error *err)
 {
-    size_t bad;
-    const char *nul;
     if ((int64_t)n < f->min)
         return ugw_error_set(err, UGW_ERR_TOO_SHORT, f->min == 1 ? "must not be empty" : "string is too short", pos, f->path);
     if ((uint64_t)n > (uint64_t)f->max)
@@ -19,6 +17,14 @@ ugw_status ugw__check_string(const ugw_field_desc *f, const char *p, size_t n,
     if (ugw__plain(p, n, f->type == UGW_TYPE_URL, false)
         && (f->type != UGW_TYPE_URL || ugw__url_head_ok(p, n)))
         return UGW_OK;
+    return ugw__check_string_slow(f, p, n, pos, raw, data_pos, err);
+}
+
+ugw_status ugw__check_string_slow(const ugw_field_desc *f, const char *p, size_t n,
+                                  size_t pos, bool raw, size_t data_pos, ugw_error *err)
+{
+    size_t bad;
+    const char *nul;
     bad = ugw_utf8_check(p, n);
     if (bad != n)
         return ugw_error_set(err, UGW_ERR_UTF8, "invalid UTF-8", raw ? data_pos + bad : pos, f->path);
@@ -137,7 +143,15 @@ ugw_status ugw__validate_fields(const ugw_field_desc *fields, uint32_t n, const 
         case UGW_TYPE_STRING:
         case UGW_TYPE_URL: {
             const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
-            if (!s->ptr) {
+            if (s->ptr) {
+                if (ugw__string_fast(f, s->ptr, s->len, false))
+                    continue;
+                /* within bounds: only the exact byte rules are left */
+                if ((int64_t)s->len >= f->min && (uint64_t)s->len <= (uint64_t)f->max) {
+                    st = ugw__check_string_slow(f, s->ptr, s->len, 0, false, 0, err);
+                    break;
+                }
+            } else {
                 if (s->len)
                     return ugw_error_set(err, UGW_ERR_ARG, "string has a length but no pointer", 0, f->path);
                 if (f->required)
@@ -146,11 +160,17 @@ ugw_status ugw__validate_fields(const ugw_field_desc *fields, uint32_t n, const 
             st = ugw__check_string(f, s->ptr ? s->ptr : "", s->len, 0, false, 0, err);
             break;
         }
-        case UGW_TYPE_ID:
-            st = ugw__check_int(f, false, *UGW__CAT(payload, f->offset, uint64_t), 0, err);
+        case UGW_TYPE_ID: {
+            uint64_t v = *UGW__CAT(payload, f->offset, uint64_t);
+            if (ugw__id_fast(f, v))
+                continue;
+            st = ugw__check_int(f, false, v, 0, err);
             break;
+        }
         case UGW_TYPE_INT: {
             int64_t v = *UGW__CAT(payload, f->offset, int64_t);
+            if (ugw__int_fast(f, v))
+                continue;
             st = ugw__check_int(f, v < 0, v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v, 0, err);
             break;
         }
@@ -217,7 +237,23 @@ ugw_status ugw_schema_encode(const ugw_schema *s, int type, const void *payload,
         ugw_error_clear(err);
         return ugw_error_set(err, UGW_ERR_ARG, "unknown format", 0, NULL);
     }
-    if ((st = ugw_schema_validate(s, type, payload, err)))
+    ugw_error_clear(err);
+    if (!payload)
+        return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
+    if (!ed)
+        return ugw_error_set(err, UGW_ERR_ARG, "unknown event type", 0, "event");
+    /* The common case in one walk; anything unusual, errors included, the
+     * exact way below. */
+    if (out) {
+        size_t n = 0;
+        if (format == UGW_FORMAT_JSON ? ugw__json_encode_fast(ed, payload, out, cap, &n)
+                                      : ugw__msgpack_encode_fast(ed, payload, out, cap, &n)) {
+            if (out_len)
+                *out_len = n;
+            return UGW_OK;
+        }
+    }
+    if ((st = ugw__validate_payload(ed, payload, err)))
         return st;
     if (format == UGW_FORMAT_JSON) {
         /* Skip the exact sizing pass when the buffer is surely big enough. */

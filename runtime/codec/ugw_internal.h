@@ -55,6 +55,12 @@ size_t ugw__json_write(const ugw_event_desc *ed, const void *payload, char *out)
 size_t ugw__msgpack_encoded_size(const ugw_event_desc *ed, const void *payload);
 size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
                           unsigned char *out);
+/* Validates and writes in one walk when the event allows (see the
+ * definitions); false: validate and encode the exact way instead. */
+bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, unsigned char *out,
+                              size_t cap, size_t *out_len);
+bool ugw__json_encode_fast(const ugw_event_desc *ed, const void *payload, char *out, size_t cap,
+                           size_t *out_len);
 ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
                             const char *in, size_t len, int *type,
                             void *payload, size_t payload_cap, ugw_error *err);
@@ -153,13 +159,31 @@ static inline uint64_t ugw__has(uint64_t w, unsigned char c)
     return ugw__below(w ^ (UGW__ONES * c), 1);
 }
 
+/* The bytes of a string shorter than 8 in one word: all of p[0..n) (some
+ * twice) and 'a' in the rest, so that a word test sees exactly its bytes.
+ * Reads only p[0..n). */
+static inline uint64_t ugw__short_word(const char *p, size_t n)
+{
+    uint32_t a, b;
+    if (n >= 4) { /* two overlapping halves */
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        return a | (uint64_t)b << 32;
+    }
+    if (n == 0)
+        return UGW__ONES * 0x61u;
+    return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n >> 1] << 8
+           | (uint64_t)(unsigned char)p[n - 1] << 16 | UINT64_C(0x6161616161000000);
+}
+
 /*
  * The fast path of string checks: true when every byte of p[0..n) is in
- * 0x01..0x7e, and also above 0x20 when `url`, and not '\\' when `json`.
- * Such a string is valid UTF-8 without NUL (and, for a URL, without spaces
- * or controls); anything else takes the exact, slower checks.
+ * 0x01..0x7e, and also above 0x20 when `url`, and not '\\' when `json`, and
+ * not '"' when `quote`. Such a string is valid UTF-8 without NUL (and, for a
+ * URL, without spaces or controls; with `json` and `quote`, it is its own
+ * JSON string body); anything else takes the exact, slower checks.
  */
-static inline bool ugw__plain(const char *p, size_t n, bool url, bool json)
+UGW__HOT_INLINE bool ugw__plain_ex(const char *p, size_t n, bool url, bool json, bool quote)
 {
     /* Per byte b < 0x80: b - lo borrows into the high bit when b < lo, and
      * b + 1 carries into it when b >= 0x7f; bytes >= 0x80 have it already.
@@ -167,51 +191,64 @@ static inline bool ugw__plain(const char *p, size_t n, bool url, bool json)
     const uint64_t lo = UGW__ONES * (url ? 0x21u : json ? 0x20u : 0x01u);
     uint64_t bad = 0, w;
     size_t i = 0;
+#define UGW__PLAIN_WORD(w)                                                                         \
+    do {                                                                                           \
+        bad |= ((w) - lo) | ((w) + UGW__ONES) | (w);                                               \
+        if (json)                                                                                  \
+            bad |= ugw__has((w), '\\');                                                            \
+        if (quote)                                                                                 \
+            bad |= ugw__has((w), '"');                                                             \
+    } while (0)
     if (n < 8) {
-        /* one word: two overlapping 4-byte halves, or the bytes after
-         * filler 'a's (which pass every test) */
-        if (n >= 4) {
-            uint32_t a, b;
-            memcpy(&a, p, 4);
-            memcpy(&b, p + n - 4, 4);
-            w = (uint64_t)a | (uint64_t)b << 32;
-        } else {
-            w = UGW__ONES * 'a';
-            for (; i < n; i++)
-                w = w << 8 | (unsigned char)p[i];
-        }
-        bad = (w - lo) | (w + UGW__ONES) | w;
-        if (json)
-            bad |= ugw__has(w, '\\');
+        w = ugw__short_word(p, n);
+        UGW__PLAIN_WORD(w);
         return (bad & UGW__HIGHS) == 0;
     }
-    for (; i + 8 <= n; i += 8) {
+    for (; i + 16 <= n; i += 16) { /* two words a turn: half the loop overhead */
+        uint64_t w2;
         memcpy(&w, p + i, 8);
-        bad |= (w - lo) | (w + UGW__ONES) | w;
-        if (json)
-            bad |= ugw__has(w, '\\');
+        memcpy(&w2, p + i + 8, 8);
+        UGW__PLAIN_WORD(w);
+        UGW__PLAIN_WORD(w2);
+    }
+    if (i + 8 <= n) {
+        memcpy(&w, p + i, 8);
+        UGW__PLAIN_WORD(w);
+        i += 8;
     }
     if (i < n) { /* the last 8 bytes, overlapping what was read */
         memcpy(&w, p + n - 8, 8);
-        bad |= (w - lo) | (w + UGW__ONES) | w;
-        if (json)
-            bad |= ugw__has(w, '\\');
+        UGW__PLAIN_WORD(w);
     }
+#undef UGW__PLAIN_WORD
     return (bad & UGW__HIGHS) == 0;
+}
+
+UGW__HOT_INLINE bool ugw__plain(const char *p, size_t n, bool url, bool json)
+{
+    return ugw__plain_ex(p, n, url, json, false);
 }
 
 /* http:// or https:// (any case) and a first host byte; the rest of a URL's
  * rules hold when ugw__plain(url=true) held. */
 static inline bool ugw__url_head_ok(const char *p, size_t n)
 {
-    size_t k = 4;
-    if (n < 8 || (p[0] | 0x20) != 'h' || (p[1] | 0x20) != 't' || (p[2] | 0x20) != 't'
-        || (p[3] | 0x20) != 'p')
+    uint32_t head, http;
+    size_t k;
+    char h;
+    if (n < 8)
         return false;
-    if ((p[4] | 0x20) == 's')
-        k = 5;
-    return n > k + 3 && p[k] == ':' && p[k + 1] == '/' && p[k + 2] == '/' && p[k + 3] != '/'
-           && p[k + 3] != '?' && p[k + 3] != '#';
+    /* "http" in any case: setting bit 5 of each byte lowers exactly the
+     * letters' capitals (no other byte lands on h, t or p) */
+    memcpy(&head, p, 4);
+    memcpy(&http, "http", 4);
+    if ((head | UINT32_C(0x20202020)) != http)
+        return false;
+    k = (p[4] | 0x20) == 's' ? 5 : 4;
+    if (n <= k + 3 || memcmp(p + k, "://", 3) != 0)
+        return false;
+    h = p[k + 3];
+    return h != '/' && h != '?' && h != '#';
 }
 
 /* Branch hints and out-of-line functions for the rare paths (GCC, Clang). */
@@ -229,6 +266,32 @@ static inline bool ugw__url_head_ok(const char *p, size_t n)
 #define UGW__AT(payload, off, type) ((type *)(void *)((char *)(payload) + (off)))
 #define UGW__CAT(payload, off, type) ((const type *)(const void *)((const char *)(payload) + (off)))
 
+/* The common case of ugw__check_string(), inline: true when the string is
+ * within its length bounds, plain (see ugw__plain_ex(); with `json_out`,
+ * also without '"' and '\\', so it is its own JSON string body) and, for a URL,
+ * starts as one. False says only "take the exact check". */
+UGW__HOT_INLINE bool ugw__string_fast(const ugw_field_desc *f, const char *p, size_t n, bool json_out)
+{
+    if ((int64_t)n < f->min || (uint64_t)n > (uint64_t)f->max)
+        return false;
+    /* one inlined copy per kind, so that each folds its constants */
+    if (f->type == UGW_TYPE_URL)
+        return ugw__plain_ex(p, n, true, json_out, json_out) && ugw__url_head_ok(p, n);
+    return ugw__plain_ex(p, n, false, json_out, json_out);
+}
+
+/* The common case of ugw__check_int() for a stored id (unsigned) or int:
+ * true when within the field's bounds. False: take the exact check. */
+UGW__HOT_INLINE bool ugw__id_fast(const ugw_field_desc *f, uint64_t v)
+{
+    return v <= (uint64_t)INT64_MAX && (int64_t)v >= f->min && (int64_t)v <= f->max;
+}
+
+UGW__HOT_INLINE bool ugw__int_fast(const ugw_field_desc *f, int64_t v)
+{
+    return v >= f->min && v <= f->max;
+}
+
 /*
  * Checks a string value of field `f`: length bounds, UTF-8, no NUL, URL form.
  * `pos` is the input offset of the value; `raw` says that `p` lies in the input
@@ -238,6 +301,10 @@ static inline bool ugw__url_head_ok(const char *p, size_t n)
 ugw_status ugw__check_string(const ugw_field_desc *f, const char *p, size_t n,
                              size_t pos, bool raw, size_t data_pos,
                              ugw_error *err);
+/* Its rules after the length bounds (UTF-8, NUL, URL form), for a string
+ * that is within them and failed the plain fast path. */
+ugw_status ugw__check_string_slow(const ugw_field_desc *f, const char *p, size_t n,
+                                  size_t pos, bool raw, size_t data_pos, ugw_error *err);
 
 /* Checks an integer of field `f` (id or int) given as a sign and magnitude. */
 ugw_status ugw__check_int(const ugw_field_desc *f, bool negative, uint64_t mag,

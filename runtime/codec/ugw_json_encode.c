@@ -320,3 +320,92 @@ static char *compound_write(const ugw_field_desc *f, const void *base, char *p)
         return p;
     }
 }
+
+/*
+ * Validation and writing in one walk, for the common case: no nullable
+ * field, only the types below, strings that are their own JSON string body
+ * (plain ASCII without '"' or '\\'), and room to spare. False when anything
+ * else is met (out[0..cap) then holds scraps): the caller validates and
+ * encodes the exact way, which finds the first error, escapes and sizes as
+ * before. A field that passes here passes validation, so the first error of
+ * the exact way is the first error of the event.
+ */
+bool ugw__json_encode_fast(const ugw_event_desc *ed, const void *payload, char *out, size_t cap,
+                           size_t *out_len)
+{
+    const ugw_field_desc *f = ed->fields, *const end = f + ed->nfields;
+    char *p = out;
+    size_t room;
+    bool first = true;
+    if (cap < (size_t)ed->json_head_len + 2)
+        return false;
+    memcpy(p, ed->json_head, ed->json_head_len);
+    p += ed->json_head_len;
+    room = cap - (size_t)ed->json_head_len - 2; /* the closing braces kept */
+    for (; f < end; f++) {
+        size_t need = (size_t)f->json_key_len + !first; /* at most 256: sums cannot wrap */
+        if (f->has_offset != UGW_NO_HAS && !*UGW__CAT(payload, f->has_offset, bool))
+            continue;
+        if (f->nullable)
+            return false;
+        switch ((ugw_type)f->type) {
+        case UGW_TYPE_STRING:
+        case UGW_TYPE_URL: {
+            const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
+            size_t n = s->len;
+            if (!s->ptr || !ugw__string_fast(f, s->ptr, n, true) || room < need + 2
+                || room - need - 2 < n)
+                return false;
+            need += n + 2;
+            if (!first)
+                *p++ = ',';
+            memcpy(p, f->json_key, f->json_key_len);
+            p += f->json_key_len;
+            *p++ = '"';
+            memcpy(p, s->ptr, n);
+            p += n;
+            *p++ = '"';
+            break;
+        }
+        case UGW_TYPE_ID:
+        case UGW_TYPE_INT: {
+            const bool id = f->type == UGW_TYPE_ID;
+            uint64_t u = *UGW__CAT(payload, f->offset, uint64_t);
+            int64_t v = *UGW__CAT(payload, f->offset, int64_t);
+            size_t k;
+            if (!(id ? ugw__id_fast(f, u) : ugw__int_fast(f, v)) || room < need + 20)
+                return false;
+            if (!first)
+                *p++ = ',';
+            memcpy(p, f->json_key, f->json_key_len);
+            p += f->json_key_len;
+            k = id ? ugw_fmt_u64(p, u) : ugw_fmt_i64(p, v);
+            p += k;
+            need += k;
+            break;
+        }
+        case UGW_TYPE_BOOL: {
+            unsigned char b;
+            memcpy(&b, (const char *)payload + f->offset, 1);
+            if (b > 1 || room < need + 5)
+                return false;
+            if (!first)
+                *p++ = ',';
+            memcpy(p, f->json_key, f->json_key_len);
+            p += f->json_key_len;
+            memcpy(p, b ? "true" : "false", 5); /* within room: 5 was checked */
+            p += 5 - b;
+            need += 5 - b;
+            break;
+        }
+        default:
+            return false;
+        }
+        room -= need;
+        first = false;
+    }
+    *p++ = '}';
+    *p++ = '}';
+    *out_len = (size_t)(p - out);
+    return true;
+}

@@ -287,6 +287,88 @@ size_t ugw__msgpack_write(const ugw_event_desc *ed, const void *payload,
     return (size_t)(p - out);
 }
 
+/*
+ * Validation and writing in one walk, for the common case: an event with
+ * fewer than 16 fields, none nullable, of the types below, whose strings
+ * take the plain path of validation, in a buffer with room to spare. False
+ * when anything else is met (out[0..cap) then holds scraps): the caller
+ * validates and encodes the exact way, which finds the first error and
+ * every byte as before. A field that passes here passes validation, so the
+ * first error of the exact way is the first error of the event.
+ */
+bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, unsigned char *out,
+                              size_t cap, size_t *out_len)
+{
+    const ugw_field_desc *f = ed->fields, *const end = f + ed->nfields;
+    unsigned char *p = out, *head;
+    size_t room;
+    unsigned count = 0;
+    if (ed->nfields >= 16 || cap < (size_t)ed->mp_head_len + 1)
+        return false;
+    memcpy(p, ed->mp_head, ed->mp_head_len);
+    p += ed->mp_head_len;
+    head = p++; /* a fixmap: fewer than 16 fields */
+    room = cap - (size_t)ed->mp_head_len - 1;
+    for (; f < end; f++) {
+        size_t need = f->mp_key_len;
+        if (f->has_offset != UGW_NO_HAS && !*UGW__CAT(payload, f->has_offset, bool))
+            continue;
+        if (f->nullable)
+            return false;
+        switch ((ugw_type)f->type) {
+        case UGW_TYPE_STRING:
+        case UGW_TYPE_URL: {
+            const ugw_str *s = UGW__CAT(payload, f->offset, ugw_str);
+            size_t n = s->len;
+            /* need + 5 <= 260: cannot wrap */
+            if (!s->ptr || !ugw__string_fast(f, s->ptr, n, false) || n > UINT32_MAX
+                || room < need + 5 || room - need - 5 < n)
+                return false;
+            need += str_head_size(n) + n;
+            memcpy(p, f->mp_key, f->mp_key_len);
+            p = put_str(p + f->mp_key_len, s->ptr, n);
+            break;
+        }
+        case UGW_TYPE_ID: {
+            uint64_t v = *UGW__CAT(payload, f->offset, uint64_t);
+            if (!ugw__id_fast(f, v) || room < need + 9)
+                return false;
+            need += uint_size(v);
+            memcpy(p, f->mp_key, f->mp_key_len);
+            p = put_uint(p + f->mp_key_len, v);
+            break;
+        }
+        case UGW_TYPE_INT: {
+            int64_t v = *UGW__CAT(payload, f->offset, int64_t);
+            if (!ugw__int_fast(f, v) || room < need + 9)
+                return false;
+            need += int_size(v);
+            memcpy(p, f->mp_key, f->mp_key_len);
+            p = put_int(p + f->mp_key_len, v);
+            break;
+        }
+        case UGW_TYPE_BOOL: {
+            unsigned char b;
+            memcpy(&b, (const char *)payload + f->offset, 1);
+            if (b > 1 || room < need + 1)
+                return false;
+            need += 1;
+            memcpy(p, f->mp_key, f->mp_key_len);
+            p += f->mp_key_len;
+            *p++ = b ? 0xc3 : 0xc2;
+            break;
+        }
+        default:
+            return false;
+        }
+        room -= need;
+        count++;
+    }
+    *head = (unsigned char)(0x80 | count);
+    *out_len = (size_t)(p - out);
+    return true;
+}
+
 static size_t compound_size(const ugw_field_desc *f, const void *base)
 {
     if (f->type == UGW_TYPE_OBJECT) {
