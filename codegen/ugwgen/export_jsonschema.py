@@ -9,8 +9,10 @@ decoder does; strict (`additionalProperties: false` in every object) refuses
 them, as `ugw_decode_opts.strict` does.
 
 Everything the C validator checks that JSON Schema can say is said; what it
-cannot say is listed in docs/SCHEMA.md ("What JSON Schema cannot say") and
-shown by tests/jsonschema/test_jsonschema_equivalence.py. Each field type is
+cannot say is listed in docs/SCHEMA_COMPAT.md ("What JSON Schema cannot say"),
+each exception shown by a case of tests/jsonschema/test_jsonschema_exceptions.py
+or tests/codegen/test_jsonschema_scalars.py, and the differential tests of
+tests/jsonschema/ hold the rest to the C validator. Each field type is
 one function of TYPES, so a new type of the schema language is one entry.
 
 Regular expressions use only what ECMA-262 and Python's `re` read the same
