@@ -335,15 +335,16 @@ bool ugw__json_encode_fast(const ugw_event_desc *ed, const void *payload, char *
 {
     const ugw_field_desc *f = ed->fields, *const end = f + ed->nfields;
     char *p = out;
-    size_t room;
+    const char *lim;
     bool first = true;
     if (cap < (size_t)ed->json_head_len + 2)
         return false;
     memcpy(p, ed->json_head, ed->json_head_len);
     p += ed->json_head_len;
-    room = cap - (size_t)ed->json_head_len - 2; /* the closing braces kept */
+    lim = out + cap - 2; /* the closing braces kept */
     for (; f < end; f++) {
-        size_t need = (size_t)f->json_key_len + !first; /* at most 256: sums cannot wrap */
+        const size_t room = (size_t)(lim - p);
+        const size_t need = (size_t)f->json_key_len + !first; /* at most 256: sums cannot wrap */
         if (f->has_offset != UGW_NO_HAS && !*UGW__CAT(payload, f->has_offset, bool))
             continue;
         if (f->nullable)
@@ -356,7 +357,6 @@ bool ugw__json_encode_fast(const ugw_event_desc *ed, const void *payload, char *
             if (!s->ptr || !ugw__string_fast(f, s->ptr, n, true) || room < need + 2
                 || room - need - 2 < n)
                 return false;
-            need += n + 2;
             if (!first)
                 *p++ = ',';
             memcpy(p, f->json_key, f->json_key_len);
@@ -381,7 +381,6 @@ bool ugw__json_encode_fast(const ugw_event_desc *ed, const void *payload, char *
             p += f->json_key_len;
             k = id ? ugw_fmt_u64(p, u) : ugw_fmt_i64(p, v);
             p += k;
-            need += k;
             break;
         }
         case UGW_TYPE_BOOL: {
@@ -395,13 +394,11 @@ bool ugw__json_encode_fast(const ugw_event_desc *ed, const void *payload, char *
             p += f->json_key_len;
             memcpy(p, b ? "true" : "false", 5); /* within room: 5 was checked */
             p += 5 - b;
-            need += 5 - b;
             break;
         }
         default:
             return false;
         }
-        room -= need;
         first = false;
     }
     *p++ = '}';

@@ -301,16 +301,15 @@ bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, uns
 {
     const ugw_field_desc *f = ed->fields, *const end = f + ed->nfields;
     unsigned char *p = out, *head;
-    size_t room;
+    const unsigned char *const lim = out + cap;
     unsigned count = 0;
     if (ed->nfields >= 16 || cap < (size_t)ed->mp_head_len + 1)
         return false;
     memcpy(p, ed->mp_head, ed->mp_head_len);
     p += ed->mp_head_len;
     head = p++; /* a fixmap: fewer than 16 fields */
-    room = cap - (size_t)ed->mp_head_len - 1;
     for (; f < end; f++) {
-        size_t need = f->mp_key_len;
+        const size_t room = (size_t)(lim - p), need = f->mp_key_len;
         if (f->has_offset != UGW_NO_HAS && !*UGW__CAT(payload, f->has_offset, bool))
             continue;
         if (f->nullable)
@@ -324,7 +323,6 @@ bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, uns
             if (!s->ptr || !ugw__string_fast(f, s->ptr, n, false) || n > UINT32_MAX
                 || room < need + 5 || room - need - 5 < n)
                 return false;
-            need += str_head_size(n) + n;
             memcpy(p, f->mp_key, f->mp_key_len);
             p = put_str(p + f->mp_key_len, s->ptr, n);
             break;
@@ -333,7 +331,6 @@ bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, uns
             uint64_t v = *UGW__CAT(payload, f->offset, uint64_t);
             if (!ugw__id_fast(f, v) || room < need + 9)
                 return false;
-            need += uint_size(v);
             memcpy(p, f->mp_key, f->mp_key_len);
             p = put_uint(p + f->mp_key_len, v);
             break;
@@ -342,7 +339,6 @@ bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, uns
             int64_t v = *UGW__CAT(payload, f->offset, int64_t);
             if (!ugw__int_fast(f, v) || room < need + 9)
                 return false;
-            need += int_size(v);
             memcpy(p, f->mp_key, f->mp_key_len);
             p = put_int(p + f->mp_key_len, v);
             break;
@@ -352,7 +348,6 @@ bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, uns
             memcpy(&b, (const char *)payload + f->offset, 1);
             if (b > 1 || room < need + 1)
                 return false;
-            need += 1;
             memcpy(p, f->mp_key, f->mp_key_len);
             p += f->mp_key_len;
             *p++ = b ? 0xc3 : 0xc2;
@@ -361,7 +356,6 @@ bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, uns
         default:
             return false;
         }
-        room -= need;
         count++;
     }
     *head = (unsigned char)(0x80 | count);
