@@ -330,6 +330,26 @@ static inline void ugw__mark_present(const ugw_field_desc *f, void *payload)
         *UGW__AT(payload, f->has_offset, bool) = true;
 }
 
+/* Whether wire name `f` is k[0..n): the length, the first byte, the rest. */
+static inline bool ugw__name_is(const ugw_field_desc *f, const char *k, size_t n)
+{
+    return f->name_len == n && (n == 0 || (f->name[0] == k[0] && memcmp(f->name, k, n) == 0));
+}
+
+/* Finds a field of fields[0..nf) by wire name, trying fields[hint] first
+ * (the field after the last one found: encoders write schema order); -1
+ * when none. */
+static inline int ugw__field_index_hint(const ugw_field_desc *fields, uint32_t nf, const char *k,
+                                        size_t n, uint32_t hint)
+{
+    if (hint < nf && ugw__name_is(&fields[hint], k, n))
+        return (int)hint;
+    for (uint32_t i = 0; i < nf; i++)
+        if (i != hint && ugw__name_is(&fields[i], k, n))
+            return (int)i;
+    return -1;
+}
+
 /* Finds a field of fields[0..nf) by wire name; -1 when none. */
 static inline int ugw__field_index(const ugw_field_desc *fields, uint32_t nf, const char *k,
                                    size_t n)

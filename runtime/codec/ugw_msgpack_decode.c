@@ -19,6 +19,9 @@ typedef struct mctx {
     size_t len;
     ugw_decoder *dec;
     ugw_error *err;
+    /* Positions that cost a pass over the bytes (array items) are found
+     * only when this is set: on the second walk after an input error. */
+    bool exact;
 } mctx;
 
 /* Offset of the value of map entry `kv`: right after its string key. */
@@ -205,6 +208,7 @@ UGW__HOT_INLINE ugw_status decode_members(mctx *c, const ugw_field_desc *fields,
 {
     const msgpack_object_map *map = &mo->via.map;
     uint64_t seen = 0;
+    uint32_t hint = 0;
     for (uint32_t i = 0; i < map->size; i++) {
         const msgpack_object_kv *kv = &map->ptr[i];
         const ugw_field_desc *f;
@@ -212,13 +216,14 @@ UGW__HOT_INLINE ugw_status decode_members(mctx *c, const ugw_field_desc *fields,
         ugw_status st;
         if (kv->key.type != MSGPACK_OBJECT_STR)
             return ugw_error_set(c->err, UGW_ERR_TYPE, "map key is not a string", pos, prefix ? prefix : "");
-        fi = ugw__field_index(fields, n, kv->key.via.str.ptr, kv->key.via.str.size);
+        fi = ugw__field_index_hint(fields, n, kv->key.via.str.ptr, kv->key.via.str.size, hint);
         if (fi < 0) {
             if ((st = unknown_member(c, map, i, prefix, pos)))
                 return st;
             continue;
         }
         f = &fields[fi];
+        hint = (uint32_t)fi + 1;
         if (seen & ((uint64_t)1 << fi))
             return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(c, kv, pos), f->path);
         seen |= (uint64_t)1 << fi;
@@ -276,7 +281,8 @@ static ugw_status compound_value(mctx *c, const ugw_field_desc *f, void *base,
                 ugw__path_prepend(c->err, f->path);
                 return st;
             }
-            ipos = ugw__msgpack_skip(in, c->len, ipos, 0);
+            if (UGW__UNLIKELY(c->exact))
+                ipos = ugw__msgpack_skip(in, c->len, ipos, 0);
         }
         *UGW__AT(base, f->aux_offset, uint32_t) = v->via.array.size;
         return UGW_OK;
@@ -419,11 +425,14 @@ ugw_status ugw__msgpack_decode(const ugw_schema *s, ugw_decoder *dec,
     c.len = len;
     c.dec = dec;
     c.err = err;
+    c.exact = false;
     st = extract(s, &c, &root, type, payload, payload_cap);
     if (st && st <= UGW_ERR_UNKNOWN_KEY) {
-        /* An input error: find it again with every string pointer exact, so
-         * that its position is too (the same error comes first again). */
+        /* An input error: find it again with every string pointer and array
+         * item position exact, so that its position is too (the same error
+         * comes first again). */
         fix_ptrs(&root, (const unsigned char *)in, 0);
+        c.exact = true;
         ugw_error_clear(err);
         memset(payload, 0, payload_cap);
         st = extract(s, &c, &root, type, payload, payload_cap);
