@@ -217,6 +217,9 @@ static int send_run(const send_opts *o)
     cfg.max_attempts = o->max_attempts;
     cfg.backoff_base_ms = o->backoff_ms;
     cfg.max_in_flight = o->concurrency;
+    /* The process is ours: keep freed heap for the next requests instead of
+     * trimming it back after each (docs/OPERATIONS.md, heap trimming). */
+    cfg.tune_malloc = true;
     cfg.dead_letter_path = o->dead_letter;
     cfg.spool_path = o->spool;
     cfg.spool_sync = o->spool_sync;

@@ -1,9 +1,11 @@
 /*
  * ugw_client.h - deliver events to one webhook URL (docs/CONTRACT.md §4).
  *
- * A client owns a background thread that drives libcurl's multi interface:
- * a bounded queue, up to `max_in_flight` transfers on kept-alive connections,
- * retries with exponential backoff and jitter, Standard Webhooks signing.
+ * A client owns delivery threads (`delivery_threads`, by default one per
+ * online core), each driving its own libcurl multi handle over epoll: a
+ * bounded queue shared by them, up to `max_in_flight` transfers in all on
+ * kept-alive connections (each thread reuses its own), retries with
+ * exponential backoff and jitter, Standard Webhooks signing.
  * Every accepted event ends exactly once in the outcome callback: delivered
  * (a 2xx), or failed with its last HTTP status, libcurl error and attempt
  * count, and then also in the dead-letter file when one is configured.
@@ -90,8 +92,12 @@ typedef struct ugw_outcome {
 } ugw_outcome;
 
 /**
- * Called once for every accepted event, on the client's thread (or on the
- * thread calling ugw_client_close()). It must not block for long. It may
+ * Called once for every accepted event, on one of the client's delivery
+ * threads (or on the thread calling ugw_client_close()), never on two threads
+ * at once: calls are serialised, so a callback needs no locking of its own
+ * against other calls of the same client, though it must not rely on which
+ * thread runs it. It must not block for long (the other delivery threads
+ * wait to report their outcomes meanwhile). It may
  * enqueue (never waiting there: a full queue gives UGW_ERR_FULL at once);
  * send(), flush() and close() from it return UGW_ERR_ARG at once (they would
  * wait for the very thread that runs the callback).
@@ -134,7 +140,18 @@ typedef struct ugw_client_config {
     double jitter;              /**< 0..1: the random part of each delay; 0 means 0.5 (0.1 with
                                      the spool's schedule), a negative value means none */
     unsigned max_in_flight;     /**< concurrent requests and kept-alive connections; default 8,
-                                     at most 1024 */
+                                     at most 1024; shared out among the delivery threads */
+    unsigned delivery_threads;  /**< threads delivering, each with its own libcurl multi
+                                     handle, epoll set and connections; 0: the number of
+                                     online cores. At most max_in_flight (a thread has one
+                                     request in flight at least) and UGW_CLIENT_THREADS_MAX */
+    bool tune_malloc;           /**< opt in: set glibc's M_TRIM_THRESHOLD (64 MiB) and
+                                     M_TOP_PAD (16 MiB) with mallopt() for the whole process,
+                                     so that memory the delivery threads free is kept for
+                                     the next requests instead of being given back to the
+                                     kernel and faulted in again (docs/OPERATIONS.md, "Heap
+                                     trimming"). Process-wide and sticky; no effect without
+                                     glibc. Off: malloc is left as the program set it */
     size_t queue_capacity;      /**< events accepted and not yet finished; default 10000 */
     const char *user_agent;     /**< default "ugw/" UGW_VERSION_STRING */
     bool tls_insecure;          /**< turn OFF peer and host verification (tests only) */
@@ -155,6 +172,9 @@ typedef struct ugw_client_config {
     ugw_outcome_fn on_outcome;  /**< may be NULL */
     void *on_outcome_ctx;
 } ugw_client_config;
+
+/** The most delivery threads one client runs. */
+#define UGW_CLIENT_THREADS_MAX 256u
 
 /** Attempts in the durable retry schedule (ugw_retry_durable_delay_ms()). */
 #define UGW_RETRY_DURABLE_ATTEMPTS 8u
@@ -197,8 +217,9 @@ typedef struct ugw_client_stats {
 typedef struct ugw_client ugw_client;
 
 /**
- * Starts a client and its thread. `cfg` is copied (strings too). Returns NULL
- * with `err` set on a bad configuration (UGW_ERR_ARG; UGW_ERR_SECRET for a
+ * Starts a client and its delivery threads. `cfg` is copied (strings too).
+ * Returns NULL with `err` set on a bad configuration (UGW_ERR_ARG, path the
+ * field: "delivery_threads" over UGW_CLIENT_THREADS_MAX; UGW_ERR_SECRET for a
  * secret that does not parse or fails ugw_secret_check(), path "secret"), a
  * dead-letter file that cannot be opened for appending (UGW_ERR_IO) or a lack
  * of memory (UGW_ERR_NOMEM).
@@ -334,7 +355,7 @@ UGW_API bool ugw_client_endpoint_gone(ugw_client *c);
  * Stops accepting, lets deliveries (with their retries) go on for up to
  * `drain_ms` (0: not at all, < 0: until done), then hands every event still
  * undelivered to the callback and the dead-letter file as UGW_RESULT_CLOSED,
- * stops the thread and frees the client. With a spool those events are
+ * stops the delivery threads and frees the client. With a spool those events are
  * handed to the callback as UGW_RESULT_KEPT instead and stay in the spool,
  * pending, for the next client (an attempt cut short is not counted); the
  * spool is closed and its ownership released. Returns UGW_OK when nothing had to

@@ -1,8 +1,10 @@
 /*
  * client_internal.h - what the files of runtime/client share (not installed).
  *
- * The delivery client is one background thread that drives libcurl's multi
- * interface over a bounded queue and a retry heap. Its files, by concern:
+ * The delivery client is a bounded queue and a retry heap, shared by N
+ * delivery threads ("workers"), each driving its own libcurl multi handle
+ * with curl_multi_socket_action() over its own epoll set. Its files, by
+ * concern:
  *
  *   ugw_client.c           the public API and the lifecycle (new, enqueue,
  *                          send, flush, stats, close)
@@ -10,7 +12,10 @@
  *                          and handing their outcomes back
  *   ugw_client_retry.c     the retry policy: the clock, backoff with jitter,
  *                          Retry-After, which answers are retried
- *   ugw_client_transfer.c  the libcurl transfers and the background thread
+ *   ugw_client_transfer.c  one attempt: the easy handles, the request
+ *                          headers, what the answer means
+ *   ugw_client_worker.c    the delivery threads: epoll, libcurl's socket and
+ *                          timer callbacks, taking work and waking each other
  *   ugw_dead_letter.c      writing dead letters (docs/DEAD_LETTERS.md)
  *   ugw_dead_letter_reader.c
  *                          reading them back, over the line reader of
@@ -24,10 +29,12 @@
  *   ugw_client_spool.c     the client with a spool: defaults, resuming
  *                          pending events, accepting through a commit
  *
- * Locking: `mu` guards the queues, the counters and the flags. The curl multi
- * handle and the easy handles belong to the background thread alone (and to
- * ugw_client_close() once that thread has been joined); other threads only
- * call curl_multi_wakeup(), which is safe from any thread. Callbacks,
+ * Locking: `mu` guards the queues, the counters and the flags (the
+ * counters are exact: every change is made under it). A worker's multi
+ * handle, epoll set and easy handles belong to that worker alone (and to
+ * ugw_client_close() once it has been joined); other threads only write to
+ * its eventfd to wake it. `cb_mu` serialises the outcome callbacks and the
+ * dead-letter writes: they run on any worker, never two at once. Callbacks,
  * dead-letter writes and frees happen outside `mu`. A function below whose
  * name ends in _locked, or that says "mu held", is called with `mu` held.
  *
@@ -84,30 +91,57 @@ struct job {
     /* per attempt, while in flight */
     int slot;
     int64_t retry_after_ms;     /* from the last answer, -1 when none */
-    struct curl_slist *headers;
     size_t len;
     unsigned char body[];
 };
+
+/* The request headers of one attempt, built in place (no allocation):
+ * Content-Type, webhook-id, webhook-timestamp, webhook-signature, Expect. */
+enum { SLOT_HEADERS = 5, SLOT_HEADER_LEN = 32 + UGW_WEBHOOK_ID_MAX + UGW_SIGNATURE_MAX };
 
 /* One easy handle, and the job on it (NULL when free). */
 typedef struct slot {
     CURL *easy;
     job *job;
+    struct curl_slist hdr[SLOT_HEADERS];
+    char line[SLOT_HEADERS][SLOT_HEADER_LEN];
 } slot;
+
+/* One delivery thread: its share of the slots, its multi handle, its epoll
+ * set and the eventfd that wakes it. */
+typedef struct worker {
+    ugw_client *c;
+    unsigned index;
+    pthread_t thread;
+    bool started;
+    CURLM *multi;
+    int epfd, evfd;
+    int64_t timer_due_ns;       /* libcurl's timer (monotonic ns), -1 when none */
+    slot *slots;
+    unsigned nslots;
+    ugw_webhook_signer *signer; /* NULL: unsigned; this worker's own (one thread each) */
+    unsigned char *fds;         /* by socket: what the epoll set holds, what libcurl wants */
+    size_t nfds;
+    /* under the client's mu */
+    unsigned busy;              /* slots with a job */
+    bool polling;               /* asleep (or about to be) with free slots */
+    /* this thread only: retries to record in the spool, one per slot */
+    struct spool_retry *retries;
+    unsigned nretries;
+} worker;
 
 struct ugw_client {
     ugw_client_config cfg;      /* defaults filled in; strings point into `strings` */
     char *strings;
-    ugw_webhook_signer *signer; /* NULL: unsigned; used by the background thread only */
     int dead_fd;
 
     pthread_mutex_t mu;
+    pthread_mutex_t cb_mu;      /* one outcome callback (and dead-letter write) at a time */
     pthread_cond_t room;        /* count fell below capacity */
     pthread_cond_t idle;        /* count reached 0, or a sync job finished */
-    pthread_t thread;
-    bool thread_started;
     unsigned waiters;           /* threads inside enqueue or send waiting on room or idle;
                                    close() frees nothing until they are out (mu) */
+    unsigned room_waiters;      /* of them, waiting on room (mu) */
 
     /* guarded by mu */
     job *pending_head, *pending_tail;
@@ -116,7 +150,8 @@ struct ugw_client {
     size_t count;               /* accepted and not finished */
     size_t unreported;          /* finished, callback not yet returned */
     bool closing, stop, gone;
-    bool polling;               /* the thread sleeps in curl_multi_poll() */
+    unsigned npolling;          /* workers with `polling` set */
+    unsigned wake_next;         /* where the search for a worker to wake starts */
     ugw_client_stats stats;
     uint64_t rng;
 
@@ -126,13 +161,10 @@ struct ugw_client {
     uint64_t spool_bytes;       /* bodies of the events in `count` (spool only) */
     unsigned committing;        /* enqueuers inside a spool commit (close() waits for them) */
     bool long_schedule;         /* the spool's retry schedule (days), not doubling */
-    struct spool_retry *retries; /* background thread: retries to record, one per slot */
-    unsigned nretries;
 
-    /* background thread only */
-    CURLM *multi;
-    slot *slots;
-    unsigned nslots;
+    /* the delivery threads, fixed from start to close */
+    worker *workers;
+    unsigned nworkers;
 };
 
 /* ---- ugw_spool*.c: the spool ---- */
@@ -226,6 +258,11 @@ void ugw__client_finish_locked(ugw_client *c, job *j, ugw_result r, job **done);
 void ugw__client_fail_queued_gone(ugw_client *c, job **done);
 /* Without mu: dead letter, callback, wake a send(), free; for each of `done`. */
 void ugw__client_deliver_outcomes(ugw_client *c, job *done);
+/* Whether producers waiting for room should be woken now (mu held): there
+ * is room and either a worker would otherwise sleep with free slots
+ * (`starving`) or room came back below a low mark. With a full queue a
+ * producer is so woken once per batch of completions, not once per event. */
+bool ugw__client_room_wake_locked(const ugw_client *c, bool starving);
 
 /* ---- ugw_client_retry.c: the retry policy ---- */
 
@@ -249,12 +286,45 @@ bool ugw__client_curl_permanent(CURLcode r);
  * the config's tls_retry says so). */
 bool ugw__client_curl_tls(CURLcode r);
 
-/* ---- ugw_client_transfer.c: libcurl, on the background thread ---- */
+/* ---- ugw_client_transfer.c: one attempt, on its worker ---- */
 
 /* A configured easy handle for the client's URL; NULL when out of memory. */
 CURL *ugw__client_make_easy(ugw_client *c);
-/* The background thread. */
-void *ugw__client_thread(void *arg);
+/* Takes `j` (popped from pending, mu held) onto a free slot of `w`: the
+ * counters and the attempt number; returns the slot. */
+unsigned ugw__client_take_slot_locked(ugw_client *c, worker *w, job *j);
+/* Builds the attempt's headers (signing) and adds it to the worker's multi
+ * handle (without mu). False when out of memory: the job is still on its
+ * slot, with an error text. */
+bool ugw__client_start_attempt(worker *w, job *j);
+/* Takes the finished attempt of `j` off its slot (without mu): removes the
+ * easy handle, reads the status. */
+void ugw__client_attempt_off(worker *w, job *j, CURLcode r);
+/* An attempt ended (mu held): delivered, failed, or back into the heap. */
+void ugw__client_attempt_done_locked(ugw_client *c, worker *w, job *j, CURLcode r, job **done);
+
+/* ---- ugw_client_worker.c: the delivery threads ---- */
+
+/* How many workers a config asks for (0: the online cores), at most one per
+ * slot and UGW_CLIENT_THREADS_MAX. */
+unsigned ugw__client_worker_count(unsigned asked, unsigned slots);
+/* Sets up worker `i` of `n` with its share of `slots` and its signer for
+ * `key` (NULL: unsigned), before any thread starts; false when out of memory
+ * or descriptors. */
+bool ugw__client_worker_init(ugw_client *c, worker *w, unsigned i, unsigned n, unsigned slots,
+                             const ugw_secret *key);
+/* Frees what ugw__client_worker_init() made (the thread joined). */
+void ugw__client_worker_free(worker *w);
+/* The thread of a worker. */
+void *ugw__client_worker_main(void *arg);
+/* Wakes a worker from its epoll_wait() (any thread). */
+void ugw__client_worker_wake(worker *w);
+/* Picks a sleeping worker with a free slot for pending work and clears its
+ * `polling` (mu held); NULL when none sleeps. The caller wakes it after
+ * unlocking. */
+worker *ugw__client_worker_to_wake_locked(ugw_client *c);
+/* Whether the calling thread is one of `c`'s workers (an outcome callback). */
+bool ugw__client_on_worker(const ugw_client *c);
 
 /* ---- ugw_dead_letter.c ---- */
 

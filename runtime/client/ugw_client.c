@@ -14,6 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef __GLIBC__
+#include <malloc.h> /* mallopt() */
+#endif
+
 #include <openssl/crypto.h>
 
 #include "client_internal.h"
@@ -87,6 +91,40 @@ static bool copy_strings(ugw_client *c, const ugw_client_config *cfg)
     return true;
 }
 
+/* Stops and joins the workers that were started. */
+static void stop_workers(ugw_client *c)
+{
+    pthread_mutex_lock(&c->mu);
+    c->stop = true;
+    pthread_mutex_unlock(&c->mu);
+    for (unsigned i = 0; i < c->nworkers; i++)
+        if (c->workers[i].started)
+            ugw__client_worker_wake(&c->workers[i]);
+    for (unsigned i = 0; i < c->nworkers; i++) {
+        if (c->workers[i].started)
+            pthread_join(c->workers[i].thread, NULL);
+        c->workers[i].started = false;
+    }
+}
+
+/* tune_malloc: glibc keeps up to 64 MiB free at the top of a heap instead of
+ * giving it back at each free() (one madvise() per trim, and page faults to
+ * get it back), and grows heaps 16 MiB at a time. Process-wide, once. */
+static void tune_malloc_apply(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
+#endif
+}
+
+static pthread_once_t malloc_once = PTHREAD_ONCE_INIT;
+
+static void tune_malloc_once(void)
+{
+    pthread_once(&malloc_once, tune_malloc_apply);
+}
+
 static void client_free(ugw_client *c)
 {
     job *j;
@@ -95,30 +133,29 @@ static void client_free(ugw_client *c)
         free(j);
     while (c->heap_len)
         free(ugw__client_heap_pop(c));
-    if (c->slots) {
-        for (unsigned i = 0; i < c->nslots; i++)
-            if (c->slots[i].easy)
-                curl_easy_cleanup(c->slots[i].easy);
-        free(c->slots);
+    if (c->workers) {
+        for (unsigned i = 0; i < c->nworkers; i++)
+            ugw__client_worker_free(&c->workers[i]);
+        free(c->workers);
     }
-    if (c->multi)
-        curl_multi_cleanup(c->multi);
     if (c->dead_fd >= 0)
         close(c->dead_fd);
     ugw_spool_close(c->spool);
-    free(c->retries);
     pthread_mutex_destroy(&c->mu);
+    pthread_mutex_destroy(&c->cb_mu);
     pthread_cond_destroy(&c->room);
     pthread_cond_destroy(&c->idle);
     free(c->heap);
     free(c->strings);
-    ugw_webhook_signer_free(c->signer);
     free(c);
 }
 
 ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
 {
     ugw_client *c;
+    ugw_secret key;
+    bool keyed = false;
+    memset(&key, 0, sizeof key);
     ugw_error_clear(err);
     if (!cfg || !cfg->url || (strncmp(cfg->url, "http://", 7) != 0 && strncmp(cfg->url, "https://", 8) != 0)) {
         ugw_error_set(err, UGW_ERR_ARG, "url must be http:// or https://", 0, "url");
@@ -149,6 +186,10 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
         ugw_error_set(err, UGW_ERR_ARG, "max_in_flight must be at most 1024", 0, "max_in_flight");
         return NULL;
     }
+    if (cfg->delivery_threads > UGW_CLIENT_THREADS_MAX) {
+        ugw_error_set(err, UGW_ERR_ARG, "delivery_threads must be at most 256", 0, "delivery_threads");
+        return NULL;
+    }
     pthread_once(&curl_once, curl_init_once);
     if (curl_init_result != CURLE_OK) {
         ugw_error_set(err, UGW_ERR_NOMEM, "libcurl failed to initialise", 0, NULL);
@@ -161,6 +202,7 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
     }
     c->dead_fd = -1;
     pthread_mutex_init(&c->mu, NULL);
+    pthread_mutex_init(&c->cb_mu, NULL);
     {
         pthread_condattr_t ca;
         pthread_condattr_init(&ca);
@@ -195,18 +237,14 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
         goto fail;
     }
     if (cfg->secret && cfg->secret[0]) {
-        ugw_secret key;
+        /* Kept until each worker has made its signer from it, then cleared. */
         if (ugw_secret_parse(cfg->secret, strlen(cfg->secret), &key, err)
             || ugw_secret_check(&key, cfg->allow_weak_secret, err)) {
-            OPENSSL_cleanse(&key, sizeof key);
             if (err)
                 memcpy(err->path, "secret", sizeof "secret");
             goto fail;
         }
-        c->signer = ugw_webhook_signer_new(&key);
-        OPENSSL_cleanse(&key, sizeof key);
-        if (!c->signer)
-            goto nomem;
+        keyed = true;
     }
     if (c->cfg.dead_letter_path) {
         c->dead_fd = ugw_dead_letter_append_open(c->cfg.dead_letter_path, NULL);
@@ -216,35 +254,43 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
             goto fail;
         }
     }
-    c->nslots = c->cfg.max_in_flight;
     c->cap_events = c->cfg.queue_capacity;
     if (c->cfg.spool_path) {
         if (ugw__client_spool_start(c, cfg, err) != UGW_OK)
             goto fail;
-        if (!(c->retries = calloc(c->nslots, sizeof *c->retries)))
-            goto nomem;
     } else {
         c->heap_cap = c->cfg.queue_capacity;
         c->heap = malloc(sizeof *c->heap * c->heap_cap);
     }
-    c->slots = calloc(c->nslots, sizeof *c->slots);
-    c->multi = curl_multi_init();
-    if (!c->heap || !c->slots || !c->multi)
+    if (c->cfg.tune_malloc)
+        tune_malloc_once();
+    c->nworkers = ugw__client_worker_count(c->cfg.delivery_threads, c->cfg.max_in_flight);
+    c->cfg.delivery_threads = c->nworkers;
+    c->workers = calloc(c->nworkers, sizeof *c->workers);
+    if (!c->heap || !c->workers)
         goto nomem;
-    curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)c->nslots);
-    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->nslots);
-    curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->nslots);
-    for (unsigned i = 0; i < c->nslots; i++)
-        if (!(c->slots[i].easy = ugw__client_make_easy(c)))
+    for (unsigned i = 0; i < c->nworkers; i++) {
+        if (!ugw__client_worker_init(c, &c->workers[i], i, c->nworkers, c->cfg.max_in_flight,
+                                     keyed ? &key : NULL)) {
+            c->nworkers = i + 1; /* client_free() frees the ones made */
             goto nomem;
+        }
+    }
     ugw__client_seed(c);
-    if (pthread_create(&c->thread, NULL, ugw__client_thread, c) != 0)
-        goto nomem;
-    c->thread_started = true;
+    for (unsigned i = 0; i < c->nworkers; i++) {
+        worker *w = &c->workers[i];
+        if (pthread_create(&w->thread, NULL, ugw__client_worker_main, w) != 0) {
+            stop_workers(c);
+            goto nomem;
+        }
+        w->started = true;
+    }
+    OPENSSL_cleanse(&key, sizeof key);
     return c;
 nomem:
     ugw_error_set(err, UGW_ERR_NOMEM, "out of memory", 0, NULL);
 fail:
+    OPENSSL_cleanse(&key, sizeof key);
     client_free(c);
     return NULL;
 }
@@ -290,7 +336,7 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
                              char *id_out, ugw_error *err)
 {
     job *j;
-    bool wake;
+    worker *wake;
     ugw_error_clear(err);
     if (!c || (!body && len) || (format != UGW_FORMAT_JSON && format != UGW_FORMAT_MSGPACK))
         return ugw_error_set(err, UGW_ERR_ARG, "invalid argument", 0, NULL);
@@ -300,9 +346,9 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
     if (c->spool && len > c->cfg.spool_max_bytes)
         return ugw_error_set(err, UGW_ERR_LIMIT, "the body alone is larger than spool_max_bytes", len,
                              "spool_max_bytes");
-    if (c->thread_started && pthread_equal(pthread_self(), c->thread)) {
-        /* From an outcome callback: the client's own thread must never wait
-         * for room it alone can make, nor for an outcome it alone reports. */
+    if (ugw__client_on_worker(c)) {
+        /* From an outcome callback: a delivery thread must never wait for
+         * room it may alone make, nor for an outcome it may alone report. */
         if (sync)
             return ugw_error_set(err, UGW_ERR_ARG, "send() from an outcome callback would wait forever", 0, NULL);
         wait_ms = 0;
@@ -340,12 +386,14 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
         if (wait_ms > 0)
             deadline_ts(&dl, wait_ms);
         c->waiters++;
+        c->room_waiters++;
         while (!c->closing && !c->gone && no_room_locked(c, len)) {
             if (wait_ms < 0)
                 pthread_cond_wait(&c->room, &c->mu);
             else if (pthread_cond_timedwait(&c->room, &c->mu, &dl) == ETIMEDOUT)
                 break;
         }
+        c->room_waiters--;
         if (--c->waiters == 0 && c->closing)
             pthread_cond_broadcast(&c->idle); /* close() may be waiting for us */
     }
@@ -376,11 +424,10 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
     ugw__client_pending_push(c, j);
     if (id_out)
         memcpy(id_out, j->id, UGW_WEBHOOK_ID_MAX);
-    wake = c->polling;
-    c->polling = false; /* one wakeup is enough until it sleeps again */
+    wake = ugw__client_worker_to_wake_locked(c); /* one wakeup per sleep, not per event */
     pthread_mutex_unlock(&c->mu);
     if (wake)
-        curl_multi_wakeup(c->multi);
+        ugw__client_worker_wake(wake);
     return UGW_OK;
 }
 
@@ -462,7 +509,7 @@ ugw_status ugw_client_flush(ugw_client *c, int64_t timeout_ms)
     ugw_status st = UGW_OK;
     if (!c)
         return UGW_ERR_ARG;
-    if (c->thread_started && pthread_equal(pthread_self(), c->thread))
+    if (ugw__client_on_worker(c))
         return UGW_ERR_ARG; /* from an outcome callback: it would wait for itself */
     if (timeout_ms >= 0)
         deadline_ts(&dl, timeout_ms);
@@ -517,7 +564,7 @@ ugw_status ugw_client_close(ugw_client *c, int64_t drain_ms)
     ugw_result left;
     if (!c)
         return UGW_OK;
-    if (c->thread_started && pthread_equal(pthread_self(), c->thread))
+    if (ugw__client_on_worker(c))
         return UGW_ERR_ARG; /* from an outcome callback: it would join itself */
     pthread_mutex_lock(&c->mu);
     c->closing = true;
@@ -528,28 +575,25 @@ ugw_status ugw_client_close(ugw_client *c, int64_t drain_ms)
     pthread_mutex_unlock(&c->mu);
     if (drain_ms != 0)
         ugw_client_flush(c, drain_ms);
-    pthread_mutex_lock(&c->mu);
-    c->stop = true;
-    pthread_mutex_unlock(&c->mu);
-    curl_multi_wakeup(c->multi);
-    if (c->thread_started)
-        pthread_join(c->thread, NULL);
-    /* The thread is gone: hand back whatever is left (kept in the spool). */
+    stop_workers(c);
+    /* The workers are gone: hand back whatever is left (kept in the spool). */
     left = c->spool ? UGW_RESULT_KEPT : UGW_RESULT_CLOSED;
     pthread_mutex_lock(&c->mu);
-    for (unsigned i = 0; i < c->nslots; i++) {
-        if (!(j = c->slots[i].job))
-            continue;
-        curl_multi_remove_handle(c->multi, c->slots[i].easy);
-        curl_slist_free_all(j->headers);
-        j->headers = NULL;
-        c->slots[i].job = NULL;
-        c->stats.in_flight--;
-        if (!j->error[0])
-            snprintf(j->error, sizeof j->error, "in flight when the client closed");
-        if (c->spool && j->attempts)
-            j->attempts--; /* cut short: not counted, as the spool has it */
-        ugw__client_finish_locked(c, j, left, &done);
+    for (unsigned wi = 0; wi < c->nworkers; wi++) {
+        worker *w = &c->workers[wi];
+        for (unsigned i = 0; i < w->nslots; i++) {
+            if (!(j = w->slots[i].job))
+                continue;
+            curl_multi_remove_handle(w->multi, w->slots[i].easy);
+            w->slots[i].job = NULL;
+            w->busy--;
+            c->stats.in_flight--;
+            if (!j->error[0])
+                snprintf(j->error, sizeof j->error, "in flight when the client closed");
+            if (c->spool && j->attempts)
+                j->attempts--; /* cut short: not counted, as the spool has it */
+            ugw__client_finish_locked(c, j, left, &done);
+        }
     }
     while ((j = ugw__client_pending_pop(c))) {
         c->stats.queued--;

@@ -123,8 +123,24 @@ void ugw__client_finish_locked(ugw_client *c, job *j, ugw_result r, job **done)
     *done = j;
 }
 
+bool ugw__client_room_wake_locked(const ugw_client *c, bool starving)
+{
+    uint64_t step = c->cap_events / 8;
+    if (c->closing || c->gone)
+        return true; /* waiters leave with UGW_ERR_CLOSED */
+    if (c->count >= c->cap_events)
+        return false;
+    if (step > 256)
+        step = 256;
+    return starving || c->count + (step ? step : 1) <= c->cap_events;
+}
+
 void ugw__client_deliver_outcomes(ugw_client *c, job *done)
 {
+    job *j;
+    size_t n = 0;
+    uint64_t dl_failed = 0;
+    bool synced = false;
     /* The spool first: a delivered event leaves it, a failed one becomes a
      * dead letter there, before anyone hears of it. */
     if (c->spool) {
@@ -135,39 +151,47 @@ void ugw__client_deliver_outcomes(ugw_client *c, job *done)
             pthread_mutex_unlock(&c->mu);
         }
     }
-    while (done) {
-        job *j = done;
+    /* Dead letters and callbacks one worker at a time: the dead-letter file
+     * has one writer, and a callback never runs twice at once. */
+    pthread_mutex_lock(&c->cb_mu);
+    for (j = done; j; j = j->next) {
         ugw_outcome o;
         int dl_errno = 0;
-        done = j->next;
         if (j->result != UGW_RESULT_DELIVERED && j->result != UGW_RESULT_KEPT)
             dl_errno = ugw__client_dead_letter(c, j);
         fill_outcome(j, &o);
         o.dead_letter_errno = dl_errno;
-        if (dl_errno) {
-            pthread_mutex_lock(&c->mu);
-            c->stats.dead_letter_failed++;
-            pthread_mutex_unlock(&c->mu);
-        }
+        dl_failed += dl_errno != 0;
         if (c->cfg.on_outcome)
             c->cfg.on_outcome(&o, c->cfg.on_outcome_ctx);
-        pthread_mutex_lock(&c->mu);
-        if (j->sync) {
+        if (j->sync) { /* read by its send() once `done` is set, under mu */
             j->sync->outcome = o;
             j->sync->outcome.body = NULL;
             j->sync->outcome.event = NULL;
             memcpy(j->sync->error, j->error, sizeof j->sync->error);
             j->sync->outcome.error = "";
-            j->sync->done = true;
         }
-        c->unreported--;
-        pthread_mutex_unlock(&c->mu);
+        n++;
+    }
+    pthread_mutex_unlock(&c->cb_mu);
+    pthread_mutex_lock(&c->mu);
+    for (j = done; j; j = j->next) {
+        if (j->sync) {
+            j->sync->done = true;
+            synced = true;
+        }
+    }
+    c->stats.dead_letter_failed += dl_failed;
+    c->unreported -= n;
+    /* flush() waits for nothing left, send() for its event, close() for
+     * the waiters to leave: wake them only then. */
+    if (synced || c->closing || (c->count == 0 && c->unreported == 0))
+        pthread_cond_broadcast(&c->idle);
+    pthread_mutex_unlock(&c->mu);
+    while ((j = done)) {
+        done = j->next;
         free(j);
     }
-    pthread_mutex_lock(&c->mu);
-    pthread_cond_broadcast(&c->room);
-    pthread_cond_broadcast(&c->idle);
-    pthread_mutex_unlock(&c->mu);
 }
 
 void ugw__client_fail_queued_gone(ugw_client *c, job **done)

@@ -1,12 +1,15 @@
 /*
- * ugw_client_transfer.c - the libcurl side of the client: one easy handle
- * per slot (kept-alive connections), one attempt of an event on it, what the
- * answer means, and the background thread that drives the multi handle.
+ * ugw_client_transfer.c - one attempt of an event: the easy handle of a
+ * slot (its connection kept alive by the worker's multi handle), the request
+ * headers built in the slot's own storage (no allocation per attempt), and
+ * what the answer means. The threads that drive the transfers are in
+ * ugw_client_worker.c.
  *
- * The multi handle and the easy handles belong to the background thread
- * alone (see client_internal.h for the locking).
+ * A worker's multi handle and easy handles belong to that worker alone (see
+ * client_internal.h for the locking).
  */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -69,66 +72,74 @@ CURL *ugw__client_make_easy(ugw_client *c)
     return e;
 }
 
-/* Starts one attempt of `j` on a free slot (background thread, mu held). */
-static bool start_attempt(ugw_client *c, job *j, unsigned si)
+unsigned ugw__client_take_slot_locked(ugw_client *c, worker *w, job *j)
 {
-    slot *s = &c->slots[si];
-    char hdr[64 + UGW_WEBHOOK_ID_MAX + UGW_SIGNATURE_MAX];
-    struct curl_slist *h = NULL, *t;
-    long long now = (long long)time(NULL);
-
+    unsigned si = 0;
+    while (w->slots[si].job) /* a free one exists: busy < nslots */
+        si++;
+    w->slots[si].job = j;
+    w->busy++;
+    c->stats.queued--;
+    c->stats.in_flight++;
     j->attempts++;
     j->slot = (int)si;
     j->retry_after_ms = -1;
     j->error[0] = 0;
-#define ADD(...)                                              \
-    do {                                                      \
-        snprintf(hdr, sizeof hdr, __VA_ARGS__);               \
-        if (!(t = curl_slist_append(h, hdr)))                 \
-            goto nomem;                                       \
-        h = t;                                                \
-    } while (0)
-    ADD("Content-Type: %s", ugw_format_media_type(j->format));
-    ADD("webhook-id: %s", j->id);
-    ADD("webhook-timestamp: %lld", now);
-    if (c->signer) {
-        char sig[UGW_SIGNATURE_MAX];
-        if (ugw_webhook_signer_sign(c->signer, j->id, (int64_t)now, j->body, j->len, sig, sizeof sig, NULL))
-            goto nomem;
-        ADD("webhook-signature: %s", sig);
-    }
-    ADD("Expect:"); /* no 100-continue round trip */
-#undef ADD
-    j->headers = h;
-    curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, (const char *)j->body);
-    curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->len);
-    curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, j->error);
-    curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, j);
-    curl_easy_setopt(s->easy, CURLOPT_PRIVATE, j);
-    if (curl_multi_add_handle(c->multi, s->easy) != CURLM_OK)
-        goto nomem;
-    s->job = j;
-    c->stats.in_flight++;
-    return true;
-nomem:
-    curl_slist_free_all(h);
-    j->headers = NULL;
-    snprintf(j->error, sizeof j->error, "out of memory starting the request");
-    return false;
+    return si;
 }
 
-/* An attempt ended (mu held): delivered, failed, or back into the heap. */
-static void attempt_done(ugw_client *c, job *j, CURLcode r, job **done)
+/* Appends one header line, built in the slot, to the list being made. */
+static bool add_header(slot *s, unsigned *n, const char *fmt, ...)
 {
+    va_list ap;
+    int len;
+    va_start(ap, fmt);
+    len = vsnprintf(s->line[*n], SLOT_HEADER_LEN, fmt, ap);
+    va_end(ap);
+    if (len < 0 || len >= SLOT_HEADER_LEN)
+        return false; /* cannot happen: the line's parts are bounded */
+    s->hdr[*n].data = s->line[*n];
+    s->hdr[*n].next = NULL;
+    if (*n)
+        s->hdr[*n - 1].next = &s->hdr[*n];
+    (*n)++;
+    return true;
+}
+
+bool ugw__client_start_attempt(worker *w, job *j)
+{
+    slot *s = &w->slots[j->slot];
+    long long now = (long long)time(NULL);
+    unsigned n = 0;
+    bool ok = add_header(s, &n, "Content-Type: %s", ugw_format_media_type(j->format))
+              && add_header(s, &n, "webhook-id: %s", j->id)
+              && add_header(s, &n, "webhook-timestamp: %lld", now);
+    if (ok && w->signer) {
+        char sig[UGW_SIGNATURE_MAX];
+        ok = ugw_webhook_signer_sign(w->signer, j->id, (int64_t)now, j->body, j->len, sig, sizeof sig, NULL)
+                 == UGW_OK
+             && add_header(s, &n, "webhook-signature: %s", sig);
+    }
+    ok = ok && add_header(s, &n, "Expect:"); /* no 100-continue round trip */
+    if (ok) {
+        curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, &s->hdr[0]);
+        curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, (const char *)j->body);
+        curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->len);
+        curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, j->error);
+        curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, j);
+        curl_easy_setopt(s->easy, CURLOPT_PRIVATE, j);
+        ok = curl_multi_add_handle(w->multi, s->easy) == CURLM_OK;
+    }
+    if (!ok)
+        snprintf(j->error, sizeof j->error, "out of memory starting the request");
+    return ok;
+}
+
+void ugw__client_attempt_off(worker *w, job *j, CURLcode r)
+{
+    slot *s = &w->slots[j->slot];
     long status = 0;
-    slot *s = &c->slots[j->slot];
-    bool retry;
-    curl_multi_remove_handle(c->multi, s->easy);
-    s->job = NULL;
-    curl_slist_free_all(j->headers);
-    j->headers = NULL;
-    c->stats.in_flight--;
+    curl_multi_remove_handle(w->multi, s->easy);
     j->curl_code = (int)r;
     if (r == CURLE_OK) {
         curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -136,6 +147,15 @@ static void attempt_done(ugw_client *c, job *j, CURLcode r, job **done)
     } else if (!j->error[0]) {
         snprintf(j->error, sizeof j->error, "%s", curl_easy_strerror(r));
     }
+}
+
+void ugw__client_attempt_done_locked(ugw_client *c, worker *w, job *j, CURLcode r, job **done)
+{
+    long status = r == CURLE_OK ? j->status : 0;
+    bool retry;
+    w->slots[j->slot].job = NULL;
+    w->busy--;
+    c->stats.in_flight--;
     if (r == CURLE_OK && status >= 200 && status <= 299) {
         j->error[0] = 0;
         ugw__client_finish_locked(c, j, UGW_RESULT_DELIVERED, done);
@@ -187,8 +207,8 @@ static void attempt_done(ugw_client *c, job *j, CURLcode r, job **done)
         ugw__client_heap_push(c, j);
         c->stats.retried++;
         c->stats.queued++;
-        if (j->seq && c->nretries < c->nslots) { /* one per slot, and one per slot ended */
-            spool_retry *sr = &c->retries[c->nretries++];
+        if (j->seq && w->nretries < w->nslots) { /* one per slot, and one per slot ended */
+            spool_retry *sr = &w->retries[w->nretries++];
             sr->seq = j->seq;
             sr->attempts = j->attempts;
             sr->next_ms = ugw__wall_ms() + delay;
@@ -196,90 +216,4 @@ static void attempt_done(ugw_client *c, job *j, CURLcode r, job **done)
             snprintf(sr->error, sizeof sr->error, "%s", j->error);
         }
     }
-}
-
-void *ugw__client_thread(void *arg)
-{
-    ugw_client *c = arg;
-    for (;;) {
-        job *done = NULL;
-        int running = 0;
-        long wait = 1000;
-        CURLMsg *msg;
-        int left;
-        bool ended = false;
-
-        pthread_mutex_lock(&c->mu);
-        if (c->stop) {
-            pthread_mutex_unlock(&c->mu);
-            break;
-        }
-        {
-            int64_t now = ugw__client_now_ms();
-            /* Due retries go first: behind a long backlog they would wait
-             * for it and could outlive max_age for no fault of their own. */
-            while (c->heap_len && c->heap[0]->due_ms <= now)
-                ugw__client_pending_push_front(c, ugw__client_heap_pop(c));
-            for (unsigned si = 0; si < c->nslots && c->pending_head; si++) {
-                job *j;
-                if (c->slots[si].job)
-                    continue;
-                j = ugw__client_pending_pop(c);
-                c->stats.queued--;
-                if (!start_attempt(c, j, si)) {
-                    j->curl_code = 0;
-                    ugw__client_finish_locked(c, j, UGW_RESULT_CONFIG, &done);
-                }
-            }
-            if (c->heap_len) {
-                int64_t d = c->heap[0]->due_ms - now;
-                wait = d < 0 ? 0 : d < 1000 ? (long)d : 1000;
-            }
-        }
-        pthread_mutex_unlock(&c->mu);
-
-        curl_multi_perform(c->multi, &running);
-        pthread_mutex_lock(&c->mu);
-        while ((msg = curl_multi_info_read(c->multi, &left))) {
-            job *j = NULL;
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
-            attempt_done(c, j, msg->data.result, &done);
-            ended = true;
-        }
-        pthread_mutex_unlock(&c->mu);
-        /* c->retries is the thread's own: written without mu. */
-        if (c->nretries) {
-            unsigned bad = ugw__spool_note_retries(c->spool, c->retries, c->nretries);
-            c->nretries = 0;
-            if (bad) {
-                pthread_mutex_lock(&c->mu);
-                c->stats.spool_errors += bad;
-                pthread_mutex_unlock(&c->mu);
-            }
-        }
-        if (done)
-            ugw__client_deliver_outcomes(c, done);
-        /* A slot was freed (by an outcome or a retry put in the heap, whose
-         * due time `wait` does not know yet): start more, recompute the wait. */
-        if (done || ended)
-            continue;
-        /* Sleep, unless work arrived meanwhile. Enqueuers wake the thread
-         * only while `polling` is set: one wakeup write per sleep, not one
-         * per event (a wakeup between here and the poll is not lost: curl
-         * keeps it in its wakeup pipe). */
-        pthread_mutex_lock(&c->mu);
-        if (c->stop || (c->pending_head && c->stats.in_flight < c->nslots)) {
-            pthread_mutex_unlock(&c->mu);
-            continue;
-        }
-        c->polling = true;
-        pthread_mutex_unlock(&c->mu);
-        curl_multi_poll(c->multi, NULL, 0, (int)wait, NULL);
-        pthread_mutex_lock(&c->mu);
-        c->polling = false;
-        pthread_mutex_unlock(&c->mu);
-    }
-    return NULL;
 }
