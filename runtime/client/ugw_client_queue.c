@@ -139,7 +139,6 @@ void ugw__client_deliver_outcomes(ugw_client *c, job *done)
 {
     job *j;
     size_t n = 0;
-    uint64_t dl_failed = 0;
     bool synced = false;
     /* The spool first: a delivered event leaves it, a failed one becomes a
      * dead letter there, before anyone hears of it. */
@@ -161,7 +160,11 @@ void ugw__client_deliver_outcomes(ugw_client *c, job *done)
             dl_errno = ugw__client_dead_letter(c, j);
         fill_outcome(j, &o);
         o.dead_letter_errno = dl_errno;
-        dl_failed += dl_errno != 0;
+        if (dl_errno) { /* counted before the callback hears of it */
+            pthread_mutex_lock(&c->mu);
+            c->stats.dead_letter_failed++;
+            pthread_mutex_unlock(&c->mu);
+        }
         if (c->cfg.on_outcome)
             c->cfg.on_outcome(&o, c->cfg.on_outcome_ctx);
         if (j->sync) { /* read by its send() once `done` is set, under mu */
@@ -181,7 +184,6 @@ void ugw__client_deliver_outcomes(ugw_client *c, job *done)
             synced = true;
         }
     }
-    c->stats.dead_letter_failed += dl_failed;
     c->unreported -= n;
     /* flush() waits for nothing left, send() for its event, close() for
      * the waiters to leave: wake them only then. */

@@ -20,8 +20,12 @@
  * epoll_ctl() calls per request. A worker keeps such a socket in its epoll
  * set instead (w->fds records what the set holds and what libcurl wants),
  * so a reused connection costs none; an event on a socket libcurl does not
- * want (the server closed an idle connection) takes it out then, and a
- * socket libcurl closes (CURLOPT_CLOSESOCKETFUNCTION) is forgotten.
+ * want (the server closed an idle connection) takes it out then. This is
+ * done only for the connections' own sockets, which the worker opens and
+ * closes for libcurl (CURLOPT_OPENSOCKETFUNCTION, _CLOSESOCKETFUNCTION) and
+ * so knows the life of; any other socket libcurl watches (a resolver's) is
+ * taken out of the set as soon as libcurl stops watching it, since it may
+ * be closed behind the worker's back and its number reused.
  */
 #define _GNU_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) */
 #include <errno.h>
@@ -30,6 +34,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,7 +70,7 @@ unsigned ugw__client_worker_count(unsigned asked, unsigned slots)
 /* What w->fds[fd] records: the events the epoll set holds for the socket
  * (FD_IN, FD_OUT; FD_SET when it is in the set at all), and FD_WANTED while
  * libcurl watches it. */
-enum { FD_IN = 1, FD_OUT = 2, FD_SET = 4, FD_WANTED = 8 };
+enum { FD_IN = 1, FD_OUT = 2, FD_SET = 4, FD_WANTED = 8, FD_OURS = 16 };
 
 /* The record of `fd`, the table grown to hold it; NULL when it cannot be. */
 static unsigned char *fd_state(worker *w, curl_socket_t fd)
@@ -95,7 +100,7 @@ static int fd_watch(worker *w, curl_socket_t fd, unsigned char *st, unsigned mas
     if (!mask) {
         epoll_ctl(w->epfd, EPOLL_CTL_DEL, fd, NULL); /* ENOENT/EBADF: already gone */
         if (st)
-            *st = 0;
+            *st &= FD_OURS;
         return 0;
     }
     if (st && (*st & FD_SET) && (*st & (FD_IN | FD_OUT)) == mask)
@@ -110,7 +115,7 @@ static int fd_watch(worker *w, curl_socket_t fd, unsigned char *st, unsigned mas
             return -1; /* libcurl fails the transfers on it: they are retried */
     }
     if (st)
-        *st = (unsigned char)(FD_SET | mask);
+        *st = (unsigned char)((*st & FD_OURS) | FD_SET | mask);
     return 0;
 }
 
@@ -123,8 +128,8 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
     (void)easy;
     (void)socketp;
     if (what == CURL_POLL_REMOVE) {
-        if (!st)
-            return fd_watch(w, s, NULL, 0);
+        if (!st || !(*st & FD_OURS))
+            return fd_watch(w, s, st, 0);
         *st &= (unsigned char)~FD_WANTED; /* stays in the set until an event or its close */
         return 0;
     }
@@ -133,6 +138,19 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
     if (st)
         *st |= FD_WANTED;
     return 0;
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION: a connection's socket, whose close the
+ * worker will see. */
+static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    worker *w = clientp;
+    curl_socket_t s = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+    unsigned char *st;
+    (void)purpose;
+    if (s >= 0 && (st = fd_state(w, s)))
+        *st = FD_OURS; /* nothing of an earlier socket of that number holds */
+    return s < 0 ? CURL_SOCKET_BAD : s;
 }
 
 /* CURLOPT_CLOSESOCKETFUNCTION: libcurl closes `s` (closing takes it out of
@@ -192,6 +210,8 @@ bool ugw__client_worker_init(ugw_client *c, worker *w, unsigned i, unsigned n, u
     for (unsigned k = 0; k < w->nslots; k++) {
         if (!(w->slots[k].easy = ugw__client_make_easy(c)))
             return false;
+        curl_easy_setopt(w->slots[k].easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+        curl_easy_setopt(w->slots[k].easy, CURLOPT_OPENSOCKETDATA, w);
         curl_easy_setopt(w->slots[k].easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
         curl_easy_setopt(w->slots[k].easy, CURLOPT_CLOSESOCKETDATA, w);
     }
