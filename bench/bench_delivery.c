@@ -28,9 +28,14 @@
  * --diag samples the client's counters every 200 us from another thread
  * (mean in_flight and queued; the sampling itself costs a little).
  *
+ * --threads N sets delivery_threads (default 0: one per online core),
+ * --ca-file the certificate an https:// receiver is verified against, and
+ * --tune-malloc the client's tune_malloc.
+ *
  * Usage: bench_delivery --url URL [--events N] [--repeats R] [--warmup N]
  *                       [--secret whsec_...|--unsigned] [--in-flight N]
  *                       [--queue N] [--format json|msgpack] [--backlog] [--diag]
+ *                       [--threads N] [--ca-file PEM] [--tune-malloc]
  *        bench_delivery --write-bodies DIR [--secret whsec_...|--unsigned]
  *                       [--format json|msgpack]
  * Exit: 0; 1 when an event was not delivered or the client failed; 2 on usage
@@ -67,6 +72,9 @@ typedef struct options {
     unsigned long warmup;
     unsigned repeats;
     unsigned in_flight;
+    unsigned threads;        /* delivery_threads, 0: the client's default */
+    const char *ca_file;     /* https: the receiver's certificate */
+    int tune_malloc;
     size_t queue;
     int backlog;
     int diag;                /* sample in_flight and queued */
@@ -152,6 +160,9 @@ static ugw_client *start_client(const options *o, tally *t)
     cfg.secret = o->secret;
     cfg.format = o->format;
     cfg.max_in_flight = o->in_flight;
+    cfg.delivery_threads = o->threads;
+    cfg.ca_file = o->ca_file;
+    cfg.tune_malloc = o->tune_malloc != 0;
     cfg.queue_capacity = o->queue;
     cfg.max_attempts = 1; /* a failure is a benchmark failure, not a retry */
     cfg.on_outcome = on_outcome;
@@ -311,10 +322,10 @@ static int mode_rate(const options *o)
     }
     qsort(eps, o->repeats, sizeof *eps, cmp_double);
     qsort(cpu, o->repeats, sizeof *cpu, cmp_double);
-    printf("RESULT mode=rate signed=%d format=%s events=%lu repeats=%u in_flight=%u queue=%zu "
+    printf("RESULT mode=rate signed=%d format=%s events=%lu repeats=%u in_flight=%u threads=%u queue=%zu "
            "median_eps=%.0f min_eps=%.0f max_eps=%.0f cpu_us_per_event=%.1f maxrss_kb=%ld\n",
            o->secret != NULL, ugw_format_name(o->format), o->events, o->repeats, o->in_flight,
-           o->queue, eps[o->repeats / 2], eps[0], eps[o->repeats - 1], cpu[o->repeats / 2],
+           o->threads, o->queue, eps[o->repeats / 2], eps[0], eps[o->repeats - 1], cpu[o->repeats / 2],
            maxrss_kb());
     rc = 0;
 out:
@@ -407,6 +418,7 @@ static void usage(FILE *f)
             "usage: bench_delivery --url URL [--events N] [--repeats R] [--warmup N]\n"
             "                      [--secret whsec_...|--unsigned] [--in-flight N] [--queue N]\n"
             "                      [--format json|msgpack] [--backlog] [--diag]\n"
+            "                      [--threads N] [--ca-file PEM] [--tune-malloc]\n"
             "       bench_delivery --write-bodies DIR [--secret whsec_...|--unsigned]\n"
             "                      [--format json|msgpack]\n"
             "defaults: --events 100000 --repeats 5 --warmup events/10 --in-flight 16\n"
@@ -446,6 +458,8 @@ int main(int argc, char **argv)
             o.backlog = 1;
         } else if (strcmp(a, "--diag") == 0) {
             o.diag = 1;
+        } else if (strcmp(a, "--tune-malloc") == 0) {
+            o.tune_malloc = 1;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             return 0;
@@ -456,6 +470,8 @@ int main(int argc, char **argv)
             o.url = v, i++;
         } else if (strcmp(a, "--secret") == 0) {
             o.secret = v, i++;
+        } else if (strcmp(a, "--ca-file") == 0) {
+            o.ca_file = v, i++;
         } else if (strcmp(a, "--write-bodies") == 0) {
             o.bodies_dir = v, i++;
         } else if (strcmp(a, "--format") == 0) {
@@ -479,6 +495,8 @@ int main(int argc, char **argv)
             warmup = (long)n, i++;
         } else if (strcmp(a, "--in-flight") == 0 && n > 0 && n < 10000) {
             o.in_flight = (unsigned)n, i++;
+        } else if (strcmp(a, "--threads") == 0 && n <= 256) {
+            o.threads = (unsigned)n, i++;
         } else if (strcmp(a, "--queue") == 0 && n > 0) {
             o.queue = n, i++;
         } else {
@@ -493,10 +511,10 @@ int main(int argc, char **argv)
         return 2;
     }
     o.warmup = warmup >= 0 ? (unsigned long)warmup : o.backlog ? 0 : o.events / 10;
-    printf("bench_delivery: %s %s, %s, %lu events%s, max_in_flight %u, queue_capacity %zu, "
-           "build %s\n",
+    printf("bench_delivery: %s %s, %s, %lu events%s, max_in_flight %u, delivery_threads %u, "
+           "queue_capacity %zu, build %s\n",
            o.backlog ? "backlog" : "rate", o.url, o.secret ? "signed" : "unsigned", o.events,
-           o.backlog ? "" : " per run", o.in_flight, o.queue, UGW_BUILD_TYPE);
+           o.backlog ? "" : " per run", o.in_flight, o.threads, o.queue, UGW_BUILD_TYPE);
     fflush(stdout);
     return o.backlog ? mode_backlog(&o) : mode_rate(&o);
 }

@@ -2,9 +2,11 @@
 # benchmark scripts (sourced by run_delivery.sh and run_spool.sh).
 #
 #   nginx_start PREFIX WORKERS [CMD...]   starts nginx from bench/nginx.conf
-#       with its own prefix (every path inside PREFIX), CMD (e.g. taskset -c 1)
-#       in front; sets URL (http://127.0.0.1:PORT/hook) and NGINX_PID; returns
-#       1 (after printing its logs) when it does not answer 204
+#       (or the template in NGINX_TEMPLATE) with its own prefix (every path
+#       inside PREFIX), CMD (e.g. taskset -c 1) in front; sets URL
+#       (http://127.0.0.1:PORT/hook), TLS_PORT (a second free port, for
+#       templates that listen on @TLS_PORT@) and NGINX_PID; returns 1 (after
+#       printing its logs) when it does not answer 204
 #   nginx_stop PREFIX                      stops it (QUIT, then KILL)
 # Needs nginx, curl and python3; run from the source tree's root.
 
@@ -32,7 +34,9 @@ nginx_start() {
     mkdir -p "$prefix/tmp"
     for _ in 1 2 3 4 5; do
         p=$(nginx_free_port)
-        sed -e "s/@PORT@/$p/g" -e "s/@WORKERS@/$workers/g" bench/nginx.conf >"$prefix/nginx.conf"
+        TLS_PORT=$(nginx_free_port)
+        sed -e "s/@PORT@/$p/g" -e "s/@TLS_PORT@/$TLS_PORT/g" -e "s/@WORKERS@/$workers/g" \
+            "${NGINX_TEMPLATE:-bench/nginx.conf}" >"$prefix/nginx.conf"
         if "$@" nginx -p "$prefix" -c nginx.conf -e "$prefix/error.log" 2>>"$prefix/start.log"; then
             for _ in $(seq 50); do
                 if [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data x "http://127.0.0.1:$p/hook")" = 204 ]; then

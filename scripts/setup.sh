@@ -14,6 +14,7 @@ packages=(
   prometheus chromium tmux
   nats-server libnats-dev
   hyperfine
+  nginx-light wrk
 )
 
 missing=()
