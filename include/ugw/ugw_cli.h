@@ -49,6 +49,14 @@ typedef struct ugw_cli_app {
  * library's ugw_version_string() and the schema's version and codegen_version.
  * Installs signal handlers for SIGINT/SIGTERM while serving or sending. Not
  * reentrant: one call per process at a time (the app is kept in a static).
+ * validate, convert, fixtures, schema and help run on the codec alone; sign,
+ * verify, secret, send, serve, demo, spool and relay are loaded, on their
+ * first use, from ugw's commands module (lib/ugw/ugw-commands.so of the ugw
+ * this was built with, or the file named by the environment variable
+ * UGW_CLI_MODULE; docs/INTEGRATION.md), which stays loaded until the process
+ * exits. When the module is missing, cannot be loaded or belongs to another
+ * build of ugw, those commands print why (naming the places looked in) and
+ * return 2.
  */
 UGW_API int ugw_cli_main(const ugw_cli_app *app, int argc, char **argv);
 
