@@ -325,6 +325,10 @@ void ugw__client_worker_wake(worker *w);
 worker *ugw__client_worker_to_wake_locked(ugw_client *c);
 /* Whether the calling thread is one of `c`'s workers (an outcome callback). */
 bool ugw__client_on_worker(const ugw_client *c);
+/* Stops and joins the workers that were started (close, or a failed start). */
+void ugw__client_workers_stop(ugw_client *c);
+/* tune_malloc: glibc's trim threshold and top pad for the process, once. */
+void ugw__client_tune_malloc(void);
 
 /* ---- ugw_dead_letter.c ---- */
 

@@ -14,10 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef __GLIBC__
-#include <malloc.h> /* mallopt() */
-#endif
-
 #include <openssl/crypto.h>
 
 #include "client_internal.h"
@@ -89,40 +85,6 @@ static bool copy_strings(ugw_client *c, const ugw_client_config *cfg)
     }
     c->cfg.secret = NULL; /* parsed into c->secret; the text is not kept */
     return true;
-}
-
-/* Stops and joins the workers that were started. */
-static void stop_workers(ugw_client *c)
-{
-    pthread_mutex_lock(&c->mu);
-    c->stop = true;
-    pthread_mutex_unlock(&c->mu);
-    for (unsigned i = 0; i < c->nworkers; i++)
-        if (c->workers[i].started)
-            ugw__client_worker_wake(&c->workers[i]);
-    for (unsigned i = 0; i < c->nworkers; i++) {
-        if (c->workers[i].started)
-            pthread_join(c->workers[i].thread, NULL);
-        c->workers[i].started = false;
-    }
-}
-
-/* tune_malloc: glibc keeps up to 64 MiB free at the top of a heap instead of
- * giving it back at each free() (one madvise() per trim, and page faults to
- * get it back), and grows heaps 16 MiB at a time. Process-wide, once. */
-static void tune_malloc_apply(void)
-{
-#ifdef __GLIBC__
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-    mallopt(M_TOP_PAD, 16 << 20);
-#endif
-}
-
-static pthread_once_t malloc_once = PTHREAD_ONCE_INIT;
-
-static void tune_malloc_once(void)
-{
-    pthread_once(&malloc_once, tune_malloc_apply);
 }
 
 static void client_free(ugw_client *c)
@@ -263,7 +225,7 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
         c->heap = malloc(sizeof *c->heap * c->heap_cap);
     }
     if (c->cfg.tune_malloc)
-        tune_malloc_once();
+        ugw__client_tune_malloc();
     c->nworkers = ugw__client_worker_count(c->cfg.delivery_threads, c->cfg.max_in_flight);
     c->cfg.delivery_threads = c->nworkers;
     c->workers = calloc(c->nworkers, sizeof *c->workers);
@@ -280,7 +242,7 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
     for (unsigned i = 0; i < c->nworkers; i++) {
         worker *w = &c->workers[i];
         if (pthread_create(&w->thread, NULL, ugw__client_worker_main, w) != 0) {
-            stop_workers(c);
+            ugw__client_workers_stop(c);
             goto nomem;
         }
         w->started = true;
@@ -575,7 +537,7 @@ ugw_status ugw_client_close(ugw_client *c, int64_t drain_ms)
     pthread_mutex_unlock(&c->mu);
     if (drain_ms != 0)
         ugw_client_flush(c, drain_ms);
-    stop_workers(c);
+    ugw__client_workers_stop(c);
     /* The workers are gone: hand back whatever is left (kept in the spool). */
     left = c->spool ? UGW_RESULT_KEPT : UGW_RESULT_CLOSED;
     pthread_mutex_lock(&c->mu);

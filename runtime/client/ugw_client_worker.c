@@ -38,6 +38,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef __GLIBC__
+#include <malloc.h> /* mallopt() */
+#endif
+
 #include "client_internal.h"
 
 /* The client whose worker this thread is (NULL on other threads). */
@@ -407,4 +411,38 @@ void *ugw__client_worker_main(void *arg)
     }
     tl_client = NULL;
     return NULL;
+}
+
+/* Stops and joins the workers that were started. */
+void ugw__client_workers_stop(ugw_client *c)
+{
+    pthread_mutex_lock(&c->mu);
+    c->stop = true;
+    pthread_mutex_unlock(&c->mu);
+    for (unsigned i = 0; i < c->nworkers; i++)
+        if (c->workers[i].started)
+            ugw__client_worker_wake(&c->workers[i]);
+    for (unsigned i = 0; i < c->nworkers; i++) {
+        if (c->workers[i].started)
+            pthread_join(c->workers[i].thread, NULL);
+        c->workers[i].started = false;
+    }
+}
+
+/* tune_malloc: glibc keeps up to 64 MiB free at the top of a heap instead of
+ * giving it back at each free() (one madvise() per trim, and page faults to
+ * get it back), and grows heaps 16 MiB at a time. Process-wide, once. */
+static void tune_malloc_apply(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
+#endif
+}
+
+static pthread_once_t malloc_once = PTHREAD_ONCE_INIT;
+
+void ugw__client_tune_malloc(void)
+{
+    pthread_once(&malloc_once, tune_malloc_apply);
 }
