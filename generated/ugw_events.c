@@ -534,7 +534,8 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
 };
 
 const ugw_schema ugw_schema_events = {
-    ugw__events, UGW_EVENT_COUNT, UGW_SCHEMA_VERSION, UGW_CODEGEN_VERSION
+    ugw__events, UGW_EVENT_COUNT, UGW_SCHEMA_VERSION, UGW_CODEGEN_VERSION,
+    NULL
 };
 
 /* The union member of every event starts at the same place. */

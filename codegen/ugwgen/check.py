@@ -19,7 +19,7 @@ error): its form, and its fixed names against the runtime's.
 
 import re
 
-from . import compound, event_fields, fixtures as fixtures_mod, names as names_mod, outputs, scalars
+from . import compound, envelope as envelope_mod, event_fields, fixtures as fixtures_mod, names as names_mod, outputs, scalars
 from .keywords import C_KEYWORDS, CXX_KEYWORDS, C_MACROS, keyword_kind  # noqa: F401
 
 TYPES = ("id", "string", "url", "int", "bool", "enum", "number", "timestamp", "object", "array")
@@ -34,7 +34,7 @@ EXAMPLE_DOC_MAX = 32768       # JSON bytes of an event's example document
 _EVENT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
-TOP_KEYS = {"version", "include", "field", "event", "object"}
+TOP_KEYS = {"version", "include", "field", "event", "object", "envelope"}
 FIELD_KEYS = {"type", "min", "max", "description", "example", "nullable", "values", "unknown",
               "object", "items", "min_items", "max_items"}
 ENUM_KEYS = {"values", "unknown"}   # only for type enum
@@ -125,6 +125,8 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
     def err(message, table=None, key=None):
         if message.startswith("field ") and event_fields.is_table_key(table):
             message = f"{event_fields.label(data, table)} {message}"     # an [event.field.NAME]
+        elif message.startswith("field ") and envelope_mod.is_place(table):
+            message = f"envelope {message}"                              # an [envelope.field.NAME]
         errs.append(f"{loc.where(table, key)}: {message}")
 
     for k in sorted(set(data) - TOP_KEYS):
@@ -140,7 +142,7 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
     c_names = {}
     # The shared definitions, then those of [event.field.NAME] tables (an
     # event's own fields and its overrides of shared ones, checked whole).
-    for name, fdef, t in _definitions(fields, data.get("event")):
+    for name, fdef, t in _definitions(fields, data.get("event"), data):
         before = len(errs)
         if not isinstance(fdef, dict):
             err(f"field '{name}' must be a table", t)
@@ -150,7 +152,7 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
             continue
         cn = snake(name)
         kind = keyword_kind(cn) or keyword_kind(name)
-        if t[0] == "event" and name in fields:
+        if (t[0] == "event" or envelope_mod.is_place(t)) and name in fields:
             pass                    # an override: its name is the shared field's, checked there
         elif kind:
             err(f"field name '{name}' collides with the {kind} keyword '{cn}'", t)
@@ -227,6 +229,8 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
 
     objects = compound.check_objects(data, fields, err, check_object_name)
     _check_members(objects, fields, err)
+    env_fields = envelope_mod.check(data, err, _members_of, lambda f: bool(_FIELD_NAME.match(f)))
+    env_key, payload_key = envelope_mod.keys(data)
 
     # The names each shared field makes (P_FIELD_<NAME>_MIN, ...).
     field_names = {}
@@ -341,7 +345,8 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
         sound = flist and not errs and isinstance(wire, str)
         if sound:
             seen_fields = event_fields.view(fields, ev)       # with the event's own definitions
-            doc = {"event": wire, "payload": {f: compound.example(seen_fields[f], fields, objects) for f in flist}}
+            doc = {env_key: wire, **{f: compound.example(d, fields, objects) for f, d in env_fields.items()},
+                   payload_key: {f: compound.example(seen_fields[f], fields, objects) for f in flist}}
             try:
                 size = len(fixtures_mod.js(doc))
             except (TypeError, ValueError, UnicodeEncodeError):
@@ -353,7 +358,8 @@ def check(loc, prefix=outputs.DEFAULT_PREFIX):
             if tokens > EXAMPLE_TOKENS_MAX:
                 err(f"event '{eid}': its example document has {tokens} JSON tokens, over a default "
                     f"decoder's {EXAMPLE_TOKENS_MAX} (lower min_items)", t, "fields")
-            nest = 2 + max(compound.depth(seen_fields[f], fields, objects) for f in flist)
+            nest = max([2 + compound.depth(seen_fields[f], fields, objects) for f in flist]
+                       + [1 + compound.depth(d, fields, objects) for d in env_fields.values()])
             if nest > compound.DEPTH_MAX:
                 err(f"event '{eid}': its documents nest {nest} deep, over a default decoder's "
                     f"max_depth of {compound.DEPTH_MAX} (objects and arrays inside each other)", t, "fields")
@@ -467,12 +473,15 @@ def _check_scalar(name, fdef, ftype, err):
             err("bad limit: need min <= max", "min")
 
 
-def _definitions(fields, events):
+def _definitions(fields, events, data):
     """(name, definition, table key) of every field definition: the shared
-    ones, then those of the events' [event.field.NAME] tables."""
+    ones, then those of the events' [event.field.NAME] tables, then those of
+    the [envelope.field.NAME] tables."""
     for name, fdef in fields.items():
         yield name, fdef, ("field", name)
     yield from event_fields.definitions(events, fields)
+    if isinstance(data.get("envelope"), dict):
+        yield from envelope_mod.definitions(data)
 
 
 def _event_field_names(events, field_names, event_names, prefix, loc, err):

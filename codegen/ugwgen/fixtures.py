@@ -119,7 +119,22 @@ def tokens(obj):
 
 
 def document(event):
-    return {"event": event.wire, "payload": dict(event.example)}
+    """The example document of `event`: the event key, the envelope fields
+    (a schema's own envelope), then the payload."""
+    env = event.envelope
+    if env is None:
+        return {"event": event.wire, "payload": dict(event.example)}
+    return {env.event_key: event.wire, **env.example, env.payload_key: dict(event.example)}
+
+
+def _keys(event):
+    """(event key, payload key) of `event`'s documents."""
+    env = event.envelope
+    return ("event", "payload") if env is None else (env.event_key, env.payload_key)
+
+
+def _env_fields(event):
+    return event.envelope.fields if event.envelope is not None else []
 
 
 NEW_TYPES = ("enum", "number", "timestamp")
@@ -131,17 +146,24 @@ def variants(event):
     (".null"), and when it has optional fields of the later types or
     nullable ones all optional fields left out (".absent")."""
     out = {"": document(event)}
+    pk = _keys(event)[1]
     nullable = [f for f in event.fields if f.nullable]
-    if nullable:
+    env_nullable = [f for f in _env_fields(event) if f.nullable]
+    if nullable or env_nullable:
         d = document(event)
         for f in nullable:
-            d["payload"][f.name] = None
+            d[pk][f.name] = None
+        for f in env_nullable:
+            d[f.name] = None
         out[".null"] = d
     optional = [f for f in event.fields if not f.required]
-    if any(f.type in NEW_TYPES or f.nullable for f in optional):
+    env_optional = [f for f in _env_fields(event) if not f.required]
+    if any(f.type in NEW_TYPES or f.nullable for f in optional) or env_optional:
         d = document(event)
         for f in optional:
-            d["payload"].pop(f.name)
+            d[pk].pop(f.name)
+        for f in env_optional:
+            d.pop(f.name)
         out[".absent"] = d
     return out
 
@@ -216,19 +238,22 @@ def invalid(model):
     int_e, int_f = _pick(model, lambda f: f.type == "int" and f.required)
     bool_e, bool_f = _pick(model, lambda f: f.type == "bool")
 
+    ek, pk = _keys(base_e)
+    EK, PK = ek.encode(), pk.encode()
+
     def with_payload(e, **changes):
         d = document(e)
         for k, v in changes.items():
             if v is _DROP:
-                d["payload"].pop(k)
+                d[pk].pop(k)
             else:
-                d["payload"][k] = v
+                d[pk][k] = v
         return d
 
     def p(f):
         return f.path
 
-    used = {f.name for e in model.events for f in e.fields}
+    used = {f.name for e in model.events for f in e.fields} | {f.name for f in _env_fields(base_e)} | {ek, pk}
 
     def free(name):
         """`name`, or name2, name3...: a key that no field of the schema uses."""
@@ -242,39 +267,39 @@ def invalid(model):
 
     vj, vm = js(base), mp(base)
     # document-level structure
-    add("syntax_missing_colon", "syntax", "-", vj.replace(b'"event":', b'"event" ', 1), vm[:1] + b"\xc1" + vm[1:])
-    add("syntax_trailing_comma", "syntax", "-", vj[:-2] + b",}}", vm.replace(b"\xa7payload", b"\xa7payload\xc1", 1))
+    add("syntax_missing_colon", "syntax", "-", vj.replace(js(ek) + b':', js(ek) + b' ', 1), vm[:1] + b"\xc1" + vm[1:])
+    add("syntax_trailing_comma", "syntax", "-", vj[:-2] + b",}}", vm.replace(mp(pk), mp(pk) + b"\xc1", 1))
     add("syntax_bad_literal", "syntax", "-", vj[:-2] + b',"' + x.encode() + b'":tru}}',
         mp(with_payload(base_e, **{x: None}))[:-1] + b"\xc1")
     if id_f:
         # the id's key inside the payload (a field may be named "event")
         j = js(with_payload(id_e))
-        at = j.index(b'"payload":') + len(b'"payload":')
+        at = j.index(js(pk) + b':') + len(js(pk) + b':')
         key = b'"' + id_f.name.encode() + b'":'
         add("syntax_leading_zero", "syntax", "-", j[:at] + j[at:].replace(key, key + b"0", 1),
-            b"\x81\xa5event\xc1")
-    add("syntax_raw_control", "syntax", "-", vj.replace(b'"event":"', b'"event":"\x01', 1),
-        b"\x82\xa5event\xc1\xa7payload\x80")
+            b"\x81" + mp(ek) + b"\xc1")
+    add("syntax_raw_control", "syntax", "-", vj.replace(js(ek) + b':"', js(ek) + b':"\x01', 1),
+        b"\x82" + mp(ek) + b"\xc1" + mp(pk) + b"\x80")
     add("truncated_half", "truncated", "-", vj[: len(vj) // 2], vm[: len(vm) // 2])
     add("truncated_empty", "truncated", "-", b"", b"")
     # A str8 of 200 bytes with 10 left: the bytes after the event key hold the
     # wire string's header and 4 of its bytes, so a wire of 5 bytes or more
     # ends early there; a shorter one gets the str8 as a value.
-    if len(base_e.wire.encode("utf-8")) >= 5:
+    if len(base_e.wire.encode("utf-8")) >= 5 and ek == "event":
         add("truncated_string_length", "truncated", "-", vj[:-3], vm[:2] + b"\xd9\xc8" + vm[2:12])
     else:
-        add("truncated_string_length", "truncated", "-", vj[:-3], b"\x81\xa5event\xd9\xc8" + b"x" * 10)
+        add("truncated_string_length", "truncated", "-", vj[:-3], b"\x81" + mp(ek) + b"\xd9\xc8" + b"x" * 10)
     add("trailing_bytes", "trailing", "-", vj + b" x", vm + b"\xc0")
     add("trailing_second_document", "trailing", "-", vj + vj, vm + vm)
     deep = []
     for _ in range(40):
         deep = [deep]
-    both("depth_unknown_value", "depth", "payload." + extra, with_payload(base_e, **{extra: deep}))
+    both("depth_unknown_value", "depth", pk + "." + extra, with_payload(base_e, **{extra: deep}))
     both("limit_tokens", "limit", "-", with_payload(base_e, **{extra: [0] * 2000}))
     # types
     both("type_root_array", "type", "-", [1, 2])
-    both("type_payload_string", "type", "payload", {"event": base_e.wire, "payload": "x"})
-    both("type_event_number", "type", "event", {"event": 4, "payload": base["payload"]})
+    both("type_payload_string", "type", pk, dict(base, **{pk: "x"}))
+    both("type_event_number", "type", ek, dict(base, **{ek: 4}))
     if int_f:
         both(f"type_{int_f.name}_string", "type", p(int_f), with_payload(int_e, **{int_f.name: str(int_f.example)}))
         both(f"type_{int_f.name}_float", "type", p(int_f), with_payload(int_e, **{int_f.name: 9.5}))
@@ -296,24 +321,26 @@ def invalid(model):
             mp(with_payload(s_e, **{s_field.name: Bin(b"user")})))
     # (the payload in an array is one level deeper: a payload as deep as a
     # decoder allows goes in as a scalar instead)
-    add("type_payload_key_not_string", "type", "payload",
-        js({"event": base_e.wire, "payload": [base["payload"] if fixtures_compound.depth(base_e) < 16 else 1]}),
-        mp({"event": base_e.wire, "payload": Pairs([(1, "x")] + list(base["payload"].items()))}))
+    add("type_payload_key_not_string", "type", pk,
+        js(dict(base, **{pk: [base[pk] if fixtures_compound.depth(base_e) < 16 else 1]})),
+        mp(dict(base, **{pk: Pairs([(1, "x")] + list(base[pk].items()))})))
     # presence
     if s_field:
         both(f"missing_{s_field.name}", "missing", p(s_field), with_payload(s_e, **{s_field.name: _DROP}))
-    both("missing_payload", "missing", "payload", {"event": base_e.wire})
-    both("missing_event", "missing", "event", {"payload": base["payload"]})
+    both("missing_payload", "missing", pk, {k: v for k, v in base.items() if k != pk})
+    both("missing_event", "missing", ek, {k: v for k, v in base.items() if k != ek})
+    env_items = [(k, v) for k, v in base.items() if k not in (ek, pk)]
     if s_field:
-        dup = Pairs(list(document(s_e)["payload"].items()) + [(s_field.name, "again")])
+        dup = Pairs(list(document(s_e)[pk].items()) + [(s_field.name, "again")])
         add(f"duplicate_{s_field.name}", "duplicate_key", p(s_field),
-            js_pairs([("event", s_e.wire), ("payload", dup)]), mp({"event": s_e.wire, "payload": dup}))
-    dup_ev = [("event", base_e.wire), ("event", base_e.wire), ("payload", base["payload"])]
-    add("duplicate_event", "duplicate_key", "event", js_pairs(dup_ev), mp(Pairs(dup_ev)))
-    dup_nested = Pairs(list(base["payload"].items()) + [(extra, Pairs([("a", 1), ("a", 2)]))])
-    add("duplicate_in_unknown_value", "duplicate_key", "payload." + extra,
-        js_pairs([("event", base_e.wire), ("payload", dup_nested)]), mp({"event": base_e.wire, "payload": dup_nested}))
-    both("unknown_event", "unknown_event", "event", {"event": "guide exploded (userguiding)", "payload": base["payload"]})
+            js_any(Pairs([(ek, s_e.wire)] + env_items + [(pk, dup)])), mp(Pairs([(ek, s_e.wire)] + env_items + [(pk, dup)])))
+    dup_ev = [(ek, base_e.wire), (ek, base_e.wire)] + env_items + [(pk, base[pk])]
+    add("duplicate_event", "duplicate_key", ek, js_any(Pairs(dup_ev)), mp(Pairs(dup_ev)))
+    dup_nested = Pairs(list(base[pk].items()) + [(extra, Pairs([("a", 1), ("a", 2)]))])
+    add("duplicate_in_unknown_value", "duplicate_key", pk + "." + extra,
+        js_any(Pairs([(ek, base_e.wire)] + env_items + [(pk, dup_nested)])),
+        mp(Pairs([(ek, base_e.wire)] + env_items + [(pk, dup_nested)])))
+    both("unknown_event", "unknown_event", ek, dict(base, **{ek: "guide exploded (userguiding)"}))
     # numbers
     if int_f:
         if int_f.max < 2**64 - 1:
@@ -370,9 +397,57 @@ def invalid(model):
     fixtures_compound.cases(model, document, both, add, Pairs, js_any, mp,
                             lambda name, taken: next(k for k in [name] + [f"{name}{n}" for n in range(2, 99)]
                                                      if k not in taken), tokens)
-    both("unknown_key_payload", "unknown_key", "payload." + extra, with_payload(base_e, **{extra: 1}), strict=True)
-    both("unknown_key_root", "unknown_key", "extra", dict(base, extra={"a": [1, 2]}), strict=True)
+    both("unknown_key_payload", "unknown_key", pk + "." + extra, with_payload(base_e, **{extra: 1}), strict=True)
+    both("unknown_key_root", "unknown_key", extra, dict(base, **{extra: {"a": [1, 2]}}), strict=True)
+    _envelope_cases(base_e, base, both, add, ek)
     return cases
+
+
+def _wrong_value(f):
+    """A value of another JSON type than field `f` takes."""
+    if f.type in ("string", "url", "enum", "timestamp"):
+        return 5
+    if f.type in ("object", "array"):
+        return 1
+    return "x"
+
+
+def _envelope_cases(e, base, both, add, ek):
+    """The cases of the envelope's own fields (none for the default envelope):
+    missing, duplicated, of the wrong type, null, and a bad value, each at
+    its top-level path."""
+    env = _env_fields(e)
+    if not env:
+        return
+
+    def doc_with(name, value):
+        return {k: (value if k == name else v) for k, v in base.items()}
+    req = next((f for f in env if f.required), None)
+    if req:
+        both(f"envelope_missing_{req.name}", "missing", req.path, {k: v for k, v in base.items() if k != req.name})
+        dup = [(ek, base[ek]), (req.name, base[req.name]), (req.name, base[req.name])] + \
+            [(k, v) for k, v in base.items() if k not in (ek, req.name)]
+        add(f"envelope_duplicate_{req.name}", "duplicate_key", req.path, js_any(Pairs(dup)), mp(Pairs(dup)))
+    for f in env:
+        both(f"envelope_type_{f.name}", "type", f.path, doc_with(f.name, _wrong_value(f)))
+    nn = next((f for f in env if not f.nullable), None)
+    if nn:
+        both(f"envelope_null_{nn.name}", "type", nn.path, doc_with(nn.name, None))
+    ts = next((f for f in env if f.type == "timestamp"), None)
+    if ts:
+        both(f"envelope_format_{ts.name}", "format", ts.path, doc_with(ts.name, "2023-02-29T00:00:00Z"))
+    it = next((f for f in env if f.type == "int" and f.max < 2**63 - 1), None)
+    if it:
+        both(f"envelope_range_{it.name}", "range", it.path, doc_with(it.name, it.max + 1))
+    st = next((f for f in env if f.type == "string" and f.min >= 1), None)
+    if st:
+        both(f"envelope_too_short_{st.name}", "too_short", st.path, doc_with(st.name, ""))
+    en = next((f for f in env if f.type == "enum" and not f.lenient), None)
+    if en:
+        other = en.values[0] + "x"
+        while other in en.values:
+            other += "x"
+        both(f"envelope_enum_{en.name}", "enum", en.path, doc_with(en.name, other))
 
 
 def _scalar_cases(model, both, add, with_payload, p):

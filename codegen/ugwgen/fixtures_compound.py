@@ -84,7 +84,9 @@ def valid_sized(model, js, mp, tokens):
         if not has_arrays(e):
             continue
         for kind, count in (("min", lambda f: f.min_items), ("max", lambda f: f.max_items)):
-            doc = {"event": e.wire, "payload": {f.name: sized(f, count) for f in e.fields}}
+            env = e.envelope
+            doc = {env.event_key: e.wire, **env.example,
+                   env.payload_key: {f.name: sized(f, count) for f in e.fields}}
             j = js(doc)
             if len(j) > DOC_MAX or tokens(doc) > TOKENS_MAX:
                 continue
@@ -96,15 +98,20 @@ def valid_sized(model, js, mp, tokens):
 def _set(doc, steps, value):
     """A deep copy of `doc` with the value at `steps` (from the payload) replaced."""
     d = copy.deepcopy(doc)
-    at = d["payload"]
+    at = d[_payload_key(d)]
     for s in steps[:-1]:
         at = at[s]
     at[steps[-1]] = value
     return d
 
 
+def _payload_key(doc):
+    """The payload's key in a document: its last key (envelope fields come before it)."""
+    return list(doc)[-1]
+
+
 def _get(doc, steps):
-    at = doc["payload"]
+    at = doc[_payload_key(doc)]
     for s in steps:
         at = at[s]
     return at

@@ -271,6 +271,11 @@ class _Index:
             self.tables.setdefault((path[0], path[1]), line)
             self.keys.setdefault(((path[0], path[1]), "field"), line)
             where, rest = tuple(path[:4]), path[4:]
+        elif len(path) >= 3 and path[0] == "envelope" and path[1] == "field":
+            # [envelope.field.NAME]: ("envelope", "field", NAME)
+            self.tables.setdefault(("table", "envelope"), line)
+            self.keys.setdefault((("table", "envelope"), "field"), line)
+            where, rest = tuple(path[:3]), path[3:]
         elif len(path) >= 2 and (path[0] in ("field", "object") or path[0] == "event" and isinstance(path[1], int)):
             where, rest = (path[0], path[1]), path[2:]
         else:

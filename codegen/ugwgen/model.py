@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field as dc_field
 
-from . import VERSION, compound, event_fields, scalars
+from . import VERSION, compound, envelope as envelope_mod, event_fields, scalars
 from .check import snake, ID_MAX
 from .fixtures import mp
 from .names import event_macro, field_macro
@@ -155,6 +155,27 @@ class Event:
     nrequired: int = 0
     example: dict = dc_field(default_factory=dict)
     own_fields: list = dc_field(default_factory=list)  # Field: those with own limits, in field order
+    envelope: object = None  # the schema's Envelope (the fixtures make documents with it)
+
+
+@dataclass
+class Envelope:
+    """The document around the payloads: its two keys and its own fields."""
+    event_key: str       # "event", or the schema's [envelope] event_key
+    payload_key: str
+    event_key_c: str     # C literals of both
+    payload_key_c: str
+    event_key_len: int
+    payload_key_len: int
+    json_payload_key: str  # C literal of `"data":{`, what follows the envelope fields
+    json_payload_key_len: int
+    mp_payload_key: str    # C literal of the MessagePack str of the payload key
+    mp_payload_key_len: int
+    default: bool        # {"event", "payload"} without fields: no descriptor, no struct
+    fields: list = dc_field(default_factory=list)   # Field, paths top level ("timestamp")
+    nrequired: int = 0
+    example: dict = dc_field(default_factory=dict)  # {name: example} of its fields
+    shape: str = ""      # for the fingerprints of a schema with a non-default envelope
 
 
 @dataclass
@@ -187,6 +208,7 @@ class Model:
     fixtures: bool = True    # fixtures written (C values and files)
     cli: bool = False        # the command's main() written
     union_align: bool = False  # no event has an 8-byte member: the union gets one
+    envelope: object = None    # Envelope
     enums: list = dc_field(default_factory=list)  # the C enum of each enum field (dicts)
     files: list = dc_field(default_factory=list)  # OutFile, in outputs.C_FILES order
     # How a header includes another generated header (same folder): {kind: "acme_events.h"}
@@ -270,11 +292,12 @@ def field_shape(f):
     return head + (f":{{{f.shape}}}" if f.compound else "")
 
 
-def fingerprint(wire, fields):
+def fingerprint(wire, fields, envelope_shape=""):
     """64 bits of SHA-256 over the wire shape: event string, then for each field
-    in order its name, type, presence and limits. Descriptions, examples and
+    in order its name, type, presence and limits, then (a schema's own
+    envelope only) the envelope's keys and fields. Descriptions, examples and
     aliases do not change it."""
-    parts = [wire] + [field_shape(f) for f in fields]
+    parts = [wire] + [field_shape(f) for f in fields] + ([envelope_shape] if envelope_shape else [])
     digest = hashlib.sha256("\n".join(parts).encode("utf-8")).digest()
     return "UINT64_C(0x" + digest[:8].hex() + ")"
 
@@ -400,11 +423,11 @@ def _compound_example_c(f, value):
     return f.example_c
 
 
-def _all_fields(events, objects):
+def _all_fields(events, objects, extra=()):
     """Every field the generated descriptors hold: the events', and those of
     the objects they hold, array items included (an item's name is that of
     its field definition)."""
-    out = [f for e in events for f in e.fields]
+    out = [f for e in events for f in e.fields] + list(extra)
     out += [f for o in objects.values() if o.used for f in o.fields]
     items = [f.item for f in out if f.type == "array"]
     return out + [i for i in items]
@@ -457,6 +480,8 @@ def build(loc, schema_file, opts=None):
     by_name = {n: (d, lo, hi) for n, d, lo, hi in shared}
     events = []
     objects = _objects(data, by_name, opts.prefix)
+    env = _envelope(data, by_name, objects, opts.prefix)
+    ek, pk = env.event_key, env.payload_key
     for i, ev in enumerate(data["event"], start=1):
         view = event_fields.view(data.get("field", {}), ev)
         ev_by_name = dict(by_name)
@@ -471,7 +496,7 @@ def build(loc, schema_file, opts=None):
                   aliases_doc=[c_comment(a) for a in aliases],
                   description=c_comment(ev["description"]))
         for fname in ev["fields"]:
-            e.fields.append(_field(fname, ev_by_name, objects, "payload." + fname, fname not in optional,
+            e.fields.append(_field(fname, ev_by_name, objects, pk + "." + fname, fname not in optional,
                                    opts.prefix))
         e.nrequired = sum(1 for f in e.fields if f.required)
         own = set(event_fields.own_names(ev))
@@ -480,14 +505,15 @@ def build(loc, schema_file, opts=None):
             macro = scalars.c_double if f.type == "number" else c_macro_int
             f.min_macro, f.max_macro = macro(f.min), macro(f.max)
         e.own_fields = [f for f in e.fields if f.own]
-        head = '{"event":' + json_str(wire) + ',"payload":{'
+        head = "{" + json_str(ek) + ":" + json_str(wire) + "," + json_str(pk) + ":{"
         e.json_head, e.json_head_len = c_literal(head), len(head.encode("utf-8"))
-        mh = bytes([0x82]) + mp_str("event") + mp_str(wire) + mp_str("payload")
+        mh = bytes([0x82]) + mp_str(ek) + mp_str(wire) + mp_str(pk)
         e.mp_head, e.mp_head_len = c_literal(mh), len(mh)
-        e.fingerprint = fingerprint(wire, e.fields)
+        e.fingerprint = fingerprint(wire, e.fields, env.shape)
         e.example = {f.name: f.example for f in e.fields}
+        e.envelope = env
         events.append(e)
-    _mark_used([f for e in events for f in e.fields])
+    _mark_used([f for e in events for f in e.fields] + env.fields)
     fields = []
     enums = []
     for name, fdef, lo, hi in shared:
@@ -503,7 +529,7 @@ def build(loc, schema_file, opts=None):
         if fdef["type"] == "enum":
             cn = snake(name)
             enums.append(dict(name=name, c_name=cn, macro=field_macro(cn), lenient=fdef.get("unknown") == "lenient",
-                              used=any(f.enum_c == f"{opts.prefix}__enum_{cn}" for f in _all_fields(events, objects)),
+                              used=any(f.enum_c == f"{opts.prefix}__enum_{cn}" for f in _all_fields(events, objects, env.fields)),
                               consts=[dict(macro=scalars.enum_const(v), c=c_literal(v), len=len(v.encode("utf-8")),
                                            doc=c_comment(v)) for v in fdef["values"]]))
     files = c_files(opts)
@@ -515,7 +541,29 @@ def build(loc, schema_file, opts=None):
                  events=events, fields=fields, objects=list(objects.values()), prefix=opts.prefix, prefix_upper=opts.prefix.upper(),
                  prefix_c=c_literal(opts.prefix), header_dir=opts.header_dir, fixtures=opts.fixtures, cli=opts.cli,
                  files=files, header=header, include=include,
-                 union_align=all(_align(e, data, ev) < 8 for e, ev in zip(events, data["event"])), enums=enums)
+                 union_align=all(_align(e, data, ev) < 8 for e, ev in zip(events, data["event"])), enums=enums,
+                 envelope=env)
+
+
+def _envelope(data, by_name, objects, prefix):
+    """The Envelope of a checked schema."""
+    ek, pk = envelope_mod.keys(data)
+    view = envelope_mod.view(data)
+    env_by_name = dict(by_name)
+    env_by_name.update({n: (d,) + tuple(_limits(d)) for n, d in view.items()})
+    opt = envelope_mod.optional_names(data)
+    fields = [_field(n, env_by_name, objects, n, n not in opt, prefix) for n in envelope_mod.field_names(data)]
+    jp = json_str(pk) + ":{"
+    env = Envelope(event_key=ek, payload_key=pk, event_key_c=c_literal(ek), payload_key_c=c_literal(pk),
+                   event_key_len=len(ek), payload_key_len=len(pk),
+                   json_payload_key=c_literal(jp), json_payload_key_len=len(jp),
+                   mp_payload_key=c_literal(mp_str(pk)), mp_payload_key_len=len(mp_str(pk)),
+                   default=envelope_mod.is_default(data), fields=fields,
+                   nrequired=sum(1 for f in fields if f.required),
+                   example={f.name: f.example for f in fields})
+    if not env.default:
+        env.shape = "envelope:" + ek + ":" + pk + "".join("," + field_shape(f) for f in fields)
+    return env
 
 
 def _align(e, data, ev):

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /** The interface version that generated code must match. */
-#define UGW_RUNTIME_ABI 2
+#define UGW_RUNTIME_ABI 3
 
 /**
  * The version of the library linked at run time, as UGW_VERSION_HEX (compare
@@ -270,12 +270,34 @@ typedef struct ugw_event_desc {
     uint16_t nrequired;
 } ugw_event_desc;
 
+/**
+ * The envelope of a schema's documents (generated, read-only): the key of
+ * the event string, the key of the payload, and the envelope's own fields,
+ * which sit at the top level of every document between the two keys
+ * (`{"type":"...","timestamp":"...","data":{...}}`). Their descriptors are
+ * those of payload fields, with top-level paths ("timestamp"), over the
+ * generated envelope struct (`<prefix>_envelope`). Each event's json_head and
+ * mp_head are made with these keys.
+ */
+typedef struct ugw_envelope_desc {
+    const char *event_key;        /**< "type" */
+    const char *payload_key;      /**< "data" */
+    const char *json_payload_key; /**< `"data":{`, the end of each event's json_head */
+    const char *mp_payload_key;   /**< MessagePack str of the payload key, the end of mp_head */
+    const ugw_field_desc *fields; /**< the envelope fields, in encoding order */
+    size_t size;                  /**< sizeof the envelope struct; 0 without fields */
+    uint32_t nfields;             /**< at most 64 */
+    uint32_t nrequired;
+    uint8_t event_key_len, payload_key_len, json_payload_key_len, mp_payload_key_len;
+} ugw_envelope_desc;
+
 /** A whole schema: events indexed by (event type - 1). */
 typedef struct ugw_schema {
     const ugw_event_desc *events;
     uint32_t nevents;
     uint32_t version;
     const char *codegen_version;
+    const ugw_envelope_desc *envelope; /**< NULL: `{"event":...,"payload":{...}}`, no fields */
 } ugw_schema;
 
 /*
@@ -309,6 +331,38 @@ UGW_API ugw_status ugw_schema_encode(const ugw_schema *s, int type, const void *
 UGW_API ugw_status ugw_schema_decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
                                      const void *in, size_t len, int *type, void *payload,
                                      size_t payload_cap, ugw_error *err);
+/*
+ * The same with the envelope fields of a schema that has them: `envelope`
+ * points at the generated envelope struct (`<prefix>_envelope`, the `env`
+ * member of a generated event). ugw_schema_envelope_size() gives its size.
+ *  - validate and encode check and write its fields; with `envelope` NULL
+ *    every envelope field counts as absent (UGW_ERR_ARG, with the field's
+ *    path, when one is required). Encoders write the event key, the present
+ *    envelope fields in schema order, then the payload key and the payload.
+ *  - decode fills `envelope` (`envelope_cap` bytes, zeroed first; at least
+ *    the envelope's size) as it fills the payload; with `envelope` NULL the
+ *    envelope fields are decoded and checked all the same, into the
+ *    decoder's arena, and not kept. Errors in envelope fields have top-level
+ *    paths ("timestamp"); a missing one is reported after the event key and
+ *    the payload's type are checked, before the payload's fields.
+ * For a schema without envelope fields they are the calls above (`envelope`
+ * is not read). Reentrant, and they allocate nothing.
+ */
+/** The size of the envelope struct of `s`, 0 when it has no envelope fields (or `s` is NULL). */
+UGW_API size_t ugw_schema_envelope_size(const ugw_schema *s);
+/** ugw_schema_validate() with the envelope's fields. */
+UGW_API ugw_status ugw_schema_validate_env(const ugw_schema *s, int type, const void *envelope,
+                                           const void *payload, ugw_error *err);
+/** ugw_schema_encode() with the envelope's fields. */
+UGW_API ugw_status ugw_schema_encode_env(const ugw_schema *s, int type, const void *envelope,
+                                         const void *payload, ugw_format format, void *out,
+                                         size_t cap, size_t *out_len, ugw_error *err);
+/** ugw_schema_decode() into the envelope's fields too. */
+UGW_API ugw_status ugw_schema_decode_env(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
+                                         const void *in, size_t len, int *type, void *envelope,
+                                         size_t envelope_cap, void *payload, size_t payload_cap,
+                                         ugw_error *err);
+
 /** The 1-based event number of a wire string or alias, 0 when unknown. */
 UGW_API int ugw_schema_event_lookup(const ugw_schema *s, const char *wire, size_t len);
 

@@ -218,6 +218,8 @@ ugw_status ugw_schema_validate(const ugw_schema *s, int type, const void *payloa
                          ugw_error *err)
 {
     const ugw_event_desc *ed = describe(s, type);
+    if (UGW__UNLIKELY(s && s->envelope && s->envelope->nfields))
+        return ugw_schema_validate_env(s, type, NULL, payload, err);
     ugw_error_clear(err);
     if (!payload)
         return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
@@ -233,6 +235,8 @@ ugw_status ugw_schema_encode(const ugw_schema *s, int type, const void *payload,
     const ugw_event_desc *ed = describe(s, type);
     ugw_status st;
     size_t need;
+    if (UGW__UNLIKELY(s && s->envelope && s->envelope->nfields))
+        return ugw_schema_encode_env(s, type, NULL, payload, format, out, cap, out_len, err);
     if (format != UGW_FORMAT_JSON && format != UGW_FORMAT_MSGPACK) {
         ugw_error_clear(err);
         return ugw_error_set(err, UGW_ERR_ARG, "unknown format", 0, NULL);
@@ -291,6 +295,8 @@ ugw_status ugw_schema_decode(const ugw_schema *s, ugw_decoder *dec, ugw_format f
                        size_t payload_cap, ugw_error *err)
 {
     ugw_status st;
+    if (UGW__UNLIKELY(s && s->envelope && s->envelope->nfields))
+        return ugw_schema_decode_env(s, dec, format, in, len, type, NULL, 0, payload, payload_cap, err);
     ugw_error_clear(err);
     if (type)
         *type = 0;

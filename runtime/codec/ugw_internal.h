@@ -28,7 +28,24 @@ struct ugw_decoder {
      * as the tokens and the arena (a decode uses one or the other) */
     msgpack_object *nodes;
     size_t node_cap;        /* at least opts.max_tokens */
+    void *env;              /* the envelope struct of the decode in progress, when the
+                               schema's envelope has fields (ugw_schema_decode_env) */
 };
+
+/* The envelope of documents without an [envelope] table: "event", "payload". */
+extern const ugw_envelope_desc ugw__default_envelope;
+
+/* The envelope of schema `s`'s documents. */
+static inline const ugw_envelope_desc *ugw__envelope(const ugw_schema *s)
+{
+    return s->envelope ? s->envelope : &ugw__default_envelope;
+}
+
+/* Whether a key k[0..n) is the envelope key `key` (of `key_len` bytes). */
+static inline bool ugw__is_key(const char *k, size_t n, const char *key, size_t key_len)
+{
+    return n == key_len && memcmp(k, key, n) == 0;
+}
 
 /* Arena: bump allocation, reset at the start of every decode. */
 static inline void *ugw__arena_alloc(ugw_decoder *d, size_t n, size_t align)
@@ -61,6 +78,14 @@ bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, uns
                               size_t cap, size_t *out_len);
 bool ugw__json_encode_fast(const ugw_event_desc *ed, const void *payload, char *out, size_t cap,
                            size_t *out_len);
+/* The members of fields[0..n) of the struct at `base`, without braces or a
+ * map header: the exact size (UGW__SIZE_OVERFLOW when it does not fit) and
+ * the writer, for the envelope's fields (ugw_envelope.c). */
+size_t ugw__json_members_size(const ugw_field_desc *fields, uint32_t n, const void *base);
+char *ugw__json_members_write(const ugw_field_desc *fields, uint32_t n, const void *base, char *p);
+size_t ugw__msgpack_members_size(const ugw_field_desc *fields, uint32_t n, const void *base);
+unsigned char *ugw__msgpack_members_write(const ugw_field_desc *fields, uint32_t n, const void *base,
+                                          unsigned char *p);
 ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
                             const char *in, size_t len, int *type,
                             void *payload, size_t payload_cap, ugw_error *err);

@@ -267,21 +267,26 @@ typedef struct rctx {
     int event_tok, payload_tok;
     ugw_str unknown[64];
     size_t nunknown;
+    const ugw_envelope_desc *env;
+    pctx envp;            /* the envelope's fields, when it has some */
 } rctx;
 
 static ugw_status root_member(jctx *c, void *ctx, const jsmntok_t *k,
                               const ugw_str *kv, int *vi)
 {
     rctx *r = ctx;
+    const ugw_envelope_desc *env = r->env;
     int *slot = NULL;
-    if (kv->len == 5 && memcmp(kv->ptr, "event", 5) == 0)
+    if (ugw__is_key(kv->ptr, kv->len, env->event_key, env->event_key_len))
         slot = &r->event_tok;
-    else if (kv->len == 7 && memcmp(kv->ptr, "payload", 7) == 0)
+    else if (ugw__is_key(kv->ptr, kv->len, env->payload_key, env->payload_key_len))
         slot = &r->payload_tok;
+    if (!slot && env->nfields)
+        return payload_member(c, &r->envp, k, kv, vi); /* an envelope field, or unknown */
     if (!slot)
         return unknown_member(c, r->unknown, &r->nunknown, 64, k, kv, vi, "", 2);
     if (*slot >= 0)
-        return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", raw_start(k), slot == &r->event_tok ? "event" : "payload");
+        return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", raw_start(k), slot == &r->event_tok ? env->event_key : env->payload_key);
     *slot = *vi;
     /* Skip now (checking depth and syntax); the value is decoded later. */
     if (c->t[*vi].type == JSMN_OBJECT || c->t[*vi].type == JSMN_ARRAY) {
@@ -462,10 +467,10 @@ static ugw_status compound_value(jctx *c, const ugw_field_desc *f, void *base, i
 }
 
 static ugw_status decode_payload(jctx *c, const ugw_event_desc *ed, int pi,
-                                 void *payload)
+                                 void *payload, const char *payload_key)
 {
     int i = pi;
-    return decode_members(c, ed->fields, ed->nfields, &i, 2, "payload", payload);
+    return decode_members(c, ed->fields, ed->nfields, &i, 2, payload_key, payload);
 }
 
 ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
@@ -535,6 +540,16 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
         return ugw_error_set(err, UGW_ERR_TYPE, "document is not an object", raw_start(&toks[0]), NULL);
     r.event_tok = r.payload_tok = -1;
     r.nunknown = 0;
+    r.env = ugw__envelope(s);
+    if (r.env->nfields) {
+        r.envp.fields = r.env->fields;
+        r.envp.nfields = r.env->nfields;
+        r.envp.depth = 1;
+        r.envp.prefix = "";
+        r.envp.payload = dec->env;
+        r.envp.seen = 0;
+        r.envp.nunknown = 0;
+    }
     i = 0;
     if ((st = walk_object(&c, &i, 1, "", root_member, &r)))
         return st;
@@ -548,7 +563,7 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
             return ugw_error_set(err, UGW_ERR_TRAILING, "bytes after the document", e, NULL);
     }
     if (r.event_tok < 0)
-        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", (size_t)toks[0].start, "event");
+        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", (size_t)toks[0].start, r.env->event_key);
     {
         const jsmntok_t *et = &toks[r.event_tok];
         ugw_str ev;
@@ -556,31 +571,34 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
         if (et->type == JSMN_PRIMITIVE && (st = prim_check(&c, et)))
             return st;
         if (et->type != JSMN_STRING)
-            return ugw_error_set(err, UGW_ERR_TYPE, "expected a string", raw_start(et), "event");
-        if ((st = str_value(&c, et, "event", &ev, &raw)))
+            return ugw_error_set(err, UGW_ERR_TYPE, "expected a string", raw_start(et), r.env->event_key);
+        if ((st = str_value(&c, et, r.env->event_key, &ev, &raw)))
             return st;
         evt = ugw_schema_event_lookup(s, ev.ptr, ev.len);
         if (!evt)
-            return ugw_error_set(err, UGW_ERR_UNKNOWN_EVENT, "unknown event", raw_start(et), "event");
+            return ugw_error_set(err, UGW_ERR_UNKNOWN_EVENT, "unknown event", raw_start(et), r.env->event_key);
     }
     if (r.payload_tok < 0)
-        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", (size_t)toks[0].start, "payload");
+        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", (size_t)toks[0].start, r.env->payload_key);
     if (toks[r.payload_tok].type != JSMN_OBJECT) {
         const jsmntok_t *pt = &toks[r.payload_tok];
         if (pt->type == JSMN_PRIMITIVE && (st = prim_check(&c, pt)))
             return st;
-        if (pt->type == JSMN_STRING && (st = str_check(&c, pt, "payload")))
+        if (pt->type == JSMN_STRING && (st = str_check(&c, pt, r.env->payload_key)))
             return st;
         if (pt->type == JSMN_ARRAY) {
             int j = r.payload_tok;
-            if ((st = skip(&c, &j, 2, "payload")))
+            if ((st = skip(&c, &j, 2, r.env->payload_key)))
                 return st;
         }
-        return ugw_error_set(err, UGW_ERR_TYPE, "expected an object", raw_start(pt), "payload");
+        return ugw_error_set(err, UGW_ERR_TYPE, "expected an object", raw_start(pt), r.env->payload_key);
     }
+    if (r.env->nfields
+        && (st = ugw__check_required(r.env->fields, r.env->nfields, r.envp.seen, (size_t)toks[0].start, err)))
+        return st;
     if (s->events[evt - 1].size > payload_cap)
         return ugw_error_set(err, UGW_ERR_ARG, "payload buffer too small", 0, NULL);
-    if ((st = decode_payload(&c, &s->events[evt - 1], r.payload_tok, payload)))
+    if ((st = decode_payload(&c, &s->events[evt - 1], r.payload_tok, payload, r.env->payload_key)))
         return st;
     *type = evt;
     return UGW_OK;

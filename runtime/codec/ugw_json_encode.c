@@ -406,3 +406,13 @@ bool ugw__json_encode_fast(const ugw_event_desc *ed, const void *payload, char *
     *out_len = (size_t)(p - out);
     return true;
 }
+
+size_t ugw__json_members_size(const ugw_field_desc *fields, uint32_t n, const void *base)
+{
+    return fields_size(fields, n, base);
+}
+
+char *ugw__json_members_write(const ugw_field_desc *fields, uint32_t n, const void *base, char *p)
+{
+    return fields_write(fields, n, base, p);
+}

@@ -290,9 +290,34 @@ static ugw_status compound_value(mctx *c, const ugw_field_desc *f, void *base,
 }
 
 static ugw_status decode_payload(mctx *c, const ugw_event_desc *ed,
-                                 const msgpack_object *po, size_t ppos, void *payload)
+                                 const msgpack_object *po, size_t ppos, void *payload,
+                                 const char *payload_key)
 {
-    return decode_members(c, ed->fields, ed->nfields, "payload", po, ppos, payload);
+    return decode_members(c, ed->fields, ed->nfields, payload_key, po, ppos, payload);
+}
+
+/* Member i of the document map when it is no envelope key: an envelope
+ * field (into c->dec->env, `*seen` its bit set) or an unknown key. */
+static ugw_status root_other(mctx *c, const ugw_envelope_desc *env, const msgpack_object_map *map,
+                             uint32_t i, uint64_t *seen)
+{
+    const msgpack_object_kv *kv = &map->ptr[i];
+    int fi = env->nfields ? ugw__field_index(env->fields, env->nfields, kv->key.via.str.ptr,
+                                             kv->key.via.str.size)
+                          : -1;
+    const ugw_field_desc *f;
+    ugw_status st;
+    if (fi < 0)
+        return unknown_member(c, map, i, "", 0);
+    f = &env->fields[fi];
+    if (*seen & ((uint64_t)1 << fi))
+        return ugw_error_set(c->err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(c, kv, 0), f->path);
+    *seen |= (uint64_t)1 << fi;
+    st = ugw__compound(f) ? compound_value(c, f, c->dec->env, &kv->val, value_pos(c, kv, 0))
+                          : field_value(c, f, c->dec->env, &kv->val, value_pos(c, kv, 0));
+    if (!st)
+        ugw__mark_present(f, c->dec->env);
+    return st;
 }
 
 /*
@@ -360,6 +385,8 @@ static ugw_status extract(const ugw_schema *s, mctx *c, const msgpack_object *ro
 {
     const msgpack_object root = *rootp;
     const msgpack_object *ev = NULL, *po = NULL;
+    const ugw_envelope_desc *env = ugw__envelope(s);
+    uint64_t env_seen = 0;
     size_t ev_pos = 0, po_pos = 0;
     ugw_error *err = c->err;
     ugw_status st;
@@ -373,37 +400,39 @@ static ugw_status extract(const ugw_schema *s, mctx *c, const msgpack_object *ro
         size_t *slot_pos = NULL;
         if (kv->key.type != MSGPACK_OBJECT_STR)
             return ugw_error_set(err, UGW_ERR_TYPE, "map key is not a string", 0, NULL);
-        if (kv->key.via.str.size == 5 && memcmp(kv->key.via.str.ptr, "event", 5) == 0) {
+        if (ugw__is_key(kv->key.via.str.ptr, kv->key.via.str.size, env->event_key, env->event_key_len)) {
             slot = &ev;
             slot_pos = &ev_pos;
-        } else if (kv->key.via.str.size == 7 && memcmp(kv->key.via.str.ptr, "payload", 7) == 0) {
+        } else if (ugw__is_key(kv->key.via.str.ptr, kv->key.via.str.size, env->payload_key, env->payload_key_len)) {
             slot = &po;
             slot_pos = &po_pos;
         }
         if (!slot) {
-            if ((st = unknown_member(c, &root.via.map, i, "", 0)))
+            if ((st = root_other(c, env, &root.via.map, i, &env_seen)))
                 return st;
             continue;
         }
         if (*slot)
-            return ugw_error_set(err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(c, kv, 0), slot == &ev ? "event" : "payload");
+            return ugw_error_set(err, UGW_ERR_DUPLICATE_KEY, "duplicate key", key_pos(c, kv, 0), slot == &ev ? env->event_key : env->payload_key);
         *slot = &kv->val;
         *slot_pos = value_pos(c, kv, 0);
     }
     if (!ev)
-        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", 0, "event");
+        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", 0, env->event_key);
     if (ev->type != MSGPACK_OBJECT_STR)
-        return ugw_error_set(err, UGW_ERR_TYPE, "expected a string", ev_pos, "event");
+        return ugw_error_set(err, UGW_ERR_TYPE, "expected a string", ev_pos, env->event_key);
     evt = ugw_schema_event_lookup(s, ev->via.str.ptr, ev->via.str.size);
     if (!evt)
-        return ugw_error_set(err, UGW_ERR_UNKNOWN_EVENT, "unknown event", ev_pos, "event");
+        return ugw_error_set(err, UGW_ERR_UNKNOWN_EVENT, "unknown event", ev_pos, env->event_key);
     if (!po)
-        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", 0, "payload");
+        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", 0, env->payload_key);
     if (po->type != MSGPACK_OBJECT_MAP)
-        return ugw_error_set(err, UGW_ERR_TYPE, "expected a map", po_pos, "payload");
+        return ugw_error_set(err, UGW_ERR_TYPE, "expected a map", po_pos, env->payload_key);
+    if (env->nfields && (st = ugw__check_required(env->fields, env->nfields, env_seen, 0, err)))
+        return st;
     if (s->events[evt - 1].size > payload_cap)
         return ugw_error_set(err, UGW_ERR_ARG, "payload buffer too small", 0, NULL);
-    if ((st = decode_payload(c, &s->events[evt - 1], po, po_pos, payload)))
+    if ((st = decode_payload(c, &s->events[evt - 1], po, po_pos, payload, env->payload_key)))
         return st;
     *type = evt;
     return UGW_OK;

@@ -400,3 +400,14 @@ static unsigned char *compound_write(const ugw_field_desc *f, const void *base, 
         return p;
     }
 }
+
+size_t ugw__msgpack_members_size(const ugw_field_desc *fields, uint32_t n, const void *base)
+{
+    return fields_size(fields, n, base);
+}
+
+unsigned char *ugw__msgpack_members_write(const ugw_field_desc *fields, uint32_t n, const void *base,
+                                          unsigned char *p)
+{
+    return fields_write(fields, n, base, p);
+}

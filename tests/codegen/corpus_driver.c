@@ -13,6 +13,8 @@
  *     and <id>.max (arrays at their min_items and max_items);
  *   - each row of invalid/MANIFEST.tsv: the file is refused with that code
  *     and path (strict rows by a strict decoder, and accepted by a default one).
+ * Everything goes through the calls with the envelope (ugw_schema_*_env),
+ * which are the plain ones for a schema without envelope fields.
  * Prints "ok <events> <invalid files>" on success.
  */
 #include <stdint.h>
@@ -28,6 +30,8 @@
 extern const ugw_schema SCHEMA_SYMBOL;
 
 static int failures;
+static void *env;      /* the envelope struct, ugw_schema_envelope_size() bytes */
+static size_t env_cap;
 
 #define FAIL(...)                          \
     do {                                   \
@@ -64,7 +68,7 @@ static unsigned char *encode(int type, const void *payload, ugw_format fmt, size
     ugw_error err;
     size_t need = 0;
     unsigned char *out;
-    ugw_status st = ugw_schema_encode(&SCHEMA_SYMBOL, type, payload, fmt, NULL, 0, &need, &err);
+    ugw_status st = ugw_schema_encode_env(&SCHEMA_SYMBOL, type, env, payload, fmt, NULL, 0, &need, &err);
     if (st) {
         FAIL("event %d: sizing %s: %s at %s", type, ugw_format_name(fmt), ugw_status_name(st), err.path);
         return NULL;
@@ -72,7 +76,7 @@ static unsigned char *encode(int type, const void *payload, ugw_format fmt, size
     out = malloc(need ? need : 1);
     if (!out)
         return NULL;
-    st = ugw_schema_encode(&SCHEMA_SYMBOL, type, payload, fmt, out, need, len, &err);
+    st = ugw_schema_encode_env(&SCHEMA_SYMBOL, type, env, payload, fmt, out, need, len, &err);
     if (st || *len != need) {
         FAIL("event %d: encode %s: %s at %s", type, ugw_format_name(fmt), ugw_status_name(st), err.path);
         free(out);
@@ -99,13 +103,14 @@ static void valid_event(ugw_decoder *dec, const char *dir, int type, const char 
     for (int k = 0; k < 2 && files[0] && files[1]; k++) {
         ugw_error err;
         int got = 0;
-        ugw_status st = ugw_schema_decode(&SCHEMA_SYMBOL, dec, fmts[k], files[k], lens[k], &got, payload, cap, &err);
+        ugw_status st = ugw_schema_decode_env(&SCHEMA_SYMBOL, dec, fmts[k], files[k], lens[k], &got, env, env_cap,
+                                              payload, cap, &err);
         if (st || got != type) {
             FAIL("valid %s%s.%s: %s (%s) at %zu path %s", ed->id, suffix, ugw_format_name(fmts[k]), ugw_status_name(st),
                  err.message ? err.message : "", err.pos, err.path);
             continue;
         }
-        if (ugw_schema_validate(&SCHEMA_SYMBOL, type, payload, &err))
+        if (ugw_schema_validate_env(&SCHEMA_SYMBOL, type, env, payload, &err))
             FAIL("valid %s%s.%s: decoded payload does not validate: %s", ed->id, suffix, ugw_format_name(fmts[k]), err.path);
         for (int j = 0; j < 2; j++) {
             size_t n = 0;
@@ -145,14 +150,14 @@ static void invalid_row(ugw_decoder *dec, ugw_decoder *strict, const char *dir, 
         FAIL("cannot read %s", full);
         return;
     }
-    st = ugw_schema_decode(&SCHEMA_SYMBOL, strcmp(mode, "strict") == 0 ? strict : dec, fmt, buf, len, &type,
-                           payload, cap, &err);
+    st = ugw_schema_decode_env(&SCHEMA_SYMBOL, strcmp(mode, "strict") == 0 ? strict : dec, fmt, buf, len, &type,
+                               env, env_cap, payload, cap, &err);
     if (strcmp(ugw_status_name(st), code) != 0
         || strcmp(err.path, strcmp(path, "-") == 0 ? "" : path) != 0)
         FAIL("%s: expected %s at %s, got %s (%s) at %s pos %zu", file, code, path, ugw_status_name(st),
              err.message ? err.message : "", err.path, err.pos);
     if (strcmp(mode, "strict") == 0) {
-        st = ugw_schema_decode(&SCHEMA_SYMBOL, dec, fmt, buf, len, &type, payload, cap, &err);
+        st = ugw_schema_decode_env(&SCHEMA_SYMBOL, dec, fmt, buf, len, &type, env, env_cap, payload, cap, &err);
         if (st)
             FAIL("%s: strict-only, but the default decoder refuses it: %s at %s", file, ugw_status_name(st),
                  err.path);
@@ -172,7 +177,9 @@ int main(int argc, char **argv)
     int rows = 0;
     so.strict = true;
     strict = ugw_decoder_new(&so);
-    if (argc != 2 || !payload || !dec || !strict) {
+    env_cap = ugw_schema_envelope_size(&SCHEMA_SYMBOL);
+    env = malloc(env_cap ? env_cap : 1);
+    if (argc != 2 || !payload || !dec || !strict || !env) {
         fprintf(stderr, "usage: corpus_driver FIXTURES_DIR\n");
         return 2;
     }
@@ -195,6 +202,7 @@ int main(int argc, char **argv)
     ugw_decoder_free(dec);
     ugw_decoder_free(strict);
     free(payload);
+    free(env);
     if (failures)
         return 1;
     printf("ok %u %d\n", SCHEMA_SYMBOL.nevents, rows);
