@@ -36,7 +36,7 @@ static const ugw_event_desc int_events[] = {
       1, 24, 17, 1, 1 },
 };
 
-static const ugw_schema int_schema = { int_events, 1, 1, "test" };
+static const ugw_schema int_schema = { int_events, 1, 1, "test", NULL };
 
 static ugw_status decode_json_n(ugw_decoder *dec, const char *num, int_event *ev, ugw_error *err)
 {
@@ -197,7 +197,7 @@ static const ugw_event_desc str_events[] = {
       1, 24, 17, 2, 1 },
 };
 
-static const ugw_schema str_schema = { str_events, 1, 1, "test" };
+static const ugw_schema str_schema = { str_events, 1, 1, "test", NULL };
 
 #define CANARY 0xA5
 
@@ -283,7 +283,7 @@ static const ugw_event_desc bool_events[] = {
       1, 24, 17, 1, 1 },
 };
 
-static const ugw_schema bool_schema = { bool_events, 1, 1, "test" };
+static const ugw_schema bool_schema = { bool_events, 1, 1, "test", NULL };
 
 static void test_bool_field(void **state)
 {

@@ -64,7 +64,7 @@ static const ugw_event_desc sc_events[] = {
       sizeof(sc_event), 1, 24, 17, 5, 1 },
 };
 
-static const ugw_schema sc_schema = { sc_events, 1, 1, "test" };
+static const ugw_schema sc_schema = { sc_events, 1, 1, "test", NULL };
 
 #define HEAD "{\"event\":\"t\",\"payload\":{"
 #define MP_HEAD "\202\245event\241t\247payload"

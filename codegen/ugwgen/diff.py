@@ -158,6 +158,8 @@ class Side:
         return Line(self.loc.line(table, key), self.loc.file(table))
 
     def event_line(self, eid, key=None):
+        if eid == ENVELOPE:
+            return self._line(("table", "envelope"), key)
         if eid not in self.index:
             return self._line(None, "event")
         return self._line(("event", self.index[eid]), key)
@@ -166,7 +168,7 @@ class Side:
         """The line of `key` of field `fname` in event `eid`: its
         [event.field.NAME] table when the event has one and gives the key,
         else its [field.NAME] table, else the event's `fields` line."""
-        own = ("event", self.index.get(eid), "field", fname)
+        own = ("envelope", "field", fname) if eid == ENVELOPE else ("event", self.index.get(eid), "field", fname)
         if own in self.loc.tables and (key is None or (own, key) in self.loc.keys
                                        or ("field", fname) not in self.loc.tables):
             return self._line(own, key)
@@ -414,9 +416,28 @@ def _nested_changes(old, new, a, b, f, g, out):
         _one_field(old, new, a, b, replace(f.item, name=f.name + "[]"), replace(g.item, name=g.name + "[]"), out)
 
 
-# Top-level tables the schema language may add (an envelope, includes):
-# compared as data, any difference being breaking both ways.
-WIRE_TABLES = ("envelope",)
+# The id under which the envelope's fields are compared as an event's.
+ENVELOPE = "\0envelope"
+
+
+def _envelope_changes(old, new, out):
+    """The envelope's keys (renamed: every document changes, breaking both
+    ways) and its fields, compared as the fields of an event are (an
+    unknown top-level key is ignored by a lenient decoder, as in a payload)."""
+    ea, eb = old.model.envelope, new.model.envelope
+    for what, x, y in (("event", ea.event_key, eb.event_key), ("payload", ea.payload_key, eb.payload_key)):
+        if x != y:
+            out.append(Change(f"envelope-{what}-key-renamed", BREAKING, BREAKING,
+                              f"envelope: {what} key '{x}' renamed to '{y}' (every document changes)",
+                              old.event_line(ENVELOPE, f"{what}_key"), new.event_line(ENVELOPE, f"{what}_key")))
+    before = len(out)
+    _field_changes(old, new, SimpleNamespace(id=ENVELOPE, fields=ea.fields),
+                   SimpleNamespace(id=ENVELOPE, fields=eb.fields), out)
+    for c in out[before:]:
+        c.kind = "envelope-" + c.kind
+        c.event = ""
+        c.message = c.message.replace(f"event '{ENVELOPE}' field", "envelope field").replace(
+            f"event '{ENVELOPE}'", "envelope")
 
 
 def compare(old, new):
@@ -426,12 +447,7 @@ def compare(old, new):
     if va != vb:
         out.append(Change("version-changed", COMPATIBLE, COMPATIBLE, f"schema version {va} -> {vb}",
                           old.loc.line(None, "version"), new.loc.line(None, "version")))
-    for key in WIRE_TABLES:
-        x, y = old.loc.data.get(key), new.loc.data.get(key)
-        if x != y:
-            out.append(Change("envelope-changed", BREAKING, BREAKING,
-                              f"'{key}' changed: every document has another shape",
-                              old.loc.line(None, key), new.loc.line(None, key)))
+    _envelope_changes(old, new, out)
     for a, b in _match_events(old, new):
         _event_changes(old, new, a, b, out)
     return out

@@ -189,9 +189,22 @@ def jsonable(value):
     return str(value)
 
 
+def envelope_keys(ev_or_model):
+    """(event key, payload key, envelope fields) of an event's (or a model's) documents."""
+    env = getattr(ev_or_model, "envelope", None)
+    if env is None:
+        return ENVELOPE_EVENT, ENVELOPE_PAYLOAD, []
+    return env.event_key, env.payload_key, list(env.fields)
+
+
+def envelope_def_name(f):
+    return f"envelope.{f.name}"
+
+
 def example_document(ev):
     """The event's example as a JSON document."""
-    return {ENVELOPE_EVENT: ev.wire, ENVELOPE_PAYLOAD: jsonable(dict(ev.example))}
+    ek, pk, env = envelope_keys(ev)
+    return {ek: ev.wire, **{f.name: jsonable(f.example) for f in env}, pk: jsonable(dict(ev.example))}
 
 
 def object_def_name(o):
@@ -280,13 +293,15 @@ def event_names(ev):
 
 
 def event_schema(ev, ref_prefix, strict):
+    ek, pk, env = envelope_keys(ev)
+    props = {ek: {"description": "The event string; encoders write the first, decoders "
+                                 "also accept the others (aliases).",
+                  "enum": event_names(ev)}}
+    props.update({f.name: {"$ref": ref_prefix + envelope_def_name(f)} for f in env})
+    props[pk] = {"$ref": f"{ref_prefix}{payload_name(ev)}"}
     s = {"type": "object", "title": ev.id, "description": ev.description,
-         "required": [ENVELOPE_EVENT, ENVELOPE_PAYLOAD],
-         "properties": {
-             ENVELOPE_EVENT: {"description": "The event string; encoders write the first, decoders "
-                                             "also accept the others (aliases).",
-                              "enum": event_names(ev)},
-             ENVELOPE_PAYLOAD: {"$ref": f"{ref_prefix}{payload_name(ev)}"}}}
+         "required": [ek] + [f.name for f in env if f.required] + [pk],
+         "properties": props}
     _extra_keys(s, strict, ref_prefix)
     s["examples"] = [example_document(ev)]
     return s
@@ -311,6 +326,8 @@ def definitions(model, strict, ref_prefix="#/$defs/"):
         defs[ev.id] = event_schema(ev, ref_prefix, strict)
         defs[payload_name(ev)] = payload_schema(ev, strict, shared, ref_prefix)
     defs.update(shared)
+    for f in envelope_keys(model)[2]:
+        defs[envelope_def_name(f)] = field_schema(f, ref_prefix)
     for o in getattr(model, "objects", []):
         if o.used:
             defs[object_def_name(o)] = object_schema(o, strict, ref_prefix)
@@ -331,24 +348,28 @@ def document(model, strict=False):
     names = [n for ev in model.events for n in event_names(ev)]
     mode = ("strict: unknown keys are refused" if strict
             else "lenient: unknown keys are ignored")
+    ek, pk, env = envelope_keys(model)
+    env_text = "".join(f", \"{f.name}\": ..." for f in env)
+    props = {ek: {"type": "string", "enum": names}}
+    props.update({f.name: {"$ref": "#/$defs/" + envelope_def_name(f)} for f in env})
+    props[pk] = {"type": "object"}
     doc = {
         "$schema": DRAFT,
         "$id": schema_id(model, strict),
         "title": f"Webhook events, schema version {model.schema_version}",
         "description": (f"Generated from {model.schema_file_line} by ugw codegen {model.codegen_version}. "
                         f"DO NOT EDIT. Mode {mode}. A document is one event: "
-                        f"{{\"{ENVELOPE_EVENT}\": <event string>, \"{ENVELOPE_PAYLOAD}\": {{...}}}}. "
+                        f"{{\"{ek}\": <event string>{env_text}, \"{pk}\": {{...}}}}. "
                         "String limits of the schema count bytes of UTF-8; minLength and maxLength "
                         "here count characters and are the nearest bounds that never refuse a valid "
                         "string."),
         "type": "object",
-        "required": [ENVELOPE_EVENT, ENVELOPE_PAYLOAD],
-        "properties": {ENVELOPE_EVENT: {"type": "string", "enum": names},
-                       ENVELOPE_PAYLOAD: {"type": "object"}},
+        "required": [ek] + [f.name for f in env if f.required] + [pk],
+        "properties": props,
     }
     _extra_keys(doc, strict, "#/$defs/")
     doc["allOf"] = [
-        {"if": {"properties": {ENVELOPE_EVENT: {"enum": event_names(ev)}}, "required": [ENVELOPE_EVENT]},
+        {"if": {"properties": {ek: {"enum": event_names(ev)}}, "required": [ek]},
          "then": {"$ref": f"#/$defs/{ev.id}"}}
         for ev in model.events]
     doc["$defs"] = definitions(model, strict)

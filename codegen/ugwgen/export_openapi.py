@@ -83,6 +83,14 @@ def _webhook(ev):
     }}
 
 
+def _signatures(model):
+    """SIGNATURES with the body as the schema's envelope writes it."""
+    ek, pk, env = js.envelope_keys(model)
+    fields = "".join(f', "{f.name}": ...' for f in env)
+    return SIGNATURES.replace('`{"event": <event string>, "payload": {...}}`',
+                              f'`{{"{ek}": <event string>{fields}, "{pk}": {{...}}}}`')
+
+
 def document(model, strict=False):
     """The OpenAPI 3.1 document (a dict) of `model` in one mode."""
     mode = "strict: unknown keys are refused" if strict else "lenient: unknown keys are ignored"
@@ -105,7 +113,7 @@ def document(model, strict=False):
             "version": str(model.schema_version),
             "summary": f"The webhook events of schema version {model.schema_version} ({mode}).",
             "description": (f"Generated from {model.schema_file_line} by ugw codegen "
-                            f"{model.codegen_version}. DO NOT EDIT.\n\n" + SIGNATURES),
+                            f"{model.codegen_version}. DO NOT EDIT.\n\n" + _signatures(model)),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "jsonSchemaDialect": js.DRAFT,

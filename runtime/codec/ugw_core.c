@@ -214,12 +214,12 @@ size_t ugw_schema_payload_max(const ugw_schema *s)
     return max;
 }
 
-ugw_status ugw_schema_validate(const ugw_schema *s, int type, const void *payload,
-                         ugw_error *err)
+/* The calls without envelope fields; the public ones send a schema with an
+ * envelope to ugw_envelope.c, which comes back here when it has no fields. */
+UGW__HOT_INLINE ugw_status validate_plain(const ugw_schema *s, int type, const void *payload,
+                                          ugw_error *err)
 {
     const ugw_event_desc *ed = describe(s, type);
-    if (UGW__UNLIKELY(s && s->envelope && s->envelope->nfields))
-        return ugw_schema_validate_env(s, type, NULL, payload, err);
     ugw_error_clear(err);
     if (!payload)
         return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
@@ -228,15 +228,45 @@ ugw_status ugw_schema_validate(const ugw_schema *s, int type, const void *payloa
     return ugw__validate_payload(ed, payload, err);
 }
 
+ugw_status ugw_schema_validate(const ugw_schema *s, int type, const void *payload,
+                         ugw_error *err)
+{
+    if (UGW__UNLIKELY(s && s->envelope))
+        return ugw_schema_validate_env(s, type, NULL, payload, err);
+    return validate_plain(s, type, payload, err);
+}
+
+ugw_status ugw__schema_validate(const ugw_schema *s, int type, const void *payload, ugw_error *err)
+{
+    return validate_plain(s, type, payload, err);
+}
+
+UGW__HOT_INLINE ugw_status encode_plain(const ugw_schema *s, int type, const void *payload,
+                                        ugw_format format, void *out, size_t cap,
+                                        size_t *out_len, ugw_error *err);
+
 ugw_status ugw_schema_encode(const ugw_schema *s, int type, const void *payload,
                        ugw_format format, void *out, size_t cap,
                        size_t *out_len, ugw_error *err)
 {
+    if (UGW__UNLIKELY(s && s->envelope))
+        return ugw_schema_encode_env(s, type, NULL, payload, format, out, cap, out_len, err);
+    return encode_plain(s, type, payload, format, out, cap, out_len, err);
+}
+
+ugw_status ugw__schema_encode(const ugw_schema *s, int type, const void *payload, ugw_format format,
+                              void *out, size_t cap, size_t *out_len, ugw_error *err)
+{
+    return encode_plain(s, type, payload, format, out, cap, out_len, err);
+}
+
+UGW__HOT_INLINE ugw_status encode_plain(const ugw_schema *s, int type, const void *payload,
+                                        ugw_format format, void *out, size_t cap,
+                                        size_t *out_len, ugw_error *err)
+{
     const ugw_event_desc *ed = describe(s, type);
     ugw_status st;
     size_t need;
-    if (UGW__UNLIKELY(s && s->envelope && s->envelope->nfields))
-        return ugw_schema_encode_env(s, type, NULL, payload, format, out, cap, out_len, err);
     if (format != UGW_FORMAT_JSON && format != UGW_FORMAT_MSGPACK) {
         ugw_error_clear(err);
         return ugw_error_set(err, UGW_ERR_ARG, "unknown format", 0, NULL);
@@ -290,13 +320,30 @@ ugw_status ugw_schema_encode(const ugw_schema *s, int type, const void *payload,
     return UGW_OK;
 }
 
+UGW__HOT_INLINE ugw_status decode_plain(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
+                                        const void *in, size_t len, int *type, void *payload,
+                                        size_t payload_cap, ugw_error *err);
+
 ugw_status ugw_schema_decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
                        const void *in, size_t len, int *type, void *payload,
                        size_t payload_cap, ugw_error *err)
 {
-    ugw_status st;
-    if (UGW__UNLIKELY(s && s->envelope && s->envelope->nfields))
+    if (UGW__UNLIKELY(s && s->envelope))
         return ugw_schema_decode_env(s, dec, format, in, len, type, NULL, 0, payload, payload_cap, err);
+    return decode_plain(s, dec, format, in, len, type, payload, payload_cap, err);
+}
+
+ugw_status ugw__schema_decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format, const void *in,
+                              size_t len, int *type, void *payload, size_t payload_cap, ugw_error *err)
+{
+    return decode_plain(s, dec, format, in, len, type, payload, payload_cap, err);
+}
+
+UGW__HOT_INLINE ugw_status decode_plain(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
+                                        const void *in, size_t len, int *type, void *payload,
+                                        size_t payload_cap, ugw_error *err)
+{
+    ugw_status st;
     ugw_error_clear(err);
     if (type)
         *type = 0;

@@ -41,7 +41,7 @@ ugw_status ugw_schema_validate_env(const ugw_schema *s, int type, const void *en
     const ugw_envelope_desc *env = s ? s->envelope : NULL;
     ugw_status st;
     if (!env || !env->nfields)
-        return ugw_schema_validate(s, type, payload, err);
+        return ugw__schema_validate(s, type, payload, err);
     ugw_error_clear(err);
     if (!payload)
         return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
@@ -152,7 +152,7 @@ ugw_status ugw_schema_encode_env(const ugw_schema *s, int type, const void *enve
     ugw_status st;
     size_t need;
     if (!env || !env->nfields)
-        return ugw_schema_encode(s, type, payload, format, out, cap, out_len, err);
+        return ugw__schema_encode(s, type, payload, format, out, cap, out_len, err);
     if (format != UGW_FORMAT_JSON && format != UGW_FORMAT_MSGPACK) {
         ugw_error_clear(err);
         return ugw_error_set(err, UGW_ERR_ARG, "unknown format", 0, NULL);
@@ -188,7 +188,7 @@ ugw_status ugw_schema_decode_env(const ugw_schema *s, ugw_decoder *dec, ugw_form
     const ugw_envelope_desc *env = s ? s->envelope : NULL;
     ugw_status st;
     if (!env || !env->nfields)
-        return ugw_schema_decode(s, dec, format, in, len, type, payload, payload_cap, err);
+        return ugw__schema_decode(s, dec, format, in, len, type, payload, payload_cap, err);
     ugw_error_clear(err);
     if (type)
         *type = 0;

@@ -41,11 +41,27 @@ static inline const ugw_envelope_desc *ugw__envelope(const ugw_schema *s)
     return s->envelope ? s->envelope : &ugw__default_envelope;
 }
 
-/* Whether a key k[0..n) is the envelope key `key` (of `key_len` bytes). */
-static inline bool ugw__is_key(const char *k, size_t n, const char *key, size_t key_len)
+/* Which envelope key k[0..n) is: 1 the event key, 2 the payload key, 0
+ * neither. The default keys compare as constants (the bundled events' path). */
+static inline int ugw__root_key(const ugw_envelope_desc *env, const char *k, size_t n)
 {
-    return n == key_len && memcmp(k, key, n) == 0;
+    if (env == &ugw__default_envelope) {
+        if (n == 5 && memcmp(k, "event", 5) == 0)
+            return 1;
+        return n == 7 && memcmp(k, "payload", 7) == 0 ? 2 : 0;
+    }
+    if (n == env->event_key_len && memcmp(k, env->event_key, n) == 0)
+        return 1;
+    return n == env->payload_key_len && memcmp(k, env->payload_key, n) == 0 ? 2 : 0;
 }
+
+/* The public calls without the envelope's fields (ugw_core.c), for a schema
+ * whose envelope has none. */
+ugw_status ugw__schema_validate(const ugw_schema *s, int type, const void *payload, ugw_error *err);
+ugw_status ugw__schema_encode(const ugw_schema *s, int type, const void *payload, ugw_format format,
+                              void *out, size_t cap, size_t *out_len, ugw_error *err);
+ugw_status ugw__schema_decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format, const void *in,
+                              size_t len, int *type, void *payload, size_t payload_cap, ugw_error *err);
 
 /* Arena: bump allocation, reset at the start of every decode. */
 static inline void *ugw__arena_alloc(ugw_decoder *d, size_t n, size_t align)

@@ -268,21 +268,27 @@ typedef struct rctx {
     ugw_str unknown[64];
     size_t nunknown;
     const ugw_envelope_desc *env;
-    pctx envp;            /* the envelope's fields, when it has some */
+    pctx *envp;           /* the envelope's fields, when it has some */
 } rctx;
+
+/* A document member that is no envelope key, of a schema with envelope
+ * fields: one of them, or an unknown key (out of line: the bundled events'
+ * path never comes here). */
+static UGW__NOINLINE ugw_status envelope_member(jctx *c, pctx *envp, const jsmntok_t *k,
+                                                const ugw_str *kv, int *vi)
+{
+    return payload_member(c, envp, k, kv, vi);
+}
 
 static ugw_status root_member(jctx *c, void *ctx, const jsmntok_t *k,
                               const ugw_str *kv, int *vi)
 {
     rctx *r = ctx;
     const ugw_envelope_desc *env = r->env;
-    int *slot = NULL;
-    if (ugw__is_key(kv->ptr, kv->len, env->event_key, env->event_key_len))
-        slot = &r->event_tok;
-    else if (ugw__is_key(kv->ptr, kv->len, env->payload_key, env->payload_key_len))
-        slot = &r->payload_tok;
-    if (!slot && env->nfields)
-        return payload_member(c, &r->envp, k, kv, vi); /* an envelope field, or unknown */
+    int which = ugw__root_key(env, kv->ptr, kv->len);
+    int *slot = which == 1 ? &r->event_tok : which == 2 ? &r->payload_tok : NULL;
+    if (UGW__UNLIKELY(!slot && r->envp))
+        return envelope_member(c, r->envp, k, kv, vi);
     if (!slot)
         return unknown_member(c, r->unknown, &r->nunknown, 64, k, kv, vi, "", 2);
     if (*slot >= 0)
@@ -481,6 +487,7 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
     jsmntok_t *toks;
     jctx c;
     rctx r;
+    pctx envp;
     int n, i, evt;
     ugw_status st;
     const char *nul;
@@ -541,14 +548,17 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
     r.event_tok = r.payload_tok = -1;
     r.nunknown = 0;
     r.env = ugw__envelope(s);
-    if (r.env->nfields) {
-        r.envp.fields = r.env->fields;
-        r.envp.nfields = r.env->nfields;
-        r.envp.depth = 1;
-        r.envp.prefix = "";
-        r.envp.payload = dec->env;
-        r.envp.seen = 0;
-        r.envp.nunknown = 0;
+    r.envp = NULL;
+    if (UGW__UNLIKELY(r.env->nfields)) {
+        envp.fields = r.env->fields;
+        envp.nfields = r.env->nfields;
+        envp.depth = 1;
+        envp.prefix = "";
+        envp.payload = dec->env;
+        envp.seen = 0;
+        envp.last = -1;
+        envp.nunknown = 0;
+        r.envp = &envp;
     }
     i = 0;
     if ((st = walk_object(&c, &i, 1, "", root_member, &r)))
@@ -593,8 +603,8 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
         }
         return ugw_error_set(err, UGW_ERR_TYPE, "expected an object", raw_start(pt), r.env->payload_key);
     }
-    if (r.env->nfields
-        && (st = ugw__check_required(r.env->fields, r.env->nfields, r.envp.seen, (size_t)toks[0].start, err)))
+    if (r.envp
+        && (st = ugw__check_required(r.env->fields, r.env->nfields, envp.seen, (size_t)toks[0].start, err)))
         return st;
     if (s->events[evt - 1].size > payload_cap)
         return ugw_error_set(err, UGW_ERR_ARG, "payload buffer too small", 0, NULL);

@@ -400,10 +400,11 @@ static ugw_status extract(const ugw_schema *s, mctx *c, const msgpack_object *ro
         size_t *slot_pos = NULL;
         if (kv->key.type != MSGPACK_OBJECT_STR)
             return ugw_error_set(err, UGW_ERR_TYPE, "map key is not a string", 0, NULL);
-        if (ugw__is_key(kv->key.via.str.ptr, kv->key.via.str.size, env->event_key, env->event_key_len)) {
+        int which = ugw__root_key(env, kv->key.via.str.ptr, kv->key.via.str.size);
+        if (which == 1) {
             slot = &ev;
             slot_pos = &ev_pos;
-        } else if (ugw__is_key(kv->key.via.str.ptr, kv->key.via.str.size, env->payload_key, env->payload_key_len)) {
+        } else if (which == 2) {
             slot = &po;
             slot_pos = &po_pos;
         }

@@ -8,7 +8,9 @@ bounds at the extremes of int64, of doubles, of years and of string lengths,
 optionality, escapes and non-ASCII in examples and event strings, field
 names that may be C or C++ keywords, per-event fields (narrower bounds of a
 shared field, fields of one event's own); objects holding scalars, objects and
-arrays, arrays of objects and of scalars with item bounds at their extremes.
+arrays, arrays of objects and of scalars with item bounds at their extremes;
+envelopes (other event and payload keys, envelope fields of every type, of
+their own or shared, optional and nullable).
 Bounded: UGW_PROPERTY_SCHEMAS schemas
 (default 30) from seed UGW_PROPERTY_SEED (default: from the clock; printed,
 so a failure can be replayed). UGW_CODEGEN_SANITIZE=1 builds them with
@@ -211,6 +213,35 @@ def random_compound(rnd, scalars, shared):
     return fields, objects, made
 
 
+EVENT_KEYS = ("event", "type", "kind", "t_1", "x-event")
+PAYLOAD_KEYS = ("payload", "data", "body", "_d", "x-data")
+
+
+def random_envelope(rnd, names):
+    """An [envelope] table: other keys (or the default ones), and up to three
+    envelope fields, of its own ([envelope.field.NAME], any type but enum) or
+    shared ones of `names`, some optional."""
+    ek = rnd.choice(EVENT_KEYS)
+    pk = rnd.choice([k for k in PAYLOAD_KEYS if k != ek])
+    shared = [n for n in names if n not in (ek, pk)]
+    fields, tables = [], []
+    for j in range(rnd.randint(0, 3)):
+        if shared and rnd.random() < 0.4:
+            name = rnd.choice(shared)
+            if name in fields:
+                continue
+        else:
+            name = f"env{j}"
+            tables.append(random_field(rnd, name, enum=False).replace(f"[field.{name}]", f"[envelope.field.{name}]"))
+        fields.append(name)
+    optional = [f for f in fields if rnd.random() < 0.3]
+    lines = ["[envelope]", f"event_key = {toml_str(ek)}", f"payload_key = {toml_str(pk)}",
+             "fields = [" + ", ".join(toml_str(f) for f in fields) + "]"]
+    if optional:
+        lines.append("optional = [" + ", ".join(toml_str(f) for f in optional) + "]")
+    return "\n".join(lines + tables)
+
+
 def random_schema(rnd):
     pool = list(NAMES) + ([rnd.choice(KEYWORD_NAMES)] if rnd.random() < 0.1 else [])
     names = rnd.sample(pool, rnd.randint(1, min(8, len(pool))))
@@ -222,6 +253,8 @@ def random_schema(rnd):
         cfields, cobjects, made = random_compound(rnd, names, shared)
         parts += cfields + cobjects
         names = names + made
+    if rnd.random() < 0.4:
+        parts.append(random_envelope(rnd, names))
     for i in range(rnd.randint(1, 4)):
         fields = rnd.sample(names, rnd.randint(1, len(names)))
         optional = [f for f in fields if rnd.random() < 0.3]
