@@ -341,8 +341,9 @@ UGW_API ugw_status ugw_schema_decode(const ugw_schema *s, ugw_decoder *dec, ugw_
  *    envelope fields in schema order, then the payload key and the payload.
  *  - decode fills `envelope` (`envelope_cap` bytes, zeroed first; at least
  *    the envelope's size) as it fills the payload; with `envelope` NULL the
- *    envelope fields are decoded and checked all the same, into the
- *    decoder's arena, and not kept. Errors in envelope fields have top-level
+ *    envelope fields are decoded and checked all the same, into scratch
+ *    room at the top of the decoder's memory, and not kept (UGW_ERR_NOMEM
+ *    when the envelope struct does not fit there beside max_tokens: pass one). Errors in envelope fields have top-level
  *    paths ("timestamp"); a missing one is reported after the event key and
  *    the payload's type are checked, before the payload's fields.
  * For a schema without envelope fields they are the calls above (`envelope`

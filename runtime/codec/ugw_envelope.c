@@ -180,6 +180,28 @@ ugw_status ugw_schema_encode_env(const ugw_schema *s, int type, const void *enve
     return UGW_OK;
 }
 
+/*
+ * Scratch room for the envelope fields of a decode without an envelope
+ * struct: the top of the decoder's memory, which the string arena (JSON) and
+ * msgpack-c's nodes (MessagePack) give up for this decode, as long as the
+ * nodes keep room for max_tokens. NULL when it does not fit.
+ */
+static void *scratch_envelope(ugw_decoder *dec, size_t size, size_t *arena_cap, size_t *node_cap)
+{
+    uintptr_t lo = (uintptr_t)dec->arena, top = (uintptr_t)dec->mem + dec->mem_size, at;
+    if (size > dec->mem_size || top - lo < size)
+        return NULL;
+    at = (top - size) & ~(uintptr_t)(_Alignof(max_align_t) - 1);
+    if (at < lo || (at - lo) < 1024 || at < (uintptr_t)dec->nodes
+        || (at - (uintptr_t)dec->nodes) / sizeof(msgpack_object) < dec->opts.max_tokens)
+        return NULL;
+    *arena_cap = dec->arena_cap;
+    *node_cap = dec->node_cap;
+    dec->arena_cap = (size_t)(at - lo);
+    dec->node_cap = (size_t)(at - (uintptr_t)dec->nodes) / sizeof(msgpack_object);
+    return (void *)at;
+}
+
 ugw_status ugw_schema_decode_env(const ugw_schema *s, ugw_decoder *dec, ugw_format format,
                                  const void *in, size_t len, int *type, void *envelope,
                                  size_t envelope_cap, void *payload, size_t payload_cap,
@@ -187,6 +209,7 @@ ugw_status ugw_schema_decode_env(const ugw_schema *s, ugw_decoder *dec, ugw_form
 {
     const ugw_envelope_desc *env = s ? s->envelope : NULL;
     ugw_status st;
+    size_t arena_cap = 0, node_cap = 0;
     if (!env || !env->nfields)
         return ugw__schema_decode(s, dec, format, in, len, type, payload, payload_cap, err);
     ugw_error_clear(err);
@@ -207,14 +230,19 @@ ugw_status ugw_schema_decode_env(const ugw_schema *s, ugw_decoder *dec, ugw_form
     dec->env = envelope;
     if (!dec->env) {
         /* decoded and checked all the same, into scratch memory */
-        dec->env = ugw__arena_alloc(dec, env->size, _Alignof(max_align_t));
+        dec->env = scratch_envelope(dec, env->size, &arena_cap, &node_cap);
         if (!dec->env)
-            return ugw_error_set(err, UGW_ERR_NOMEM, "the decoder's arena cannot hold the envelope", 0, NULL);
+            return ugw_error_set(err, UGW_ERR_NOMEM, "the decoder's memory cannot hold the envelope: pass one",
+                                 0, NULL);
         memset(dec->env, 0, env->size);
     }
     st = format == UGW_FORMAT_JSON
              ? ugw__json_decode(s, dec, in, len, type, payload, payload_cap, err)
              : ugw__msgpack_decode(s, dec, in, len, type, payload, payload_cap, err);
+    if (!envelope) {
+        dec->arena_cap = arena_cap;
+        dec->node_cap = node_cap;
+    }
     dec->env = NULL;
     if (st) {
         *type = 0;
