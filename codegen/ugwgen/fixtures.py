@@ -427,7 +427,7 @@ def _envelope_cases(e, base, both, add, ek):
         both(f"envelope_missing_{req.name}", "missing", req.path, {k: v for k, v in base.items() if k != req.name})
         dup = [(ek, base[ek]), (req.name, base[req.name]), (req.name, base[req.name])] + \
             [(k, v) for k, v in base.items() if k not in (ek, req.name)]
-        add(f"envelope_duplicate_{req.name}", "duplicate_key", req.path, js_any(Pairs(dup)), mp(Pairs(dup)))
+        add(f"duplicate_envelope_{req.name}", "duplicate_key", req.path, js_any(Pairs(dup)), mp(Pairs(dup)))
     for f in env:
         both(f"envelope_type_{f.name}", "type", f.path, doc_with(f.name, _wrong_value(f)))
     nn = next((f for f in env if not f.nullable), None)

@@ -218,7 +218,7 @@ class EnvelopeRoundTrip(unittest.TestCase):
             with open(os.path.join(out, "fixtures", "invalid", "MANIFEST.tsv"), encoding="utf-8") as f:
                 manifest = f.read()
             for row in ("n_envelope_missing_timestamp.json\tmissing\ttimestamp\t",
-                        "n_envelope_duplicate_timestamp.msgpack\tduplicate_key\ttimestamp\t",
+                        "n_duplicate_envelope_timestamp.msgpack\tduplicate_key\ttimestamp\t",
                         "n_envelope_type_meta.json\ttype\tmeta\t",
                         "n_envelope_type_tags.msgpack\ttype\ttags\t",
                         "n_envelope_null_timestamp.json\ttype\ttimestamp\t",
