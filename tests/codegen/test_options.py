@@ -76,7 +76,10 @@ class Prefix(unittest.TestCase):
         for f in SCHEMA_DATA["field"]:
             known |= set(names_mod.field_names(check_mod.snake(f), "acme"))
         self.assertEqual(ids - known, set())
-        self.assertLessEqual(set(names_mod.fixed_names("acme")), ids)
+        # every fixed name is printed, but those of envelope fields, which the
+        # bundled schema (default envelope) has not (test_names.py covers them)
+        envelope_only = {"acme_envelope", "acme__envelope", "acme__envelope_fields", "ACME_ENVELOPE_INIT", "ACME__ENV"}
+        self.assertLessEqual(set(names_mod.fixed_names("acme")) - envelope_only, ids)
         first = SCHEMA_DATA["event"][0]["id"]
         for n in ("acme_event", "acme_event_type", f"ACME_EVENT_{first.upper()}_INIT", f"ACME_{first.upper()}_INIT",
                   "acme_encode_json", "acme_decode_json", "acme_encode", "acme_decode", "acme_event_validate",
