@@ -18,7 +18,6 @@ import json
 import os
 import re
 import sys
-import tomllib
 import zlib
 
 import jsonschema
@@ -31,6 +30,8 @@ import corpus  # noqa: E402
 import judge  # noqa: E402
 import mutate  # noqa: E402
 from codegen_support import INCLUDE  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "codegen"))
+from ugwgen import include  # noqa: E402
 
 DRIVER = os.path.join(ROOT, "tests", "codegen", "verdict_driver.c")
 
@@ -79,11 +80,14 @@ class Subject:
             if path.endswith(".json"):
                 with open(path, "rb") as f:
                     docs.append(json.loads(f.read()))
-        self.walker = mutate.Schema(tomllib.loads(text))
+        # the schema as check sees it, its includes merged (the bundled
+        # events of a schema that only adds an envelope)
+        merged = include.load_schema(os.path.join(d, "schema.toml"), text).data
+        self.walker = mutate.Schema(merged)
         self.variants = []
         vdir = os.path.join(d, "variants")
         os.mkdir(vdir)
-        for vname, data in mutate.variants(docs, tomllib.loads(text), variants, seed):
+        for vname, data in mutate.variants(docs, merged, variants, seed):
             path = os.path.join(vdir, vname)
             _write(path, data)
             self.variants.append(path)
@@ -100,7 +104,7 @@ class Subject:
     def openapi_problems(self, oas):
         """What is wrong with the OpenAPI documents (openapi_problems())."""
         problems = []
-        ids = [ev["id"] for ev in tomllib.loads(self.text)["event"]]
+        ids = [ev["id"] for ev in self.walker.events]
         for strict, name in ((False, "openapi.json"), (True, "openapi.strict.json")):
             with open(os.path.join(self.out, name), encoding="utf-8") as f:
                 problems += openapi_problems(oas, name, json.load(f), self.documents[strict]["$defs"], ids)

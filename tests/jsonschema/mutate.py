@@ -2,7 +2,7 @@
 
 Each variant is a valid fixture with one to three random mutations, written
 as JSON by Python: a field at any depth (in the payload, in an object, an
-item of an array) set to a value at or around a limit of its definition or of
+item of an array, an envelope field) set to a value at or around a limit of its definition or of
 another type, an array grown or shrunk past its item bounds, a key dropped or
 added (required, optional or unknown, in the payload or a nested object), the
 event string, the envelope. The values come from the TOML schema (the
@@ -155,13 +155,20 @@ class Schema:
         self.objects = data.get("object", {})
         self.events = data["event"]
         self.names = [n for ev in self.events for n in [ev["event"], *ev.get("aliases", [])]]
+        # the envelope: its two keys and its own fields (a field of its own,
+        # or changes to a shared [field.NAME])
+        env = data.get("envelope", {})
+        self.event_key = env.get("event_key", "event")
+        self.payload_key = env.get("payload_key", "payload")
+        self.envelope_defs = {n: {**self.shared.get(n, {}), **env.get("field", {}).get(n, {})}
+                              for n in env.get("fields", [])}
         # samples[id(definition)]: values of that field seen in the valid documents
         self.samples = {}
 
     def payload_defs(self, doc):
         """{name: definition} of the payload fields of `doc`'s event (the
         first event when it names none)."""
-        name = doc.get("event") if isinstance(doc, dict) else None
+        name = doc.get(self.event_key) if isinstance(doc, dict) else None
         ev = next((e for e in self.events if name in [e["event"], *e.get("aliases", [])]), self.events[0])
         return event_fields.view(self.shared, ev)
 
@@ -179,7 +186,9 @@ class Schema:
         document is 1), and (object, definitions, depth) of every object
         whose keys the schema names (the payload, nested objects)."""
         fields, objects = [], []
-        payload = doc.get("payload") if isinstance(doc, dict) else None
+        if self.envelope_defs and isinstance(doc, dict):
+            self._walk_object(doc, self.envelope_defs, 1, fields, objects)
+        payload = doc.get(self.payload_key) if isinstance(doc, dict) else None
         if isinstance(payload, dict):
             self._walk_object(payload, self.payload_defs(doc), 2, fields, objects)
         return fields, objects
@@ -264,7 +273,8 @@ def mutate(rng, doc, schema):
     returns the new document. `schema` is a Schema."""
     if not isinstance(doc, dict):
         return doc                   # no longer an object: nothing to mutate
-    payload = doc.get("payload")
+    ek, pk = schema.event_key, schema.payload_key
+    payload = doc.get(pk)
     fields, objects = schema.slots(doc)
     op = rng.choice(["field", "field", "field", "field", "array", "drop", "add", "unknown", "unknown_top",
                      "event", "envelope", "shuffle"])
@@ -285,7 +295,7 @@ def mutate(rng, doc, schema):
             if obj:
                 del obj[rng.choice(list(obj))]
         else:
-            doc.pop(rng.choice(["event", "payload"]), None)
+            doc.pop(rng.choice([ek, pk]), None)
     elif op == "unknown" and objects:
         obj, defs, depth = rng.choice(objects)
         # a new name, or one the schema knows elsewhere (another object's
@@ -294,18 +304,18 @@ def mutate(rng, doc, schema):
         name = rng.choice(["extra", "userID", "_x", "guideId2", "é", "", "\udc00k"] + elsewhere[:8])
         obj[name] = _unknown_at(rng, depth + 1)
     elif op == "unknown_top":
-        doc[rng.choice(["extra", "Event", "data", "type"])] = unknown_value(rng)
+        doc[rng.choice(["extra", "Event", "data", "type", "event", "payload", ek.upper()])] = unknown_value(rng)
     elif op == "event":
         names = schema.names
-        doc["event"] = rng.choice(names + [names[0].upper(), names[0] + " ", "", "unknown", 5, None])
+        doc[ek] = rng.choice(names + [names[0].upper(), names[0] + " ", "", "unknown", 5, None])
     elif op == "envelope":
         choice = rng.random()
         if choice < 0.3:
-            doc["payload"] = rng.choice([[], "x", None, 1, [payload]])
+            doc[pk] = rng.choice([[], "x", None, 1, [payload]])
         elif choice < 0.5:
             return rng.choice([[], "x", None, 1, [doc]])
         else:
-            doc["event"] = rng.choice(schema.events)["event"]     # another event's string, this payload
+            doc[ek] = rng.choice(schema.events)["event"]     # another event's string, this payload
     elif op == "shuffle" and objects:
         obj = rng.choice(objects)[0]
         items = list(obj.items())

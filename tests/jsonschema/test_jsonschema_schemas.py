@@ -18,6 +18,9 @@ Schemas:
     enums, numbers, timestamps) with EXTENSION below (url, id, nullable
     bool and enum, aliases, per-event fields: a shared field narrowed for one
     event, fields of an event's own, a bounded timestamp);
+  - Standard Webhooks' envelope over the eleven events:
+    tests/envelope/standard_webhooks.toml (other envelope keys and an
+    envelope field, mutated like any field; a third of the variants);
   - UGW_JSONSCHEMA_SCHEMAS (default 5) random schemas of the property test's
     generator (tests/codegen/test_schema_property.py) from
     UGW_JSONSCHEMA_SCHEMA_SEED (default 20261130).
@@ -61,6 +64,7 @@ from test_schema_property import random_schema  # noqa: E402
 
 OAS_SCHEMA = os.path.join(ROOT, "tests", "openapi", "oas-3.1-schema.json")
 COMPOUND = os.path.join(ROOT, "tests", "compound", "compound.toml")
+ENVELOPE = os.path.join(ROOT, "tests", "envelope", "standard_webhooks.toml")
 VARIANTS = int(os.environ.get("UGW_JSONSCHEMA_VARIANTS", "3000"))
 SEED = int(os.environ.get("UGW_JSONSCHEMA_SEED", "20261130"))
 SCHEMAS = int(os.environ.get("UGW_JSONSCHEMA_SCHEMAS", "5"))
@@ -215,6 +219,14 @@ class SchemasEquivalence(unittest.TestCase):
         subject = self.check_subject("every-construct", text, VARIANTS, SEED)
         self.assertGreater(len(subject.invalid), 100)
         self.assertGreaterEqual(len(subject.variants), VARIANTS)
+
+    def test_envelope_schema(self):
+        """Standard Webhooks' envelope over the eleven events: other keys and
+        a timestamp beside the payload, mutated like any field."""
+        with open(ENVELOPE, encoding="utf-8") as f:
+            text = f.read()
+        subject = self.check_subject("envelope", text, max(VARIANTS // 3, 1), SEED + 100)
+        self.assertGreaterEqual(len(subject.variants), max(VARIANTS // 3, 1))
 
     def test_random_schemas(self):
         schemas = random_schemas(SCHEMAS, SCHEMA_SEED)
