@@ -66,19 +66,22 @@ void cli_set_app(const ugw_cli_app *app);
 typedef struct cli_event {
     int type;
     void *payload;
+    void *env; /* the envelope struct (ugw_schema_envelope_size() bytes), NULL when the schema has none */
 } cli_event;
 
-/* Gives `ev` a payload buffer for any event of the schema; false (after a
- * message) when memory runs out. cli_event_free() releases it. */
+/* Gives `ev` a payload buffer for any event of the schema and an envelope
+ * buffer when the schema has envelope fields (both sized once, per run);
+ * false (after a message) when memory runs out. cli_event_free() releases it. */
 bool cli_event_init(cli_event *ev);
 void cli_event_free(cli_event *ev);
 
-/* ugw_schema_decode() of the app's schema into `ev`. */
+/* ugw_schema_decode_env() of the app's schema into `ev` (envelope too). */
 ugw_status cli_decode(ugw_decoder *dec, ugw_format fmt, const void *in, size_t len,
                       cli_event *ev, ugw_error *err);
 
-/* ugw_schema_encode() of `type`/`payload` in the app's schema. */
-ugw_status cli_encode(int type, const void *payload, ugw_format fmt, void *out, size_t cap,
+/* ugw_schema_encode_env() of `type`/`env`/`payload` in the app's schema
+ * (`env` NULL: no envelope fields, see ugw_schema_encode_env()). */
+ugw_status cli_encode(int type, const void *env, const void *payload, ugw_format fmt, void *out, size_t cap,
                       size_t *out_len, ugw_error *err);
 
 /* The wire event string of `type` in the app's schema ("" when none). */

@@ -296,33 +296,41 @@ ugw_status decode_input(ugw_decoder *dec, const byte_buf *b, ugw_format *fmt,
 bool cli_event_init(cli_event *ev)
 {
     size_t max = cli_payload_max();
+    size_t env = ugw_schema_envelope_size(cli_schema());
 
     ev->type = 0;
     /* malloc's alignment suits any scalar, uint64_t included. */
     ev->payload = malloc(max ? max : 1);
-    if (!ev->payload)
+    ev->env = env ? malloc(env) : NULL;
+    if (!ev->payload || (env && !ev->env)) {
         fprintf(stderr, "%s: out of memory\n", cli_name());
-    return ev->payload != NULL;
+        cli_event_free(ev);
+        return false;
+    }
+    return true;
 }
 
 void cli_event_free(cli_event *ev)
 {
     free(ev->payload);
+    free(ev->env);
     ev->payload = NULL;
+    ev->env = NULL;
     ev->type = 0;
 }
 
 ugw_status cli_decode(ugw_decoder *dec, ugw_format fmt, const void *in, size_t len,
                       cli_event *ev, ugw_error *err)
 {
-    return ugw_schema_decode(cli_schema(), dec, fmt, in, len, &ev->type, ev->payload,
-                             cli_payload_max(), err);
+    return ugw_schema_decode_env(cli_schema(), dec, fmt, in, len, &ev->type, ev->env,
+                                 ev->env ? ugw_schema_envelope_size(cli_schema()) : 0, ev->payload,
+                                 cli_payload_max(), err);
 }
 
-ugw_status cli_encode(int type, const void *payload, ugw_format fmt, void *out, size_t cap,
-                      size_t *out_len, ugw_error *err)
+ugw_status cli_encode(int type, const void *env, const void *payload, ugw_format fmt, void *out,
+                      size_t cap, size_t *out_len, ugw_error *err)
 {
-    return ugw_schema_encode(cli_schema(), type, payload, fmt, out, cap, out_len, err);
+    return ugw_schema_encode_env(cli_schema(), type, env, payload, fmt, out, cap, out_len, err);
 }
 
 const char *cli_wire_name(int type)

@@ -112,12 +112,12 @@ static bool write_fixture(const char *dir, int type, ugw_format fmt)
         return false;
     }
     snprintf(path, plen, "%s%s%s.%s", dir, slash ? "" : "/", id, ext);
-    if (cli_encode(type, payload, fmt, NULL, 0, &need, &err) != UGW_OK) {
+    if (cli_encode(type, NULL, payload, fmt, NULL, 0, &need, &err) != UGW_OK) {
         fprintf(stderr, "%s fixtures: %s: %s (%s)\n", cli_name(), id, err.message,
                 ugw_status_name(err.code));
     } else if (!(buf = malloc(need ? need : 1))) {
         fprintf(stderr, "%s: out of memory\n", cli_name());
-    } else if (cli_encode(type, payload, fmt, buf, need, &len, &err) != UGW_OK) {
+    } else if (cli_encode(type, NULL, payload, fmt, buf, need, &len, &err) != UGW_OK) {
         fprintf(stderr, "%s fixtures: %s: %s (%s)\n", cli_name(), id, err.message,
                 ugw_status_name(err.code));
     } else if ((e = write_file(path, buf, len)) != 0) {

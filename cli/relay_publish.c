@@ -107,7 +107,7 @@ static bool publish_file(pub_run *pr, const char *path)
             continue;
         }
         for (;;) {
-            ugw_status st = cli_encode(pr->ev.type, pr->ev.payload, pr->format, pr->enc, pr->enc_cap, &n, &err);
+            ugw_status st = cli_encode(pr->ev.type, pr->ev.env, pr->ev.payload, pr->format, pr->enc, pr->enc_cap, &n, &err);
             if (st == UGW_OK)
                 break;
             if (st == UGW_ERR_BUFFER) {

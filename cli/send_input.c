@@ -71,9 +71,9 @@ static bool send_document(run *r, const char *name, uint64_t line, const char *d
     }
     if (whole_file)
         line = 0;
-    if (cli_encode(r->ev.type, r->ev.payload, r->format, NULL, 0, &need, &err) != UGW_OK
+    if (cli_encode(r->ev.type, r->ev.env, r->ev.payload, r->format, NULL, 0, &need, &err) != UGW_OK
         || !grow(&r->enc, &r->enc_cap, need ? need : 1)
-        || cli_encode(r->ev.type, r->ev.payload, r->format, r->enc, r->enc_cap, &n, &err) != UGW_OK) {
+        || cli_encode(r->ev.type, r->ev.env, r->ev.payload, r->format, r->enc, r->enc_cap, &n, &err) != UGW_OK) {
         /* A decoded event always encodes; say so if it ever does not. */
         send_say(r, "%s send: %s: cannot encode the event: %s\n", cli_name(), name,
                  err.message ? err.message : "out of memory");

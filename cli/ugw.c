@@ -200,7 +200,7 @@ static int cmd_convert(const ugw_cmd *cmd, int argc, char **argv)
     } else if (decode_input(dec, &buf, &in_fmt, &ev, &err) != UGW_OK) {
         print_problem(stderr, file, &err);
         rc = EXIT_INVALID;
-    } else if (cli_encode(ev.type, ev.payload, out_fmt, NULL, 0, &need, &err) != UGW_OK) {
+    } else if (cli_encode(ev.type, ev.env, ev.payload, out_fmt, NULL, 0, &need, &err) != UGW_OK) {
         /* A decoded event always encodes; say so if it ever does not. */
         print_problem(stderr, file, &err);
         rc = EXIT_INVALID;
@@ -208,7 +208,7 @@ static int cmd_convert(const ugw_cmd *cmd, int argc, char **argv)
         fprintf(stderr, "%s: out of memory\n", cli_name());
         rc = EXIT_USAGE;
     } else {
-        if (cli_encode(ev.type, ev.payload, out_fmt, out, need, &len, &err) != UGW_OK) {
+        if (cli_encode(ev.type, ev.env, ev.payload, out_fmt, out, need, &len, &err) != UGW_OK) {
             print_problem(stderr, file, &err);
             rc = EXIT_INVALID;
         } else if (fwrite(out, 1, len, stdout) != len) {

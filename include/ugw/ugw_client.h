@@ -327,6 +327,24 @@ UGW_API ugw_status ugw_client_mark_get(ugw_client *c, const char *mark_key, uint
 UGW_API ugw_status ugw_client_send_event(ugw_client *c, const ugw_schema *schema, int type,
                                          const void *payload, ugw_outcome *out, ugw_error *err);
 
+/**
+ * ugw_client_enqueue_event() and ugw_client_send_event() for a schema with
+ * envelope fields: `envelope` points at the generated envelope struct
+ * (`<prefix>_envelope`, the `env` member of a generated event), encoded
+ * beside the payload as ugw_schema_encode_env() does. `envelope` NULL: every
+ * envelope field counts as absent (UGW_ERR_ARG with the field's path when one
+ * is required). For a schema without envelope fields `envelope` is not read.
+ * Neither is kept; thread safety, ownership and errors as the calls above.
+ * The generated `<prefix>_client_enqueue()`/`_send()` call these with `&ev->env`.
+ */
+UGW_API ugw_status ugw_client_enqueue_event_env(ugw_client *c, const ugw_schema *schema, int type,
+                                                const void *envelope, const void *payload,
+                                                int64_t wait_ms, void *user,
+                                                char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err);
+UGW_API ugw_status ugw_client_send_event_env(ugw_client *c, const ugw_schema *schema, int type,
+                                             const void *envelope, const void *payload,
+                                             ugw_outcome *out, ugw_error *err);
+
 /** A snapshot of the counters. */
 UGW_API void ugw_client_stats_get(ugw_client *c, ugw_client_stats *out);
 
