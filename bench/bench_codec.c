@@ -23,7 +23,8 @@
  * Usage: bench_codec [--repeats N] [--batch-ms MS] [--fixtures DIR]
  *                    [--only KEY,...] [--check]
  *        bench_codec --alloc-check [--fixtures DIR]
- * docs/BENCHMARKS.md has the method, the figures and how to profile.
+ * docs/BENCHMARKS.md has the targets, docs/BENCHMARKS_CODEC.md the method,
+ * the figures and how to profile.
  * This file: timing, report and main; bench_alloc.c: allocation counting;
  * bench_passes.c: fixtures, our passes and the floors; bench_anchors.c,
  * bench_extract.c and bench_msgpuck.c: the anchors.

@@ -10,7 +10,7 @@
  * with a clear error. The owner also runs SQLite with
  * locking_mode=EXCLUSIVE: its WAL index lives in its own memory and a
  * commit takes no file locks, a third of the cost of a commit in the normal
- * mode (measured: docs/BENCHMARKS.md, "Spool"); the price is that nobody
+ * mode (measured: docs/BENCHMARKS_DELIVERY.md, "Spool"); the price is that nobody
  * else reads the file while it is owned (read-only handles get
  * UGW_ERR_BUSY; they are exclusive while open, too). The descriptor is closed only after sqlite3_close():
  * closing any descriptor of the file drops a process's POSIX locks.
