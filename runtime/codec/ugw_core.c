@@ -254,6 +254,20 @@ ugw_status ugw_schema_encode(const ugw_schema *s, int type, const void *payload,
     return encode_plain(s, type, payload, format, out, cap, out_len, err);
 }
 
+ugw_status ugw__encode_room(size_t need, const void *out, size_t cap, size_t *out_len, ugw_error *err)
+{
+    if (need == UGW__SIZE_OVERFLOW) {
+        if (out_len)
+            *out_len = 0;
+        return ugw_error_set(err, UGW_ERR_LIMIT, "encoded event too large", 0, NULL);
+    }
+    if (out_len)
+        *out_len = need;
+    if (out && cap < need)
+        return ugw_error_set(err, UGW_ERR_BUFFER, "output buffer too small", 0, NULL);
+    return UGW_OK;
+}
+
 ugw_status ugw__schema_encode(const ugw_schema *s, int type, const void *payload, ugw_format format,
                               void *out, size_t cap, size_t *out_len, ugw_error *err)
 {
@@ -302,17 +316,8 @@ UGW__HOT_INLINE ugw_status encode_plain(const ugw_schema *s, int type, const voi
     } else {
         need = ugw__msgpack_encoded_size(ed, payload);
     }
-    if (need == UGW__SIZE_OVERFLOW) {
-        if (out_len)
-            *out_len = 0;
-        return ugw_error_set(err, UGW_ERR_LIMIT, "encoded event too large", 0, NULL);
-    }
-    if (out_len)
-        *out_len = need;
-    if (!out)
-        return UGW_OK;
-    if (cap < need)
-        return ugw_error_set(err, UGW_ERR_BUFFER, "output buffer too small", 0, NULL);
+    if ((st = ugw__encode_room(need, out, cap, out_len, err)) || !out)
+        return st;
     if (format == UGW_FORMAT_JSON)
         ugw__json_write(ed, payload, out);
     else

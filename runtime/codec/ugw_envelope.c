@@ -162,17 +162,8 @@ ugw_status ugw_schema_encode_env(const ugw_schema *s, int type, const void *enve
     ed = ugw_schema_event(s, type);
     need = format == UGW_FORMAT_JSON ? env_json(env, ed, envelope, payload, NULL)
                                      : env_msgpack(env, ed, envelope, payload, NULL);
-    if (need == UGW__SIZE_OVERFLOW) {
-        if (out_len)
-            *out_len = 0;
-        return ugw_error_set(err, UGW_ERR_LIMIT, "encoded event too large", 0, NULL);
-    }
-    if (out_len)
-        *out_len = need;
-    if (!out)
-        return UGW_OK;
-    if (cap < need)
-        return ugw_error_set(err, UGW_ERR_BUFFER, "output buffer too small", 0, NULL);
+    if ((st = ugw__encode_room(need, out, cap, out_len, err)) || !out)
+        return st;
     if (format == UGW_FORMAT_JSON)
         env_json(env, ed, envelope, payload, out);
     else

@@ -161,6 +161,12 @@ static inline bool ugw__size_add(size_t *acc, size_t n)
  * (never a real size: no buffer can hold it). */
 #define UGW__SIZE_OVERFLOW SIZE_MAX
 
+/* The checks of every encode call once the exact size `need` is known:
+ * UGW_ERR_LIMIT for UGW__SIZE_OVERFLOW (and *out_len 0), else *out_len =
+ * need; UGW_ERR_BUFFER when `out` is given and `cap` is short. UGW_OK means
+ * the caller writes, when `out` is not NULL. */
+ugw_status ugw__encode_room(size_t need, const void *out, size_t cap, size_t *out_len, ugw_error *err);
+
 /* Whether an optional field is present (required ones always are). */
 static inline bool ugw__present(const ugw_field_desc *f, const void *payload);
 

@@ -58,13 +58,13 @@ UGW__HOT_INLINE size_t scalar_size(const ugw_field_desc *f, const void *base)
     return 0;
 }
 
-/* Exact length of the members of a struct, without the braces. */
 /* Any value: scalars inline, objects and arrays out of line. */
 UGW__HOT_INLINE size_t value_size(const ugw_field_desc *f, const void *base)
 {
     return ugw__compound(f) && !ugw__is_null(f, base) ? compound_size(f, base) : scalar_size(f, base);
 }
 
+/* Exact length of the members of a struct, without the braces. */
 UGW__HOT_INLINE size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base)
 {
     size_t total = 0;

@@ -174,13 +174,13 @@ UGW__HOT_INLINE size_t scalar_size(const ugw_field_desc *f, const void *base)
     return 0;
 }
 
-/* Exact length of the members of a struct, keys and values, without the map header. */
 /* Any value: scalars inline, objects and arrays out of line. */
 UGW__HOT_INLINE size_t value_size(const ugw_field_desc *f, const void *base)
 {
     return ugw__compound(f) && !ugw__is_null(f, base) ? compound_size(f, base) : scalar_size(f, base);
 }
 
+/* Exact length of the members of a struct, keys and values, without the map header. */
 UGW__HOT_INLINE size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base)
 {
     size_t need = 0;
