@@ -56,7 +56,14 @@
  * gives them (ugw_schema_payload_max() bytes, aligned for uint64_t), else
  * into a decoder and payload buffer taken from the receiver's pool (made on
  * first need, reused afterwards, never shared by two requests at once), so a
- * threaded server allocates nothing per event once warm.
+ * threaded server allocates nothing per event once warm. A schema with
+ * envelope fields (docs/SCHEMA_ENVELOPE.md) has them decoded with the
+ * payload (ugw_schema_decode_env()) into an envelope buffer of the pool slot
+ * (ugw_schema_envelope_size() bytes, made with the slot) or of the request
+ * (`envelope`); res.envelope points at it, so whoever stores or re-encodes
+ * the event (ugw_schema_encode_env()) keeps what the sender sent. Their
+ * errors are those of payload fields with top-level paths (400 "format" at
+ * "timestamp").
  *
  * Thread safety: one receiver serves any number of threads at once; the
  * replay window, the pool and the state file are under one mutex, held only
@@ -141,6 +148,13 @@ typedef struct ugw_receiver_request {
     ugw_decoder *decoder;               /**< optional: decode with it... */
     void *payload;                      /**< ...into this memory... */
     size_t payload_cap;                 /**< ...of this size (else: the pool) */
+    void *envelope;                     /**< with `decoder` and `payload`: the envelope
+                                             struct's memory (ugw_schema_envelope_size()
+                                             bytes, aligned for uint64_t); NULL: the
+                                             envelope fields are checked, not kept
+                                             (res.envelope NULL). Not read for a schema
+                                             without envelope fields, nor with the pool */
+    size_t envelope_cap;                /**< its size */
 } ugw_receiver_request;
 
 /** The answer to one request. Pointers stay valid until ugw_receiver_finish(). */
@@ -162,6 +176,14 @@ typedef struct ugw_receiver_result {
     void *slot_;                /**< internal: the pool slot in use */
     int64_t now_;               /**< internal: the request's clock */
     unsigned state_;            /**< internal */
+    /** New event of a schema with envelope fields: its envelope struct (the
+     * schema's `<prefix>_envelope`, ugw_schema_envelope_size() bytes; pass
+     * it to ugw_schema_encode_env() with `payload`), else NULL (also when the
+     * request gave its own decoder without `envelope`). Owned by the receiver
+     * (the pool slot) or the request's memory, read-only; its string views
+     * point into the body or the decoder, like the payload's. Valid until
+     * ugw_receiver_finish(), which sets it to NULL. */
+    const void *envelope;
 } ugw_receiver_result;
 
 typedef struct ugw_receiver ugw_receiver;
@@ -201,8 +223,8 @@ UGW_API bool ugw_receiver_check_headers(ugw_receiver *rx, const ugw_receiver_req
 
 /**
  * Handles a whole request (all checks, in the order above) and returns the
- * status, also in res->status. For a new valid event res->type, desc and
- * payload are set and the id is claimed: store the event, then call
+ * status, also in res->status. For a new valid event res->type, desc,
+ * payload and (with envelope fields) envelope are set and the id is claimed: store the event, then call
  * ugw_receiver_finish(). Every result must be finished exactly once (it is
  * a no-op for answers that claimed nothing). NULL `rx`, `req` or `res`:
  * 500 with code "arg" in `res` when it is not NULL.
@@ -215,8 +237,8 @@ UGW_API unsigned ugw_receiver_handle(ugw_receiver *rx, const ugw_receiver_reques
  * (and appends it to the state file; a failed append is counted in
  * state_errors, the answer stays 204 since the event is stored); false
  * releases the id and turns the answer into 503 "io" with Retry-After 1.
- * Returns the final status. Gives back the pool slot: the payload and its
- * views are invalid afterwards. NULL `rx` or `res`: returns 0.
+ * Returns the final status. Gives back the pool slot: the payload, the
+ * envelope and their views are invalid afterwards. NULL `rx` or `res`: returns 0.
  */
 UGW_API unsigned ugw_receiver_finish(ugw_receiver *rx, ugw_receiver_result *res, bool stored);
 

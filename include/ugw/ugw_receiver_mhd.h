@@ -75,7 +75,8 @@ typedef struct ugw_mhd_reply {
 
 /**
  * Stores a new valid event: `ev` is the receiver's result (its decoded
- * event, id, format), `body` the exact `len` bytes received and
+ * event with its envelope struct when the schema has envelope fields, id,
+ * format), `body` the exact `len` bytes received and
  * `content_type` their Content-Type. Returns true when the event is safe
  * (written, forwarded and accepted...): the answer is then `reply` (a 2xx;
  * 204 unless changed). False: the id is released so the sender's retry is

@@ -21,11 +21,13 @@
 /* result.state_ */
 enum { ST_NONE = 0, ST_CLAIMED = 1 };
 
-/* A decoder and a payload buffer, used by one request at a time. */
+/* A decoder, a payload buffer and an envelope buffer, used by one request
+ * at a time; all made with the slot, reused by every request it serves. */
 typedef struct slot {
     struct slot *next;
     ugw_decoder *dec;
-    void *payload; /* payload_max bytes; malloc's alignment suits uint64_t */
+    void *payload;  /* payload_max bytes; malloc's alignment suits uint64_t */
+    void *envelope; /* envelope_size bytes; NULL when the schema has no envelope fields */
 } slot;
 
 struct ugw_receiver {
@@ -36,6 +38,7 @@ struct ugw_receiver {
     bool strict;
     size_t max_body;
     size_t payload_max;
+    size_t envelope_size; /* ugw_schema_envelope_size(): 0 without envelope fields */
     char limit_msg[64]; /* "body larger than N bytes" */
     pthread_mutex_t mu;
     slot *free_slots;
@@ -98,6 +101,7 @@ void ugw_receiver_answer(ugw_receiver_result *res, unsigned status, ugw_status c
     res->type = 0;
     res->desc = NULL;
     res->payload = NULL;
+    res->envelope = NULL;
     ugw_error_clear(&res->error);
     ugw_error_set(&res->error, code, message, pos, path ? path : "");
     error_body(res);
@@ -239,6 +243,7 @@ static void result_init(ugw_receiver_result *res)
     res->body_len = 0;
     res->slot_ = NULL;
     res->state_ = ST_NONE;
+    res->envelope = NULL;
 }
 
 static int64_t now_of(const ugw_receiver_request *req)
@@ -273,6 +278,7 @@ static void slot_free(slot *s)
         return;
     ugw_decoder_free(s->dec);
     free(s->payload);
+    free(s->envelope);
     free(s);
 }
 
@@ -296,7 +302,8 @@ static slot *slot_get(ugw_receiver *rx)
     opts.max_input = rx->max_body > UGW_DEFAULT_MAX_INPUT ? rx->max_body : UGW_DEFAULT_MAX_INPUT;
     s->dec = ugw_decoder_new(&opts);
     s->payload = malloc(rx->payload_max ? rx->payload_max : 1);
-    if (!s->dec || !s->payload) {
+    s->envelope = rx->envelope_size ? malloc(rx->envelope_size) : NULL;
+    if (!s->dec || !s->payload || (rx->envelope_size && !s->envelope)) {
         slot_free(s);
         return NULL;
     }
@@ -324,8 +331,8 @@ static unsigned handle(ugw_receiver *rx, const ugw_receiver_request *req, ugw_re
     ugw_error err;
     int64_t now;
     ugw_decoder *dec;
-    void *payload;
-    size_t cap;
+    void *payload, *envelope;
+    size_t cap, env_cap;
     unsigned st;
     uint64_t t_dec;
     ugw_status dst;
@@ -369,6 +376,8 @@ static unsigned handle(ugw_receiver *rx, const ugw_receiver_request *req, ugw_re
         dec = req->decoder;
         payload = req->payload;
         cap = req->payload_cap;
+        envelope = rx->envelope_size ? req->envelope : NULL;
+        env_cap = envelope ? req->envelope_cap : 0;
     } else {
         slot *s = slot_get(rx);
         if (!s)
@@ -377,9 +386,15 @@ static unsigned handle(ugw_receiver *rx, const ugw_receiver_request *req, ugw_re
         dec = s->dec;
         payload = s->payload;
         cap = rx->payload_max;
+        envelope = s->envelope;
+        env_cap = rx->envelope_size;
     }
     t_dec = rxm_now_ns();
-    dst = ugw_schema_decode(rx->schema, dec, res->format, body, req->len, &res->type, payload, cap, &err);
+    /* Envelope fields (if any) are decoded and checked with the payload,
+     * their errors at top-level paths ("timestamp"); without `envelope`
+     * they are checked and not kept. */
+    dst = ugw_schema_decode_env(rx->schema, dec, res->format, body, req->len, &res->type, envelope, env_cap,
+                                payload, cap, &err);
     rxm_decode_ns(&rx->metrics, rxm_now_ns() - t_dec);
     if (dst != UGW_OK) {
         st = answer_err(res, 400, &err);
@@ -414,6 +429,7 @@ static unsigned handle(ugw_receiver *rx, const ugw_receiver_request *req, ugw_re
     }
     res->desc = ugw_schema_event(rx->schema, res->type);
     res->payload = payload;
+    res->envelope = envelope;
     res->status = 204;
     return 204;
 }
@@ -449,6 +465,7 @@ unsigned ugw_receiver_finish(ugw_receiver *rx, ugw_receiver_result *res, bool st
         res->slot_ = NULL;
     }
     res->payload = NULL;
+    res->envelope = NULL;
     return res->status;
 }
 
@@ -488,6 +505,7 @@ ugw_receiver *ugw_receiver_new(const ugw_receiver_config *cfg, ugw_error *err)
         rx->max_body = DECODER_MAX_INPUT;
     snprintf(rx->limit_msg, sizeof rx->limit_msg, "body larger than %zu bytes", rx->max_body);
     rx->payload_max = ugw_schema_payload_max(rx->schema);
+    rx->envelope_size = ugw_schema_envelope_size(rx->schema);
     pthread_mutex_init(&rx->mu, NULL);
     if (!rxm_init(&rx->metrics, rx->schema)) {
         pthread_mutex_destroy(&rx->mu);
