@@ -48,7 +48,7 @@ static bool store(void *ctx, const ugw_receiver_result *ev, const void *body, si
     if (!s->o.events)
         return true;
     line = event_line(s->o.schema, s->o.output, ev->has_id ? ev->id : NULL, ev->verified, ev->format, ev->type,
-                      ev->payload);
+                      ev->envelope, ev->payload);
     pthread_mutex_lock(&s->mu);
     ok = line && write_record(fileno(s->o.events), line, strlen(line), s->o.sync);
     if (!ok)
@@ -117,6 +117,7 @@ static void on_answer(void *ctx, unsigned status, const ugw_receiver_result *res
         se.type = event ? res->type : 0;
         se.desc = event ? res->desc : NULL;
         se.payload = event ? res->payload : NULL;
+        se.envelope = event ? res->envelope : NULL;
         se.error = err;
         s->o.on_event(s->o.on_event_ctx, &se);
     }

@@ -50,7 +50,8 @@ typedef enum server_output {
     /* One JSON object a line:
      * {"id":"msg_..."|null,"event":"<wire event string>","format":"json",
      *  "verified":true,"received":"2024-06-02T10:00:00.123Z",
-     *  "body":<the event re-encoded as JSON with ugw_schema_encode()>} */
+     *  "body":<the event re-encoded as JSON with ugw_schema_encode_env(),
+     *  the envelope fields the sender sent included>} */
     SERVER_OUTPUT_JSONL = 1
 } server_output;
 
@@ -70,6 +71,10 @@ typedef struct server_event {
     const ugw_event_desc *desc;
     const void *payload;
     const ugw_error *error; /* why, for a 4xx/5xx; NULL for 204 */
+    /* For 204 of a schema with envelope fields: the envelope struct
+     * (ugw_receiver_result.envelope; encode with ugw_schema_encode_env()),
+     * else NULL. */
+    const void *envelope;
 } server_event;
 
 /* Called for every answered request, one call at a time (under the server's

@@ -24,10 +24,13 @@
 /* A malloc'd copy of `s` (len bytes) with JSON string escapes, no quotes. */
 char *json_escaped(const char *s, size_t len);
 
-/* The `output` line (serve.h) of a valid event of `schema`: malloc'd, ends
- * in '\n'; NULL when memory runs out or `type` is not in the schema. */
+/* The `output` line (serve.h) of a valid event of `schema`, its body
+ * re-encoded with the envelope struct `env` (ugw_receiver_result.envelope;
+ * NULL for a schema without envelope fields): malloc'd, ends in '\n'; NULL
+ * when memory runs out, `type` is not in the schema or the event does not
+ * encode (`env` NULL with a required envelope field). */
 char *event_line(const ugw_schema *schema, server_output output, const char *id, bool verified,
-                 ugw_format fmt, int type, const void *payload);
+                 ugw_format fmt, int type, const void *env, const void *payload);
 
 /* Writes the record rec[0..n) whole to `fd`: one write(2) (more only after
  * a short one), then fdatasync(2) with `sync` (where the file supports it).

@@ -2,7 +2,9 @@
  * serve_line.c - the line the receiver writes for a valid event
  * (serve_internal.h; the formats are described in serve.h), for an event of
  * any schema: its descriptor gives the schema id, the wire name and the
- * "userId" field, ugw_schema_encode() the JSON body. And writing it whole.
+ * "userId" field, ugw_schema_encode_env() the JSON body with the envelope
+ * fields the sender sent (none for a schema without them: the bytes of
+ * ugw_schema_encode()). And writing it whole.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -58,7 +60,7 @@ static void iso_now(char out[32])
 }
 
 char *event_line(const ugw_schema *schema, server_output output, const char *id, bool verified,
-                 ugw_format fmt, int type, const void *payload)
+                 ugw_format fmt, int type, const void *env, const void *payload)
 {
     const ugw_event_desc *d = ugw_schema_event(schema, type);
     char *line = NULL;
@@ -85,7 +87,8 @@ char *event_line(const ugw_schema *schema, server_output output, const char *id,
         char *qid = id ? json_escaped(id, strlen(id)) : NULL; /* '"' and '\\' may be in an id */
         ugw_error err;
         if (!w || (id && !qid)
-            || ugw_schema_encode(schema, type, payload, UGW_FORMAT_JSON, NULL, 0, &need, &err) != UGW_OK) {
+            || ugw_schema_encode_env(schema, type, env, payload, UGW_FORMAT_JSON, NULL, 0, &need, &err)
+                   != UGW_OK) {
             free(w);
             free(qid);
             return NULL;
@@ -100,8 +103,8 @@ char *event_line(const ugw_schema *schema, server_output output, const char *id,
                              ugw_format_name(fmt), verified ? "true" : "false", when);
             off = (size_t)k;
             if (k < 0 || off + need + 3 > n
-                || ugw_schema_encode(schema, type, payload, UGW_FORMAT_JSON, line + off, n - off,
-                                     &blen, &err) != UGW_OK) {
+                || ugw_schema_encode_env(schema, type, env, payload, UGW_FORMAT_JSON, line + off, n - off,
+                                         &blen, &err) != UGW_OK) {
                 free(line);
                 line = NULL;
             } else {

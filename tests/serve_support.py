@@ -2,7 +2,7 @@
 the fixtures, Standard Webhooks signatures computed with Python's own hmac
 (not ugw's code), and `ugw serve` as a subprocess on a free loopback port
 (--listen 127.0.0.1:0, the port read from its "listening on" line), killed
-in tearDown.
+in tearDown, and the inspector's event stream read event by event.
 
 Environment:
   UGW_BIN         path of the built `ugw` program (required)
@@ -18,6 +18,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -183,6 +184,43 @@ class Server:
         except urllib.error.HTTPError as e:
             with e:
                 return e.code, e.read(), e.headers
+
+
+class Stream:
+    """An open event stream, asked in HTTP/1.0 (so not chunked): read its
+    events one by one."""
+
+    def __init__(self, port, path="/_ugw/events", headers=None):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        lines = ["GET %s HTTP/1.0" % path, "Host: 127.0.0.1:%d" % port]
+        lines += ["%s: %s" % kv for kv in (headers or {}).items()]
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        self.buf = b""
+        while b"\r\n\r\n" not in self.buf:
+            self.buf += self.sock.recv(65536)
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        self.status = int(head.split(b" ")[1])
+        self.head = head.decode()
+
+    def events(self, n, timeout=10):
+        """The next n events, each {"event": .., "id": .., "data": ..}."""
+        out, deadline = [], time.monotonic() + timeout
+        while len(out) < n and time.monotonic() < deadline:
+            while b"\n\n" in self.buf and len(out) < n:
+                block, self.buf = self.buf.split(b"\n\n", 1)
+                ev = {}
+                for line in block.split(b"\n"):
+                    if b": " in line and not line.startswith(b":"):
+                        k, v = line.split(b": ", 1)
+                        ev[k.decode()] = v
+                if "event" in ev:
+                    out.append(ev)
+            if len(out) < n:
+                self.buf += self.sock.recv(65536)
+        return out
+
+    def close(self):
+        self.sock.close()
 
 
 def summary(err):

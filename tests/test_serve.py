@@ -359,11 +359,12 @@ class TestServeOut(ServeTestCase):
         recs = [json.loads(l) for l in lines[1:]]
         self.assertEqual(len(recs), 22)
         wire = {}
-        for (msg_id, e, ext), rec in zip(sent, recs):
+        for (msg_id, e, ext), rec, line in zip(sent, recs, lines[1:]):
             self.assertEqual(set(rec), {"id", "event", "format", "verified", "received", "body"})
             self.assertEqual((rec["id"], rec["format"], rec["verified"]), (msg_id, ext, True))
-            # whatever format it came in, body is the event as JSON: the JSON fixture
+            # whatever format it came in, body is the event as JSON: the JSON fixture, byte for byte
             self.assertEqual(rec["body"], json.loads(fixture(e)))
+            self.assertTrue(line.endswith(',"body":' + fixture(e).decode().rstrip("\n") + "}"), line)
             self.assertEqual(rec["event"], rec["body"]["event"])
             wire.setdefault(e, rec["event"])
             self.assertRegex(rec["received"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

@@ -11,11 +11,9 @@ import base64
 import http.client
 import json
 import os
-import socket
-import time
 import unittest
 
-from serve_support import ServeTestCase, fixture, run, setUpModule, write_tmp  # noqa: F401
+from serve_support import ServeTestCase, Stream, fixture, run, setUpModule, write_tmp  # noqa: F401
 
 TOKEN = "t0k3n-for-the-inspector-test-0123456789"
 
@@ -28,43 +26,6 @@ def request(port, method, path, headers=None, body=None, timeout=10):
         return r.status, r.read(), r.headers
     finally:
         c.close()
-
-
-class Stream:
-    """An open event stream, asked in HTTP/1.0 (so not chunked): read its
-    events one by one."""
-
-    def __init__(self, port, path="/_ugw/events", headers=None):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        lines = ["GET %s HTTP/1.0" % path, "Host: 127.0.0.1:%d" % port]
-        lines += ["%s: %s" % kv for kv in (headers or {}).items()]
-        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        self.buf = b""
-        while b"\r\n\r\n" not in self.buf:
-            self.buf += self.sock.recv(65536)
-        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
-        self.status = int(head.split(b" ")[1])
-        self.head = head.decode()
-
-    def events(self, n, timeout=10):
-        """The next n events, each {"event": .., "id": .., "data": ..}."""
-        out, deadline = [], time.monotonic() + timeout
-        while len(out) < n and time.monotonic() < deadline:
-            while b"\n\n" in self.buf and len(out) < n:
-                block, self.buf = self.buf.split(b"\n\n", 1)
-                ev = {}
-                for line in block.split(b"\n"):
-                    if b": " in line and not line.startswith(b":"):
-                        k, v = line.split(b": ", 1)
-                        ev[k.decode()] = v
-                if "event" in ev:
-                    out.append(ev)
-            if len(out) < n:
-                self.buf += self.sock.recv(65536)
-        return out
-
-    def close(self):
-        self.sock.close()
 
 
 class TestInspectorAccess(ServeTestCase):
