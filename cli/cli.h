@@ -156,9 +156,14 @@ void print_cmd_help(const ugw_cmd *cmd, FILE *out);
  * (not of "ugw_client.h" or "ugw-x": only "ugw" between non-name characters). */
 void cli_put_text(const char *text, FILE *out);
 
-/* Whether the app has fixtures (cli_app()->fixture); when not, says on
- * stderr that `cmd` needs them and this command was built without. */
+/* Whether the app has fixtures (cli_app()->fixture) that can be encoded:
+ * when it has none, or has no fixture_envelope while the schema requires an
+ * envelope field, says so on stderr (naming `cmd` and the field). */
 bool cli_has_fixtures(const ugw_cmd *cmd);
+
+/* The envelope of the example event of `type` (cli_app()->fixture_envelope),
+ * NULL when the app has none: pass it to cli_encode() with the payload. */
+const void *cli_fixture_envelope(int type);
 
 /* Flushes stdout; on a write error says so and returns false. */
 bool flush_stdout(void);

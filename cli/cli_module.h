@@ -40,7 +40,7 @@
 
 /* Changes with every version of ugw, and with the last number whenever
  * cli_module, ugw_cli_app or what run() expects changes. */
-#define CLI_MODULE_ABI "ugw-commands " UGW_VERSION_STRING " 1"
+#define CLI_MODULE_ABI "ugw-commands " UGW_VERSION_STRING " 2"
 
 typedef struct cli_module {
     /* CLI_MODULE_ABI of the module's build: checked first. */

@@ -107,11 +107,29 @@ void print_cmd_help(const ugw_cmd *cmd, FILE *out)
 
 bool cli_has_fixtures(const ugw_cmd *cmd)
 {
-    if (cli_app()->fixture)
+    const ugw_envelope_desc *env = cli_schema()->envelope;
+
+    if (!cli_app()->fixture) {
+        fprintf(stderr, "%s %s: this command was built without fixtures: it has no example events\n",
+                cli_name(), cmd->name);
+        return false;
+    }
+    if (cli_app()->fixture_envelope || !env || env->nrequired == 0)
         return true;
-    fprintf(stderr, "%s %s: this command was built without fixtures: it has no example events\n",
-            cli_name(), cmd->name);
-    return false;
+    for (uint32_t i = 0; i < env->nfields; i++) {
+        if (env->fields[i].required) {
+            fprintf(stderr, "%s %s: this command was built without the envelope of its example events, and "
+                    "the schema requires the envelope field '%s': generate its main() again "
+                    "(ugw_cli_app.fixture_envelope)\n", cli_name(), cmd->name, env->fields[i].name);
+            return false;
+        }
+    }
+    return true;
+}
+
+const void *cli_fixture_envelope(int type)
+{
+    return cli_app()->fixture_envelope ? cli_app()->fixture_envelope(type) : NULL;
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,9 +1,9 @@
 /*
  * cmd_demo.c - `ugw demo`: the whole path on one machine. Starts the embedded
  * receiver on a free loopback port with a fresh secret, sends the fixture
- * event of each type of the app's schema through the delivery runtime, shows
- * each as it is received and verified, and ends with a summary. A command
- * built without fixtures says so and exits 2.
+ * event of each type of the app's schema, with its envelope fields, through
+ * the delivery runtime, shows each as it is received and verified, and ends
+ * with a summary. A command built without fixtures says so and exits 2.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -171,7 +171,8 @@ int cmd_demo(const ugw_cmd *cmd, int argc, char **argv)
         const char *id = ugw_schema_event(cli_schema(), t)->id;
         if (!payload)
             fprintf(stderr, "%s demo: %s not sent: no fixture\n", cli_name(), id);
-        else if (ugw_client_enqueue_event(client, cli_schema(), t, payload, -1, NULL, NULL, &err))
+        else if (ugw_client_enqueue_event_env(client, cli_schema(), t, cli_fixture_envelope(t), payload, -1,
+                                              NULL, NULL, &err))
             fprintf(stderr, "%s demo: %s not sent: %s\n", cli_name(), id, err.message);
         else
             sent++;

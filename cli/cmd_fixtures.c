@@ -1,8 +1,9 @@
 /*
  * cmd_fixtures.c - `ugw fixtures`: writes the valid fixtures, encoded from
- * the C values the app's fixture() hands out (the generated fixtures of the
- * schema), so they are the same bytes as generated/fixtures/valid/ without
- * needing the source tree. A command built without fixtures says so.
+ * the C values the app's fixture() and fixture_envelope() hand out (the
+ * generated fixtures of the schema, payload and envelope fields), so they are
+ * the same bytes as generated/fixtures/valid/ without needing the source
+ * tree. A command built without fixtures says so.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -91,6 +92,7 @@ static int write_file(const char *path, const void *data, size_t len)
 static bool write_fixture(const char *dir, int type, ugw_format fmt)
 {
     const void *payload = cli_app()->fixture(type);
+    const void *env = cli_fixture_envelope(type);
     const ugw_event_desc *d = ugw_schema_event(cli_schema(), type);
     const char *id = d ? d->id : NULL;
     const char *ext = fmt == UGW_FORMAT_JSON ? "json" : "msgpack";
@@ -112,12 +114,12 @@ static bool write_fixture(const char *dir, int type, ugw_format fmt)
         return false;
     }
     snprintf(path, plen, "%s%s%s.%s", dir, slash ? "" : "/", id, ext);
-    if (cli_encode(type, NULL, payload, fmt, NULL, 0, &need, &err) != UGW_OK) {
+    if (cli_encode(type, env, payload, fmt, NULL, 0, &need, &err) != UGW_OK) {
         fprintf(stderr, "%s fixtures: %s: %s (%s)\n", cli_name(), id, err.message,
                 ugw_status_name(err.code));
     } else if (!(buf = malloc(need ? need : 1))) {
         fprintf(stderr, "%s: out of memory\n", cli_name());
-    } else if (cli_encode(type, NULL, payload, fmt, buf, need, &len, &err) != UGW_OK) {
+    } else if (cli_encode(type, env, payload, fmt, buf, need, &len, &err) != UGW_OK) {
         fprintf(stderr, "%s fixtures: %s: %s (%s)\n", cli_name(), id, err.message,
                 ugw_status_name(err.code));
     } else if ((e = write_file(path, buf, len)) != 0) {

@@ -259,6 +259,6 @@ static const char *const *ugw__cli_schema_export(const char *format, int strict)
 int main(int argc, char **argv)
 {
     static const ugw_cli_app app = { "ugw", &ugw_schema_events, ugw__cli_fixture,
-                                     ugw__cli_schema_export };
+                                     ugw__cli_schema_export, NULL };
     return ugw_cli_main(&app, argc, argv);
 }

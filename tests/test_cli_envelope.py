@@ -1,13 +1,23 @@
-"""test_cli_envelope.py - `ugw convert`, `ugw send` and `ugw serve` over a schema
-with envelope fields (tests/envelope/standard_webhooks.toml, built as sw_ugw by
-ugw_generate(... CLI)), run by ctest: the envelope's "timestamp" goes through
-JSON -> MessagePack -> JSON byte for byte, into the body `send` posts to a
-receiver on 127.0.0.1, and through `serve` (signed, JSON and MessagePack) into
-its --out lines, its inspector and what it forwards; a document without it, or
-with a bad or huge one, is refused with its path.
+"""test_cli_envelope.py - the `ugw` command over a schema with envelope fields
+(tests/envelope/standard_webhooks.toml, built as sw_ugw by ugw_generate(... CLI)),
+run by ctest: the envelope's "timestamp" goes through JSON -> MessagePack -> JSON
+byte for byte, into the body `send` posts to a receiver on 127.0.0.1, and
+through `serve` (signed, JSON and MessagePack) into its --out lines, its
+inspector and what it forwards; a document without it, or with a bad or huge
+one, is refused with its path. `fixtures` writes the generator's valid
+fixtures byte for byte, envelope included, and `demo` delivers every event.
+The same for a schema whose envelope fields are all optional
+(tests/envelope/optional_envelope.toml, opt_ugw); and a main() that leaves
+ugw_cli_app.fixture_envelope NULL (tests/envelope/app_without_envelope.c)
+still writes the optional schema's fixtures, without envelope fields, and
+refuses, naming the field, where the schema requires one.
 
-Environment: UGW_BIN  path of the built command over that schema (required).
-Python 3.11+ standard library only; about two seconds.
+Environment (all required):
+  UGW_BIN            the command over the Standard Webhooks schema
+  UGW_FIXTURES       the generator's fixtures/valid folder for that schema
+  UGW_NOENV_BIN      that schema's command without fixture_envelope
+  UGW_OPT_BIN, UGW_OPT_FIXTURES, UGW_OPT_NOENV_BIN  the same for the optional one
+Python 3.11+ standard library only; about ten seconds (the demos).
 """
 
 import base64
@@ -23,6 +33,11 @@ import unittest
 from serve_support import Server, Stream, new_secret, py_sign
 
 BIN = os.environ["UGW_BIN"]
+FIXTURES = os.environ["UGW_FIXTURES"]
+NOENV_BIN = os.environ["UGW_NOENV_BIN"]
+OPT_BIN = os.environ["UGW_OPT_BIN"]
+OPT_FIXTURES = os.environ["UGW_OPT_FIXTURES"]
+OPT_NOENV_BIN = os.environ["UGW_OPT_NOENV_BIN"]
 TS = "2022-11-03T20:26:10.344Z"
 DOC = (b'{"type":"guide started (userguiding)","timestamp":"' + TS.encode() + b'",'
        b'"data":{"userId":"u1","pageUrl":"https://e.com/","guideId":7,"guideName":"g"}}')
@@ -34,8 +49,23 @@ def mp_str(s):
     return bytes([0xA0 | len(b)]) + b
 
 
-def run(*args, stdin=b""):
-    return subprocess.run([BIN, *args], input=stdin, capture_output=True, timeout=60)
+def run(*args, stdin=b"", bin=BIN):
+    return subprocess.run([bin, *args], input=stdin, capture_output=True, timeout=60)
+
+
+def describe(p):
+    return "exit %d\nstdout: %s\nstderr: %s" % (p.returncode, p.stdout.decode(errors="replace"),
+                                                   p.stderr.decode(errors="replace"))
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def listing(folder, exts=("json", "msgpack")):
+    """The valid fixtures' file names of `folder` (not the limit cases <id>.min / <id>.max)."""
+    return sorted(n for n in os.listdir(folder) if n.count(".") == 1 and n.rsplit(".", 1)[1] in exts)
 
 
 class ConvertEnvelope(unittest.TestCase):
@@ -167,6 +197,97 @@ class ServeEnvelope(unittest.TestCase):
         self.assertEqual(json.loads(lines[0])["id"], "msg_good")
         self.assertEqual(Receiver.bodies, [DOC])
         self.assertEqual(err.count(b": timestamp: "), len(cases), err)
+
+
+class FixturesEnvelope(unittest.TestCase):
+    """`fixtures` writes exactly the generator's valid fixtures, envelope fields included."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def write(self, bin, want_dir, *fmt):
+        out = os.path.join(self.tmp.name, bin.rsplit("/", 1)[-1] + "-".join(("",) + fmt))
+        p = run("fixtures", *(("--format",) + fmt if fmt else ()), "--out", out, bin=bin)
+        self.assertEqual(p.returncode, 0, describe(p))
+        names = listing(out)
+        self.assertEqual(names, listing(want_dir, fmt or ("json", "msgpack")))
+        self.assertTrue(names)
+        self.assertEqual(sorted(p.stdout.decode().splitlines()), [os.path.join(out, n) for n in names])
+        for n in names:
+            self.assertEqual(read(os.path.join(out, n)), read(os.path.join(want_dir, n)), n)
+        return out, names
+
+    def check(self, bin, want_dir, keys):
+        for fmt in ((), ("json",), ("msgpack",)):
+            with self.subTest(bin=bin, fmt=fmt):
+                out, names = self.write(bin, want_dir, *fmt)
+                p = run("validate", "--strict", *[os.path.join(out, n) for n in names], bin=bin)
+                self.assertEqual(p.returncode, 0, describe(p))
+                for n in names:
+                    if n.endswith(".json"):
+                        doc = json.loads(read(os.path.join(out, n)))
+                        self.assertEqual([k for k in doc if k in keys], keys, n)
+
+    def test_required_envelope_field(self):
+        self.check(BIN, FIXTURES, ["timestamp"])
+        self.assertIn(b'"timestamp":"2022-11-03T20:26:10.344Z"', read(os.path.join(FIXTURES, "guide_preview_start.json")))
+
+    def test_optional_envelope_fields(self):
+        self.check(OPT_BIN, OPT_FIXTURES, ["sentAt", "attempt"])
+
+    def test_app_without_fixture_envelope_required_field(self):
+        # The schema requires "timestamp": refused before anything is written, naming it.
+        out = os.path.join(self.tmp.name, "noenv")
+        for cmd in (["fixtures", "--out", out], ["demo", "--timeout", "5"]):
+            with self.subTest(cmd=cmd[0]):
+                p = run(*cmd, bin=NOENV_BIN)
+                self.assertEqual(p.returncode, 2, describe(p))
+                self.assertEqual(p.stdout, b"")
+                self.assertIn(b"noenv %s: " % cmd[0].encode(), p.stderr)
+                self.assertIn(b"requires the envelope field 'timestamp'", p.stderr)
+                self.assertIn(b"fixture_envelope", p.stderr)
+        self.assertFalse(os.path.exists(out))
+
+    def test_app_without_fixture_envelope_optional_fields(self):
+        # Every envelope field may be absent: the payloads are written without them.
+        out = os.path.join(self.tmp.name, "opt-noenv")
+        p = run("fixtures", "--format", "json", "--out", out, bin=OPT_NOENV_BIN)
+        self.assertEqual(p.returncode, 0, describe(p))
+        names = listing(out)
+        self.assertEqual(names, listing(OPT_FIXTURES, ("json",)))
+        for n in names:
+            got, want = json.loads(read(os.path.join(out, n))), json.loads(read(os.path.join(OPT_FIXTURES, n)))
+            self.assertEqual(set(want) - set(got), {"sentAt", "attempt"}, n)
+            self.assertEqual(got, {k: v for k, v in want.items() if k not in ("sentAt", "attempt")}, n)
+        p = run("validate", "--strict", *[os.path.join(out, n) for n in names], bin=OPT_BIN)
+        self.assertEqual(p.returncode, 0, describe(p))
+
+
+class DemoEnvelope(unittest.TestCase):
+    """`demo` sends every fixture with its envelope and the receiver takes them all."""
+
+    def demo(self, bin, want_dir):
+        n = len(listing(want_dir, ("json",)))
+        for fmt in ("json", "msgpack"):
+            with self.subTest(bin=bin, fmt=fmt):
+                p = run("demo", "--format", fmt, "--timeout", "30", bin=bin)
+                self.assertEqual(p.returncode, 0, describe(p))
+                out = p.stdout.decode()
+                self.assertIn("%d sent, %d delivered, %d received and verified, 0 invalid, 0 unauthorized"
+                              % (n, n, n), out)
+                self.assertIn("all %d events encoded, signed, posted, received, verified and validated" % n, out)
+                got = [l.split() for l in out.splitlines() if l.startswith("  received ")]
+                self.assertEqual(len(got), n, out)
+                for words in got:
+                    self.assertIn(fmt, words, out)
+                    self.assertIn("verified", words, out)
+
+    def test_required_envelope_field(self):
+        self.demo(BIN, FIXTURES)
+
+    def test_optional_envelope_fields(self):
+        self.demo(OPT_BIN, OPT_FIXTURES)
 
 
 if __name__ == "__main__":

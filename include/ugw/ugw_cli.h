@@ -38,6 +38,18 @@ typedef struct ugw_cli_app {
      * function may be NULL (no documents): `schema export` then says so and
      * exits with status 2. */
     const char *const *(*schema_export)(const char *format, int strict);
+    /** The envelope of the schema's example event of `type` (1-based): the
+     * `env` member of the generated fixture (a `<prefix>_envelope`), or NULL
+     * when there is none. `fixtures` and `demo` encode and send each example
+     * with it (ugw_schema_encode_env(), ugw_client_enqueue_event_env()), so
+     * that they write the bytes of the generated valid fixtures. The function
+     * is NULL for a schema without envelope fields (the generated main() of
+     * such a schema, and an app written before this member, which a positional
+     * or designated initializer leaves NULL): the examples are then encoded
+     * with every envelope field absent, and where the schema requires one,
+     * `fixtures` and `demo` say which and exit with status 2. Static data,
+     * safe from any thread. */
+    const void *(*fixture_envelope)(int type);
 } ugw_cli_app;
 
 /**

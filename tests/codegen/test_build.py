@@ -229,6 +229,8 @@ int ugw_cli_main(const ugw_cli_app *app, int argc, char **argv)
     (void)argv;
     if (argc != 1 || strcmp(app->name, "acme") != 0 || app->schema != &acme_schema_events)
         return 10;
+    if (app->fixture_envelope != NULL) /* a schema without envelope fields */
+        return 14;
 #ifdef NO_FIXTURES
     if (app->fixture != NULL)
         return 11;

@@ -78,7 +78,8 @@ class Prefix(unittest.TestCase):
         self.assertEqual(ids - known, set())
         # every fixed name is printed, but those of envelope fields, which the
         # bundled schema (default envelope) has not (test_names.py covers them)
-        envelope_only = {"acme_envelope", "acme__envelope", "acme__envelope_fields", "ACME_ENVELOPE_INIT", "ACME__ENV"}
+        envelope_only = {"acme_envelope", "acme__envelope", "acme__envelope_fields", "ACME_ENVELOPE_INIT", "ACME__ENV",
+                         "acme__cli_fixture_envelope"}
         self.assertLessEqual(set(names_mod.fixed_names("acme")) - envelope_only, ids)
         first = SCHEMA_DATA["event"][0]["id"]
         for n in ("acme_event", "acme_event_type", f"ACME_EVENT_{first.upper()}_INIT", f"ACME_{first.upper()}_INIT",
@@ -199,18 +200,34 @@ class NoFixturesAndCli(unittest.TestCase):
                                               + DOCS))
         main = tree["acme_cli_main.c"].decode()
         self.assertNotIn("fixture", names_mod.strip_c(main).replace("ugw_cli_app", ""))
-        self.assertIn('static const ugw_cli_app app = { "acme", &acme_schema_events, NULL, acme__cli_schema_export };',
-                      main)
+        self.assertIn('static const ugw_cli_app app = { "acme", &acme_schema_events, NULL, acme__cli_schema_export,\n'
+                      '                                     NULL };', main)
 
     def test_cli_main(self):
         main = generate(self.tmp.name, "--prefix", "acme", "--cli")["acme_cli_main.c"].decode()
         self.assertIn("#include <ugw/ugw_cli.h>", main)
         self.assertIn('static const ugw_cli_app app = { "acme", &acme_schema_events, acme__cli_fixture,\n'
-                      '                                     acme__cli_schema_export };', main)
+                      '                                     acme__cli_schema_export, NULL };', main)
         self.assertIn("    return ugw_cli_main(&app, argc, argv);\n", main)
         self.assertRegex(main, r"static const void \*acme__cli_fixture\(int type\)\n\{\n"
                                r"    const acme_event \*ev = acme_fixture\(\(acme_event_type\)type\);\n"
                                r"    return ev \? \(const void \*\)&ev->u : NULL;\n\}")
+        self.assertNotIn("fixture_envelope", main)
+
+    def test_cli_main_with_envelope_fields(self):
+        # The fixtures' envelopes go to the command with their payloads.
+        sw = os.path.join(ROOT, "tests", "envelope", "standard_webhooks.toml")
+        main = generate(self.tmp.name, "--prefix", "sw", "--cli", schema=sw)["sw_cli_main.c"].decode()
+        self.assertIn('static const ugw_cli_app app = { "sw", &sw_schema_events, sw__cli_fixture,\n'
+                      '                                     sw__cli_schema_export, sw__cli_fixture_envelope };', main)
+        self.assertRegex(main, r"static const void \*sw__cli_fixture_envelope\(int type\)\n\{\n"
+                               r"    const sw_event \*ev = sw_fixture\(\(sw_event_type\)type\);\n"
+                               r"    return ev \? \(const void \*\)&ev->env : NULL;\n\}")
+        main = generate(os.path.join(self.tmp.name, "nofix"), "--prefix", "sw", "--cli", "--no-fixtures",
+                        schema=sw)["sw_cli_main.c"].decode()
+        self.assertNotIn("fixture", names_mod.strip_c(main).replace("ugw_cli_app", ""))
+        self.assertIn('static const ugw_cli_app app = { "sw", &sw_schema_events, NULL, sw__cli_schema_export,\n'
+                      '                                     NULL };', main)
 
     def test_client_header(self):
         h = generate(self.tmp.name, "--prefix", "acme")["acme_events_client.h"].decode()
