@@ -1,8 +1,10 @@
 /*
  * test_client_close.c - the end of events in the delivery client: close with
- * a backlog and with a drain time, dead letters in both formats (and a
- * caller's id that JSON must escape), the outcome callback enqueueing and
- * being refused to wait, and many threads enqueueing at once.
+ * a backlog and with a drain time, what each event becomes (delivered,
+ * rejected or handed back as closed, with its dead letter), and the outcome
+ * callback enqueueing, while running and during close, and being refused to
+ * wait. Dead letters of rejected events: test_client_dead_letters.c; many
+ * producers and the queue's capacity: test_client_producers.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,18 +12,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include "client_support.h"
 
@@ -374,233 +366,6 @@ static void test_callback_enqueue_during_close(void **state)
         assert_int_equal(cc.st[i], UGW_ERR_CLOSED);
 }
 
-static void check_dead_letters_rejected(fx *t, ugw_format fmt)
-{
-    tr_config rc;
-    test_receiver *tr;
-    ugw_client_config cfg;
-    char ids[UGW_EVENT_COUNT][UGW_WEBHOOK_ID_MAX];
-    dl_entry *es;
-    size_t n;
-    memset(&rc, 0, sizeof rc);
-    rc.default_action.status = 404;
-    tr = start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(tr));
-    cfg.format = fmt;
-    cfg.dead_letter_path = t->dl_path;
-    start_client(t, &cfg);
-    for (size_t i = 0; i < UGW_EVENT_COUNT; i++)
-        assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, ids[i]), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
-    n = dl_read(t->dl_path, &es);
-    assert_int_equal(n, UGW_EVENT_COUNT);
-    for (size_t i = 0; i < UGW_EVENT_COUNT; i++) {
-        size_t k, len;
-        const dl_entry *e = dl_find(es, n, ids[i], &k);
-        unsigned char *want = encode_new(fixture_at(i), fmt, &len);
-        assert_int_equal(k, 1);
-        assert_string_equal(e->result, "rejected");
-        assert_int_equal(e->last_status, 404);
-        assert_int_equal(e->attempts, 1);
-        assert_string_equal(e->event, ugw_event_wire_name(fixture_at(i)->type));
-        assert_string_equal(e->format, ugw_format_name(fmt));
-        assert_true(e->has_time);
-        if (fmt == UGW_FORMAT_JSON) {
-            assert_true(e->has_body);
-            assert_false(e->has_body_base64);
-        } else {
-            assert_true(e->has_body_base64);
-            assert_false(e->has_body);
-        }
-        assert_int_equal(e->body_len, len);
-        assert_memory_equal(e->body, want, len);
-        free(want);
-    }
-    dl_check_reader(t->dl_path, es, n);
-    dl_free(es, n);
-    assert_int_equal(close_client(t, -1), UGW_OK);
-    /* closing added nothing */
-    n = dl_read(t->dl_path, &es);
-    assert_int_equal(n, UGW_EVENT_COUNT);
-    dl_free(es, n);
-}
-
-static void test_dead_letters_rejected_json(void **state)
-{
-    check_dead_letters_rejected(*state, UGW_FORMAT_JSON);
-}
-
-static void test_dead_letters_rejected_msgpack(void **state)
-{
-    check_dead_letters_rejected(*state, UGW_FORMAT_MSGPACK);
-}
-
-/* A caller's webhook-id (a replay) is kept as given, and its dead letter
- * stays valid JSON even when the id holds characters JSON must escape. */
-static void test_dead_letter_caller_id_escaped(void **state)
-{
-    fx *t = *state;
-    static const char id[] = "re\"play\\id/~!";
-    tr_config rc;
-    test_receiver *tr;
-    ugw_client_config cfg;
-    char got[UGW_WEBHOOK_ID_MAX];
-    static const unsigned char body[] = { 0x81, 0xa1, 'a', 0x01 };
-    dl_entry *es;
-    size_t n;
-    tr_request r;
-    memset(&rc, 0, sizeof rc);
-    rc.default_action.status = 400;
-    tr = start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(tr));
-    cfg.dead_letter_path = t->dl_path;
-    start_client(t, &cfg);
-    /* ids outside the one rule of ugw_webhook_id_check() are refused */
-    {
-        static const char *const bad[] = { "re play", "ctl\x01", "caf\xc3\xa9", "" };
-        static const size_t bad_pos[] = { 2, 3, 3, 0 };
-        char longest[UGW_WEBHOOK_ID_MAX + 1];
-        ugw_error err;
-        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-            assert_int_equal(ugw_client_enqueue_body(t->c, body, sizeof body, UGW_FORMAT_MSGPACK, "e", bad[i], 0,
-                                                     NULL, got, &err),
-                             UGW_ERR_ARG);
-            assert_string_equal(err.path, "webhook-id");
-            assert_int_equal(err.pos, bad_pos[i]);
-        }
-        memset(longest, 'x', sizeof longest - 1);
-        longest[sizeof longest - 1] = '\0'; /* 257 bytes */
-        assert_int_equal(ugw_client_enqueue_body(t->c, body, sizeof body, UGW_FORMAT_MSGPACK, "e", longest, 0,
-                                                 NULL, got, &err),
-                         UGW_ERR_ARG);
-        assert_int_equal(err.pos, UGW_WEBHOOK_ID_LEN_MAX);
-    }
-    assert_int_equal(ugw_client_enqueue_body(t->c, body, sizeof body, UGW_FORMAT_MSGPACK, "custom \"event\"", id, 0,
-                                             NULL, got, NULL),
-                     UGW_OK);
-    assert_string_equal(got, id);
-    assert_int_equal(ugw_client_flush(t->c, 5000), UGW_OK);
-    assert_true(tr_get(tr, 0, &r));
-    assert_string_equal(r.webhook_id, id);
-    assert_string_equal(r.content_type, "application/msgpack");
-    assert_int_equal(r.body_len, sizeof body);
-    assert_memory_equal(r.body, body, sizeof body);
-    tr_request_free(&r);
-    n = dl_read(t->dl_path, &es);
-    assert_int_equal(n, 1);
-    assert_string_equal(es[0].id, id);
-    assert_string_equal(es[0].event, "custom \"event\"");
-    assert_string_equal(es[0].result, "rejected");
-    assert_int_equal(es[0].last_status, 400);
-    assert_int_equal(es[0].body_len, sizeof body);
-    assert_memory_equal(es[0].body, body, sizeof body);
-    dl_check_reader(t->dl_path, es, n);
-    dl_free(es, n);
-}
-
-/* A queue capacity too large to hold is refused, or works: never a heap
- * that is smaller than the queue (checked by ASan and by close below). */
-static void test_huge_queue_capacity(void **state)
-{
-    fx *t = *state;
-    const tr_action ra5 = { .status = 503, .retry_after = "5" };
-    tr_config rc;
-    test_receiver *tr;
-    ugw_client_config cfg;
-    ugw_error err;
-    ugw_client *c;
-    char id[UGW_WEBHOOK_ID_MAX];
-    memset(&rc, 0, sizeof rc);
-    rc.default_action = ra5;
-    tr = start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(tr));
-    /* sizeof(pointer) * capacity wraps around to a small number */
-    cfg.queue_capacity = SIZE_MAX / sizeof(void *) + 2;
-    c = ugw_client_new(&cfg, &err);
-    if (!c) {
-        assert_true(err.code == UGW_ERR_ARG || err.code == UGW_ERR_NOMEM);
-        return;
-    }
-    t->c = c;
-    for (size_t i = 0; i < 6; i++)
-        assert_int_equal(enqueue_fixture(c, i, 0, NULL, id), UGW_OK);
-    /* all six wait in the retry heap for their Retry-After */
-    assert_true(tr_wait_count(tr, 6, 5000));
-    sleep_ms(100);
-    assert_int_equal(close_client(t, 0), UGW_ERR_TIMEOUT);
-    assert_int_equal(col_count(&t->col), 6);
-}
-
-/* ------------------------------------------------------------------ */
-/* Many threads                                                          */
-/* ------------------------------------------------------------------ */
-
-enum { THREADS = 8, PER_THREAD = 500 };
-
-typedef struct producer {
-    ugw_client *c;
-    size_t base;
-    char (*ids)[UGW_WEBHOOK_ID_MAX];
-    int errors;
-} producer;
-
-static void *produce(void *arg)
-{
-    producer *p = arg;
-    for (size_t i = 0; i < PER_THREAD; i++) {
-        ugw_error err;
-        if (ugw_client_enqueue(p->c, fixture_at(p->base + i), -1, NULL, p->ids[p->base + i], &err) != UGW_OK)
-            p->errors++;
-    }
-    return NULL;
-}
-
-static void test_many_threads(void **state)
-{
-    fx *t = *state;
-    const size_t N = THREADS * PER_THREAD;
-    test_receiver *tr = start_rx(t, NULL);
-    ugw_client_config cfg = base_cfg(t, tr_url(tr));
-    char (*ids)[UGW_WEBHOOK_ID_MAX] = calloc(N, sizeof *ids);
-    pthread_t th[THREADS];
-    producer ps[THREADS];
-    ugw_client_stats s;
-
-    assert_non_null(ids);
-    cfg.queue_capacity = 256; /* producers also wait for room */
-    cfg.secret = SECRET;
-    start_client(t, &cfg);
-    for (size_t i = 0; i < THREADS; i++) {
-        ps[i].c = t->c;
-        ps[i].base = i * PER_THREAD;
-        ps[i].ids = ids;
-        ps[i].errors = 0;
-        assert_int_equal(pthread_create(&th[i], NULL, produce, &ps[i]), 0);
-    }
-    for (size_t i = 0; i < THREADS; i++) {
-        pthread_join(th[i], NULL);
-        assert_int_equal(ps[i].errors, 0);
-    }
-    assert_int_equal(ugw_client_flush(t->c, 60000), UGW_OK);
-    ugw_client_stats_get(t->c, &s);
-    assert_int_equal(s.accepted, N);
-    assert_int_equal(s.delivered, N);
-    assert_int_equal(s.failed, 0);
-    assert_int_equal(tr_count(tr), N);
-    assert_int_equal(tr_distinct_ids(tr), N);
-    assert_int_equal(col_count(&t->col), N);
-    qsort(ids, N, sizeof *ids, cmp_id);
-    qsort(t->col.recs, t->col.n, sizeof *t->col.recs, cmp_rec);
-    for (size_t i = 0; i < N; i++) {
-        if (i > 0)
-            assert_true(strcmp(ids[i - 1], ids[i]) < 0);
-        assert_string_equal(t->col.recs[i].id, ids[i]);
-        assert_int_equal(t->col.recs[i].result, UGW_RESULT_DELIVERED);
-        assert_int_equal(tr_count_2xx_for_id(tr, ids[i]), 1);
-    }
-    free(ids);
-}
-
 /* ------------------------------------------------------------------ */
 
 int main(void)
@@ -614,11 +379,6 @@ int main(void)
         T(test_callback_may_enqueue),
         T(test_callback_cannot_wait),
         T(test_callback_enqueue_during_close),
-        T(test_dead_letters_rejected_json),
-        T(test_dead_letters_rejected_msgpack),
-        T(test_dead_letter_caller_id_escaped),
-        T(test_huge_queue_capacity),
-        T(test_many_threads),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
