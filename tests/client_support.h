@@ -2,8 +2,9 @@
  * client_support.h - what the delivery client's tests share
  * (client_support.c): a per-test fixture that owns the receivers, the client
  * and an empty dead-letter file (so teardown stops them even after a failed
- * assertion), a collector of outcomes, encoding and request helpers, and a
- * parser of dead-letter files independent of the runtime's reader.
+ * assertion), a collector of outcomes, encoding and request helpers, a
+ * parser of dead-letter files independent of the runtime's reader, and
+ * threads that wait inside the client (client_waiter.c).
  */
 #ifndef UGW_TEST_CLIENT_SUPPORT_H
 #define UGW_TEST_CLIENT_SUPPORT_H
@@ -58,6 +59,17 @@ typedef struct fx {
     char dl_path[64]; /* an empty dead-letter file made by setup */
 } fx;
 
+/* A thread that waits inside the client (client_waiter.c): send() of "{}"
+ * waiting for its outcome (sync) or enqueue() of it waiting for room. */
+typedef struct waiter {
+    ugw_client *c;
+    bool sync;
+    void (*on_thread)(void); /* NULL, or run first on the waiter's thread */
+    pthread_t th;
+    ugw_status st;   /* what send() or enqueue() returned */
+    ugw_outcome out; /* send()'s outcome */
+} waiter;
+
 typedef struct dl_entry {
     char id[UGW_WEBHOOK_ID_MAX];
     char event[160];
@@ -108,5 +120,8 @@ ugw_status send_scripted(fx *t, const tr_action *script, size_t n, ugw_client_co
 void assert_same_id(test_receiver *tr, const char *id, size_t expect_n);
 int cmp_id(const void *a, const void *b);
 int cmp_rec(const void *a, const void *b);
+/* Starts a waiter's thread on c; waiter_join() joins it and returns w->st. */
+void waiter_start(waiter *w, ugw_client *c, bool sync, void (*on_thread)(void));
+ugw_status waiter_join(waiter *w);
 
 #endif /* UGW_TEST_CLIENT_SUPPORT_H */

@@ -72,23 +72,9 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct t
     return r;
 }
 
-typedef struct {
-    ugw_client *c;
-    bool sync;
-    ugw_status st;
-    ugw_outcome out;
-} waiter;
-
-static void *slow_waiter(void *arg)
+static void mark_slow_waker(void)
 {
-    waiter *w = arg;
-    ugw_error err;
     slow_waker = true;
-    if (w->sync)
-        w->st = ugw_client_send_body(w->c, "{}", 2, UGW_FORMAT_JSON, "x", NULL, &w->out, &err);
-    else
-        w->st = ugw_client_enqueue_body(w->c, "{}", 2, UGW_FORMAT_JSON, "x", NULL, -1, NULL, NULL, &err);
-    return NULL;
 }
 
 /* Two threads wait for room in enqueue() and two for their outcome in
@@ -99,7 +85,6 @@ static void test_close_waits_for_late_wakers(void **state)
     tr_config rc;
     ugw_client_config cfg;
     ugw_client_stats st;
-    pthread_t th[4];
     waiter w[4];
     char id[UGW_WEBHOOK_ID_MAX];
     ugw_client *c;
@@ -111,10 +96,7 @@ static void test_close_waits_for_late_wakers(void **state)
     start_client(t, &cfg);
     assert_int_equal(enqueue_fixture(t->c, 0, -1, NULL, id), UGW_OK);
     for (int i = 0; i < 4; i++) { /* two senders take the two places left... */
-        memset(&w[i], 0, sizeof w[i]);
-        w[i].c = t->c;
-        w[i].sync = i < 2;
-        assert_int_equal(pthread_create(&th[i], NULL, slow_waiter, &w[i]), 0);
+        waiter_start(&w[i], t->c, i < 2, mark_slow_waker);
         if (i == 1) {
             do { /* ...and wait for their outcomes before the others come */
                 sleep_ms(20);
@@ -129,7 +111,7 @@ static void test_close_waits_for_late_wakers(void **state)
     assert_int_equal(ugw_client_close(c, 0), UGW_ERR_TIMEOUT);
     atomic_store(&close_returned, true);
     for (int i = 0; i < 4; i++)
-        assert_int_equal(pthread_join(th[i], NULL), 0);
+        waiter_join(&w[i]);
     print_message("%d threads woke late inside the client, %d after close() had returned\n",
                   atomic_load(&woke_late), atomic_load(&woke_after_free));
     assert_int_equal(atomic_load(&woke_after_free), 0);

@@ -77,31 +77,12 @@ static void test_flush_and_close_from_callback_refused(void **state)
 /* close() with threads waiting in enqueue() and send()                 */
 /* ------------------------------------------------------------------ */
 
-typedef struct {
-    ugw_client *c;
-    bool sync;
-    ugw_status st;
-    ugw_outcome out;
-} waiter;
-
-static void *wait_in_client(void *arg)
-{
-    waiter *w = arg;
-    ugw_error err;
-    if (w->sync)
-        w->st = ugw_client_send_body(w->c, "{}", 2, UGW_FORMAT_JSON, "x", NULL, &w->out, &err);
-    else
-        w->st = ugw_client_enqueue_body(w->c, "{}", 2, UGW_FORMAT_JSON, "x", NULL, -1, NULL, NULL, &err);
-    return NULL;
-}
-
 static void test_close_with_waiters(void **state)
 {
     fx *t = *state;
     tr_config rc;
     test_receiver *tr;
     ugw_client_config cfg;
-    pthread_t th[4];
     waiter w[4];
     char id[UGW_WEBHOOK_ID_MAX];
     ugw_client *c;
@@ -113,20 +94,14 @@ static void test_close_with_waiters(void **state)
     cfg.max_in_flight = 1;
     start_client(t, &cfg);
     assert_int_equal(enqueue_fixture(t->c, 0, -1, NULL, id), UGW_OK); /* the queue is full */
-    for (int i = 0; i < 4; i++) {
-        memset(&w[i], 0, sizeof w[i]);
-        w[i].c = t->c;
-        w[i].sync = i % 2 == 1;
-        assert_int_equal(pthread_create(&th[i], NULL, wait_in_client, &w[i]), 0);
-    }
+    for (int i = 0; i < 4; i++)
+        waiter_start(&w[i], t->c, i % 2 == 1, NULL);
     sleep_ms(200); /* all four wait for room */
     c = t->c;
     t->c = NULL;
     assert_int_equal(ugw_client_close(c, 0), UGW_ERR_TIMEOUT); /* the first is handed back */
-    for (int i = 0; i < 4; i++) {
-        assert_int_equal(pthread_join(th[i], NULL), 0);
-        assert_int_equal(w[i].st, UGW_ERR_CLOSED);
-    }
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(waiter_join(&w[i]), UGW_ERR_CLOSED);
 }
 
 /* close() while send() calls wait for the outcome of their accepted events:
@@ -138,7 +113,6 @@ static void test_close_with_senders_waiting_for_outcomes(void **state)
     fx *t = *state;
     tr_config rc;
     ugw_client_config cfg;
-    pthread_t th[4];
     waiter w[4];
     ugw_client *c;
     ugw_client_stats st;
@@ -148,12 +122,8 @@ static void test_close_with_senders_waiting_for_outcomes(void **state)
     cfg.queue_capacity = 16;
     cfg.max_in_flight = 1;
     start_client(t, &cfg);
-    for (int i = 0; i < 4; i++) {
-        memset(&w[i], 0, sizeof w[i]);
-        w[i].c = t->c;
-        w[i].sync = true;
-        assert_int_equal(pthread_create(&th[i], NULL, wait_in_client, &w[i]), 0);
-    }
+    for (int i = 0; i < 4; i++)
+        waiter_start(&w[i], t->c, true, NULL);
     do { /* all four accepted: each waits for its outcome */
         sleep_ms(20);
         ugw_client_stats_get(t->c, &st);
@@ -163,8 +133,7 @@ static void test_close_with_senders_waiting_for_outcomes(void **state)
     t->c = NULL;
     assert_int_equal(ugw_client_close(c, 0), UGW_ERR_TIMEOUT);
     for (int i = 0; i < 4; i++) {
-        assert_int_equal(pthread_join(th[i], NULL), 0);
-        assert_int_equal(w[i].st, UGW_ERR_DELIVERY);
+        assert_int_equal(waiter_join(&w[i]), UGW_ERR_DELIVERY);
         assert_int_equal(w[i].out.result, UGW_RESULT_CLOSED);
     }
 }
