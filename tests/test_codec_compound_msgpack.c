@@ -59,17 +59,32 @@ static void head(doc *d)
     str(d, "u1");
 }
 
-/* "lines":[{"sku":"A","quantity":2,"tags":[...tags]}] */
-static void lines(doc *d, int tags, int bad_tag)
+/* "order":{"orderId":7, then members - 1 more */
+static void order_head(doc *d, unsigned members)
 {
-    str(d, "lines");
-    arr(d, 1);
+    str(d, "order");
+    map(d, members);
+    str(d, "orderId");
+    byte(d, 7);
+}
+
+/* {"sku":"A","quantity":2,"tags": and the tags' value next */
+static void line_head(doc *d)
+{
     map(d, 3);
     str(d, "sku");
     str(d, "A");
     str(d, "quantity");
     byte(d, 2);
     str(d, "tags");
+}
+
+/* "lines":[{"sku":"A","quantity":2,"tags":[...tags]}], tag bad_tag marked and not a string */
+static void lines(doc *d, int tags, int bad_tag)
+{
+    str(d, "lines");
+    arr(d, 1);
+    line_head(d);
     arr(d, (unsigned)tags);
     for (int i = 0; i < tags; i++) {
         if (i == bad_tag) {
@@ -81,6 +96,7 @@ static void lines(doc *d, int tags, int bad_tag)
     }
 }
 
+/* "scores":[1,2] */
 static void scores_ok(doc *d)
 {
     str(d, "scores");
@@ -91,10 +107,7 @@ static void scores_ok(doc *d)
 
 static void order_ok(doc *d)
 {
-    str(d, "order");
-    map(d, 2);
-    str(d, "orderId");
-    byte(d, 7);
+    order_head(d, 2);
     lines(d, 1, -1);
 }
 
@@ -118,10 +131,7 @@ void test_msgpack_errors(void **state)
     /* a valid one first */
     head(&d);
     order_ok(&d);
-    str(&d, "scores");
-    arr(&d, 2);
-    byte(&d, 1);
-    byte(&d, 2);
+    scores_ok(&d);
     check(&d, UGW_OK, "", 0);
 
     head(&d);
@@ -150,49 +160,30 @@ void test_msgpack_errors(void **state)
     mark(&d);
     map(&d, 1);
     lines(&d, 0, -1);
-    str(&d, "scores");
-    arr(&d, 2);
-    byte(&d, 1);
-    byte(&d, 2);
+    scores_ok(&d);
     check(&d, UGW_ERR_MISSING, "payload.order.orderId", 0);
 
     head(&d);
-    str(&d, "order");
-    map(&d, 3);
-    str(&d, "orderId");
-    byte(&d, 7);
+    order_head(&d, 3);
     mark(&d);
     str(&d, "orderId");
     byte(&d, 8);
     lines(&d, 0, -1);
-    str(&d, "scores");
-    arr(&d, 2);
-    byte(&d, 1);
-    byte(&d, 2);
+    scores_ok(&d);
     check(&d, UGW_ERR_DUPLICATE_KEY, "payload.order.orderId", 0);
 
     head(&d);
-    str(&d, "order");
-    map(&d, 2);
-    str(&d, "orderId");
-    byte(&d, 7);
+    order_head(&d, 2);
     lines(&d, 3, 2);
     scores_ok(&d);
     check(&d, UGW_ERR_TYPE, "payload.order.lines[0].tags[2]", 0);
 
+    /* a second line that is not an object */
     head(&d);
-    str(&d, "order");
-    map(&d, 2);
-    str(&d, "orderId");
-    byte(&d, 7);
+    order_head(&d, 2);
     str(&d, "lines");
     arr(&d, 2);
-    map(&d, 3);
-    str(&d, "sku");
-    str(&d, "A");
-    str(&d, "quantity");
-    byte(&d, 2);
-    str(&d, "tags");
+    line_head(&d);
     arr(&d, 0);
     mark(&d);
     byte(&d, 0xc3);
@@ -211,23 +202,12 @@ void test_msgpack_errors(void **state)
 
     /* depth: the tags array is at depth 6 */
     head(&d);
-    str(&d, "order");
-    map(&d, 2);
-    str(&d, "orderId");
-    byte(&d, 7);
+    order_head(&d, 2);
     str(&d, "lines");
     arr(&d, 1);
-    map(&d, 3);
-    str(&d, "sku");
-    str(&d, "A");
-    str(&d, "quantity");
-    byte(&d, 2);
-    str(&d, "tags");
+    line_head(&d);
     mark(&d);
     arr(&d, 0);
-    str(&d, "scores");
-    arr(&d, 2);
-    byte(&d, 1);
-    byte(&d, 2);
+    scores_ok(&d);
     check(&d, UGW_ERR_DEPTH, "payload.order.lines[0].tags", 5);
 }
