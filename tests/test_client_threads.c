@@ -67,18 +67,29 @@ static size_t spy_threads(spy *s)
     return n;
 }
 
+/* Starts the receiver (rc, or answers after delay_ms when rc is NULL) and
+ * returns a client configuration for it with threads and slots set. */
+static ugw_client_config start_threaded(fx *t, const tr_config *rc, int delay_ms, unsigned threads,
+                                        unsigned slots)
+{
+    tr_config delayed;
+    ugw_client_config cfg;
+    if (!rc) {
+        memset(&delayed, 0, sizeof delayed);
+        delayed.default_action.delay_ms = delay_ms;
+        rc = &delayed;
+    }
+    cfg = base_cfg(t, tr_url(start_rx(t, rc)));
+    cfg.delivery_threads = threads;
+    cfg.max_in_flight = slots;
+    return cfg;
+}
+
 static void test_every_thread_used(void **state)
 {
     fx *t = *state;
-    tr_config rc;
     spy s;
-    ugw_client_config cfg;
-    memset(&rc, 0, sizeof rc);
-    rc.default_action.delay_ms = 300; /* every slot busy at once */
-    start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(t->tr));
-    cfg.delivery_threads = 4;
-    cfg.max_in_flight = 8;
+    ugw_client_config cfg = start_threaded(t, NULL, 300, 4, 8); /* every slot busy at once */
     spy_init(&s, t, &cfg);
     start_client(t, &cfg);
     for (size_t i = 0; i < 8; i++)
@@ -95,15 +106,8 @@ static void test_every_thread_used(void **state)
 static void test_threads_capped_by_slots(void **state)
 {
     fx *t = *state;
-    tr_config rc;
     spy s;
-    ugw_client_config cfg;
-    memset(&rc, 0, sizeof rc);
-    rc.default_action.delay_ms = 50;
-    start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(t->tr));
-    cfg.delivery_threads = 16; /* more than slots: one thread per slot */
-    cfg.max_in_flight = 2;
+    ugw_client_config cfg = start_threaded(t, NULL, 50, 16, 2); /* more threads than slots: one per slot */
     spy_init(&s, t, &cfg);
     start_client(t, &cfg);
     for (size_t i = 0; i < 20; i++)
@@ -162,10 +166,7 @@ static void test_counters_exact(void **state)
     rc.random_mode = true;
     rc.seed = 7;
     rc.failure_ratio = 0.3;
-    start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(t->tr));
-    cfg.delivery_threads = 4;
-    cfg.max_in_flight = 8;
+    cfg = start_threaded(t, &rc, 0, 4, 8);
     cfg.queue_capacity = 64; /* producers wait for room */
     cfg.max_attempts = 3;
     cfg.backoff_base_ms = 1;
@@ -228,18 +229,11 @@ static void test_counters_exact(void **state)
 static void test_close_while_every_thread_busy(void **state)
 {
     fx *t = *state;
-    tr_config rc;
     spy s;
-    ugw_client_config cfg;
+    ugw_client_config cfg = start_threaded(t, NULL, 4000, 3, 6);
     ugw_client_stats st;
     int64_t t0;
     size_t closed = 0;
-    memset(&rc, 0, sizeof rc);
-    rc.default_action.delay_ms = 4000;
-    start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(t->tr));
-    cfg.delivery_threads = 3;
-    cfg.max_in_flight = 6;
     cfg.timeout_ms = 30000;
     cfg.dead_letter_path = t->dl_path;
     spy_init(&s, t, &cfg);
@@ -294,10 +288,7 @@ static void test_stalled_thread_others_progress(void **state)
     int64_t t0;
     memset(&rc, 0, sizeof rc);
     rc.decide = stall_first;
-    start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(t->tr));
-    cfg.delivery_threads = 2;
-    cfg.max_in_flight = 2;
+    cfg = start_threaded(t, &rc, 0, 2, 2);
     start_client(t, &cfg);
     t0 = now_ms();
     assert_int_equal(enqueue_fixture(t->c, 0, -1, NULL, first), UGW_OK);
@@ -335,15 +326,8 @@ static void reenter(const ugw_outcome *o, void *ctx)
 static void test_callback_reentry_every_thread(void **state)
 {
     fx *t = *state;
-    tr_config rc;
-    ugw_client_config cfg;
+    ugw_client_config cfg = start_threaded(t, NULL, 100, 3, 3);
     reentry r;
-    memset(&rc, 0, sizeof rc);
-    rc.default_action.delay_ms = 100;
-    start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(t->tr));
-    cfg.delivery_threads = 3;
-    cfg.max_in_flight = 3;
     atomic_init(&r.c, NULL);
     atomic_init(&r.bad, 0);
     r.col = &t->col;
@@ -362,13 +346,15 @@ static void test_callback_reentry_every_thread(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_every_thread_used, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_threads_capped_by_slots, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_too_many_threads_refused, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_counters_exact, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_close_while_every_thread_busy, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_stalled_thread_others_progress, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_callback_reentry_every_thread, fx_setup, fx_teardown),
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+        T(test_every_thread_used),
+        T(test_threads_capped_by_slots),
+        T(test_too_many_threads_refused),
+        T(test_counters_exact),
+        T(test_close_while_every_thread_busy),
+        T(test_stalled_thread_others_progress),
+        T(test_callback_reentry_every_thread),
+#undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
