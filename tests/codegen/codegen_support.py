@@ -388,6 +388,48 @@ class SchemaCheckCase(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------
+# diff: two versions of a schema and the changes between them
+# ---------------------------------------------------------------------------
+
+class SchemaDiffCase(unittest.TestCase):
+    """Base of the `diff` tests (no tests of its own): OLD_TEXT is written to
+    self.old in a temporary folder kept for the class; write() puts another
+    schema beside it, verdicts() gives the (kind, receivers, senders) of the
+    changes from self.old to a text, assertVerdicts() checks a table of cases."""
+
+    OLD_TEXT = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="ugw-diff-")
+        cls.old = cls.write("old.toml", cls.OLD_TEXT)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    @classmethod
+    def write(cls, name, text):
+        path = os.path.join(cls.tmp.name, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def verdicts(self, text, old=None):
+        """The changes from `old` (a path; self.old by default) to `text`."""
+        from ugwgen import diff as diff_mod
+        new = self.write("new.toml", text)
+        return {(c.kind, c.receivers, c.senders)
+                for c in diff_mod.compare(diff_mod.side(old or self.old), diff_mod.side(new))}
+
+    def assertVerdicts(self, cases):
+        """cases: name -> (change of OLD_TEXT, expected verdicts), one subtest each."""
+        for name, (change, expected) in cases.items():
+            with self.subTest(case=name):
+                self.assertEqual(self.verdicts(change(self.OLD_TEXT)), expected)
+
+
+# ---------------------------------------------------------------------------
 # the generated C compiles, whatever text the schema holds
 # ---------------------------------------------------------------------------
 

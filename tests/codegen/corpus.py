@@ -100,6 +100,12 @@ def generate(text, d, prefix="p", args=()):
     return out
 
 
+def manifest(out):
+    """The text of the invalid corpus's MANIFEST.tsv in a generation `out`."""
+    with open(os.path.join(out, "fixtures", "invalid", "MANIFEST.tsv"), encoding="utf-8") as f:
+        return f.read()
+
+
 def build_and_run(out, d, prefix="p"):
     """Compiles the driver against the generation in `out` and runs it on its
     fixtures; returns the driver's stdout ("ok <events> <rows>") or raises
@@ -123,4 +129,4 @@ def run_schema(text, prefix="p"):
         return build_and_run(out, d, prefix)
 
 
-__all__ = ["MISSING", "SANITIZE", "Refused", "generate", "build_and_run", "run_schema", "ROOT"]
+__all__ = ["MISSING", "SANITIZE", "Refused", "generate", "manifest", "build_and_run", "run_schema", "ROOT"]

@@ -3,12 +3,9 @@ kind of change with its verdict for receivers (old code, new payloads) and
 senders (new code, what old senders send). Adding an enum value breaks
 strict receivers only; a lenient one keeps working."""
 
-import os
-import tempfile
 import unittest
 
-from codegen_support import edit, run_codegen
-from ugwgen import diff as diff_mod
+from codegen_support import SchemaDiffCase, edit, run_codegen
 
 C, B = "compatible", "breaking"
 
@@ -109,36 +106,16 @@ CASES = {
 }
 
 
-class ScalarDiffs(unittest.TestCase):
+class ScalarDiffs(SchemaDiffCase):
 
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory(prefix="ugw-diff-scalars-")
-        cls.old = cls.write("old.toml", BASE)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
-    @classmethod
-    def write(cls, name, text):
-        path = os.path.join(cls.tmp.name, name)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        return path
+    OLD_TEXT = BASE
 
     def test_matrix(self):
-        for name, (change, expected) in CASES.items():
-            with self.subTest(case=name):
-                new = self.write("new.toml", change(BASE))
-                got = {(c.kind, c.receivers, c.senders)
-                       for c in diff_mod.compare(diff_mod.side(self.old), diff_mod.side(new))}
-                self.assertEqual(got, expected)
+        self.assertVerdicts(CASES)
 
     def test_nullable_removed_breaks_senders(self):
         a = self.write("a.toml", edit(BASE, "example = 9.5", "example = 9.5\nnullable = true"))
-        got = {(c.kind, c.receivers, c.senders) for c in diff_mod.compare(diff_mod.side(a), diff_mod.side(self.old))}
-        self.assertEqual(got, {("nullable-changed", C, B)})
+        self.assertEqual(self.verdicts(BASE, old=a), {("nullable-changed", C, B)})
 
     def test_line_names_the_values(self):
         new = self.write("line.toml", edit(BASE, ACTION, 'values = ["click", "view", "hover"]'))

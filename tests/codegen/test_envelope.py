@@ -16,7 +16,7 @@ import tempfile
 import unittest
 
 from codegen_support import *  # noqa: F401,F403
-from codegen_support import SchemaCheckCase, line_of, run_codegen
+from codegen_support import SchemaCheckCase, SchemaDiffCase, line_of, run_codegen
 import corpus
 
 SW = os.path.join(ROOT, "tests", "envelope", "standard_webhooks.toml")
@@ -215,8 +215,7 @@ class EnvelopeRoundTrip(unittest.TestCase):
             valid = os.listdir(os.path.join(out, "fixtures", "valid"))
             self.assertIn("signed_up.null.json", valid)      # source and meta null
             self.assertIn("left.absent.msgpack", valid)      # attempt, meta, weight left out
-            with open(os.path.join(out, "fixtures", "invalid", "MANIFEST.tsv"), encoding="utf-8") as f:
-                manifest = f.read()
+            manifest = corpus.manifest(out)
             for row in ("n_envelope_missing_timestamp.json\tmissing\ttimestamp\t",
                         "n_duplicate_envelope_timestamp.msgpack\tduplicate_key\ttimestamp\t",
                         "n_envelope_type_meta.json\ttype\tmeta\t",
@@ -274,16 +273,12 @@ class EnvelopeExports(unittest.TestCase):
         self.assertIn("envelope.timestamp", api["components"]["schemas"])
 
 
-class EnvelopeDiff(unittest.TestCase):
+class EnvelopeDiff(SchemaDiffCase):
+
+    OLD_TEXT = BASE
 
     def diff(self, old, new):
-        with tempfile.TemporaryDirectory() as d:
-            paths = []
-            for name, text in (("old.toml", old), ("new.toml", new)):
-                paths.append(os.path.join(d, name))
-                with open(paths[-1], "w", encoding="utf-8") as f:
-                    f.write(text)
-            p = run_codegen("diff", "--json", *paths)
+        p = run_codegen("diff", "--json", self.write("a.toml", old), self.write("b.toml", new))
         self.assertNotIn("Traceback", p.stderr)
         return p.returncode, {c["kind"]: c for c in json.loads(p.stdout)["changes"]}
 

@@ -53,8 +53,7 @@ class CompoundRoundTrip(unittest.TestCase):
             for e in ("order_placed", "order_note"):
                 for kind in ("min", "max"):
                     self.assertIn(f"{e}.{kind}.json", valid)
-            with open(os.path.join(out, "fixtures", "invalid", "MANIFEST.tsv"), encoding="utf-8") as f:
-                manifest = f.read()
+            manifest = corpus.manifest(out)
             for row in ("n_too_long_items_lines.json\ttoo_long\tpayload.order.lines\t",
                         "n_too_short_items_lines.json\ttoo_short\tpayload.order.lines\t",
                         "n_type_in_array_tags.json\ttype\tpayload.order.lines[0].tags[0]\t",
@@ -138,8 +137,7 @@ class CompoundJsonSchema(unittest.TestCase):
                 if name.endswith(".json"):
                     for strict in (False, True):
                         self.assertTrue(verdict(strict, os.path.join(valid, name)), name)
-            with open(os.path.join(out, "fixtures", "invalid", "MANIFEST.tsv"), encoding="utf-8") as f:
-                rows = [ln.split("\t") for ln in f.read().splitlines() if ln and not ln.startswith("#")]
+            rows = [ln.split("\t") for ln in corpus.manifest(out).splitlines() if ln and not ln.startswith("#")]
             checked = 0
             for file, code, path, mode in rows:
                 if not file.endswith(".json") or code in JSONSCHEMA_EXCEPTIONS or "_multibyte" in file:

@@ -114,8 +114,7 @@ class ScalarSchemaRoundTrip(unittest.TestCase):
             self.assertEqual(read("e.absent.json"), b'{"event":"e","payload":{"action":"page-view",'
                                                     b'"at":"2024-02-29T11:00:00.000Z","n":3}}')
             self.assertIn(b"\xa5price\xcb?\xf0\x00\x00\x00\x00\x00\x00", read("e.msgpack"))
-            with open(os.path.join(out, "fixtures", "invalid", "MANIFEST.tsv")) as f:
-                rows = f.read()
+            rows = corpus.manifest(out)
             for row in ("n_enum_action_unknown.json\tenum\tpayload.action", "n_enum_kind_empty.msgpack\tenum\tpayload.kind",
                         "n_range_price_nan.msgpack\trange\tpayload.price", "n_range_price_above.json\trange",
                         "n_format_at_feb29_2023.json\tformat\tpayload.at", "n_format_at_hour24.msgpack\tformat",
