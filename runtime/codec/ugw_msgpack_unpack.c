@@ -131,32 +131,27 @@ static inline msgpack_object *take(unpack_user *u, uint64_t nodes, const msgpack
     return at;
 }
 
-static inline int ugw_unpack_cb_array(unpack_user *u, unsigned int n, msgpack_object *o)
-{
-    msgpack_object *a = take(u, n, o);
-    if (!a)
-        return MSGPACK_UNPACK_NOMEM_ERROR;
-    o->type = MSGPACK_OBJECT_ARRAY;
-    o->via.array.size = 0;
-    o->via.array.ptr = a;
-    return 0;
-}
+/* An array or a map: its items' nodes from the caller's block (a map's
+ * items are pairs, two nodes each) or take()'s error; the item callbacks
+ * below fill them in order. */
+#define UGW__UNPACK_CONTAINER(name, type_, member, item_type, nodes_per_item)                \
+    static inline int ugw_unpack_cb##name(unpack_user *u, unsigned int n, msgpack_object *o) \
+    {                                                                                      \
+        msgpack_object *a = take(u, (uint64_t)n * (nodes_per_item), o);                    \
+        if (!a)                                                                            \
+            return MSGPACK_UNPACK_NOMEM_ERROR;                                             \
+        o->type = type_;                                                                   \
+        o->via.member.size = 0;                                                            \
+        o->via.member.ptr = (item_type *)(void *)a;                                        \
+        return 0;                                                                          \
+    }
+UGW__UNPACK_CONTAINER(_array, MSGPACK_OBJECT_ARRAY, array, msgpack_object, 1)
+UGW__UNPACK_CONTAINER(_map, MSGPACK_OBJECT_MAP, map, msgpack_object_kv, 2)
 
 static inline int ugw_unpack_cb_array_item(unpack_user *u, msgpack_object *c, msgpack_object o)
 {
     (void)u;
     c->via.array.ptr[c->via.array.size++] = o;
-    return 0;
-}
-
-static inline int ugw_unpack_cb_map(unpack_user *u, unsigned int n, msgpack_object *o)
-{
-    msgpack_object *a = take(u, (uint64_t)n * 2, o);
-    if (!a)
-        return MSGPACK_UNPACK_NOMEM_ERROR;
-    o->type = MSGPACK_OBJECT_MAP;
-    o->via.map.size = 0;
-    o->via.map.ptr = (msgpack_object_kv *)(void *)a;
     return 0;
 }
 
@@ -172,27 +167,19 @@ static inline int ugw_unpack_cb_map_item(unpack_user *u, msgpack_object *c, msgp
 
 /* Strings, bin and ext point into the input. The template hands an empty
  * one a stale pointer; its position is found again on the error path. */
-static inline int ugw_unpack_cb_str(unpack_user *u, const char *b, const char *p, unsigned int l,
-                                    msgpack_object *o)
-{
-    (void)u;
-    (void)b;
-    o->type = MSGPACK_OBJECT_STR;
-    o->via.str.ptr = p;
-    o->via.str.size = l;
-    return 0;
-}
-
-static inline int ugw_unpack_cb_bin(unpack_user *u, const char *b, const char *p, unsigned int l,
-                                    msgpack_object *o)
-{
-    (void)u;
-    (void)b;
-    o->type = MSGPACK_OBJECT_BIN;
-    o->via.bin.ptr = p;
-    o->via.bin.size = l;
-    return 0;
-}
+#define UGW__UNPACK_SPAN(name, type_, member)                                           \
+    static inline int ugw_unpack_cb##name(unpack_user *u, const char *b, const char *p, \
+                                          unsigned int l, msgpack_object *o)            \
+    {                                                                                   \
+        (void)u;                                                                        \
+        (void)b;                                                                        \
+        o->type = type_;                                                                \
+        o->via.member.ptr = p;                                                          \
+        o->via.member.size = l;                                                         \
+        return 0;                                                                       \
+    }
+UGW__UNPACK_SPAN(_str, MSGPACK_OBJECT_STR, str)
+UGW__UNPACK_SPAN(_bin, MSGPACK_OBJECT_BIN, bin)
 
 static inline int ugw_unpack_cb_ext(unpack_user *u, const char *b, const char *p, unsigned int l,
                                     msgpack_object *o)
