@@ -90,29 +90,43 @@ static inline size_t escape_byte(char *out, unsigned char c)
     return 2;
 }
 
+/*
+ * The one escape scan: the index of the first byte at or after i that needs
+ * an escape, or len. Clean words are skipped 8 bytes at a time; the tail
+ * under 8 bytes is settled by the string's last whole word (overlapping
+ * bytes before i) when that is clean, else byte by byte, as is a word whose
+ * SWAR answer is nonzero.
+ */
+static inline size_t next_escape(const unsigned char *p, size_t i, size_t len)
+{
+    while (i < len) {
+        size_t end = i + 8;
+        if (len - i >= 8) {
+            if (!swar_needs_escape(load64(p + i))) {
+                i = end;
+                continue;
+            }
+        } else {
+            if (len >= 8 && !swar_needs_escape(load64(p + len - 8)))
+                return len;
+            end = len;
+        }
+        for (; i < end; i++)
+            if (needs_escape(p[i]))
+                return i;
+    }
+    return len;
+}
+
 size_t ugw_json_escaped_len(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, n = len;
+    size_t n = len;
 
-    while (i < len) {
-        size_t end;
-        if (len - i >= 8) {
-            if (!swar_needs_escape(load64(p + i))) {
-                i += 8;
-                continue;
-            }
-            end = i + 8;
-        } else {
-            end = len;
-        }
-        for (; i < end; i++) {
-            if (needs_escape(p[i])) {
-                if (n > SIZE_MAX - 5)
-                    return SIZE_MAX; /* saturates: no buffer holds that */
-                n += escape_len(p[i]) - 1;
-            }
-        }
+    for (size_t i = next_escape(p, 0, len); i < len; i = next_escape(p, i + 1, len)) {
+        if (n > SIZE_MAX - 5)
+            return SIZE_MAX; /* saturates: no buffer holds that */
+        n += escape_len(p[i]) - 1;
     }
     return n;
 }
@@ -120,43 +134,22 @@ size_t ugw_json_escaped_len(const char *s, size_t len)
 size_t ugw_json_escape(char *out, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, run = 0, o = 0; /* run: start of the clean bytes not yet copied */
+    size_t i, run = 0, o = 0; /* run: start of the clean bytes not yet copied */
 
     if (len == 0)
         return 0;
-    /* Most strings need no escape at all: check whole words (the last one
-     * overlapping) and copy them in one go. */
-    if (len >= 8) {
-        size_t k = 0;
-        for (; k + 8 <= len; k += 8)
-            if (swar_needs_escape(load64(p + k)))
-                goto slow;
-        if (k < len && swar_needs_escape(load64(p + len - 8)))
-            goto slow;
+    i = next_escape(p, 0, len);
+    if (i == len) { /* most strings need no escape at all: one copy */
         memcpy(out, s, len);
         return len;
     }
-slow:
-    while (i < len) {
-        size_t end;
-        if (len - i >= 8) {
-            if (!swar_needs_escape(load64(p + i))) {
-                i += 8;
-                continue;
-            }
-            end = i + 8;
-        } else {
-            end = len;
-        }
-        for (; i < end; i++) {
-            if (!needs_escape(p[i]))
-                continue;
-            memcpy(out + o, s + run, i - run);
-            o += i - run;
-            o += escape_byte(out + o, p[i]);
-            run = i + 1;
-        }
-    }
+    do {
+        memcpy(out + o, s + run, i - run);
+        o += i - run;
+        o += escape_byte(out + o, p[i]);
+        run = i + 1;
+        i = next_escape(p, run, len);
+    } while (i < len);
     memcpy(out + o, s + run, len - run);
     return o + (len - run);
 }
