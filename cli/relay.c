@@ -21,7 +21,8 @@ const char cmd_relay_usage[] =
     "ugw relay init [--nats URLS] [--stream NAME] [--subject-prefix P] [--dead-subject D]\n"
     "                      [--replicas N] [--max-age SECONDS] [--max-bytes N] [--memory]\n"
     "       ugw relay run --endpoints FILE [--nats URLS] [--stream NAME] [--durable NAME]\n"
-    "                      [--in-flight N] [--timeout SECONDS] [--ack-wait SECONDS]\n"
+    "                      [--in-flight N] [--delivery-threads N] [--timeout SECONDS]\n"
+    "                      [--ack-wait SECONDS]\n"
     "                      [--max-attempts N] [--backoff-ms N] [--ca-file FILE]\n"
     "                      [--retry-tls-errors] [--stats SECONDS] [--metrics FILE]\n"
     "                      [--metrics-listen ADDR:PORT] [--drain SECONDS]\n"
@@ -68,6 +69,9 @@ const char cmd_relay_help[] =
     "  --endpoints FILE      the endpoints (required)\n"
     "  --durable NAME        consumer name prefix shared by the relays (ugw-relay)\n"
     "  --in-flight N         requests at once per endpoint (default 8)\n"
+    "  --delivery-threads N  threads sending each endpoint's requests (default 1:\n"
+    "                        one thread drives all of them; more only help an\n"
+    "                        endpoint that needs more than a core; 1 to 256)\n"
     "  --timeout SECONDS     limit of one request (default 30)\n"
     "  --ack-wait SECONDS    redelivery of an unanswered message (default twice\n"
     "                        the timeout + 30; at least the timeout + 1). At twice\n"
@@ -106,7 +110,7 @@ const char cmd_relay_help[] =
 
 enum {
     OPT_REPLICAS = RELAY_OPT__NEXT, OPT_MAX_AGE, OPT_MAX_BYTES, OPT_MEMORY, OPT_ENDPOINTS, OPT_DURABLE,
-    OPT_IN_FLIGHT, OPT_TIMEOUT, OPT_ACK_WAIT, OPT_MAX_ATTEMPTS, OPT_BACKOFF_MS, OPT_CA_FILE, OPT_RETRY_TLS,
+    OPT_IN_FLIGHT, OPT_DELIVERY_THREADS, OPT_TIMEOUT, OPT_ACK_WAIT, OPT_MAX_ATTEMPTS, OPT_BACKOFF_MS, OPT_CA_FILE, OPT_RETRY_TLS,
     OPT_STATS, OPT_METRICS, OPT_METRICS_LISTEN, OPT_DRAIN, OPT_OUT, OPT_ENDPOINT, OPT_REMOVE
 };
 
@@ -315,6 +319,7 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
         { "endpoints", OPT_ENDPOINTS, true },
         { "durable", OPT_DURABLE, true },
         { "in-flight", OPT_IN_FLIGHT, true },
+        { "delivery-threads", OPT_DELIVERY_THREADS, true },
         { "timeout", OPT_TIMEOUT, true },
         { "ack-wait", OPT_ACK_WAIT, true },
         { "max-attempts", OPT_MAX_ATTEMPTS, true },
@@ -356,6 +361,11 @@ static int relay_run(const ugw_cmd *cmd, int argc, char **argv)
             if (!cli_parse_i64(p.arg, 1, 1024, &v))
                 return usage_error(cmd, "--in-flight must be a whole number from 1 to 1024, not '%s'", p.arg);
             rc.in_flight = (unsigned)v;
+            break;
+        case OPT_DELIVERY_THREADS:
+            if (!cli_parse_i64(p.arg, 1, 256, &v))
+                return usage_error(cmd, "--delivery-threads must be a whole number from 1 to 256, not '%s'", p.arg);
+            rc.delivery_threads = (unsigned)v;
             break;
         case OPT_TIMEOUT:
             if (!relay_parse_seconds(p.arg, 86400, &rc.timeout_ms))

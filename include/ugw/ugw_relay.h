@@ -244,6 +244,12 @@ typedef struct ugw_relay_config {
     const char *ca_file;        /**< as in ugw_client_config */
     bool tls_insecure;
     bool tls_retry;
+    unsigned delivery_threads;  /**< delivery threads of each endpoint's client (as
+                                     ugw_client_config.delivery_threads), default 1, at most
+                                     UGW_CLIENT_THREADS_MAX. One thread drives an endpoint's
+                                     in-flight requests on one epoll set; more only add
+                                     hand-offs between threads, unless one endpoint needs
+                                     more than a core of HTTP work */
 } ugw_relay_config;
 
 /** Counters, totals since the start but `in_flight` and `endpoints_gone`. */

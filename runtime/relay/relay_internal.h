@@ -46,9 +46,12 @@ typedef struct relay_nats {
 ugw_status ugw__relay_nats_copy(const ugw_relay_nats *in, relay_nats *out, ugw_error *err);
 void ugw__relay_nats_free(relay_nats *n);
 /* Connects (reconnecting forever after, to any server of the list) and makes
- * the JetStream context. */
-ugw_status ugw__relay_connect(const relay_nats *n, const char *name, natsConnection **nc, jsCtx **js,
-                              ugw_error *err);
+ * the JetStream context. `send_asap`: every publish (a pull request) is
+ * written at once by the publishing thread; otherwise libnats's flusher
+ * thread writes what accumulated about a millisecond after the first
+ * publish, so that many small publishes (acknowledgements) share a write. */
+ugw_status ugw__relay_connect(const relay_nats *n, const char *name, bool send_asap, natsConnection **nc,
+                              jsCtx **js, ugw_error *err);
 void ugw__relay_disconnect(natsConnection *nc, jsCtx *js);
 /* A NATS status (and JetStream error code) as a ugw error; the message is
  * the library's static text, `path` says what was being done. Returns the code. */
@@ -87,8 +90,16 @@ struct relay_ep {
 struct ugw_relay {
     relay_nats nats;
     ugw_relay_config cfg;       /* defaults filled in; nats and endpoints not used */
+    /* Two connections. `nc` (buffered: libnats's flusher writes what
+     * accumulated about 1 ms after the first publish) carries the
+     * acknowledgements, many to a write, the dead letters and the consumer
+     * requests. `pnc` (send-asap) carries the pull subscriptions: a pull
+     * request leaves at once instead of after the flusher's millisecond,
+     * which bounded a relay to a few messages per millisecond. */
     natsConnection *nc;
     jsCtx *js;
+    natsConnection *pnc;
+    jsCtx *pjs;
     relay_ep *eps;
     size_t neps;
     pthread_mutex_t mu;

@@ -38,6 +38,10 @@ static ugw_status config_check(ugw_relay_config *c, ugw_error *err)
         return ugw_error_set(err, UGW_ERR_ARG, "in_flight is at most 1024", 0, "in_flight");
     if (!c->in_flight)
         c->in_flight = DEFAULT_IN_FLIGHT;
+    if (c->delivery_threads > UGW_CLIENT_THREADS_MAX)
+        return ugw_error_set(err, UGW_ERR_ARG, "delivery_threads is at most 256", 0, "delivery_threads");
+    if (!c->delivery_threads)
+        c->delivery_threads = 1;
     if (c->timeout_ms < 0 || c->connect_timeout_ms < 0 || c->ack_wait_ms < 0 || c->max_age_ms < 0
         || c->backoff_base_ms < 0 || c->backoff_max_ms < 0)
         return ugw_error_set(err, UGW_ERR_ARG, "a negative duration", 0, NULL);
@@ -93,7 +97,7 @@ static ugw_status bind_consumer(ugw_relay *r, relay_ep *ep, ugw_error *err)
     jsSubOptions_Init(&so);
     so.Stream = r->nats.stream;
     so.Consumer = ep->consumer; /* bind: never deleted by an unsubscribe */
-    s = js_PullSubscribe(&ep->sub, r->js, ep->subject, ep->consumer, NULL, &so, &jerr);
+    s = js_PullSubscribe(&ep->sub, r->pjs, ep->subject, ep->consumer, NULL, &so, &jerr);
     if (s != NATS_OK) {
         ep->sub = NULL;
         return ugw__relay_fail(err, s, jerr, "consumer");
@@ -242,6 +246,7 @@ static ugw_status start_endpoint(ugw_relay *r, relay_ep *ep, const ugw_relay_end
     cc.max_attempts = 1;                   /* the server keeps the schedule */
     cc.max_age_ms = INT64_C(365) * 86400000; /* we judge the age ourselves */
     cc.max_in_flight = ep->limit;
+    cc.delivery_threads = r->cfg.delivery_threads;
     cc.queue_capacity = ep->window;
     cc.user_agent = r->cfg.user_agent;
     cc.tls_insecure = r->cfg.tls_insecure;
@@ -293,7 +298,8 @@ ugw_relay *ugw_relay_new(const ugw_relay_config *cfg, ugw_error *err)
         ugw_relay_close(r, 0);
         return NULL;
     }
-    if (ugw__relay_connect(&r->nats, "ugw relay", &r->nc, &r->js, err) != UGW_OK) {
+    if (ugw__relay_connect(&r->nats, "ugw relay", false, &r->nc, &r->js, err) != UGW_OK
+        || ugw__relay_connect(&r->nats, "ugw relay pull", true, &r->pnc, &r->pjs, err) != UGW_OK) {
         ugw_relay_close(r, 0);
         return NULL;
     }
@@ -393,7 +399,8 @@ ugw_status ugw_relay_close(ugw_relay *r, int64_t drain_ms)
     }
     for (size_t i = 0; i < r->neps; i++)
         natsSubscription_Destroy(r->eps[i].sub); /* bound: the consumer stays */
-    ugw__relay_disconnect(r->nc, r->js);
+    ugw__relay_disconnect(r->pnc, r->pjs);
+    ugw__relay_disconnect(r->nc, r->js); /* after the clients: their acks are sent */
     ugw__relay_nats_free(&r->nats);
     free(r->eps);
     pthread_cond_destroy(&r->room);

@@ -37,7 +37,7 @@ ugw_status ugw_relay_dead_letters_export(const ugw_relay_nats *nats, const char 
     st = ugw__relay_nats_copy(nats, &n, err);
     if (st != UGW_OK)
         return st;
-    st = ugw__relay_connect(&n, "ugw relay dead-letters", &nc, &js, err);
+    st = ugw__relay_connect(&n, "ugw relay dead-letters", false, &nc, &js, err);
     if (st != UGW_OK) {
         ugw__relay_nats_free(&n);
         return st;

@@ -125,8 +125,8 @@ void ugw__relay_subject(char *out, const char *prefix, const char *name)
     snprintf(out, RELAY_SUBJECT_MAX, "%s.%s", prefix, name);
 }
 
-ugw_status ugw__relay_connect(const relay_nats *n, const char *name, natsConnection **nc, jsCtx **js,
-                              ugw_error *err)
+ugw_status ugw__relay_connect(const relay_nats *n, const char *name, bool send_asap, natsConnection **nc,
+                              jsCtx **js, ugw_error *err)
 {
     natsOptions *o = NULL;
     jsOptions jo;
@@ -147,6 +147,8 @@ ugw_status ugw__relay_connect(const relay_nats *n, const char *name, natsConnect
         s = natsOptions_SetTimeout(o, n->timeout_ms);
     if (s == NATS_OK)
         s = natsOptions_SetPingInterval(o, 2000); /* notice a dead server in seconds */
+    if (s == NATS_OK && send_asap)
+        s = natsOptions_SetSendAsap(o, true);
     if (s != NATS_OK) {
         natsOptions_Destroy(o);
         return ugw__relay_fail(err, s, 0, "servers");
@@ -251,7 +253,7 @@ ugw_status ugw_relay_stream_create(const ugw_relay_nats *nats, const ugw_relay_s
     st = ugw__relay_nats_copy(nats, &n, err);
     if (st != UGW_OK)
         return st;
-    st = ugw__relay_connect(&n, "ugw relay init", &nc, &js, err);
+    st = ugw__relay_connect(&n, "ugw relay init", false, &nc, &js, err);
     if (st != UGW_OK) {
         ugw__relay_nats_free(&n);
         return st;

@@ -30,7 +30,7 @@ ugw_relay_producer *ugw_relay_producer_new(const ugw_relay_nats *nats, ugw_error
         free(p);
         return NULL;
     }
-    if (ugw__relay_connect(&p->nats, "ugw producer", &p->nc, &p->js, err) != UGW_OK) {
+    if (ugw__relay_connect(&p->nats, "ugw producer", false, &p->nc, &p->js, err) != UGW_OK) {
         ugw__relay_nats_free(&p->nats);
         free(p);
         return NULL;

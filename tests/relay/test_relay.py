@@ -238,6 +238,8 @@ class RelayTest(unittest.TestCase):
             (["relay", "run"], b"--endpoints FILE"),
             (["relay", "run", "--endpoints", "/nonexistent/e"], b"cannot read the endpoints file"),
             (["relay", "run", "--endpoints", "x", "--in-flight", "0"], b"--in-flight must be"),
+            (["relay", "run", "--endpoints", "x", "--delivery-threads", "0"], b"--delivery-threads must be"),
+            (["relay", "run", "--endpoints", "x", "--delivery-threads", "257"], b"--delivery-threads must be"),
             (["relay", "publish", "x.jsonl"], b"--endpoint NAME"),
             (["relay", "publish", "--endpoint", "a.b", "x.jsonl"], b"an endpoint name"),
             (["relay", "init", "--replicas", "9"], b"--replicas must be 1 to 5"),

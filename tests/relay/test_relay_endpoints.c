@@ -210,6 +210,11 @@ static void test_relay_settings(void **state)
     assert_string_equal(err.path, "ack_wait_ms");
 
     cfg.ack_wait_ms = 0;
+    cfg.delivery_threads = UGW_CLIENT_THREADS_MAX + 1;
+    assert_null(ugw_relay_new(&cfg, &err));
+    assert_int_equal(err.code, UGW_ERR_ARG);
+    assert_string_equal(err.path, "delivery_threads");
+    cfg.delivery_threads = 0;
     cfg.durable = "has.dot";
     assert_null(ugw_relay_new(&cfg, &err));
     assert_string_equal(err.path, "durable");
