@@ -18,6 +18,7 @@
 const size_t ugw__jsmn_token_size = sizeof(jsmntok_t);
 
 #include "ugw_json_walk.h"
+#include "ugw_json_field.h"
 
 /* ---- payload and document ---- */
 
@@ -36,185 +37,6 @@ typedef struct pctx {
 
 static ugw_status compound_value(jctx *c, const ugw_field_desc *f, void *base, int *vi,
                                  uint32_t depth);
-
-/* Every value of a scalar field, with every check in order; field_value()
- * takes the common cases first and sends the others here. */
-static UGW__NOINLINE ugw_status field_value_exact(jctx *c, const ugw_field_desc *f, void *payload,
-                                                  const jsmntok_t *v)
-{
-    size_t pos = raw_start(v);
-    ugw_status st;
-    if (v->type == JSMN_PRIMITIVE && (st = prim_check(c, v)))
-        return st;
-    if (UGW__UNLIKELY(f->nullable) && v->type == JSMN_PRIMITIVE && c->in[v->start] == 'n') {
-        ugw__set_null(f, payload); /* prim_check passed: it is null */
-        return UGW_OK;
-    }
-    switch ((ugw_type)f->type) {
-    case UGW_TYPE_STRING:
-    case UGW_TYPE_URL: {
-        ugw_str s;
-        bool raw;
-        if (v->type != JSMN_STRING)
-            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a string", pos, f->path);
-        s.ptr = c->in + v->start;
-        s.len = (size_t)(v->end - v->start);
-        if (ugw__plain(s.ptr, s.len, f->type == UGW_TYPE_URL, true)) {
-            /* printable ASCII without escapes: only lengths and the URL head
-             * are left to check, in one place */
-            if ((st = ugw__check_string(f, s.ptr, s.len, pos, true, (size_t)v->start, c->err)))
-                return st;
-            *UGW__AT(payload, f->offset, ugw_str) = s;
-            return UGW_OK;
-        }
-        if ((st = str_value(c, v, f->path, &s, &raw)))
-            return st;
-        if ((st = ugw__check_string(f, s.ptr, s.len, pos, raw, (size_t)v->start, c->err)))
-            return st;
-        *UGW__AT(payload, f->offset, ugw_str) = s;
-        return UGW_OK;
-    }
-    case UGW_TYPE_ID:
-    case UGW_TYPE_INT: {
-        const char *p = c->in + v->start;
-        size_t n = (size_t)(v->end - v->start);
-        bool neg = false;
-        uint64_t mag;
-        if (v->type == JSMN_STRING && f->type == UGW_TYPE_ID) {
-            /* "\u0031" is the string "1": decode first (into the arena,
-             * given back at once), then check the digits. */
-            ugw_str s;
-            bool raw;
-            size_t mark = c->dec->arena_used;
-            if ((st = str_value(c, v, f->path, &s, &raw)))
-                return st;
-            st = ugw__id_from_digits(f, s.ptr, s.len, pos, &mag, c->err);
-            c->dec->arena_used = mark;
-            if (st)
-                return st;
-        } else {
-            if (v->type != JSMN_PRIMITIVE || primitive(p, n) != PRIM_INT)
-                return ugw_error_set(c->err, UGW_ERR_TYPE, "expected an integer", pos, f->path);
-            if (*p == '-') {
-                neg = true;
-                p++;
-                n--;
-            }
-            if (!ugw_parse_u64(p, n, &mag))
-                return ugw_error_set(c->err, UGW_ERR_RANGE, neg ? "number below its minimum" : "number above its maximum", pos, f->path);
-            if ((st = ugw__check_int(f, neg, mag, pos, c->err)))
-                return st;
-        }
-        ugw__store_int(f, payload, neg, mag);
-        return UGW_OK;
-    }
-    case UGW_TYPE_BOOL: {
-        prim_kind k = v->type == JSMN_PRIMITIVE ? primitive(c->in + v->start, (size_t)(v->end - v->start)) : PRIM_BAD;
-        if (k != PRIM_TRUE && k != PRIM_FALSE)
-            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected true or false", pos, f->path);
-        *UGW__AT(payload, f->offset, bool) = k == PRIM_TRUE;
-        return UGW_OK;
-    }
-    case UGW_TYPE_ENUM:
-    case UGW_TYPE_TIMESTAMP: {
-        ugw_str s;
-        bool raw;
-        if (v->type != JSMN_STRING)
-            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a string", pos, f->path);
-        if ((st = str_value(c, v, f->path, &s, &raw)))
-            return st;
-        return f->type == UGW_TYPE_ENUM
-                   ? ugw__enum_decode(f, payload, s.ptr, s.len, pos, raw, (size_t)v->start, f->path, c->err)
-                   : ugw__timestamp_decode(f, payload, s.ptr, s.len, pos, raw, (size_t)v->start, f->path, c->err);
-    }
-    case UGW_TYPE_NUMBER: {
-        const char *p = c->in + v->start;
-        size_t n = (size_t)(v->end - v->start);
-        prim_kind k = v->type == JSMN_PRIMITIVE ? primitive(p, n) : PRIM_BAD;
-        if (k != PRIM_INT && k != PRIM_NUMBER)
-            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a number", pos, f->path);
-        return ugw__number_text(f, payload, p, n, pos, f->path, c->err);
-    }
-    case UGW_TYPE_OBJECT:
-    case UGW_TYPE_ARRAY:
-        break; /* compound_value() */
-    }
-    return ugw_error_set(c->err, UGW_ERR_ARG, "descriptor has an unknown field type", pos, f->path);
-}
-
-/*
- * The value at token `v` of scalar field `f` into the struct at `payload`.
- * Strings take one pass of the text scanner (a plain one, or unescaping and
- * UTF-8 together) and only the checks left after it; integers are parsed
- * and checked in one pass over their digits; true and false are compared
- * whole. Anything else, and every value that fails these, goes to
- * field_value_exact(), which finds the same first error as ever.
- */
-UGW__HOT_INLINE ugw_status field_value(jctx *c, const ugw_field_desc *f, void *payload, const jsmntok_t *v)
-{
-    const char *p = c->in + v->start;
-    size_t n = (size_t)(v->end - v->start);
-    ugw_status st;
-    if (v->type == JSMN_STRING && (f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL)) {
-        const bool url = f->type == UGW_TYPE_URL;
-        ugw_str s = { p, n };
-        bool raw, valid, nul;
-        if (UGW__LIKELY(ugw__plain(p, n, url, true))) {
-            /* printable ASCII without escapes: lengths and the URL head */
-            if (UGW__UNLIKELY((int64_t)n < f->min || (uint64_t)n > (uint64_t)f->max
-                              || (url && !ugw__url_head_ok(p, n)))
-                && (st = ugw__check_string(f, p, n, raw_start(v), true, (size_t)v->start, c->err)))
-                return st;
-            *UGW__AT(payload, f->offset, ugw_str) = s;
-            return UGW_OK;
-        }
-        if ((st = str_decode(c, v, f->path, &s, &raw, &valid, &nul)))
-            return st;
-        if ((!valid || nul || (int64_t)s.len < f->min || (uint64_t)s.len > (uint64_t)f->max
-             || (url && !ugw_url_check(s.ptr, s.len)))
-            && (st = ugw__check_string(f, s.ptr, s.len, raw_start(v), raw, (size_t)v->start, c->err)))
-            return st;
-        *UGW__AT(payload, f->offset, ugw_str) = s;
-        return UGW_OK;
-    }
-    if (v->type == JSMN_PRIMITIVE && (f->type == UGW_TYPE_INT || f->type == UGW_TYPE_ID)) {
-        /* '-'?, then 1 to 19 digits without a leading zero: fits in 64 bits */
-        size_t i = *p == '-', q;
-        uint64_t mag = 0;
-        if (n - i >= 1 && n - i <= 19 && (p[i] != '0' || n - i == 1)) {
-            for (q = i; q < n; q++) {
-                unsigned d = (unsigned)(unsigned char)p[q] - '0';
-                if (d > 9)
-                    break;
-                mag = mag * 10 + d;
-            }
-            if (q == n) {
-                if (UGW__LIKELY(i == 0 && f->min <= 0 && f->max >= 0 && mag <= (uint64_t)f->max)) {
-                    /* within bounds from 0 up (an id's are): stored as is */
-                    if (f->type == UGW_TYPE_ID)
-                        *UGW__AT(payload, f->offset, uint64_t) = mag;
-                    else
-                        *UGW__AT(payload, f->offset, int64_t) = (int64_t)mag;
-                    return UGW_OK;
-                }
-                if ((st = ugw__check_int(f, i != 0, mag, raw_start(v), c->err)))
-                    return st;
-                ugw__store_int(f, payload, i != 0, mag);
-                return UGW_OK;
-            }
-        }
-    } else if (v->type == JSMN_PRIMITIVE && f->type == UGW_TYPE_BOOL) {
-        if (n == 4 && memcmp(p, "true", 4) == 0) {
-            *UGW__AT(payload, f->offset, bool) = true;
-            return UGW_OK;
-        }
-        if (n == 5 && memcmp(p, "false", 5) == 0) {
-            *UGW__AT(payload, f->offset, bool) = false;
-            return UGW_OK;
-        }
-    }
-    return field_value_exact(c, f, payload, v);
-}
 
 static ugw_status unknown_member(jctx *c, ugw_str *seen, size_t *nseen, size_t cap,
                                  const jsmntok_t *k, const ugw_str *kv, int *vi,
@@ -309,6 +131,43 @@ static ugw_status root_member(jctx *c, void *ctx, const jsmntok_t *k,
         return UGW_OK;
     }
     (*vi)++;
+    return UGW_OK;
+}
+
+/*
+ * The event of a document that is the envelope written the common way,
+ * checked in one step: it starts with one event's json_head, the bytes the
+ * encoder writes, `{"event":"<wire>","payload":{` (the schema's keys, the
+ * event string escaped as JSON), and the payload object then holds every
+ * token left and closes the document, which has these two members and no
+ * envelope fields. Those bytes fix jsmn's first tokens (token 4 is the
+ * payload) and leave nothing about the keys and the event string to check.
+ * 0 for any other document (white space, another order or escaping, more
+ * members, an unknown event), which envelope_walk() takes, finding the
+ * first error as always.
+ */
+static inline int envelope_common(const jctx *c, const ugw_schema *s, const ugw_envelope_desc *env)
+{
+    const jsmntok_t *t = c->t;
+    size_t head;
+    if (c->ntok < 5 || t[0].size != 2 || env->nfields || t[4].type != JSMN_OBJECT
+        || t[4].end != t[0].end - 1 || t[c->ntok - 1].start >= t[4].end)
+        return 0;
+    head = (size_t)(t[4].start - t[0].start) + 1;
+    for (uint32_t e = 0; e < s->nevents; e++)
+        if (s->events[e].json_head_len == head && bytes_eq(c->in + t[0].start, s->events[e].json_head, head))
+            return (int)e + 1;
+    return 0;
+}
+
+/* Only white space after the document's object. */
+static ugw_status trailing_ws(jctx *c)
+{
+    size_t e = (size_t)c->t[0].end;
+    while (e < c->len && is_ws(c->in[e]))
+        e++;
+    if (e < c->len)
+        return ugw_error_set(c->err, UGW_ERR_TRAILING, "bytes after the document", e, NULL);
     return UGW_OK;
 }
 
@@ -479,6 +338,77 @@ static ugw_status decode_payload(jctx *c, const ugw_event_desc *ed, int pi,
     return decode_members(c, ed->fields, ed->nfields, &i, 2, payload_key, payload);
 }
 
+/*
+ * The document's members one by one (root_member()), for any document that
+ * envelope_common() does not take: the event type into *evt, the payload's
+ * token into *pi, every error found in document order.
+ */
+static UGW__NOINLINE ugw_status envelope_walk(jctx *c, const ugw_schema *s, int *evt, int *pi)
+{
+    rctx r;
+    pctx envp;
+    int i = 0;
+    ugw_status st;
+
+    r.event_tok = r.payload_tok = -1;
+    r.nunknown = 0;
+    r.env = ugw__envelope(s);
+    r.envp = NULL;
+    if (UGW__UNLIKELY(r.env->nfields)) {
+        envp.fields = r.env->fields;
+        envp.nfields = r.env->nfields;
+        envp.depth = 1;
+        envp.prefix = "";
+        envp.payload = c->dec->env;
+        envp.seen = 0;
+        envp.last = -1;
+        envp.nunknown = 0;
+        r.envp = &envp;
+    }
+    if ((st = walk_object(c, &i, 1, "", root_member, &r)))
+        return st;
+    if (i < c->ntok)
+        return ugw_error_set(c->err, UGW_ERR_TRAILING, "bytes after the document", raw_start(&c->t[i]), NULL);
+    if ((st = trailing_ws(c)))
+        return st;
+    if (r.event_tok < 0)
+        return ugw_error_set(c->err, UGW_ERR_MISSING, "required field is missing", (size_t)c->t[0].start, r.env->event_key);
+    {
+        const jsmntok_t *et = &c->t[r.event_tok];
+        ugw_str ev;
+        bool raw;
+        if (et->type == JSMN_PRIMITIVE && (st = prim_check(c, et)))
+            return st;
+        if (et->type != JSMN_STRING)
+            return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a string", raw_start(et), r.env->event_key);
+        if ((st = str_value(c, et, r.env->event_key, &ev, &raw)))
+            return st;
+        *evt = ugw_schema_event_lookup(s, ev.ptr, ev.len);
+        if (!*evt)
+            return ugw_error_set(c->err, UGW_ERR_UNKNOWN_EVENT, "unknown event", raw_start(et), r.env->event_key);
+    }
+    if (r.payload_tok < 0)
+        return ugw_error_set(c->err, UGW_ERR_MISSING, "required field is missing", (size_t)c->t[0].start, r.env->payload_key);
+    if (c->t[r.payload_tok].type != JSMN_OBJECT) {
+        const jsmntok_t *pt = &c->t[r.payload_tok];
+        if (pt->type == JSMN_PRIMITIVE && (st = prim_check(c, pt)))
+            return st;
+        if (pt->type == JSMN_STRING && (st = str_check(c, pt, r.env->payload_key)))
+            return st;
+        if (pt->type == JSMN_ARRAY) {
+            int j = r.payload_tok;
+            if ((st = skip(c, &j, 2, r.env->payload_key)))
+                return st;
+        }
+        return ugw_error_set(c->err, UGW_ERR_TYPE, "expected an object", raw_start(pt), r.env->payload_key);
+    }
+    if (r.envp
+        && (st = ugw__check_required(r.env->fields, r.env->nfields, envp.seen, (size_t)c->t[0].start, c->err)))
+        return st;
+    *pi = r.payload_tok;
+    return UGW_OK;
+}
+
 ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
                             const char *in, size_t len, int *type,
                             void *payload, size_t payload_cap, ugw_error *err)
@@ -486,9 +416,7 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
     jsmn_parser parser;
     jsmntok_t *toks;
     jctx c;
-    rctx r;
-    pctx envp;
-    int n, i, evt;
+    int n, evt, pi;
     ugw_status st;
     const char *nul;
 
@@ -545,70 +473,17 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
     }
     if (toks[0].type != JSMN_OBJECT)
         return ugw_error_set(err, UGW_ERR_TYPE, "document is not an object", raw_start(&toks[0]), NULL);
-    r.event_tok = r.payload_tok = -1;
-    r.nunknown = 0;
-    r.env = ugw__envelope(s);
-    r.envp = NULL;
-    if (UGW__UNLIKELY(r.env->nfields)) {
-        envp.fields = r.env->fields;
-        envp.nfields = r.env->nfields;
-        envp.depth = 1;
-        envp.prefix = "";
-        envp.payload = dec->env;
-        envp.seen = 0;
-        envp.last = -1;
-        envp.nunknown = 0;
-        r.envp = &envp;
-    }
-    i = 0;
-    if ((st = walk_object(&c, &i, 1, "", root_member, &r)))
+    evt = envelope_common(&c, s, ugw__envelope(s));
+    pi = 4;
+    if (UGW__LIKELY(evt)) {
+        if ((st = trailing_ws(&c)))
+            return st;
+    } else if ((st = envelope_walk(&c, s, &evt, &pi))) {
         return st;
-    if (i < n)
-        return ugw_error_set(err, UGW_ERR_TRAILING, "bytes after the document", raw_start(&toks[i]), NULL);
-    {
-        size_t e = (size_t)toks[0].end;
-        while (e < len && is_ws(in[e]))
-            e++;
-        if (e < len)
-            return ugw_error_set(err, UGW_ERR_TRAILING, "bytes after the document", e, NULL);
     }
-    if (r.event_tok < 0)
-        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", (size_t)toks[0].start, r.env->event_key);
-    {
-        const jsmntok_t *et = &toks[r.event_tok];
-        ugw_str ev;
-        bool raw;
-        if (et->type == JSMN_PRIMITIVE && (st = prim_check(&c, et)))
-            return st;
-        if (et->type != JSMN_STRING)
-            return ugw_error_set(err, UGW_ERR_TYPE, "expected a string", raw_start(et), r.env->event_key);
-        if ((st = str_value(&c, et, r.env->event_key, &ev, &raw)))
-            return st;
-        evt = ugw_schema_event_lookup(s, ev.ptr, ev.len);
-        if (!evt)
-            return ugw_error_set(err, UGW_ERR_UNKNOWN_EVENT, "unknown event", raw_start(et), r.env->event_key);
-    }
-    if (r.payload_tok < 0)
-        return ugw_error_set(err, UGW_ERR_MISSING, "required field is missing", (size_t)toks[0].start, r.env->payload_key);
-    if (toks[r.payload_tok].type != JSMN_OBJECT) {
-        const jsmntok_t *pt = &toks[r.payload_tok];
-        if (pt->type == JSMN_PRIMITIVE && (st = prim_check(&c, pt)))
-            return st;
-        if (pt->type == JSMN_STRING && (st = str_check(&c, pt, r.env->payload_key)))
-            return st;
-        if (pt->type == JSMN_ARRAY) {
-            int j = r.payload_tok;
-            if ((st = skip(&c, &j, 2, r.env->payload_key)))
-                return st;
-        }
-        return ugw_error_set(err, UGW_ERR_TYPE, "expected an object", raw_start(pt), r.env->payload_key);
-    }
-    if (r.envp
-        && (st = ugw__check_required(r.env->fields, r.env->nfields, envp.seen, (size_t)toks[0].start, err)))
-        return st;
     if (s->events[evt - 1].size > payload_cap)
         return ugw_error_set(err, UGW_ERR_ARG, "payload buffer too small", 0, NULL);
-    if ((st = decode_payload(&c, &s->events[evt - 1], r.payload_tok, payload, r.env->payload_key)))
+    if ((st = decode_payload(&c, &s->events[evt - 1], pi, payload, ugw__envelope(s)->payload_key)))
         return st;
     *type = evt;
     return UGW_OK;

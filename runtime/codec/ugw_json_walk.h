@@ -101,16 +101,22 @@ static inline bool bytes_eq(const char *a, const char *b, size_t n)
 }
 
 /*
- * Whether key token `k` is field `f`'s name written as it is, with the ':'
- * right after it. Field names are letters and digits (the schema checker's
- * rule), so such a key needs no unescaping and is valid UTF-8 without
+ * Whether key token `k` is `name` (key_is(): field `f`'s name) written as it
+ * is, with the ':' right after it. Field names are letters and digits, and
+ * envelope keys letters, digits, '_' and '-' (the schema checker's rules), so
+ * such a key needs no unescaping and is valid UTF-8 without
  * control bytes: matched, it needs no other check, nor does its ':'. The
  * byte after the key exists: its value follows.
  */
+static inline bool key_named(const jctx *c, const jsmntok_t *k, const char *name, size_t len)
+{
+    return (size_t)(k->end - k->start) == len && c->in[k->end + 1] == ':'
+           && bytes_eq(c->in + k->start, name, len);
+}
+
 static inline bool key_is(const jctx *c, const jsmntok_t *k, const ugw_field_desc *f)
 {
-    return (size_t)(k->end - k->start) == f->name_len && c->in[k->end + 1] == ':'
-           && bytes_eq(c->in + k->start, f->name, f->name_len);
+    return key_named(c, k, f->name, f->name_len);
 }
 
 /* Offset of the first byte below 0x20 in p[0..n), or n. */
