@@ -186,6 +186,49 @@ static void test_walk_strict_unknown(void **state)
     assert_string_equal(err.path, "payload.zz");
 }
 
+/*
+ * The envelope: the common form (one event's head, the payload closing the
+ * document) is taken in one step; every near miss of it goes the member by
+ * member way and keeps its code, position and path.
+ */
+static void test_walk_envelope(void **state)
+{
+#define GSD GS GS_OK "}"
+    static const jcase cases[] = {
+        /* the common form, and with white space after it */
+        { GSD "}", UGW_OK, 0, "" },
+        { GSD "}\n", UGW_OK, 0, "" },
+        /* bytes after it, or a second document */
+        { GSD "} x", UGW_ERR_TRAILING, 118, "" },
+        { GSD "}{}", UGW_ERR_TRAILING, 117, "" },
+        { GSD "} {\"a\":1}", UGW_ERR_TRAILING, 118, "" },
+        /* a third member after the payload: unknown (default), duplicate */
+        { GSD ",\"x\":1}", UGW_OK, 0, "" },
+        { GSD ",\"payload\":{}}", UGW_ERR_DUPLICATE_KEY, 117, "payload" },
+        { GSD ",\"event\":\"x\"}", UGW_ERR_DUPLICATE_KEY, 117, "event" },
+        /* the event string escaped, or another name of the same length */
+        { "{\"event\":\"guide started \\u0028userguiding)\",\"payload\":{" GS_OK "}}", UGW_OK, 0, "" },
+        { "{\"event\":\"guide started (userguidinx)\",\"payload\":{" GS_OK "}}", UGW_ERR_UNKNOWN_EVENT, 9, "event" },
+        { "{\"event\":\"guide started (userguiding) \",\"payload\":{" GS_OK "}}", UGW_ERR_UNKNOWN_EVENT, 9, "event" },
+        /* white space in the head or before the last '}' */
+        { " " GSD "}", UGW_OK, 0, "" },
+        { "{\"event\":\"guide started (userguiding)\",\"payload\" :{" GS_OK "}}", UGW_OK, 0, "" },
+        { GSD " }", UGW_OK, 0, "" },
+        /* the head, then no object as the payload or an empty one */
+        { "{\"event\":\"guide started (userguiding)\",\"payload\":[]}", UGW_ERR_TYPE, 49, "payload" },
+        { "{\"event\":\"guide started (userguiding)\",\"payload\":{}}", UGW_ERR_MISSING, 49, "payload.userId" },
+        /* the head, then an error in the payload */
+        { GS GS_OK ",\"guideId\":2}}", UGW_ERR_DUPLICATE_KEY, 116, "payload.guideId" },
+        /* the head, then a wrong close */
+        { GSD "]", UGW_ERR_SYNTAX, 116, "" },
+        { GSD "}}", UGW_ERR_TRAILING, 117, "" },
+        /* the members the other way round */
+        { "{\"payload\":{" GS_OK "},\"event\":\"guide started (userguiding)\"}", UGW_OK, 0, "" },
+    };
+#undef GSD
+    assert_int_equal(json_case_failures(DEC(state), cases, sizeof cases / sizeof cases[0]), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_walk_string_bytes),
         cmocka_unit_test(test_walk_nul),
         cmocka_unit_test(test_walk_strict_unknown),
+        cmocka_unit_test(test_walk_envelope),
     };
     return cmocka_run_group_tests_name("test_codec_json_walk", tests, setup, teardown);
 }
