@@ -92,19 +92,31 @@ struct job {
     int slot;
     int64_t retry_after_ms;     /* from the last answer, -1 when none */
     size_t len;
+    size_t cap;                 /* bytes allocated for body[] (len rounded up) */
     unsigned char body[];
 };
 
-/* The request headers of one attempt, built in place (no allocation):
- * Content-Type, webhook-id, webhook-timestamp, webhook-signature, Expect. */
+/* The request headers of an attempt, in the slot's own storage (no
+ * allocation): Content-Type, webhook-id, webhook-timestamp,
+ * webhook-signature (with a signer), and "Expect:" (no 100-continue) for
+ * bodies over SLOT_EXPECT_OVER bytes (libcurl sends none for smaller ones).
+ * Each line's name is written once, when the slot is made; an attempt
+ * writes the values that change and links the optional lines. */
 enum { SLOT_HEADERS = 5, SLOT_HEADER_LEN = 32 + UGW_WEBHOOK_ID_MAX + UGW_SIGNATURE_MAX };
+enum { SLOT_H_TYPE, SLOT_H_ID, SLOT_H_TS, SLOT_H_SIG, SLOT_H_EXPECT };
+#define SLOT_EXPECT_OVER 1024
 
-/* One easy handle, and the job on it (NULL when free). */
+/* One easy handle, and the job on it (NULL when free). The options that do
+ * not change from one attempt to the next (the header list, the error
+ * buffer, the slot as private and header data) are set once, when the slot
+ * is made. */
 typedef struct slot {
     CURL *easy;
     job *job;
+    int format;                 /* of the Content-Type line, -1 before the first */
     struct curl_slist hdr[SLOT_HEADERS];
     char line[SLOT_HEADERS][SLOT_HEADER_LEN];
+    char error[CURL_ERROR_SIZE]; /* libcurl's error text of the attempt */
 } slot;
 
 /* One delivery thread: its share of the slots, its multi handle, its epoll
@@ -133,10 +145,17 @@ typedef struct worker {
 struct ugw_client {
     ugw_client_config cfg;      /* defaults filled in; strings point into `strings` */
     char *strings;
+    /* libcurl's proxy and no-proxy lists from the environment, read once by
+     * ugw_client_new() by libcurl's own rules (in `strings`; NULL: none) and
+     * given to every easy handle, so that no transfer reads them again */
+    const char *env_proxy, *env_noproxy;
     int dead_fd;
 
     pthread_mutex_t mu;
     pthread_mutex_t cb_mu;      /* one outcome callback (and dead-letter write) at a time */
+    pthread_mutex_t pool_mu;    /* the jobs kept for reuse below */
+    job *pool;                  /* (pool_mu) finished jobs kept for the next events, through next */
+    unsigned npool, pool_max;
     pthread_cond_t room;        /* count fell below capacity */
     pthread_cond_t idle;        /* count reached 0, or a sync job finished */
     unsigned waiters;           /* threads inside enqueue or send waiting on room or idle;
@@ -252,6 +271,13 @@ job *ugw__client_heap_pop(ugw_client *c);
 void ugw__client_pending_push(ugw_client *c, job *j);
 void ugw__client_pending_push_front(ugw_client *c, job *j);
 job *ugw__client_pending_pop(ugw_client *c);
+/* A job with room for a body of `len` bytes, its fields zeroed (cap set):
+ * one kept from a finished event when it is large enough, else a new one;
+ * NULL when out of memory. Any thread, without mu. */
+job *ugw__client_job_new(ugw_client *c, size_t len);
+/* Frees the jobs of the list `j` (through next), keeping up to pool_max of
+ * them for the next events. Any thread, without mu. */
+void ugw__client_jobs_free(ugw_client *c, job *j);
 /* Takes `j` off the books with result `r` and onto the list `done` (mu held). */
 void ugw__client_finish_locked(ugw_client *c, job *j, ugw_result r, job **done);
 /* After a 410 every queued event fails at once (mu held). */
@@ -290,6 +316,10 @@ bool ugw__client_curl_tls(CURLcode r);
 
 /* A configured easy handle for the client's URL; NULL when out of memory. */
 CURL *ugw__client_make_easy(ugw_client *c);
+/* Makes slot `s` of `w`: its easy handle, the names of its header lines and
+ * the options that stay from one attempt to the next; false when out of
+ * memory. */
+bool ugw__client_slot_init(ugw_client *c, worker *w, slot *s);
 /* Takes `j` (popped from pending, mu held) onto a free slot of `w`: the
  * counters and the attempt number; returns the slot. */
 unsigned ugw__client_take_slot_locked(ugw_client *c, worker *w, job *j);

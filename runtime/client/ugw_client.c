@@ -61,20 +61,44 @@ static void curl_init_once(void)
     curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* Copies the config's strings into one block owned by the client. */
+/* An environment variable as libcurl reads it (curl_getenv()): an empty
+ * value is none. */
+static const char *env_value(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* The proxy libcurl would take from the environment for `url` (lib/url.c,
+ * detect_proxy()): <scheme>_proxy, its upper-case form except for HTTP
+ * (HTTP_PROXY can be set by a CGI request), then all_proxy, ALL_PROXY. */
+static const char *proxy_from_env(const char *url)
+{
+    const char *p = strncmp(url, "https://", 8) == 0
+                        ? (env_value("https_proxy") ? env_value("https_proxy") : env_value("HTTPS_PROXY"))
+                        : env_value("http_proxy");
+    if (!p)
+        p = env_value("all_proxy");
+    return p ? p : env_value("ALL_PROXY");
+}
+
+/* Copies the config's strings into one block owned by the client, with the
+ * proxy variables of the environment that apply to its URL. */
 static bool copy_strings(ugw_client *c, const ugw_client_config *cfg)
 {
+    const char *noproxy = env_value("no_proxy") ? env_value("no_proxy") : env_value("NO_PROXY");
     const char *src[] = { cfg->url, cfg->user_agent ? cfg->user_agent : CLIENT_UA, cfg->ca_file,
-                          cfg->dead_letter_path, cfg->spool_path };
+                          cfg->dead_letter_path, cfg->spool_path, proxy_from_env(cfg->url), noproxy };
     const char **dst[] = { &c->cfg.url, &c->cfg.user_agent, &c->cfg.ca_file, &c->cfg.dead_letter_path,
-                           &c->cfg.spool_path };
+                           &c->cfg.spool_path, &c->env_proxy, &c->env_noproxy };
+    enum { N = sizeof src / sizeof src[0] };
     size_t total = 0, at = 0;
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < N; i++)
         total += src[i] ? strlen(src[i]) + 1 : 0;
     c->strings = malloc(total ? total : 1);
     if (!c->strings)
         return false;
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < N; i++) {
         if (!src[i]) {
             *dst[i] = NULL;
             continue;
@@ -103,8 +127,13 @@ static void client_free(ugw_client *c)
     if (c->dead_fd >= 0)
         close(c->dead_fd);
     ugw_spool_close(c->spool);
+    while ((j = c->pool)) {
+        c->pool = j->next;
+        free(j);
+    }
     pthread_mutex_destroy(&c->mu);
     pthread_mutex_destroy(&c->cb_mu);
+    pthread_mutex_destroy(&c->pool_mu);
     pthread_cond_destroy(&c->room);
     pthread_cond_destroy(&c->idle);
     free(c->heap);
@@ -165,6 +194,7 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
     c->dead_fd = -1;
     pthread_mutex_init(&c->mu, NULL);
     pthread_mutex_init(&c->cb_mu, NULL);
+    pthread_mutex_init(&c->pool_mu, NULL);
     {
         pthread_condattr_t ca;
         pthread_condattr_init(&ca);
@@ -194,6 +224,9 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
         c->cfg.max_in_flight = 8;
     if (!c->cfg.queue_capacity)
         c->cfg.queue_capacity = 10000;
+    /* One pass of outcomes frees up to max_in_flight jobs; the producers
+     * take them back for the next events. */
+    c->pool_max = 2 * c->cfg.max_in_flight;
     if (c->cfg.queue_capacity > SIZE_MAX / sizeof *c->heap) { /* the heap's size would wrap */
         ugw_error_set(err, UGW_ERR_ARG, "queue_capacity is too large", 0, "queue_capacity");
         goto fail;
@@ -322,17 +355,20 @@ static ugw_status accept_job(ugw_client *c, const void *body, size_t len,
         if (ugw_webhook_id_check(webhook_id, strnlen(webhook_id, UGW_WEBHOOK_ID_MAX), &ie) != UGW_OK)
             return ugw_error_set(err, UGW_ERR_ARG, ie.message, ie.pos, "webhook-id");
     }
-    j = malloc(sizeof *j + (len ? len : 1));
+    j = ugw__client_job_new(c, len);
     if (!j)
         return ugw_error_set(err, UGW_ERR_NOMEM, "out of memory", 0, NULL);
-    memset(j, 0, sizeof *j);
     if (webhook_id)
         memcpy(j->id, webhook_id, strlen(webhook_id) + 1);
     else if (ugw_webhook_id_new(j->id)) {
         free(j);
         return ugw_error_set(err, UGW_ERR_NOMEM, "no randomness for a webhook-id", 0, NULL);
     }
-    snprintf(j->event, sizeof j->event, "%s", event ? event : "");
+    if (event) { /* cut at 255 bytes, as schema event strings are */
+        size_t el = strnlen(event, sizeof j->event - 1);
+        memcpy(j->event, event, el);
+        j->event[el] = '\0';
+    }
     j->format = format;
     j->user = user;
     j->sync = sync;

@@ -12,6 +12,70 @@
 #include "client_internal.h"
 
 /* ------------------------------------------------------------------ */
+/* jobs, kept for reuse                                                  */
+/* ------------------------------------------------------------------ */
+
+/* Bodies are allocated in steps of POOL_STEP bytes, so that events of
+ * similar sizes fit each other's jobs; jobs with room for more than
+ * POOL_BODY_MAX bytes are not kept. */
+#define POOL_STEP 256
+#define POOL_BODY_MAX 4096
+
+job *ugw__client_job_new(ugw_client *c, size_t len)
+{
+    job *j = NULL, *small = NULL;
+    size_t cap;
+    pthread_mutex_lock(&c->pool_mu);
+    if (c->pool) {
+        j = c->pool;
+        c->pool = j->next;
+        c->npool--;
+        if (j->cap < len) { /* too small for this one: it makes room */
+            small = j;
+            j = NULL;
+        }
+    }
+    pthread_mutex_unlock(&c->pool_mu);
+    free(small);
+    if (!j) {
+        if (len > SIZE_MAX - sizeof *j - POOL_STEP)
+            return NULL;
+        cap = len <= POOL_BODY_MAX ? (len / POOL_STEP + 1) * POOL_STEP : len;
+        if (!(j = malloc(sizeof *j + cap)))
+            return NULL;
+    } else {
+        cap = j->cap;
+    }
+    memset(j, 0, sizeof *j);
+    j->cap = cap;
+    return j;
+}
+
+void ugw__client_jobs_free(ugw_client *c, job *j)
+{
+    job *next, *drop = NULL;
+    if (!j)
+        return;
+    pthread_mutex_lock(&c->pool_mu);
+    for (; j; j = next) {
+        next = j->next;
+        if (j->cap <= POOL_BODY_MAX && c->npool < c->pool_max) {
+            j->next = c->pool;
+            c->pool = j;
+            c->npool++;
+        } else {
+            j->next = drop;
+            drop = j;
+        }
+    }
+    pthread_mutex_unlock(&c->pool_mu);
+    for (; drop; drop = next) {
+        next = drop->next;
+        free(drop);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* the retry heap (min by due_ms)                                       */
 /* ------------------------------------------------------------------ */
 
@@ -190,10 +254,7 @@ void ugw__client_deliver_outcomes(ugw_client *c, job *done)
     if (synced || c->closing || (c->count == 0 && c->unreported == 0))
         pthread_cond_broadcast(&c->idle);
     pthread_mutex_unlock(&c->mu);
-    while ((j = done)) {
-        done = j->next;
-        free(j);
-    }
+    ugw__client_jobs_free(c, done);
 }
 
 void ugw__client_fail_queued_gone(ugw_client *c, job **done)

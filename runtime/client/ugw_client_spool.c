@@ -35,11 +35,10 @@ static bool load_row(const ugw_spool_entry *e, int64_t seq, void *ctx)
         ld->jobs = nj;
         ld->cap = cap;
     }
-    if (e->body_len > SIZE_MAX - sizeof *j - 1 || !(j = malloc(sizeof *j + (e->body_len ? e->body_len : 1)))) {
+    if (!(j = ugw__client_job_new(ld->c, e->body_len))) {
         ld->nomem = true;
         return false;
     }
-    memset(j, 0, sizeof *j);
     memcpy(j->id, e->id, strlen(e->id) + 1);
     memcpy(j->event, e->event, strlen(e->event) + 1);
     j->format = e->format;

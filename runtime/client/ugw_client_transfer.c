@@ -5,11 +5,15 @@
  * what the answer means. The threads that drive the transfers are in
  * ugw_client_worker.c.
  *
+ * What an attempt costs on this side of libcurl is kept small: the options
+ * and header names that do not change are set once per slot, an attempt
+ * copies the id, formats the timestamp (ugw_fmt_i64), signs straight into
+ * its header line and sets the body (two options).
+ *
  * A worker's multi handle and easy handles belong to that worker alone (see
  * client_internal.h for the locking).
  */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -26,7 +30,7 @@ static size_t discard_body(char *p, size_t size, size_t n, void *ud)
 
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
-    job *j = ud;
+    job *j = ((slot *)ud)->job; /* set while the slot's transfer runs */
     size_t len = size * n;
     static const char name[] = "retry-after:";
     if (len > sizeof name - 1 && strncasecmp(p, name, sizeof name - 1) == 0) {
@@ -69,7 +73,48 @@ CURL *ugw__client_make_easy(ugw_client *c)
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, c->cfg.tls_insecure ? 0L : 2L);
     if (c->cfg.ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, c->cfg.ca_file);
+    /* The environment's proxy, as libcurl would read it at every transfer
+     * ("" where it has none: no proxy, no exception). */
+    curl_easy_setopt(e, CURLOPT_PROXY, c->env_proxy ? c->env_proxy : "");
+    curl_easy_setopt(e, CURLOPT_NOPROXY, c->env_noproxy ? c->env_noproxy : "");
     return e;
+}
+
+/* The names of the header lines; the values follow them in the line. */
+static const char h_type[] = "Content-Type: ", h_id[] = "webhook-id: ", h_ts[] = "webhook-timestamp: ",
+                  h_sig[] = "webhook-signature: ";
+#define AT(name) (sizeof name - 1)
+
+_Static_assert(AT(h_type) + 32 <= SLOT_HEADER_LEN, "a media type fits its line");
+_Static_assert(AT(h_id) + UGW_WEBHOOK_ID_MAX <= SLOT_HEADER_LEN, "a webhook-id fits its line");
+_Static_assert(AT(h_ts) + 21 <= SLOT_HEADER_LEN, "a timestamp fits its line");
+_Static_assert(AT(h_sig) + UGW_SIGNATURE_MAX <= SLOT_HEADER_LEN, "a signature fits its line");
+
+bool ugw__client_slot_init(ugw_client *c, worker *w, slot *s)
+{
+    if (!(s->easy = ugw__client_make_easy(c)))
+        return false;
+    s->format = -1;
+    memcpy(s->line[SLOT_H_TYPE], h_type, sizeof h_type);
+    memcpy(s->line[SLOT_H_ID], h_id, sizeof h_id);
+    memcpy(s->line[SLOT_H_TS], h_ts, sizeof h_ts);
+    memcpy(s->line[SLOT_H_SIG], h_sig, sizeof h_sig);
+    memcpy(s->line[SLOT_H_EXPECT], "Expect:", sizeof "Expect:"); /* no 100-continue round trip */
+    for (unsigned k = 0; k < SLOT_HEADERS; k++) {
+        s->hdr[k].data = s->line[k];
+        s->hdr[k].next = NULL;
+    }
+    s->hdr[SLOT_H_TYPE].next = &s->hdr[SLOT_H_ID];
+    s->hdr[SLOT_H_ID].next = &s->hdr[SLOT_H_TS];
+    if (w->signer)
+        s->hdr[SLOT_H_TS].next = &s->hdr[SLOT_H_SIG];
+    /* The rest of the list is linked per attempt (Expect). */
+    if (curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, &s->hdr[SLOT_H_TYPE]) != CURLE_OK
+        || curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, s->error) != CURLE_OK
+        || curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, s) != CURLE_OK
+        || curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s) != CURLE_OK)
+        return false;
+    return true;
 }
 
 unsigned ugw__client_take_slot_locked(ugw_client *c, worker *w, job *j)
@@ -88,46 +133,33 @@ unsigned ugw__client_take_slot_locked(ugw_client *c, worker *w, job *j)
     return si;
 }
 
-/* Appends one header line, built in the slot, to the list being made. */
-static bool add_header(slot *s, unsigned *n, const char *fmt, ...)
-{
-    va_list ap;
-    int len;
-    va_start(ap, fmt);
-    len = vsnprintf(s->line[*n], SLOT_HEADER_LEN, fmt, ap);
-    va_end(ap);
-    if (len < 0 || len >= SLOT_HEADER_LEN)
-        return false; /* cannot happen: the line's parts are bounded */
-    s->hdr[*n].data = s->line[*n];
-    s->hdr[*n].next = NULL;
-    if (*n)
-        s->hdr[*n - 1].next = &s->hdr[*n];
-    (*n)++;
-    return true;
-}
-
 bool ugw__client_start_attempt(worker *w, job *j)
 {
     slot *s = &w->slots[j->slot];
-    long long now = (long long)time(NULL);
-    unsigned n = 0;
-    bool ok = add_header(s, &n, "Content-Type: %s", ugw_format_media_type(j->format))
-              && add_header(s, &n, "webhook-id: %s", j->id)
-              && add_header(s, &n, "webhook-timestamp: %lld", now);
-    if (ok && w->signer) {
-        char sig[UGW_SIGNATURE_MAX];
-        ok = ugw_webhook_signer_sign(w->signer, j->id, (int64_t)now, j->body, j->len, sig, sizeof sig, NULL)
-                 == UGW_OK
-             && add_header(s, &n, "webhook-signature: %s", sig);
+    int64_t now = (int64_t)time(NULL);
+    size_t n;
+    bool ok = true;
+    if (s->format != (int)j->format) {
+        const char *mt = ugw_format_media_type(j->format);
+        size_t ml = strnlen(mt, 31);
+        memcpy(s->line[SLOT_H_TYPE] + AT(h_type), mt, ml);
+        s->line[SLOT_H_TYPE][AT(h_type) + ml] = '\0';
+        s->format = (int)j->format;
     }
-    ok = ok && add_header(s, &n, "Expect:"); /* no 100-continue round trip */
+    memcpy(s->line[SLOT_H_ID] + AT(h_id), j->id, strnlen(j->id, UGW_WEBHOOK_ID_MAX - 1) + 1);
+    n = AT(h_ts) + ugw_fmt_i64(s->line[SLOT_H_TS] + AT(h_ts), now);
+    s->line[SLOT_H_TS][n] = '\0';
+    if (w->signer) {
+        ok = ugw_webhook_signer_sign(w->signer, j->id, now, j->body, j->len, s->line[SLOT_H_SIG] + AT(h_sig),
+                                     SLOT_HEADER_LEN - AT(h_sig), NULL)
+             == UGW_OK;
+    }
+    (w->signer ? &s->hdr[SLOT_H_SIG] : &s->hdr[SLOT_H_TS])->next
+        = j->len > SLOT_EXPECT_OVER ? &s->hdr[SLOT_H_EXPECT] : NULL;
+    s->error[0] = 0;
     if (ok) {
-        curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, &s->hdr[0]);
         curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, (const char *)j->body);
         curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->len);
-        curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, j->error);
-        curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, j);
-        curl_easy_setopt(s->easy, CURLOPT_PRIVATE, j);
         ok = curl_multi_add_handle(w->multi, s->easy) == CURLM_OK;
     }
     if (!ok)
@@ -144,7 +176,10 @@ void ugw__client_attempt_off(worker *w, job *j, CURLcode r)
     if (r == CURLE_OK) {
         curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
         j->status = status;
-    } else if (!j->error[0]) {
+    } else if (s->error[0]) {
+        memcpy(j->error, s->error, sizeof j->error); /* libcurl's text, NUL-terminated */
+        j->error[sizeof j->error - 1] = 0;
+    } else {
         snprintf(j->error, sizeof j->error, "%s", curl_easy_strerror(r));
     }
 }

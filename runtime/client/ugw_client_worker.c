@@ -212,7 +212,7 @@ bool ugw__client_worker_init(ugw_client *c, worker *w, unsigned i, unsigned n, u
     curl_multi_setopt(w->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)w->nslots);
     curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->nslots);
     for (unsigned k = 0; k < w->nslots; k++) {
-        if (!(w->slots[k].easy = ugw__client_make_easy(c)))
+        if (!ugw__client_slot_init(c, w, &w->slots[k]))
             return false;
         curl_easy_setopt(w->slots[k].easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
         curl_easy_setopt(w->slots[k].easy, CURLOPT_OPENSOCKETDATA, w);
@@ -299,10 +299,12 @@ static job *drive(worker *w, const struct epoll_event *evs, int n)
         curl_multi_socket_action(w->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     }
     while ((msg = curl_multi_info_read(w->multi, &left))) {
-        job *j = NULL;
+        slot *s = NULL;
+        job *j;
         if (msg->msg != CURLMSG_DONE)
             continue;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+        j = s->job;
         ugw__client_attempt_off(w, j, msg->data.result); /* sets j->curl_code */
         j->next = ended;
         ended = j;
