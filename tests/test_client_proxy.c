@@ -9,6 +9,10 @@
  * The receiver plays the proxy: a request that went through it arrives in
  * absolute form (the whole URL as its path); the endpoint's own port is one
  * where nothing listens, so only the proxy can deliver.
+ *
+ * And the User-Agent, which the client sends as one of its own header lines
+ * without a proxy and through libcurl's option with one: the same header
+ * either way.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,19 +50,27 @@ static void proxy_url(char *out, size_t cap, test_receiver *tr)
     snprintf(out, cap, "http://127.0.0.1:%d", tr_port(tr));
 }
 
-/* Sends one event to `url` (one attempt) and returns the status of the send. */
-static ugw_status send_one(fx *t, const char *url)
+/* Sends one event to `url` (one attempt) with `ua` (NULL: the default) and
+ * returns the status of the send. */
+static ugw_status send_one_ua(fx *t, const char *url, const char *ua)
 {
     ugw_client_config cfg = base_cfg(t, url);
     ugw_outcome out;
     ugw_error err;
     cfg.max_attempts = 1;
+    cfg.user_agent = ua;
     cfg.connect_timeout_ms = 2000;
     start_client(t, &cfg);
     return ugw_client_send(t->c, fixture_at(0), &out, &err);
 }
 
-/* The receiver got exactly one request, for `path`. */
+static ugw_status send_one(fx *t, const char *url)
+{
+    return send_one_ua(t, url, NULL);
+}
+
+/* The receiver got exactly one request, for `path`, with the default
+ * User-Agent. */
 static void assert_one_request(test_receiver *tr, const char *method, const char *path)
 {
     size_t n;
@@ -66,6 +78,8 @@ static void assert_one_request(test_receiver *tr, const char *method, const char
     assert_int_equal(n, 1);
     assert_string_equal(rs[0].method, method);
     assert_string_equal(rs[0].path, path);
+    assert_non_null(rs[0].user_agent);
+    assert_string_equal(rs[0].user_agent, "ugw/" UGW_VERSION_STRING);
     free_requests(rs, n);
 }
 
@@ -189,6 +203,32 @@ static void test_proxy_by_scheme(void **state)
     assert_no_request(proxy);
 }
 
+/* A configured User-Agent, straight and through a proxy. */
+static void test_user_agent(void **state)
+{
+    fx *t = *state;
+    test_receiver *rx = start_rx(t, NULL), *proxy = start_rx(t, NULL);
+    char purl[64], url[64];
+    size_t n;
+    tr_request *rs;
+    assert_int_equal(send_one_ua(t, tr_url(rx), "acme-hooks/2.1 (+https://example.com)"), UGW_OK);
+    rs = get_requests(rx, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(rs[0].user_agent, "acme-hooks/2.1 (+https://example.com)");
+    free_requests(rs, n);
+    close_client(t, 0);
+
+    proxy_url(purl, sizeof purl, proxy);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/hook", tr_refused_port());
+    assert_int_equal(setenv("http_proxy", purl, 1), 0);
+    assert_int_equal(send_one_ua(t, url, "acme-hooks/2.1"), UGW_OK);
+    rs = get_requests(proxy, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(rs[0].path, url);
+    assert_string_equal(rs[0].user_agent, "acme-hooks/2.1");
+    free_requests(rs, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +241,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_proxy_upper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_https_proxy_upper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_proxy_by_scheme, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_agent, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

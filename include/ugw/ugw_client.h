@@ -231,6 +231,13 @@ typedef struct ugw_client ugw_client;
  * program's SQLite database, not SQLite at all, a newer ugw's, or damaged or
  * truncated; the file is never written then), UGW_ERR_IO (cannot be opened or
  * created), UGW_ERR_NOMEM.
+ *
+ * The proxy variables of the environment are read here, once, by libcurl's
+ * rules (http_proxy for an http:// URL, never HTTP_PROXY; https_proxy or
+ * HTTPS_PROXY for https://; then all_proxy or ALL_PROXY; no_proxy or NO_PROXY
+ * for exceptions; an empty variable counts as unset), and hold for the
+ * client's life: a change to them afterwards applies to the next client.
+ * Not thread-safe against a concurrent setenv() (as getenv() is not).
  */
 UGW_API ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err);
 

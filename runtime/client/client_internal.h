@@ -97,13 +97,14 @@ struct job {
 };
 
 /* The request headers of an attempt, in the slot's own storage (no
- * allocation): Content-Type, webhook-id, webhook-timestamp,
- * webhook-signature (with a signer), and "Expect:" (no 100-continue) for
- * bodies over SLOT_EXPECT_OVER bytes (libcurl sends none for smaller ones).
- * Each line's name is written once, when the slot is made; an attempt
- * writes the values that change and links the optional lines. */
-enum { SLOT_HEADERS = 5, SLOT_HEADER_LEN = 32 + UGW_WEBHOOK_ID_MAX + UGW_SIGNATURE_MAX };
-enum { SLOT_H_TYPE, SLOT_H_ID, SLOT_H_TS, SLOT_H_SIG, SLOT_H_EXPECT };
+ * allocation): the client's User-Agent line when it has one (ua_line),
+ * Content-Type, webhook-id, webhook-timestamp, webhook-signature (with a
+ * signer), and "Expect:" (no 100-continue) for bodies over
+ * SLOT_EXPECT_OVER bytes (libcurl sends none for smaller ones). Each line's
+ * name is written once, when the slot is made; an attempt writes the
+ * values that change and links the optional lines. */
+enum { SLOT_LINES = 5, SLOT_HEADERS = 6, SLOT_HEADER_LEN = 32 + UGW_WEBHOOK_ID_MAX + UGW_SIGNATURE_MAX };
+enum { SLOT_H_TYPE, SLOT_H_ID, SLOT_H_TS, SLOT_H_SIG, SLOT_H_EXPECT, SLOT_H_UA /* no line: ua_line */ };
 #define SLOT_EXPECT_OVER 1024
 
 /* One easy handle, and the job on it (NULL when free). The options that do
@@ -115,7 +116,7 @@ typedef struct slot {
     job *job;
     int format;                 /* of the Content-Type line, -1 before the first */
     struct curl_slist hdr[SLOT_HEADERS];
-    char line[SLOT_HEADERS][SLOT_HEADER_LEN];
+    char line[SLOT_LINES][SLOT_HEADER_LEN];
     char error[CURL_ERROR_SIZE]; /* libcurl's error text of the attempt */
 } slot;
 
@@ -149,6 +150,11 @@ struct ugw_client {
      * ugw_client_new() by libcurl's own rules (in `strings`; NULL: none) and
      * given to every easy handle, so that no transfer reads them again */
     const char *env_proxy, *env_noproxy;
+    /* "User-Agent: <user_agent>", sent as one of the slots' header lines
+     * (libcurl formats the header once instead of twice); NULL when the
+     * user agent is empty or a proxy is configured (a CONNECT to the proxy
+     * carries the user agent only when libcurl adds it: CURLOPT_USERAGENT) */
+    char *ua_line;
     int dead_fd;
 
     pthread_mutex_t mu;

@@ -137,6 +137,7 @@ static void client_free(ugw_client *c)
     pthread_cond_destroy(&c->room);
     pthread_cond_destroy(&c->idle);
     free(c->heap);
+    free(c->ua_line);
     free(c->strings);
     free(c);
 }
@@ -206,6 +207,14 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
     c->cfg = *cfg;
     if (!copy_strings(c, cfg))
         goto nomem;
+    if (!c->env_proxy && c->cfg.user_agent[0]) {
+        static const char name[] = "User-Agent: ";
+        size_t n = strlen(c->cfg.user_agent) + 1;
+        if (!(c->ua_line = malloc(sizeof name - 1 + n)))
+            goto nomem;
+        memcpy(c->ua_line, name, sizeof name - 1);
+        memcpy(c->ua_line + sizeof name - 1, c->cfg.user_agent, n);
+    }
     if (!c->cfg.connect_timeout_ms)
         c->cfg.connect_timeout_ms = 10000;
     if (!c->cfg.timeout_ms)

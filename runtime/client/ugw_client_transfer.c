@@ -65,7 +65,8 @@ CURL *ugw__client_make_easy(ugw_client *c)
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, clamp_long(c->cfg.connect_timeout_ms));
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, clamp_long(c->cfg.timeout_ms));
-    curl_easy_setopt(e, CURLOPT_USERAGENT, c->cfg.user_agent);
+    if (!c->ua_line) /* else a line of the slot's headers */
+        curl_easy_setopt(e, CURLOPT_USERAGENT, c->cfg.user_agent);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -100,16 +101,18 @@ bool ugw__client_slot_init(ugw_client *c, worker *w, slot *s)
     memcpy(s->line[SLOT_H_TS], h_ts, sizeof h_ts);
     memcpy(s->line[SLOT_H_SIG], h_sig, sizeof h_sig);
     memcpy(s->line[SLOT_H_EXPECT], "Expect:", sizeof "Expect:"); /* no 100-continue round trip */
-    for (unsigned k = 0; k < SLOT_HEADERS; k++) {
+    for (unsigned k = 0; k < SLOT_LINES; k++) {
         s->hdr[k].data = s->line[k];
         s->hdr[k].next = NULL;
     }
+    s->hdr[SLOT_H_UA].data = c->ua_line;
+    s->hdr[SLOT_H_UA].next = &s->hdr[SLOT_H_TYPE];
     s->hdr[SLOT_H_TYPE].next = &s->hdr[SLOT_H_ID];
     s->hdr[SLOT_H_ID].next = &s->hdr[SLOT_H_TS];
     if (w->signer)
         s->hdr[SLOT_H_TS].next = &s->hdr[SLOT_H_SIG];
     /* The rest of the list is linked per attempt (Expect). */
-    if (curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, &s->hdr[SLOT_H_TYPE]) != CURLE_OK
+    if (curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, &s->hdr[c->ua_line ? SLOT_H_UA : SLOT_H_TYPE]) != CURLE_OK
         || curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, s->error) != CURLE_OK
         || curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, s) != CURLE_OK
         || curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s) != CURLE_OK)
