@@ -22,6 +22,12 @@
 #define GSR(rest) GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\"," rest "}}"
 
 
+/* A resource center external URL click with `key` where its
+ * resourceCenterName goes. */
+#define RCX(key) "{\"event\":\"resource center external URL clicked (userguiding)\",\"payload\":{" \
+    "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"resourceCenterId\":3," key ":\"h\"," \
+    "\"externalUrl\":\"https://d.e/\"}}"
+
 static void test_walk_cases(void **state)
 {
     static const jcase cases[] = {
@@ -111,6 +117,17 @@ static void test_walk_cases(void **state)
         { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\",\"x\":\"a\\n\xff\"}}", UGW_ERR_UTF8, 121, "payload.x" },
         /* invalid UTF-8 after an escape in an unknown key */
         { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\",\"x\\n\xff\":1}}", UGW_ERR_UTF8, 117, "" },
+        /* a key shorter than the field's, the document ending before the
+         * field's key would */
+        { GS "\"u\":1}}", UGW_ERR_MISSING, 49, "payload.userId" },
+        /* keys one byte off the field expected next: in the middle, longer */
+        { GSR("\"guideId\":1,\"guideNbme\":\"g\""), UGW_ERR_MISSING, 49, "payload.guideName" },
+        { GSR("\"guideId\":1,\"guideNamee\":\"g\""), UGW_ERR_MISSING, 49, "payload.guideName" },
+        /* a key of 21 bytes with its quotes and ':', off in its last and its
+         * middle word */
+        { RCX("\"resourceCenterNamf\""), UGW_ERR_MISSING, 72, "payload.resourceCenterName" },
+        { RCX("\"resourcfCenterName\""), UGW_ERR_MISSING, 72, "payload.resourceCenterName" },
+        { RCX("\"resourceCenterName\""), UGW_OK, 0, "" },
         /* escapes in an unknown value */
         { GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\",\"x\":\"\\u00e9\\ud83d\\ude00\"}}", UGW_OK, 0, "" },
     };
