@@ -12,8 +12,9 @@
  *                          and handing their outcomes back
  *   ugw_client_retry.c     the retry policy: the clock, backoff with jitter,
  *                          Retry-After, which answers are retried
- *   ugw_client_transfer.c  one attempt: the easy handles, the request
- *                          headers, what the answer means
+ *   ugw_client_transfer.c  one attempt: the client's strings and the
+ *                          environment's proxies, the easy handles, the
+ *                          request headers, what the answer means
  *   ugw_client_worker.c    the delivery threads: epoll, libcurl's socket and
  *                          timer callbacks, taking work and waking each other
  *   ugw_dead_letter.c      writing dead letters (docs/DEAD_LETTERS.md)
@@ -320,6 +321,10 @@ bool ugw__client_curl_tls(CURLcode r);
 
 /* ---- ugw_client_transfer.c: one attempt, on its worker ---- */
 
+/* Copies the config's strings (defaults filled in) into one block owned by
+ * the client, with the proxy variables of the environment that apply to its
+ * URL (libcurl's rules), and makes ua_line; false when out of memory. */
+bool ugw__client_copy_strings(ugw_client *c, const ugw_client_config *cfg);
 /* A configured easy handle for the client's URL; NULL when out of memory. */
 CURL *ugw__client_make_easy(ugw_client *c);
 /* Makes slot `s` of `w`: its easy handle, the names of its header lines and

@@ -61,56 +61,6 @@ static void curl_init_once(void)
     curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* An environment variable as libcurl reads it (curl_getenv()): an empty
- * value is none. */
-static const char *env_value(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v ? v : NULL;
-}
-
-/* The proxy libcurl would take from the environment for `url` (lib/url.c,
- * detect_proxy()): <scheme>_proxy, its upper-case form except for HTTP
- * (HTTP_PROXY can be set by a CGI request), then all_proxy, ALL_PROXY. */
-static const char *proxy_from_env(const char *url)
-{
-    const char *p = strncmp(url, "https://", 8) == 0
-                        ? (env_value("https_proxy") ? env_value("https_proxy") : env_value("HTTPS_PROXY"))
-                        : env_value("http_proxy");
-    if (!p)
-        p = env_value("all_proxy");
-    return p ? p : env_value("ALL_PROXY");
-}
-
-/* Copies the config's strings into one block owned by the client, with the
- * proxy variables of the environment that apply to its URL. */
-static bool copy_strings(ugw_client *c, const ugw_client_config *cfg)
-{
-    const char *noproxy = env_value("no_proxy") ? env_value("no_proxy") : env_value("NO_PROXY");
-    const char *src[] = { cfg->url, cfg->user_agent ? cfg->user_agent : CLIENT_UA, cfg->ca_file,
-                          cfg->dead_letter_path, cfg->spool_path, proxy_from_env(cfg->url), noproxy };
-    const char **dst[] = { &c->cfg.url, &c->cfg.user_agent, &c->cfg.ca_file, &c->cfg.dead_letter_path,
-                           &c->cfg.spool_path, &c->env_proxy, &c->env_noproxy };
-    enum { N = sizeof src / sizeof src[0] };
-    size_t total = 0, at = 0;
-    for (size_t i = 0; i < N; i++)
-        total += src[i] ? strlen(src[i]) + 1 : 0;
-    c->strings = malloc(total ? total : 1);
-    if (!c->strings)
-        return false;
-    for (size_t i = 0; i < N; i++) {
-        if (!src[i]) {
-            *dst[i] = NULL;
-            continue;
-        }
-        memcpy(c->strings + at, src[i], strlen(src[i]) + 1);
-        *dst[i] = c->strings + at;
-        at += strlen(src[i]) + 1;
-    }
-    c->cfg.secret = NULL; /* parsed into c->secret; the text is not kept */
-    return true;
-}
-
 static void client_free(ugw_client *c)
 {
     job *j;
@@ -205,16 +155,8 @@ ugw_client *ugw_client_new(const ugw_client_config *cfg, ugw_error *err)
         pthread_condattr_destroy(&ca);
     }
     c->cfg = *cfg;
-    if (!copy_strings(c, cfg))
+    if (!ugw__client_copy_strings(c, cfg))
         goto nomem;
-    if (!c->env_proxy && c->cfg.user_agent[0]) {
-        static const char name[] = "User-Agent: ";
-        size_t n = strlen(c->cfg.user_agent) + 1;
-        if (!(c->ua_line = malloc(sizeof name - 1 + n)))
-            goto nomem;
-        memcpy(c->ua_line, name, sizeof name - 1);
-        memcpy(c->ua_line + sizeof name - 1, c->cfg.user_agent, n);
-    }
     if (!c->cfg.connect_timeout_ms)
         c->cfg.connect_timeout_ms = 10000;
     if (!c->cfg.timeout_ms)

@@ -1,9 +1,10 @@
 /*
- * ugw_client_transfer.c - one attempt of an event: the easy handle of a
- * slot (its connection kept alive by the worker's multi handle), the request
- * headers built in the slot's own storage (no allocation per attempt), and
- * what the answer means. The threads that drive the transfers are in
- * ugw_client_worker.c.
+ * ugw_client_transfer.c - one attempt of an event: what every request of
+ * the client carries (its strings, the environment's proxies, the
+ * User-Agent line), the easy handle of a slot (its connection kept alive by
+ * the worker's multi handle), the request headers built in the slot's own
+ * storage (no allocation per attempt), and what the answer means. The
+ * threads that drive the transfers are in ugw_client_worker.c.
  *
  * What an attempt costs on this side of libcurl is kept small: the options
  * and header names that do not change are set once per slot, an attempt
@@ -15,6 +16,7 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -45,6 +47,62 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
         j->retry_after_ms = -1; /* a new response (after a 100) */
     }
     return len;
+}
+
+/* An environment variable as libcurl reads it (curl_getenv()): an empty
+ * value is none. */
+static const char *env_value(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* The proxy libcurl would take from the environment for `url` (lib/url.c,
+ * detect_proxy()): <scheme>_proxy, its upper-case form except for HTTP
+ * (HTTP_PROXY can be set by a CGI request), then all_proxy, ALL_PROXY. */
+static const char *proxy_from_env(const char *url)
+{
+    const char *p = strncmp(url, "https://", 8) == 0
+                        ? (env_value("https_proxy") ? env_value("https_proxy") : env_value("HTTPS_PROXY"))
+                        : env_value("http_proxy");
+    if (!p)
+        p = env_value("all_proxy");
+    return p ? p : env_value("ALL_PROXY");
+}
+
+bool ugw__client_copy_strings(ugw_client *c, const ugw_client_config *cfg)
+{
+    const char *noproxy = env_value("no_proxy") ? env_value("no_proxy") : env_value("NO_PROXY");
+    const char *src[] = { cfg->url, cfg->user_agent ? cfg->user_agent : CLIENT_UA, cfg->ca_file,
+                          cfg->dead_letter_path, cfg->spool_path, proxy_from_env(cfg->url), noproxy };
+    const char **dst[] = { &c->cfg.url, &c->cfg.user_agent, &c->cfg.ca_file, &c->cfg.dead_letter_path,
+                           &c->cfg.spool_path, &c->env_proxy, &c->env_noproxy };
+    enum { N = sizeof src / sizeof src[0] };
+    size_t total = 0, at = 0;
+    for (size_t i = 0; i < N; i++)
+        total += src[i] ? strlen(src[i]) + 1 : 0;
+    c->strings = malloc(total ? total : 1);
+    if (!c->strings)
+        return false;
+    for (size_t i = 0; i < N; i++) {
+        if (!src[i]) {
+            *dst[i] = NULL;
+            continue;
+        }
+        memcpy(c->strings + at, src[i], strlen(src[i]) + 1);
+        *dst[i] = c->strings + at;
+        at += strlen(src[i]) + 1;
+    }
+    if (!c->env_proxy && c->cfg.user_agent[0]) {
+        static const char name[] = "User-Agent: ";
+        size_t n = strlen(c->cfg.user_agent) + 1;
+        if (!(c->ua_line = malloc(sizeof name - 1 + n)))
+            return false;
+        memcpy(c->ua_line, name, sizeof name - 1);
+        memcpy(c->ua_line + sizeof name - 1, c->cfg.user_agent, n);
+    }
+    c->cfg.secret = NULL; /* parsed into c->secret; the text is not kept */
+    return true;
 }
 
 /* libcurl takes long milliseconds: a longer time is as good as forever. */
