@@ -27,7 +27,9 @@
  * "RATIO measure=... crash=... power=..." (against memory).
  *
  * Usage: bench_spool [--url URL] [--events N] [--threads T] [--rounds R]
- *                    [--dir DIR] [--in-flight N]
+ *                    [--dir DIR] [--in-flight N] [--queues LIST]
+ * --queues (e.g. "crash", "memory,crash"; default all three) runs only some
+ * queues, for profiling one of them; the ratios need memory in the list.
  * Exit: 0; 1 when an event was refused or not delivered; 2 on usage errors.
  */
 #include <arpa/inet.h>
@@ -52,6 +54,7 @@ typedef struct options {
     const char *url, *dir;
     unsigned long events;
     unsigned threads, rounds, in_flight;
+    unsigned queues; /* bit q: run queue q */
 } options;
 
 enum { Q_MEMORY, Q_CRASH, Q_POWER, Q_COUNT };
@@ -202,10 +205,13 @@ static int measure(const options *o, const char *name, const char *url, bool del
     result r;
     printf("== %s: %lu events, %u producer threads, %u rounds%s\n", name, o->events, o->threads, o->rounds,
            deliver ? "" : " (nothing delivered: the endpoint never answers)");
-    if (run_once(o, url, Q_CRASH, deliver, &r)) /* warm-up, not counted */
+    /* A warm-up, not counted: crash, or the first queue asked for. */
+    if (run_once(o, url, o->queues & 1u << Q_CRASH ? Q_CRASH : __builtin_ctz(o->queues), deliver, &r))
         return 1;
     for (unsigned k = 0; k < o->rounds; k++) {
         for (int q = 0; q < Q_COUNT; q++) {
+            if (!(o->queues & 1u << q))
+                continue;
             if (run_once(o, url, q, deliver, &r))
                 return 1;
             rate[q][k] = r.rate;
@@ -217,18 +223,21 @@ static int measure(const options *o, const char *name, const char *url, bool del
         }
     }
     for (int q = 0; q < Q_COUNT; q++) {
+        if (!(o->queues & 1u << q))
+            continue;
         med[q] = median(rate[q], o->rounds);
         printf("RESULT measure=%s queue=%s events_per_s=%.0f p50_us=%.1f p99_us=%.1f\n", name, qname[q], med[q],
                median(p50[q], o->rounds), median(p99[q], o->rounds));
     }
-    printf("RATIO measure=%s crash=%.3f power=%.3f\n", name, med[Q_CRASH] / med[Q_MEMORY],
-           med[Q_POWER] / med[Q_MEMORY]);
+    if (o->queues == (1u << Q_COUNT) - 1)
+        printf("RATIO measure=%s crash=%.3f power=%.3f\n", name, med[Q_CRASH] / med[Q_MEMORY],
+               med[Q_POWER] / med[Q_MEMORY]);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    options o = { NULL, "/tmp", 50000, 4, 5, 16 };
+    options o = { NULL, "/tmp", 50000, 4, 5, 16, (1u << Q_COUNT) - 1 };
     char silent[64];
     int fd, rc = 0;
 
@@ -248,7 +257,17 @@ int main(int argc, char **argv)
             o.rounds = (unsigned)strtoul(v, NULL, 10);
         else if (!strcmp(a, "--in-flight"))
             o.in_flight = (unsigned)strtoul(v, NULL, 10);
-        else
+        else if (!strcmp(a, "--queues")) {
+            o.queues = 0;
+            for (int q = 0; q < Q_COUNT; q++) {
+                const char *at = strstr(v, qname[q]);
+                size_t n = strlen(qname[q]);
+                if (at && (at == v || at[-1] == ',') && (at[n] == ',' || !at[n]))
+                    o.queues |= 1u << q;
+            }
+            if (!o.queues)
+                goto usage;
+        } else
             goto usage;
         i++;
     }
@@ -273,6 +292,6 @@ int main(int argc, char **argv)
     return rc;
 usage:
     fprintf(stderr, "usage: bench_spool [--url URL] [--events N] [--threads T] [--rounds R] [--dir DIR] "
-                    "[--in-flight N]\n");
+                    "[--in-flight N] [--queues memory,crash,power]\n");
     return 2;
 }

@@ -27,6 +27,8 @@
  *   ugw_spool_write.c      writing it: the group commit of enqueued events
  *                          and marks, what outcomes and retries change
  *   ugw_spool_admin.c      reading and acting on it (ugw_spool.h)
+ *   ugw_spool_vfs.c        the SQLite VFS it is opened with: a commit's WAL
+ *                          writes in one system call
  *   ugw_client_spool.c     the client with a spool: defaults, resuming
  *                          pending events, accepting through a commit
  *
@@ -142,6 +144,11 @@ typedef struct worker {
     /* this thread only: retries to record in the spool, one per slot */
     struct spool_retry *retries;
     unsigned nretries;
+    /* this thread only: finished events whose spool write waits for the
+     * spool to be free (ugw__client_worker_outcomes()), since held_ms */
+    struct job *held;
+    unsigned nheld;
+    int64_t held_ms;
 } worker;
 
 struct ugw_client {
@@ -241,6 +248,9 @@ ugw_status ugw__spool_open(const char *path, bool own, bool create, ugw_spool_sy
                            ugw_spool **out, ugw_error *err);
 /* Sets `err` for an SQLite result code (static messages), returns the code. */
 ugw_status ugw__spool_fail(ugw_spool *sp, int rc, ugw_error *err);
+/* The name of the spool's SQLite VFS (ugw_spool_vfs.c), registered on
+ * first use; NULL (SQLite's default) when it could not be registered. */
+const char *ugw__spool_vfs(void);
 /* Unix time in milliseconds (spool times survive restarts: not monotonic). */
 int64_t ugw__wall_ms(void);
 /* Each pending (UGW_SPOOL_PENDING) and/or dead row, checked, with its seq. */
@@ -251,8 +261,10 @@ ugw_status ugw__spool_each(ugw_spool *sp, unsigned which, const char *id, spool_
  * one sync); returns when it is durable or failed. */
 ugw_status ugw__spool_commit(ugw_spool *sp, spool_write *w, ugw_error *err);
 /* After outcomes: delivered events leave, failed ones become dead letters
- * (KEPT ones stay). One transaction; returns the number of failed writes. */
-unsigned ugw__spool_finish(ugw_spool *sp, const job *done);
+ * (KEPT ones stay). One transaction; returns the number of failed writes.
+ * With `wait` false, writes nothing and sets *busy when another thread is
+ * writing the spool. */
+unsigned ugw__spool_finish(ugw_spool *sp, const job *done, bool wait, bool *busy);
 /* Records retries (attempts, next attempt); returns the failed writes. */
 unsigned ugw__spool_note_retries(ugw_spool *sp, const spool_retry *r, unsigned n);
 /* The value of a mark: UGW_OK, UGW_ERR_MISSING, or an error. */
@@ -268,6 +280,20 @@ bool ugw__spool_mark_key_ok(const char *key);
 ugw_status ugw__client_spool_start(ugw_client *c, const ugw_client_config *given, ugw_error *err);
 /* The spool's retry schedule: the wait after the `attempts`-th failure. */
 int64_t ugw__client_schedule_ms(unsigned attempts);
+/* How long (ms) a worker may hold finished events while the spool is busy
+ * with enqueues, before it waits for the spool. */
+#define UGW_SPOOL_HOLD_MS 5
+/* A worker's finished events (`done`, may be NULL) and those it holds:
+ * written to the spool and reported (ugw__client_deliver_outcomes()), or,
+ * when the spool is busy and nothing says to wait, held for the next pass,
+ * so that a worker does not sleep on the spool's lock with requests to
+ * drive. It waits when told (`wait`: the worker stops, or has nothing in
+ * flight), when a send() waits for one of the events, when the oldest was
+ * held UGW_SPOOL_HOLD_MS, or when it holds as many as it has slots: so a
+ * kill finds at most twice its slots delivered and still pending, as
+ * before (in flight, and finished in the pass being written). Without a
+ * spool: ugw__client_deliver_outcomes(). */
+void ugw__client_worker_outcomes(ugw_client *c, worker *w, job *done, bool wait);
 
 /* ---- ugw_client_queue.c: the queues (mu held) and finishing ---- */
 
@@ -289,8 +315,11 @@ void ugw__client_jobs_free(ugw_client *c, job *j);
 void ugw__client_finish_locked(ugw_client *c, job *j, ugw_result r, job **done);
 /* After a 410 every queued event fails at once (mu held). */
 void ugw__client_fail_queued_gone(ugw_client *c, job **done);
-/* Without mu: dead letter, callback, wake a send(), free; for each of `done`. */
+/* Without mu: the spool (ugw__spool_finish()), then dead letter, callback,
+ * wake a send(), free; for each of `done`. */
 void ugw__client_deliver_outcomes(ugw_client *c, job *done);
+/* The same after the spool was written. */
+void ugw__client_report_outcomes(ugw_client *c, job *done);
 /* Whether producers waiting for room should be woken now (mu held): there
  * is room and either a worker would otherwise sleep with free slots
  * (`starving`) or room came back below a low mark. With a full queue a

@@ -201,19 +201,24 @@ bool ugw__client_room_wake_locked(const ugw_client *c, bool starving)
 
 void ugw__client_deliver_outcomes(ugw_client *c, job *done)
 {
-    job *j;
-    size_t n = 0;
-    bool synced = false;
     /* The spool first: a delivered event leaves it, a failed one becomes a
      * dead letter there, before anyone hears of it. */
     if (c->spool) {
-        unsigned bad = ugw__spool_finish(c->spool, done);
+        unsigned bad = ugw__spool_finish(c->spool, done, true, NULL);
         if (bad) {
             pthread_mutex_lock(&c->mu);
             c->stats.spool_errors += bad;
             pthread_mutex_unlock(&c->mu);
         }
     }
+    ugw__client_report_outcomes(c, done);
+}
+
+void ugw__client_report_outcomes(ugw_client *c, job *done)
+{
+    job *j;
+    size_t n = 0;
+    bool synced = false;
     /* Dead letters and callbacks one worker at a time: the dead-letter file
      * has one writer, and a callback never runs twice at once. */
     pthread_mutex_lock(&c->cb_mu);

@@ -128,3 +128,40 @@ ugw_status ugw__client_spool_start(ugw_client *c, const ugw_client_config *given
     free(ld.jobs);
     return UGW_OK;
 }
+
+void ugw__client_worker_outcomes(ugw_client *c, worker *w, job *done, bool wait)
+{
+    bool busy = false;
+    unsigned bad;
+    job *list;
+    if (!c->spool) {
+        if (done)
+            ugw__client_deliver_outcomes(c, done);
+        return;
+    }
+    if (!w->held)
+        w->held_ms = ugw__client_now_ms();
+    while (done) {
+        job *j = done;
+        done = j->next;
+        j->next = w->held;
+        w->held = j;
+        w->nheld++;
+        wait |= j->sync != NULL; /* a send() waits for this one */
+    }
+    if (!w->held)
+        return;
+    wait |= w->nheld >= w->nslots || ugw__client_now_ms() - w->held_ms >= UGW_SPOOL_HOLD_MS;
+    bad = ugw__spool_finish(c->spool, w->held, wait, &busy);
+    if (busy)
+        return; /* producers are committing: the next pass writes these with its own */
+    if (bad) {
+        pthread_mutex_lock(&c->mu);
+        c->stats.spool_errors += bad;
+        pthread_mutex_unlock(&c->mu);
+    }
+    list = w->held;
+    w->held = NULL;
+    w->nheld = 0;
+    ugw__client_report_outcomes(c, list);
+}

@@ -313,10 +313,11 @@ static job *drive(worker *w, const struct epoll_event *evs, int n)
 }
 
 /* How long epoll_wait() may sleep, in ms: until libcurl's timer, the next
- * retry (`retry_ms`, -1: none) or a second, whichever comes first. */
+ * retry (`retry_ms`, -1: none), the outcomes held for the spool or a second,
+ * whichever comes first. */
 static int sleep_ms(const worker *w, int64_t retry_ms)
 {
-    int64_t ms = 1000;
+    int64_t ms = w->held ? UGW_SPOOL_HOLD_MS : 1000;
     if (retry_ms >= 0 && retry_ms < ms)
         ms = retry_ms;
     if (w->timer_due_ns >= 0) {
@@ -339,7 +340,7 @@ void *ugw__client_worker_main(void *arg)
         job *ended = drive(w, evs, n), *done = NULL, *start = NULL, *j;
         worker *other;
         int64_t retry_ms = -1;
-        bool room;
+        bool room, idle;
 
         pthread_mutex_lock(&c->mu);
         if (w->polling) {
@@ -352,8 +353,7 @@ void *ugw__client_worker_main(void *arg)
         }
         if (c->stop) {
             pthread_mutex_unlock(&c->mu);
-            if (done)
-                ugw__client_deliver_outcomes(c, done);
+            ugw__client_worker_outcomes(c, w, done, true);
             break;
         }
         {
@@ -376,6 +376,7 @@ void *ugw__client_worker_main(void *arg)
             w->polling = true; /* producers wake us for new work */
             c->npolling++;
         }
+        idle = w->busy == 0;
         room = c->room_waiters && ugw__client_room_wake_locked(c, w->busy < w->nslots);
         pthread_mutex_unlock(&c->mu);
         if (room)
@@ -405,8 +406,8 @@ void *ugw__client_worker_main(void *arg)
                 pthread_mutex_unlock(&c->mu);
             }
         }
-        if (done)
-            ugw__client_deliver_outcomes(c, done);
+        if (done || w->held) /* idle: the spool is written now, not held */
+            ugw__client_worker_outcomes(c, w, done, idle);
         n = epoll_wait(w->epfd, evs, (int)(sizeof evs / sizeof evs[0]), sleep_ms(w, retry_ms));
         if (n < 0)
             n = 0; /* EINTR: look again */

@@ -15,6 +15,10 @@
  * UGW_ERR_BUSY; they are exclusive while open, too). The descriptor is closed only after sqlite3_close():
  * closing any descriptor of the file drops a process's POSIX locks.
  *
+ * The database is opened through the spool's VFS (ugw_spool_vfs.c), which
+ * hands SQLite's writes of one commit to the WAL to the kernel in one
+ * write(2) instead of two per page.
+ *
  * A file is ours when it is an SQLite database with our application_id and a
  * user_version we know, or empty (then it is made ours, 0600). Anything else
  * (another program's database, text, garbage, a truncated file, a newer
@@ -297,7 +301,7 @@ ugw_status ugw__spool_open(const char *path, bool own, bool create, ugw_spool_sy
     }
     /* One connection, used under dbmu only: SQLite's own mutexes are not
      * needed. */
-    rc = sqlite3_open_v2(path, &sp->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    rc = sqlite3_open_v2(path, &sp->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, ugw__spool_vfs());
     if (rc != SQLITE_OK) {
         st = ugw__spool_fail(sp, rc, err);
         goto fail;

@@ -15,6 +15,11 @@
  * attempts and next attempt of a retried one), one transaction per batch.
  * Those writes are not waited for by anyone: if one fails (a full disk) the
  * event stays pending and the next client sends it again (at least once).
+ * A delivery thread with requests in flight does not queue for the
+ * connection behind the producers' commits: it tries it, and when it is
+ * busy keeps its finished events for its next pass, a few milliseconds at
+ * most (ugw__client_worker_outcomes(), ugw_client_spool.c); their outcomes
+ * are reported after the write, as always.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -132,16 +137,22 @@ ugw_status ugw__spool_commit(ugw_spool *sp, spool_write *w, ugw_error *err)
     return UGW_OK;
 }
 
-unsigned ugw__spool_finish(ugw_spool *sp, const job *done)
+unsigned ugw__spool_finish(ugw_spool *sp, const job *done, bool wait, bool *busy)
 {
-    int64_t now = ugw__wall_ms();
+    int64_t now;
     unsigned failed = 0, n = 0;
     int rc;
     for (const job *j = done; j; j = j->next)
         n += j->seq && j->result != UGW_RESULT_KEPT;
     if (!n)
         return 0;
-    pthread_mutex_lock(&sp->dbmu);
+    if (wait) {
+        pthread_mutex_lock(&sp->dbmu);
+    } else if (pthread_mutex_trylock(&sp->dbmu) != 0) {
+        *busy = true;
+        return 0;
+    }
+    now = ugw__wall_ms();
     unsynced(sp, true);
     rc = begin(sp);
     for (const job *j = done; j && rc == SQLITE_OK; j = j->next) {
