@@ -62,11 +62,14 @@ static int end(ugw_spool *sp, int rc)
     return rc;
 }
 
-/* One transaction with every write of the batch. */
+/* One transaction with every write of the batch. A batch of one statement
+ * (one event without a mark, the common case with few producers) is its
+ * own transaction: the same commit without running BEGIN and COMMIT. */
 static int write_batch(ugw_spool *sp, spool_write *batch)
 {
     int64_t now = ugw__wall_ms();
-    int rc = begin(sp);
+    bool alone = !batch->next && (!batch->j || !batch->mark_key);
+    int rc = alone ? SQLITE_OK : begin(sp);
     for (spool_write *w = batch; w && rc == SQLITE_OK; w = w->next) {
         if (w->j) {
             job *j = w->j;
@@ -85,6 +88,11 @@ static int write_batch(ugw_spool *sp, spool_write *batch)
             sqlite3_bind_int64(s, 2, (int64_t)w->mark_value);
             rc = run(s);
         }
+    }
+    if (alone) {
+        if (rc != SQLITE_OK) /* SQLite has rolled the statement back */
+            sp->sys_errno = sqlite3_system_errno(sp->db);
+        return rc;
     }
     return end(sp, rc);
 }
