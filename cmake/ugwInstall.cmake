@@ -32,7 +32,7 @@ endif()
 
 # Headers: the hand-written ones, minus those of parts not built, and the
 # bundled generated ones.
-set(_ugw_headers ugw_export.h ugw_version.h ugw_runtime.h ugw_metrics.h ugw_lines.h)
+set(_ugw_headers ugw_export.h ugw_version.h ugw_runtime.h ugw_generated_support.h ugw_metrics.h ugw_lines.h)
 if(UGW_BUILD_CLIENT)
   list(APPEND _ugw_headers ugw_webhook.h ugw_client.h ugw_spool.h ugw_receiver.h)
 endif()

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <ugw/ugw_generated_support.h>
+
 /* guide_preview_start */
 static const ugw_field_desc ugw__guide_preview_start_fields[] = {
     { .name = "userId", .path = "payload.userId",
@@ -39,6 +41,93 @@ static const ugw_field_desc ugw__guide_preview_start_fields[] = {
       .has_offset = UGW_NO_HAS,
       .min = INT64_C(0), .max = INT64_C(512) },
 };
+
+/* guide_preview_start: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__guide_preview_start_validate_fast(const void *payload)
+{
+    const ugw_guide_preview_start *v = (const ugw_guide_preview_start *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && ugw__id_in(v->guide_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->guide_name.ptr && ugw__str_valid(v->guide_name.ptr, v->guide_name.len, INT64_C(0), INT64_C(512), false));
+}
+
+static size_t ugw__guide_preview_start_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_guide_preview_start c = *(const ugw_guide_preview_start *)payload;
+    unsigned char *p = out;
+    uint64_t need = 44 + 7 + 3 + 8 + 3 + 8 + 9 + 10 + 3;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.guide_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.guide_name.ptr && ugw__str_valid(c.guide_name.ptr, c.guide_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.guide_name.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\273guide started (userguiding)\247payload" "\204", 44);
+    p += 44;
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    memcpy(p, "\247guideId", 8);
+    p = ugw__mp_put_uint(p + 8, c.guide_id);
+    memcpy(p, "\251guideName", 10);
+    p = ugw__mp_put_str(p + 10, c.guide_name.ptr, c.guide_name.len);
+    return (size_t)(p - out);
+}
+
+static size_t ugw__guide_preview_start_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_guide_preview_start c = *(const ugw_guide_preview_start *)payload;
+    char *p = out;
+    uint64_t need = 52 + 10 + 2 + 11 + 2 + 11 + 20 + 13 + 2;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.guide_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.guide_name.ptr && ugw__str_ok(c.guide_name.ptr, c.guide_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.guide_name.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"guide started (userguiding)\",\"payload\":{", 50);
+    p += 50;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    memcpy(p, "," "\"guideId\":", 11);
+    p += 11;
+    p += ugw_fmt_u64(p, c.guide_id);
+    memcpy(p, "," "\"guideName\":" "\"", 14);
+    p += 14;
+    memcpy(p, c.guide_name.ptr, c.guide_name.len);
+    p += c.guide_name.len;
+    *p++ = '"';
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
 
 /* guide_preview_complete */
 static const ugw_field_desc ugw__guide_preview_complete_fields[] = {
@@ -72,6 +161,93 @@ static const ugw_field_desc ugw__guide_preview_complete_fields[] = {
       .min = INT64_C(0), .max = INT64_C(512) },
 };
 
+/* guide_preview_complete: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__guide_preview_complete_validate_fast(const void *payload)
+{
+    const ugw_guide_preview_complete *v = (const ugw_guide_preview_complete *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && ugw__id_in(v->guide_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->guide_name.ptr && ugw__str_valid(v->guide_name.ptr, v->guide_name.len, INT64_C(0), INT64_C(512), false));
+}
+
+static size_t ugw__guide_preview_complete_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_guide_preview_complete c = *(const ugw_guide_preview_complete *)payload;
+    unsigned char *p = out;
+    uint64_t need = 46 + 7 + 3 + 8 + 3 + 8 + 9 + 10 + 3;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.guide_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.guide_name.ptr && ugw__str_valid(c.guide_name.ptr, c.guide_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.guide_name.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\275guide completed (userguiding)\247payload" "\204", 46);
+    p += 46;
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    memcpy(p, "\247guideId", 8);
+    p = ugw__mp_put_uint(p + 8, c.guide_id);
+    memcpy(p, "\251guideName", 10);
+    p = ugw__mp_put_str(p + 10, c.guide_name.ptr, c.guide_name.len);
+    return (size_t)(p - out);
+}
+
+static size_t ugw__guide_preview_complete_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_guide_preview_complete c = *(const ugw_guide_preview_complete *)payload;
+    char *p = out;
+    uint64_t need = 54 + 10 + 2 + 11 + 2 + 11 + 20 + 13 + 2;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.guide_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.guide_name.ptr && ugw__str_ok(c.guide_name.ptr, c.guide_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.guide_name.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"guide completed (userguiding)\",\"payload\":{", 52);
+    p += 52;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    memcpy(p, "," "\"guideId\":", 11);
+    p += 11;
+    p += ugw_fmt_u64(p, c.guide_id);
+    memcpy(p, "," "\"guideName\":" "\"", 14);
+    p += 14;
+    memcpy(p, c.guide_name.ptr, c.guide_name.len);
+    p += c.guide_name.len;
+    *p++ = '"';
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
+
 /* nps_survey_display */
 static const ugw_field_desc ugw__nps_survey_display_fields[] = {
     { .name = "userId", .path = "payload.userId",
@@ -96,6 +272,92 @@ static const ugw_field_desc ugw__nps_survey_display_fields[] = {
       .has_offset = offsetof(ugw_nps_survey_display, has_survey_id),
       .min = INT64_C(0), .max = INT64_C(9007199254740991) },
 };
+
+/* nps_survey_display: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__nps_survey_display_validate_fast(const void *payload)
+{
+    const ugw_nps_survey_display *v = (const ugw_nps_survey_display *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && (!v->has_survey_id || ugw__id_in(v->survey_id, INT64_C(0), INT64_C(9007199254740991)));
+}
+
+static size_t ugw__nps_survey_display_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_nps_survey_display c = *(const ugw_nps_survey_display *)payload;
+    unsigned char *p = out;
+    uint64_t need = 47 + 7 + 3 + 8 + 3;
+    unsigned count = 2;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (c.has_survey_id) {
+        if (!ugw__id_in(c.survey_id, INT64_C(0), INT64_C(9007199254740991)))
+            return 0;
+        need += 9 + 9;
+        count++;
+    }
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\276nps survey shown (userguiding)\247payload", 46);
+    p += 46;
+    *p++ = (unsigned char)(0x80 | count);
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    if (c.has_survey_id) {
+        memcpy(p, "\250surveyId", 9);
+        p = ugw__mp_put_uint(p + 9, c.survey_id);
+    }
+    return (size_t)(p - out);
+}
+
+static size_t ugw__nps_survey_display_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_nps_survey_display c = *(const ugw_nps_survey_display *)payload;
+    char *p = out;
+    uint64_t need = 55 + 10 + 2 + 11 + 2;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (c.has_survey_id) {
+        if (!ugw__id_in(c.survey_id, INT64_C(0), INT64_C(9007199254740991)))
+            return 0;
+        need += 12 + 20;
+    }
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"nps survey shown (userguiding)\",\"payload\":{", 53);
+    p += 53;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    if (c.has_survey_id) {
+        memcpy(p, "," "\"surveyId\":", 12);
+        p += 12;
+        p += ugw_fmt_u64(p, c.survey_id);
+    }
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
 
 /* nps_score_submit */
 static const ugw_field_desc ugw__nps_score_submit_fields[] = {
@@ -129,6 +391,93 @@ static const ugw_field_desc ugw__nps_score_submit_fields[] = {
       .min = INT64_C(0), .max = INT64_C(10) },
 };
 
+/* nps_score_submit: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__nps_score_submit_validate_fast(const void *payload)
+{
+    const ugw_nps_score_submit *v = (const ugw_nps_score_submit *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && (v->question.ptr && ugw__str_valid(v->question.ptr, v->question.len, INT64_C(0), INT64_C(1024), false))
+           && ugw__int_in(v->score, INT64_C(0), INT64_C(10));
+}
+
+static size_t ugw__nps_score_submit_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_nps_score_submit c = *(const ugw_nps_score_submit *)payload;
+    unsigned char *p = out;
+    uint64_t need = 47 + 7 + 3 + 8 + 3 + 9 + 3 + 6 + 9;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (!(c.question.ptr && ugw__str_valid(c.question.ptr, c.question.len, INT64_C(0), INT64_C(1024), false)))
+        return 0;
+    need += c.question.len;
+    if (!ugw__int_in(c.score, INT64_C(0), INT64_C(10)))
+        return 0;
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\276nps score submit (userguiding)\247payload" "\204", 47);
+    p += 47;
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    memcpy(p, "\250question", 9);
+    p = ugw__mp_put_str(p + 9, c.question.ptr, c.question.len);
+    memcpy(p, "\245score", 6);
+    p = ugw__mp_put_int(p + 6, c.score);
+    return (size_t)(p - out);
+}
+
+static size_t ugw__nps_score_submit_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_nps_score_submit c = *(const ugw_nps_score_submit *)payload;
+    char *p = out;
+    uint64_t need = 55 + 10 + 2 + 11 + 2 + 12 + 2 + 9 + 20;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (!(c.question.ptr && ugw__str_ok(c.question.ptr, c.question.len, INT64_C(0), INT64_C(1024), false, true)))
+        return 0;
+    need += c.question.len;
+    if (!ugw__int_in(c.score, INT64_C(0), INT64_C(10)))
+        return 0;
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"nps score submit (userguiding)\",\"payload\":{", 53);
+    p += 53;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    memcpy(p, "," "\"question\":" "\"", 13);
+    p += 13;
+    memcpy(p, c.question.ptr, c.question.len);
+    p += c.question.len;
+    *p++ = '"';
+    memcpy(p, "," "\"score\":", 9);
+    p += 9;
+    p += ugw_fmt_i64(p, c.score);
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
+
 /* nps_feedback_submit */
 static const ugw_field_desc ugw__nps_feedback_submit_fields[] = {
     { .name = "userId", .path = "payload.userId",
@@ -160,6 +509,97 @@ static const ugw_field_desc ugw__nps_feedback_submit_fields[] = {
       .has_offset = UGW_NO_HAS,
       .min = INT64_C(0), .max = INT64_C(8192) },
 };
+
+/* nps_feedback_submit: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__nps_feedback_submit_validate_fast(const void *payload)
+{
+    const ugw_nps_feedback_submit *v = (const ugw_nps_feedback_submit *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && (v->question.ptr && ugw__str_valid(v->question.ptr, v->question.len, INT64_C(0), INT64_C(1024), false))
+           && (v->feedback.ptr && ugw__str_valid(v->feedback.ptr, v->feedback.len, INT64_C(0), INT64_C(8192), false));
+}
+
+static size_t ugw__nps_feedback_submit_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_nps_feedback_submit c = *(const ugw_nps_feedback_submit *)payload;
+    unsigned char *p = out;
+    uint64_t need = 51 + 7 + 3 + 8 + 3 + 9 + 3 + 9 + 3;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (!(c.question.ptr && ugw__str_valid(c.question.ptr, c.question.len, INT64_C(0), INT64_C(1024), false)))
+        return 0;
+    need += c.question.len;
+    if (!(c.feedback.ptr && ugw__str_valid(c.feedback.ptr, c.feedback.len, INT64_C(0), INT64_C(8192), false)))
+        return 0;
+    need += c.feedback.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\331!nps feedback submit (userguiding)\247payload" "\204", 51);
+    p += 51;
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    memcpy(p, "\250question", 9);
+    p = ugw__mp_put_str(p + 9, c.question.ptr, c.question.len);
+    memcpy(p, "\250feedback", 9);
+    p = ugw__mp_put_str(p + 9, c.feedback.ptr, c.feedback.len);
+    return (size_t)(p - out);
+}
+
+static size_t ugw__nps_feedback_submit_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_nps_feedback_submit c = *(const ugw_nps_feedback_submit *)payload;
+    char *p = out;
+    uint64_t need = 58 + 10 + 2 + 11 + 2 + 12 + 2 + 12 + 2;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (!(c.question.ptr && ugw__str_ok(c.question.ptr, c.question.len, INT64_C(0), INT64_C(1024), false, true)))
+        return 0;
+    need += c.question.len;
+    if (!(c.feedback.ptr && ugw__str_ok(c.feedback.ptr, c.feedback.len, INT64_C(0), INT64_C(8192), false, true)))
+        return 0;
+    need += c.feedback.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"nps feedback submit (userguiding)\",\"payload\":{", 56);
+    p += 56;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    memcpy(p, "," "\"question\":" "\"", 13);
+    p += 13;
+    memcpy(p, c.question.ptr, c.question.len);
+    p += c.question.len;
+    *p++ = '"';
+    memcpy(p, "," "\"feedback\":" "\"", 13);
+    p += 13;
+    memcpy(p, c.feedback.ptr, c.feedback.len);
+    p += c.feedback.len;
+    *p++ = '"';
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
 
 /* hotspot_interaction */
 static const ugw_field_desc ugw__hotspot_interaction_fields[] = {
@@ -206,6 +646,121 @@ static const ugw_field_desc ugw__hotspot_interaction_fields[] = {
       .has_offset = UGW_NO_HAS,
       .min = INT64_C(0), .max = INT64_C(512) },
 };
+
+/* hotspot_interaction: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__hotspot_interaction_validate_fast(const void *payload)
+{
+    const ugw_hotspot_interaction *v = (const ugw_hotspot_interaction *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && ugw__id_in(v->hotspot_group_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->hotspot_group_name.ptr && ugw__str_valid(v->hotspot_group_name.ptr, v->hotspot_group_name.len, INT64_C(0), INT64_C(512), false))
+           && (v->hotspot_id.ptr && ugw__str_valid(v->hotspot_id.ptr, v->hotspot_id.len, INT64_C(0), INT64_C(512), false))
+           && (v->hotspot_title.ptr && ugw__str_valid(v->hotspot_title.ptr, v->hotspot_title.len, INT64_C(0), INT64_C(512), false));
+}
+
+static size_t ugw__hotspot_interaction_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_hotspot_interaction c = *(const ugw_hotspot_interaction *)payload;
+    unsigned char *p = out;
+    uint64_t need = 50 + 7 + 3 + 8 + 3 + 15 + 9 + 17 + 3 + 10 + 3 + 13 + 3;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.hotspot_group_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.hotspot_group_name.ptr && ugw__str_valid(c.hotspot_group_name.ptr, c.hotspot_group_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.hotspot_group_name.len;
+    if (!(c.hotspot_id.ptr && ugw__str_valid(c.hotspot_id.ptr, c.hotspot_id.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.hotspot_id.len;
+    if (!(c.hotspot_title.ptr && ugw__str_valid(c.hotspot_title.ptr, c.hotspot_title.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.hotspot_title.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\331 hotspot interacted (userguiding)\247payload" "\206", 50);
+    p += 50;
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    memcpy(p, "\256hotspotGroupId", 15);
+    p = ugw__mp_put_uint(p + 15, c.hotspot_group_id);
+    memcpy(p, "\260hotspotGroupName", 17);
+    p = ugw__mp_put_str(p + 17, c.hotspot_group_name.ptr, c.hotspot_group_name.len);
+    memcpy(p, "\251hotspotId", 10);
+    p = ugw__mp_put_str(p + 10, c.hotspot_id.ptr, c.hotspot_id.len);
+    memcpy(p, "\254hotspotTitle", 13);
+    p = ugw__mp_put_str(p + 13, c.hotspot_title.ptr, c.hotspot_title.len);
+    return (size_t)(p - out);
+}
+
+static size_t ugw__hotspot_interaction_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_hotspot_interaction c = *(const ugw_hotspot_interaction *)payload;
+    char *p = out;
+    uint64_t need = 57 + 10 + 2 + 11 + 2 + 18 + 20 + 20 + 2 + 13 + 2 + 16 + 2;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.hotspot_group_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.hotspot_group_name.ptr && ugw__str_ok(c.hotspot_group_name.ptr, c.hotspot_group_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.hotspot_group_name.len;
+    if (!(c.hotspot_id.ptr && ugw__str_ok(c.hotspot_id.ptr, c.hotspot_id.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.hotspot_id.len;
+    if (!(c.hotspot_title.ptr && ugw__str_ok(c.hotspot_title.ptr, c.hotspot_title.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.hotspot_title.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"hotspot interacted (userguiding)\",\"payload\":{", 55);
+    p += 55;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    memcpy(p, "," "\"hotspotGroupId\":", 18);
+    p += 18;
+    p += ugw_fmt_u64(p, c.hotspot_group_id);
+    memcpy(p, "," "\"hotspotGroupName\":" "\"", 21);
+    p += 21;
+    memcpy(p, c.hotspot_group_name.ptr, c.hotspot_group_name.len);
+    p += c.hotspot_group_name.len;
+    *p++ = '"';
+    memcpy(p, "," "\"hotspotId\":" "\"", 14);
+    p += 14;
+    memcpy(p, c.hotspot_id.ptr, c.hotspot_id.len);
+    p += c.hotspot_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"hotspotTitle\":" "\"", 17);
+    p += 17;
+    memcpy(p, c.hotspot_title.ptr, c.hotspot_title.len);
+    p += c.hotspot_title.len;
+    *p++ = '"';
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
 
 /* checklist_item_trigger */
 static const char *const ugw__checklist_item_trigger_aliases[] = { "Checklist item trigger (userguiding)", NULL };
@@ -254,6 +809,117 @@ static const ugw_field_desc ugw__checklist_item_trigger_fields[] = {
       .min = INT64_C(0), .max = INT64_C(512) },
 };
 
+/* checklist_item_trigger: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__checklist_item_trigger_validate_fast(const void *payload)
+{
+    const ugw_checklist_item_trigger *v = (const ugw_checklist_item_trigger *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && ugw__id_in(v->checklist_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->checklist_name.ptr && ugw__str_valid(v->checklist_name.ptr, v->checklist_name.len, INT64_C(0), INT64_C(512), false))
+           && ugw__id_in(v->guide_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->guide_name.ptr && ugw__str_valid(v->guide_name.ptr, v->guide_name.len, INT64_C(0), INT64_C(512), false));
+}
+
+static size_t ugw__checklist_item_trigger_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_checklist_item_trigger c = *(const ugw_checklist_item_trigger *)payload;
+    unsigned char *p = out;
+    uint64_t need = 56 + 7 + 3 + 8 + 3 + 12 + 9 + 14 + 3 + 8 + 9 + 10 + 3;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.checklist_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.checklist_name.ptr && ugw__str_valid(c.checklist_name.ptr, c.checklist_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.checklist_name.len;
+    if (!ugw__id_in(c.guide_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.guide_name.ptr && ugw__str_valid(c.guide_name.ptr, c.guide_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.guide_name.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\331&checklist item triggered (userguiding)\247payload" "\206", 56);
+    p += 56;
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    memcpy(p, "\253checklistId", 12);
+    p = ugw__mp_put_uint(p + 12, c.checklist_id);
+    memcpy(p, "\255checklistName", 14);
+    p = ugw__mp_put_str(p + 14, c.checklist_name.ptr, c.checklist_name.len);
+    memcpy(p, "\247guideId", 8);
+    p = ugw__mp_put_uint(p + 8, c.guide_id);
+    memcpy(p, "\251guideName", 10);
+    p = ugw__mp_put_str(p + 10, c.guide_name.ptr, c.guide_name.len);
+    return (size_t)(p - out);
+}
+
+static size_t ugw__checklist_item_trigger_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_checklist_item_trigger c = *(const ugw_checklist_item_trigger *)payload;
+    char *p = out;
+    uint64_t need = 63 + 10 + 2 + 11 + 2 + 15 + 20 + 17 + 2 + 11 + 20 + 13 + 2;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.checklist_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.checklist_name.ptr && ugw__str_ok(c.checklist_name.ptr, c.checklist_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.checklist_name.len;
+    if (!ugw__id_in(c.guide_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.guide_name.ptr && ugw__str_ok(c.guide_name.ptr, c.guide_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.guide_name.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"checklist item triggered (userguiding)\",\"payload\":{", 61);
+    p += 61;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    memcpy(p, "," "\"checklistId\":", 15);
+    p += 15;
+    p += ugw_fmt_u64(p, c.checklist_id);
+    memcpy(p, "," "\"checklistName\":" "\"", 18);
+    p += 18;
+    memcpy(p, c.checklist_name.ptr, c.checklist_name.len);
+    p += c.checklist_name.len;
+    *p++ = '"';
+    memcpy(p, "," "\"guideId\":", 11);
+    p += 11;
+    p += ugw_fmt_u64(p, c.guide_id);
+    memcpy(p, "," "\"guideName\":" "\"", 14);
+    p += 14;
+    memcpy(p, c.guide_name.ptr, c.guide_name.len);
+    p += c.guide_name.len;
+    *p++ = '"';
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
+
 /* resource_center_guide_trigger */
 static const char *const ugw__resource_center_guide_trigger_aliases[] = { "Resource center guide trigger (userguiding)", NULL };
 static const ugw_field_desc ugw__resource_center_guide_trigger_fields[] = {
@@ -300,6 +966,117 @@ static const ugw_field_desc ugw__resource_center_guide_trigger_fields[] = {
       .has_offset = UGW_NO_HAS,
       .min = INT64_C(0), .max = INT64_C(512) },
 };
+
+/* resource_center_guide_trigger: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__resource_center_guide_trigger_validate_fast(const void *payload)
+{
+    const ugw_resource_center_guide_trigger *v = (const ugw_resource_center_guide_trigger *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && ugw__id_in(v->resource_center_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->resource_center_name.ptr && ugw__str_valid(v->resource_center_name.ptr, v->resource_center_name.len, INT64_C(0), INT64_C(512), false))
+           && ugw__id_in(v->guide_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->guide_name.ptr && ugw__str_valid(v->guide_name.ptr, v->guide_name.len, INT64_C(0), INT64_C(512), false));
+}
+
+static size_t ugw__resource_center_guide_trigger_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_resource_center_guide_trigger c = *(const ugw_resource_center_guide_trigger *)payload;
+    unsigned char *p = out;
+    uint64_t need = 63 + 7 + 3 + 8 + 3 + 17 + 9 + 19 + 3 + 8 + 9 + 10 + 3;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.resource_center_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.resource_center_name.ptr && ugw__str_valid(c.resource_center_name.ptr, c.resource_center_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.resource_center_name.len;
+    if (!ugw__id_in(c.guide_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.guide_name.ptr && ugw__str_valid(c.guide_name.ptr, c.guide_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.guide_name.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\331-resource center guide triggered (userguiding)\247payload" "\206", 63);
+    p += 63;
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    memcpy(p, "\260resourceCenterId", 17);
+    p = ugw__mp_put_uint(p + 17, c.resource_center_id);
+    memcpy(p, "\262resourceCenterName", 19);
+    p = ugw__mp_put_str(p + 19, c.resource_center_name.ptr, c.resource_center_name.len);
+    memcpy(p, "\247guideId", 8);
+    p = ugw__mp_put_uint(p + 8, c.guide_id);
+    memcpy(p, "\251guideName", 10);
+    p = ugw__mp_put_str(p + 10, c.guide_name.ptr, c.guide_name.len);
+    return (size_t)(p - out);
+}
+
+static size_t ugw__resource_center_guide_trigger_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_resource_center_guide_trigger c = *(const ugw_resource_center_guide_trigger *)payload;
+    char *p = out;
+    uint64_t need = 70 + 10 + 2 + 11 + 2 + 20 + 20 + 22 + 2 + 11 + 20 + 13 + 2;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.resource_center_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.resource_center_name.ptr && ugw__str_ok(c.resource_center_name.ptr, c.resource_center_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.resource_center_name.len;
+    if (!ugw__id_in(c.guide_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.guide_name.ptr && ugw__str_ok(c.guide_name.ptr, c.guide_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.guide_name.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"resource center guide triggered (userguiding)\",\"payload\":{", 68);
+    p += 68;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    memcpy(p, "," "\"resourceCenterId\":", 20);
+    p += 20;
+    p += ugw_fmt_u64(p, c.resource_center_id);
+    memcpy(p, "," "\"resourceCenterName\":" "\"", 23);
+    p += 23;
+    memcpy(p, c.resource_center_name.ptr, c.resource_center_name.len);
+    p += c.resource_center_name.len;
+    *p++ = '"';
+    memcpy(p, "," "\"guideId\":", 11);
+    p += 11;
+    p += ugw_fmt_u64(p, c.guide_id);
+    memcpy(p, "," "\"guideName\":" "\"", 14);
+    p += 14;
+    memcpy(p, c.guide_name.ptr, c.guide_name.len);
+    p += c.guide_name.len;
+    *p++ = '"';
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
 
 /* resource_center_checklist_guide_trigger */
 static const char *const ugw__resource_center_checklist_guide_trigger_aliases[] = { "Resource center checklist guide trigger (userguiding)", NULL };
@@ -362,6 +1139,141 @@ static const ugw_field_desc ugw__resource_center_checklist_guide_trigger_fields[
       .min = INT64_C(0), .max = INT64_C(512) },
 };
 
+/* resource_center_checklist_guide_trigger: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__resource_center_checklist_guide_trigger_validate_fast(const void *payload)
+{
+    const ugw_resource_center_checklist_guide_trigger *v = (const ugw_resource_center_checklist_guide_trigger *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && ugw__id_in(v->resource_center_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->resource_center_name.ptr && ugw__str_valid(v->resource_center_name.ptr, v->resource_center_name.len, INT64_C(0), INT64_C(512), false))
+           && ugw__id_in(v->checklist_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->checklist_name.ptr && ugw__str_valid(v->checklist_name.ptr, v->checklist_name.len, INT64_C(0), INT64_C(512), false))
+           && ugw__id_in(v->guide_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->guide_name.ptr && ugw__str_valid(v->guide_name.ptr, v->guide_name.len, INT64_C(0), INT64_C(512), false));
+}
+
+static size_t ugw__resource_center_checklist_guide_trigger_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_resource_center_checklist_guide_trigger c = *(const ugw_resource_center_checklist_guide_trigger *)payload;
+    unsigned char *p = out;
+    uint64_t need = 73 + 7 + 3 + 8 + 3 + 17 + 9 + 19 + 3 + 12 + 9 + 14 + 3 + 8 + 9 + 10 + 3;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.resource_center_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.resource_center_name.ptr && ugw__str_valid(c.resource_center_name.ptr, c.resource_center_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.resource_center_name.len;
+    if (!ugw__id_in(c.checklist_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.checklist_name.ptr && ugw__str_valid(c.checklist_name.ptr, c.checklist_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.checklist_name.len;
+    if (!ugw__id_in(c.guide_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.guide_name.ptr && ugw__str_valid(c.guide_name.ptr, c.guide_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.guide_name.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\3317resource center checklist guide triggered (userguiding)\247payload" "\210", 73);
+    p += 73;
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    memcpy(p, "\260resourceCenterId", 17);
+    p = ugw__mp_put_uint(p + 17, c.resource_center_id);
+    memcpy(p, "\262resourceCenterName", 19);
+    p = ugw__mp_put_str(p + 19, c.resource_center_name.ptr, c.resource_center_name.len);
+    memcpy(p, "\253checklistId", 12);
+    p = ugw__mp_put_uint(p + 12, c.checklist_id);
+    memcpy(p, "\255checklistName", 14);
+    p = ugw__mp_put_str(p + 14, c.checklist_name.ptr, c.checklist_name.len);
+    memcpy(p, "\247guideId", 8);
+    p = ugw__mp_put_uint(p + 8, c.guide_id);
+    memcpy(p, "\251guideName", 10);
+    p = ugw__mp_put_str(p + 10, c.guide_name.ptr, c.guide_name.len);
+    return (size_t)(p - out);
+}
+
+static size_t ugw__resource_center_checklist_guide_trigger_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_resource_center_checklist_guide_trigger c = *(const ugw_resource_center_checklist_guide_trigger *)payload;
+    char *p = out;
+    uint64_t need = 80 + 10 + 2 + 11 + 2 + 20 + 20 + 22 + 2 + 15 + 20 + 17 + 2 + 11 + 20 + 13 + 2;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.resource_center_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.resource_center_name.ptr && ugw__str_ok(c.resource_center_name.ptr, c.resource_center_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.resource_center_name.len;
+    if (!ugw__id_in(c.checklist_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.checklist_name.ptr && ugw__str_ok(c.checklist_name.ptr, c.checklist_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.checklist_name.len;
+    if (!ugw__id_in(c.guide_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.guide_name.ptr && ugw__str_ok(c.guide_name.ptr, c.guide_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.guide_name.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"resource center checklist guide triggered (userguiding)\",\"payload\":{", 78);
+    p += 78;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    memcpy(p, "," "\"resourceCenterId\":", 20);
+    p += 20;
+    p += ugw_fmt_u64(p, c.resource_center_id);
+    memcpy(p, "," "\"resourceCenterName\":" "\"", 23);
+    p += 23;
+    memcpy(p, c.resource_center_name.ptr, c.resource_center_name.len);
+    p += c.resource_center_name.len;
+    *p++ = '"';
+    memcpy(p, "," "\"checklistId\":", 15);
+    p += 15;
+    p += ugw_fmt_u64(p, c.checklist_id);
+    memcpy(p, "," "\"checklistName\":" "\"", 18);
+    p += 18;
+    memcpy(p, c.checklist_name.ptr, c.checklist_name.len);
+    p += c.checklist_name.len;
+    *p++ = '"';
+    memcpy(p, "," "\"guideId\":", 11);
+    p += 11;
+    p += ugw_fmt_u64(p, c.guide_id);
+    memcpy(p, "," "\"guideName\":" "\"", 14);
+    p += 14;
+    memcpy(p, c.guide_name.ptr, c.guide_name.len);
+    p += c.guide_name.len;
+    *p++ = '"';
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
+
 /* resource_center_external_url_click */
 static const char *const ugw__resource_center_external_url_click_aliases[] = { "Resource center external URL click (userguiding)", NULL };
 static const ugw_field_desc ugw__resource_center_external_url_click_fields[] = {
@@ -401,6 +1313,107 @@ static const ugw_field_desc ugw__resource_center_external_url_click_fields[] = {
       .has_offset = UGW_NO_HAS,
       .min = INT64_C(0), .max = INT64_C(2048) },
 };
+
+/* resource_center_external_url_click: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__resource_center_external_url_click_validate_fast(const void *payload)
+{
+    const ugw_resource_center_external_url_click *v = (const ugw_resource_center_external_url_click *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && ugw__id_in(v->resource_center_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->resource_center_name.ptr && ugw__str_valid(v->resource_center_name.ptr, v->resource_center_name.len, INT64_C(0), INT64_C(512), false))
+           && (v->external_url.ptr && ugw__str_valid(v->external_url.ptr, v->external_url.len, INT64_C(0), INT64_C(2048), true));
+}
+
+static size_t ugw__resource_center_external_url_click_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_resource_center_external_url_click c = *(const ugw_resource_center_external_url_click *)payload;
+    unsigned char *p = out;
+    uint64_t need = 68 + 7 + 3 + 8 + 3 + 17 + 9 + 19 + 3 + 12 + 3;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.resource_center_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.resource_center_name.ptr && ugw__str_valid(c.resource_center_name.ptr, c.resource_center_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.resource_center_name.len;
+    if (!(c.external_url.ptr && ugw__str_valid(c.external_url.ptr, c.external_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.external_url.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\3312resource center external URL clicked (userguiding)\247payload" "\205", 68);
+    p += 68;
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    memcpy(p, "\260resourceCenterId", 17);
+    p = ugw__mp_put_uint(p + 17, c.resource_center_id);
+    memcpy(p, "\262resourceCenterName", 19);
+    p = ugw__mp_put_str(p + 19, c.resource_center_name.ptr, c.resource_center_name.len);
+    memcpy(p, "\253externalUrl", 12);
+    p = ugw__mp_put_str(p + 12, c.external_url.ptr, c.external_url.len);
+    return (size_t)(p - out);
+}
+
+static size_t ugw__resource_center_external_url_click_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_resource_center_external_url_click c = *(const ugw_resource_center_external_url_click *)payload;
+    char *p = out;
+    uint64_t need = 75 + 10 + 2 + 11 + 2 + 20 + 20 + 22 + 2 + 15 + 2;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.resource_center_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.resource_center_name.ptr && ugw__str_ok(c.resource_center_name.ptr, c.resource_center_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.resource_center_name.len;
+    if (!(c.external_url.ptr && ugw__str_ok(c.external_url.ptr, c.external_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.external_url.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"resource center external URL clicked (userguiding)\",\"payload\":{", 73);
+    p += 73;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    memcpy(p, "," "\"resourceCenterId\":", 20);
+    p += 20;
+    p += ugw_fmt_u64(p, c.resource_center_id);
+    memcpy(p, "," "\"resourceCenterName\":" "\"", 23);
+    p += 23;
+    memcpy(p, c.resource_center_name.ptr, c.resource_center_name.len);
+    p += c.resource_center_name.len;
+    *p++ = '"';
+    memcpy(p, "," "\"externalUrl\":" "\"", 16);
+    p += 16;
+    memcpy(p, c.external_url.ptr, c.external_url.len);
+    p += c.external_url.len;
+    *p++ = '"';
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
 
 /* resource_center_search_article_click */
 static const char *const ugw__resource_center_search_article_click_aliases[] = { "Resource center article link click (userguiding)", NULL };
@@ -442,6 +1455,107 @@ static const ugw_field_desc ugw__resource_center_search_article_click_fields[] =
       .min = INT64_C(0), .max = INT64_C(2048) },
 };
 
+/* resource_center_search_article_click: the fast paths (every field string, url, id, int, bool) */
+static bool ugw__resource_center_search_article_click_validate_fast(const void *payload)
+{
+    const ugw_resource_center_search_article_click *v = (const ugw_resource_center_search_article_click *)payload;
+    return true
+           && (v->user_id.ptr && ugw__str_valid(v->user_id.ptr, v->user_id.len, INT64_C(1), INT64_C(256), false))
+           && (v->page_url.ptr && ugw__str_valid(v->page_url.ptr, v->page_url.len, INT64_C(0), INT64_C(2048), true))
+           && ugw__id_in(v->resource_center_id, INT64_C(0), INT64_C(9007199254740991))
+           && (v->resource_center_name.ptr && ugw__str_valid(v->resource_center_name.ptr, v->resource_center_name.len, INT64_C(0), INT64_C(512), false))
+           && (v->article_link.ptr && ugw__str_valid(v->article_link.ptr, v->article_link.len, INT64_C(0), INT64_C(2048), true));
+}
+
+static size_t ugw__resource_center_search_article_click_msgpack_fast(const void *payload, unsigned char *out, size_t cap)
+{
+    const ugw_resource_center_search_article_click c = *(const ugw_resource_center_search_article_click *)payload;
+    unsigned char *p = out;
+    uint64_t need = 63 + 7 + 3 + 8 + 3 + 17 + 9 + 19 + 3 + 12 + 3;
+    if (!(c.user_id.ptr && ugw__str_valid(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_valid(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.resource_center_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.resource_center_name.ptr && ugw__str_valid(c.resource_center_name.ptr, c.resource_center_name.len, INT64_C(0), INT64_C(512), false)))
+        return 0;
+    need += c.resource_center_name.len;
+    if (!(c.article_link.ptr && ugw__str_valid(c.article_link.ptr, c.article_link.len, INT64_C(0), INT64_C(2048), true)))
+        return 0;
+    need += c.article_link.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "\202\245event\331-resource center article clicked (userguiding)\247payload" "\205", 63);
+    p += 63;
+    memcpy(p, "\246userId", 7);
+    p = ugw__mp_put_str(p + 7, c.user_id.ptr, c.user_id.len);
+    memcpy(p, "\247pageUrl", 8);
+    p = ugw__mp_put_str(p + 8, c.page_url.ptr, c.page_url.len);
+    memcpy(p, "\260resourceCenterId", 17);
+    p = ugw__mp_put_uint(p + 17, c.resource_center_id);
+    memcpy(p, "\262resourceCenterName", 19);
+    p = ugw__mp_put_str(p + 19, c.resource_center_name.ptr, c.resource_center_name.len);
+    memcpy(p, "\253articleLink", 12);
+    p = ugw__mp_put_str(p + 12, c.article_link.ptr, c.article_link.len);
+    return (size_t)(p - out);
+}
+
+static size_t ugw__resource_center_search_article_click_json_fast(const void *payload, char *out, size_t cap)
+{
+    const ugw_resource_center_search_article_click c = *(const ugw_resource_center_search_article_click *)payload;
+    char *p = out;
+    uint64_t need = 70 + 10 + 2 + 11 + 2 + 20 + 20 + 22 + 2 + 15 + 2;
+    if (!(c.user_id.ptr && ugw__str_ok(c.user_id.ptr, c.user_id.len, INT64_C(1), INT64_C(256), false, true)))
+        return 0;
+    need += c.user_id.len;
+    if (!(c.page_url.ptr && ugw__str_ok(c.page_url.ptr, c.page_url.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.page_url.len;
+    if (!ugw__id_in(c.resource_center_id, INT64_C(0), INT64_C(9007199254740991)))
+        return 0;
+    if (!(c.resource_center_name.ptr && ugw__str_ok(c.resource_center_name.ptr, c.resource_center_name.len, INT64_C(0), INT64_C(512), false, true)))
+        return 0;
+    need += c.resource_center_name.len;
+    if (!(c.article_link.ptr && ugw__str_ok(c.article_link.ptr, c.article_link.len, INT64_C(0), INT64_C(2048), true, true)))
+        return 0;
+    need += c.article_link.len;
+    if (need > cap)
+        return 0;
+    memcpy(p, "{\"event\":\"resource center article clicked (userguiding)\",\"payload\":{", 68);
+    p += 68;
+    memcpy(p, "\"userId\":" "\"", 10);
+    p += 10;
+    memcpy(p, c.user_id.ptr, c.user_id.len);
+    p += c.user_id.len;
+    *p++ = '"';
+    memcpy(p, "," "\"pageUrl\":" "\"", 12);
+    p += 12;
+    memcpy(p, c.page_url.ptr, c.page_url.len);
+    p += c.page_url.len;
+    *p++ = '"';
+    memcpy(p, "," "\"resourceCenterId\":", 20);
+    p += 20;
+    p += ugw_fmt_u64(p, c.resource_center_id);
+    memcpy(p, "," "\"resourceCenterName\":" "\"", 23);
+    p += 23;
+    memcpy(p, c.resource_center_name.ptr, c.resource_center_name.len);
+    p += c.resource_center_name.len;
+    *p++ = '"';
+    memcpy(p, "," "\"articleLink\":" "\"", 16);
+    p += 16;
+    memcpy(p, c.article_link.ptr, c.article_link.len);
+    p += c.article_link.len;
+    *p++ = '"';
+    *p++ = '}';
+    *p++ = '}';
+    return (size_t)(p - out);
+}
+
+
+
 static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
     { .id = "guide_preview_start", .wire = "guide started (userguiding)",
       .aliases = NULL,
@@ -450,7 +1564,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__guide_preview_start_fields, .fingerprint = UGW_GUIDE_PREVIEW_START_FINGERPRINT,
       .size = sizeof(ugw_guide_preview_start), .wire_len = 27,
       .json_head_len = 50, .mp_head_len = 43,
-      .nfields = 4, .nrequired = 4 },
+      .nfields = 4, .nrequired = 4,
+      .validate_fast = ugw__guide_preview_start_validate_fast,
+      .msgpack_fast = ugw__guide_preview_start_msgpack_fast,
+      .json_fast = ugw__guide_preview_start_json_fast,
+    },
     { .id = "guide_preview_complete", .wire = "guide completed (userguiding)",
       .aliases = NULL,
       .json_head = "{\"event\":\"guide completed (userguiding)\",\"payload\":{",
@@ -458,7 +1576,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__guide_preview_complete_fields, .fingerprint = UGW_GUIDE_PREVIEW_COMPLETE_FINGERPRINT,
       .size = sizeof(ugw_guide_preview_complete), .wire_len = 29,
       .json_head_len = 52, .mp_head_len = 45,
-      .nfields = 4, .nrequired = 4 },
+      .nfields = 4, .nrequired = 4,
+      .validate_fast = ugw__guide_preview_complete_validate_fast,
+      .msgpack_fast = ugw__guide_preview_complete_msgpack_fast,
+      .json_fast = ugw__guide_preview_complete_json_fast,
+    },
     { .id = "nps_survey_display", .wire = "nps survey shown (userguiding)",
       .aliases = NULL,
       .json_head = "{\"event\":\"nps survey shown (userguiding)\",\"payload\":{",
@@ -466,7 +1588,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__nps_survey_display_fields, .fingerprint = UGW_NPS_SURVEY_DISPLAY_FINGERPRINT,
       .size = sizeof(ugw_nps_survey_display), .wire_len = 30,
       .json_head_len = 53, .mp_head_len = 46,
-      .nfields = 3, .nrequired = 2 },
+      .nfields = 3, .nrequired = 2,
+      .validate_fast = ugw__nps_survey_display_validate_fast,
+      .msgpack_fast = ugw__nps_survey_display_msgpack_fast,
+      .json_fast = ugw__nps_survey_display_json_fast,
+    },
     { .id = "nps_score_submit", .wire = "nps score submit (userguiding)",
       .aliases = NULL,
       .json_head = "{\"event\":\"nps score submit (userguiding)\",\"payload\":{",
@@ -474,7 +1600,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__nps_score_submit_fields, .fingerprint = UGW_NPS_SCORE_SUBMIT_FINGERPRINT,
       .size = sizeof(ugw_nps_score_submit), .wire_len = 30,
       .json_head_len = 53, .mp_head_len = 46,
-      .nfields = 4, .nrequired = 4 },
+      .nfields = 4, .nrequired = 4,
+      .validate_fast = ugw__nps_score_submit_validate_fast,
+      .msgpack_fast = ugw__nps_score_submit_msgpack_fast,
+      .json_fast = ugw__nps_score_submit_json_fast,
+    },
     { .id = "nps_feedback_submit", .wire = "nps feedback submit (userguiding)",
       .aliases = NULL,
       .json_head = "{\"event\":\"nps feedback submit (userguiding)\",\"payload\":{",
@@ -482,7 +1612,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__nps_feedback_submit_fields, .fingerprint = UGW_NPS_FEEDBACK_SUBMIT_FINGERPRINT,
       .size = sizeof(ugw_nps_feedback_submit), .wire_len = 33,
       .json_head_len = 56, .mp_head_len = 50,
-      .nfields = 4, .nrequired = 4 },
+      .nfields = 4, .nrequired = 4,
+      .validate_fast = ugw__nps_feedback_submit_validate_fast,
+      .msgpack_fast = ugw__nps_feedback_submit_msgpack_fast,
+      .json_fast = ugw__nps_feedback_submit_json_fast,
+    },
     { .id = "hotspot_interaction", .wire = "hotspot interacted (userguiding)",
       .aliases = NULL,
       .json_head = "{\"event\":\"hotspot interacted (userguiding)\",\"payload\":{",
@@ -490,7 +1624,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__hotspot_interaction_fields, .fingerprint = UGW_HOTSPOT_INTERACTION_FINGERPRINT,
       .size = sizeof(ugw_hotspot_interaction), .wire_len = 32,
       .json_head_len = 55, .mp_head_len = 49,
-      .nfields = 6, .nrequired = 6 },
+      .nfields = 6, .nrequired = 6,
+      .validate_fast = ugw__hotspot_interaction_validate_fast,
+      .msgpack_fast = ugw__hotspot_interaction_msgpack_fast,
+      .json_fast = ugw__hotspot_interaction_json_fast,
+    },
     { .id = "checklist_item_trigger", .wire = "checklist item triggered (userguiding)",
       .aliases = ugw__checklist_item_trigger_aliases,
       .json_head = "{\"event\":\"checklist item triggered (userguiding)\",\"payload\":{",
@@ -498,7 +1636,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__checklist_item_trigger_fields, .fingerprint = UGW_CHECKLIST_ITEM_TRIGGER_FINGERPRINT,
       .size = sizeof(ugw_checklist_item_trigger), .wire_len = 38,
       .json_head_len = 61, .mp_head_len = 55,
-      .nfields = 6, .nrequired = 6 },
+      .nfields = 6, .nrequired = 6,
+      .validate_fast = ugw__checklist_item_trigger_validate_fast,
+      .msgpack_fast = ugw__checklist_item_trigger_msgpack_fast,
+      .json_fast = ugw__checklist_item_trigger_json_fast,
+    },
     { .id = "resource_center_guide_trigger", .wire = "resource center guide triggered (userguiding)",
       .aliases = ugw__resource_center_guide_trigger_aliases,
       .json_head = "{\"event\":\"resource center guide triggered (userguiding)\",\"payload\":{",
@@ -506,7 +1648,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__resource_center_guide_trigger_fields, .fingerprint = UGW_RESOURCE_CENTER_GUIDE_TRIGGER_FINGERPRINT,
       .size = sizeof(ugw_resource_center_guide_trigger), .wire_len = 45,
       .json_head_len = 68, .mp_head_len = 62,
-      .nfields = 6, .nrequired = 6 },
+      .nfields = 6, .nrequired = 6,
+      .validate_fast = ugw__resource_center_guide_trigger_validate_fast,
+      .msgpack_fast = ugw__resource_center_guide_trigger_msgpack_fast,
+      .json_fast = ugw__resource_center_guide_trigger_json_fast,
+    },
     { .id = "resource_center_checklist_guide_trigger", .wire = "resource center checklist guide triggered (userguiding)",
       .aliases = ugw__resource_center_checklist_guide_trigger_aliases,
       .json_head = "{\"event\":\"resource center checklist guide triggered (userguiding)\",\"payload\":{",
@@ -514,7 +1660,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__resource_center_checklist_guide_trigger_fields, .fingerprint = UGW_RESOURCE_CENTER_CHECKLIST_GUIDE_TRIGGER_FINGERPRINT,
       .size = sizeof(ugw_resource_center_checklist_guide_trigger), .wire_len = 55,
       .json_head_len = 78, .mp_head_len = 72,
-      .nfields = 8, .nrequired = 8 },
+      .nfields = 8, .nrequired = 8,
+      .validate_fast = ugw__resource_center_checklist_guide_trigger_validate_fast,
+      .msgpack_fast = ugw__resource_center_checklist_guide_trigger_msgpack_fast,
+      .json_fast = ugw__resource_center_checklist_guide_trigger_json_fast,
+    },
     { .id = "resource_center_external_url_click", .wire = "resource center external URL clicked (userguiding)",
       .aliases = ugw__resource_center_external_url_click_aliases,
       .json_head = "{\"event\":\"resource center external URL clicked (userguiding)\",\"payload\":{",
@@ -522,7 +1672,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__resource_center_external_url_click_fields, .fingerprint = UGW_RESOURCE_CENTER_EXTERNAL_URL_CLICK_FINGERPRINT,
       .size = sizeof(ugw_resource_center_external_url_click), .wire_len = 50,
       .json_head_len = 73, .mp_head_len = 67,
-      .nfields = 5, .nrequired = 5 },
+      .nfields = 5, .nrequired = 5,
+      .validate_fast = ugw__resource_center_external_url_click_validate_fast,
+      .msgpack_fast = ugw__resource_center_external_url_click_msgpack_fast,
+      .json_fast = ugw__resource_center_external_url_click_json_fast,
+    },
     { .id = "resource_center_search_article_click", .wire = "resource center article clicked (userguiding)",
       .aliases = ugw__resource_center_search_article_click_aliases,
       .json_head = "{\"event\":\"resource center article clicked (userguiding)\",\"payload\":{",
@@ -530,7 +1684,11 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .fields = ugw__resource_center_search_article_click_fields, .fingerprint = UGW_RESOURCE_CENTER_SEARCH_ARTICLE_CLICK_FINGERPRINT,
       .size = sizeof(ugw_resource_center_search_article_click), .wire_len = 45,
       .json_head_len = 68, .mp_head_len = 62,
-      .nfields = 5, .nrequired = 5 },
+      .nfields = 5, .nrequired = 5,
+      .validate_fast = ugw__resource_center_search_article_click_validate_fast,
+      .msgpack_fast = ugw__resource_center_search_article_click_msgpack_fast,
+      .json_fast = ugw__resource_center_search_article_click_json_fast,
+    },
 };
 
 const ugw_schema ugw_schema_events = {

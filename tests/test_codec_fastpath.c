@@ -1,10 +1,13 @@
 /*
- * test_codec_fastpath.c - the word-at-a-time checks of validation and the
- * one-walk encoders agree with the exact rules: every length from 0 to 40,
- * every position, every kind of byte that a rule is about, URL heads, id
- * bounds and buffer sizes; the result (code, path) and the bytes are those of
- * the exact path, which the public helpers ugw_utf8_check() and
- * ugw_url_check() stand for here.
+ * test_codec_fastpath.c - the word-at-a-time checks of validation, the
+ * one-walk encoders and the generated per-event fast paths agree with the
+ * exact rules: every length from 0 to 40, every position, every kind of byte
+ * that a rule is about, URL heads, id bounds and buffer sizes; the result
+ * (code, path) and the bytes are those of the exact path, which the public
+ * helpers ugw_utf8_check() and ugw_url_check() stand for here, and which a
+ * copy of each schema without its fast paths takes whole (every call below
+ * is made with both and compared: status, error, out_len and every byte,
+ * with room to spare, exactly the room needed and one byte short).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,86 @@
 #include <string.h>
 
 #include <ugw/ugw_events.h>
+#include <ugw/ugw_fixtures.h>
+
+#include <fst/fst_events.h>
+#include <fst/fst_fixtures.h>
+
+/* A schema's copy whose events have no generated fast paths: the runtime
+ * walks their descriptors (the exact way, and the engine's one walk). */
+typedef struct exact_schema {
+    ugw_schema s;
+    ugw_event_desc events[32];
+} exact_schema;
+
+static void exact_of(const ugw_schema *s, exact_schema *x)
+{
+    assert_true(s->nevents <= 32);
+    memcpy(x->events, s->events, s->nevents * sizeof *x->events);
+    for (uint32_t i = 0; i < s->nevents; i++) {
+        x->events[i].validate_fast = NULL;
+        x->events[i].msgpack_fast = NULL;
+        x->events[i].json_fast = NULL;
+    }
+    x->s = *s;
+    x->s.events = x->events;
+}
+
+static exact_schema ugw_exact, fst_exact;
+
+static void same_error(const ugw_error *a, const ugw_error *b)
+{
+    assert_int_equal(a->code, b->code);
+    assert_int_equal(a->pos, b->pos);
+    assert_string_equal(a->path, b->path);
+    if (a->message || b->message) {
+        assert_non_null(a->message);
+        assert_non_null(b->message);
+        assert_string_equal(a->message, b->message);
+    }
+}
+
+/* One encode with schema `s` and its exact copy `x` into `cap` bytes (NULL
+ * output when cap is SIZE_MAX): the same status, error, out_len and bytes. */
+static size_t same_encode(const ugw_schema *s, const ugw_schema *x, int type, const void *payload,
+                          ugw_format f, size_t cap)
+{
+    static unsigned char o1[90000], o2[90000];
+    ugw_error e1, e2;
+    size_t n1 = 77, n2 = 77;
+    const bool sized = cap == SIZE_MAX;
+    ugw_status a, b;
+    memset(o1, 0xa5, sizeof o1);
+    memset(o2, 0xa5, sizeof o2);
+    a = ugw_schema_encode(s, type, payload, f, sized ? NULL : o1, sized ? 0 : cap, &n1, &e1);
+    b = ugw_schema_encode(x, type, payload, f, sized ? NULL : o2, sized ? 0 : cap, &n2, &e2);
+    assert_int_equal(a, b);
+    same_error(&e1, &e2);
+    if (a == UGW_OK || a == UGW_ERR_BUFFER)
+        assert_int_equal(n1, n2);
+    if (a == UGW_OK && !sized)
+        assert_memory_equal(o1, o2, n1);
+    return a == UGW_OK || a == UGW_ERR_BUFFER ? n2 : 0;
+}
+
+/* Validation and both encoders through `s` and its exact copy. */
+static void same_as_exact(const ugw_schema *s, const ugw_schema *x, int type, const void *payload)
+{
+    ugw_error e1, e2;
+    assert_int_equal(ugw_schema_validate(s, type, payload, &e1), ugw_schema_validate(x, type, payload, &e2));
+    same_error(&e1, &e2);
+    for (int fmt = 0; fmt < 2; fmt++) {
+        ugw_format f = fmt ? UGW_FORMAT_MSGPACK : UGW_FORMAT_JSON;
+        size_t need = same_encode(s, x, type, payload, f, SIZE_MAX);
+        same_encode(s, x, type, payload, f, 90000);
+        same_encode(s, x, type, payload, f, 0);
+        if (need && need < 90000) {
+            same_encode(s, x, type, payload, f, need);
+            same_encode(s, x, type, payload, f, need - 1);
+            same_encode(s, x, type, payload, f, need + 1);
+        }
+    }
+}
 
 /* What the exact rules say about a string of a field (0 when valid). */
 static ugw_status expected(const char *p, size_t n, int64_t min, int64_t max, bool url)
@@ -55,6 +138,8 @@ static void check_encodes(const ugw_event *ev, ugw_status want, const char *path
         ugw_error err;
         size_t n = 0, need = 0, m = 0;
         ugw_status st = ugw_encode(ev, f, big, sizeof big, &n, &err);
+        if (fmt == 0)
+            same_as_exact(&ugw_schema_events, &ugw_exact.s, (int)ev->type, &ev->u);
         assert_int_equal(st, want);
         if (want) {
             assert_string_equal(err.path, path);
@@ -179,13 +264,172 @@ static void test_missing_pointer_and_first_error(void **state)
     check_encodes(&ev, UGW_ERR_ARG, "payload.userId");
 }
 
+/* ---- the generated per-event fast paths against the exact way ---- */
+
+static char long_text[70001];
+
+/* Variant k of a value of field f in the payload `pl`; false when f's type
+ * has no variant k (or is not one the fast paths know). */
+static bool mutate(const ugw_field_desc *f, unsigned char *pl, int k)
+{
+    static const uint64_t ids[] = { 0, 1, 127, 128, 255, 256, 65535, 65536, 4294967295u, 4294967296u,
+                                    UGW_ID_MAX, UGW_ID_MAX + 1, (uint64_t)INT64_MAX + 1, UINT64_MAX };
+    static const int64_t ints[] = { 0, -1, -32, -33, -128, -129, -32768, -32769, 127, 128, 65536,
+                                    INT32_MIN, (int64_t)INT32_MIN - 1, INT64_MIN, INT64_MAX };
+    static const unsigned char bools[] = { 0, 1, 2, 255 };
+    const ugw_str strs[] = { { "", 0 }, { "\xc3\xa9", 2 }, { "a\0b", 3 }, { "\xff", 1 }, { "\x7f", 1 },
+                             { "http://x y", 10 }, { "https://ok.example/", 19 }, { "\"q\\", 3 },
+                             { NULL, 0 }, { NULL, 3 }, { long_text, 31 }, { long_text, 32 },
+                             { long_text, 255 }, { long_text, 256 }, { long_text, 65535 },
+                             { long_text, 65536 }, { long_text, 70000 }, { long_text, 70001 } };
+    unsigned char *at = pl + f->offset;
+    switch ((ugw_type)f->type) {
+    case UGW_TYPE_STRING:
+    case UGW_TYPE_URL:
+        if (k >= (int)(sizeof strs / sizeof *strs))
+            return false;
+        memcpy(at, &strs[k], sizeof strs[k]);
+        return true;
+    case UGW_TYPE_ID:
+        if (k >= (int)(sizeof ids / sizeof *ids))
+            return false;
+        memcpy(at, &ids[k], 8);
+        return true;
+    case UGW_TYPE_INT: {
+        int64_t v;
+        if (k < (int)(sizeof ints / sizeof *ints))
+            v = ints[k];
+        else if (k == (int)(sizeof ints / sizeof *ints))
+            v = f->min;
+        else if (k == (int)(sizeof ints / sizeof *ints) + 1)
+            v = f->max;
+        else if (k == (int)(sizeof ints / sizeof *ints) + 2 && f->min > INT64_MIN)
+            v = f->min - 1;
+        else if (k == (int)(sizeof ints / sizeof *ints) + 3 && f->max < INT64_MAX)
+            v = f->max + 1;
+        else
+            return false;
+        memcpy(at, &v, 8);
+        return true;
+    }
+    case UGW_TYPE_BOOL:
+        if (k >= (int)sizeof bools)
+            return false;
+        *at = bools[k];
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A valid payload of event `type`: the generated paths say valid and write
+ * the exact bytes (never into a buffer one byte short); then every variant
+ * of every field, its presence and its null flag, through both schemas. */
+static void check_event(const ugw_schema *s, const ugw_schema *x, int type, const void *payload)
+{
+    static unsigned char fast[4096], exact[4096];
+    static _Alignas(16) unsigned char pl[4096];
+    const ugw_event_desc *ed = ugw_schema_event(s, type);
+    ugw_error err;
+    size_t need = 0;
+    assert_non_null(ed);
+    assert_true(ed->size <= sizeof pl);
+    assert_int_equal(ugw_schema_encode(x, type, payload, UGW_FORMAT_MSGPACK, exact, sizeof exact, &need, &err),
+                     UGW_OK);
+    if (ed->validate_fast)
+        assert_true(ed->validate_fast(payload));
+    if (ed->msgpack_fast) {
+        size_t n = ed->msgpack_fast(payload, fast, sizeof fast);
+        assert_int_equal(n, need);
+        assert_memory_equal(fast, exact, need);
+        assert_int_equal(ed->msgpack_fast(payload, fast, need - 1), 0);
+    }
+    if (ed->json_fast) { /* a string to escape or not ASCII: the exact way */
+        size_t jneed = 0, n;
+        assert_int_equal(ugw_schema_encode(x, type, payload, UGW_FORMAT_JSON, exact, sizeof exact, &jneed, &err),
+                         UGW_OK);
+        n = ed->json_fast(payload, (char *)fast, sizeof fast);
+        if (n) {
+            assert_int_equal(n, jneed);
+            assert_memory_equal(fast, exact, jneed);
+            assert_int_equal(ed->json_fast(payload, (char *)fast, jneed - 1), 0);
+        } else {
+            bool plain = true;
+            for (size_t i = 0; i < jneed; i++)
+                plain = plain && exact[i] < 0x80 && exact[i] != '\\';
+            assert_false(plain);
+        }
+    }
+    same_as_exact(s, x, type, payload);
+    for (uint32_t i = 0; i < ed->nfields; i++) {
+        const ugw_field_desc *f = &ed->fields[i];
+        for (int k = 0;; k++) {
+            memcpy(pl, payload, ed->size);
+            if (!mutate(f, pl, k))
+                break;
+            same_as_exact(s, x, type, pl);
+            if (f->has_offset != UGW_NO_HAS) { /* absent, with that value */
+                pl[f->has_offset] = 0;
+                same_as_exact(s, x, type, pl);
+                pl[f->has_offset] = 1;
+            }
+            if (f->nullable) /* null (valid whatever the value), and a flag of 2 */
+                for (unsigned char b = 1; b <= 2; b++) {
+                    pl[f->null_offset] = b;
+                    same_as_exact(s, x, type, pl);
+                }
+        }
+    }
+}
+
+static void test_generated_fixtures(void **state)
+{
+    (void)state;
+    memset(long_text, 'x', sizeof long_text);
+    for (int t = 1; t <= UGW_EVENT_COUNT; t++) {
+        const ugw_event_desc *ed = ugw_schema_event(&ugw_schema_events, t);
+        /* every bundled event has its fast paths */
+        assert_non_null(ed->validate_fast);
+        assert_non_null(ed->msgpack_fast);
+        assert_non_null(ed->json_fast);
+        check_event(&ugw_schema_events, &ugw_exact.s, t, &ugw_fixture((ugw_event_type)t)->u);
+    }
+}
+
+/* Optional, nullable, bool and int fields, str8/16/32 heads, and an event
+ * with a type the fast paths leave to the engine (none generated for it). */
+static void test_generated_every_construct(void **state)
+{
+    const ugw_event_desc *ratio = ugw_schema_event(&fst_schema_events, FST_EVENT_RATIO);
+    fst_event ev = *fst_fixture(FST_EVENT_PING);
+    (void)state;
+    memset(long_text, 'x', sizeof long_text);
+    assert_null(ratio->validate_fast);
+    assert_null(ratio->msgpack_fast);
+    assert_null(ratio->json_fast);
+    for (int t = 1; t <= FST_EVENT_COUNT; t++)
+        check_event(&fst_schema_events, &fst_exact.s, t, &fst_fixture((fst_event_type)t)->u);
+    /* the optional fields absent, then present with a null */
+    ev.u.ping.has_count = false;
+    ev.u.ping.has_ref = false;
+    check_event(&fst_schema_events, &fst_exact.s, FST_EVENT_PING, &ev.u);
+    ev.u.ping.has_ref = true;
+    ev.u.ping.ref_is_null = true;
+    same_as_exact(&fst_schema_events, &fst_exact.s, FST_EVENT_PING, &ev.u);
+    assert_true(ugw_schema_event(&fst_schema_events, FST_EVENT_PING)->validate_fast(&ev.u));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_generated_fixtures),
+        cmocka_unit_test(test_generated_every_construct),
         cmocka_unit_test(test_every_length_position_and_byte),
         cmocka_unit_test(test_url_heads),
         cmocka_unit_test(test_id_bounds),
         cmocka_unit_test(test_missing_pointer_and_first_error),
     };
+    exact_of(&ugw_schema_events, &ugw_exact);
+    exact_of(&fst_schema_events, &fst_exact);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

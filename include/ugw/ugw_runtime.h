@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /** The interface version that generated code must match. */
-#define UGW_RUNTIME_ABI 3
+#define UGW_RUNTIME_ABI 4
 
 /**
  * The version of the library linked at run time, as UGW_VERSION_HEX (compare
@@ -268,6 +268,18 @@ typedef struct ugw_event_desc {
     uint32_t wire_len, json_head_len, mp_head_len;
     uint16_t nfields;
     uint16_t nrequired;
+    /* Since ABI 4: the event's generated fast paths, NULL where the generator
+     * wrote none (the engine then walks the fields above, as it always can).
+     * Each takes the event's payload struct and answers only in the common
+     * case (every field of a type it knows, its value plain, room to spare);
+     * anything else sends the call the exact way, whose answer it never
+     * changes. Built from ugw_generated_support.h. */
+    bool (*validate_fast)(const void *payload); /**< true: valid; false: not known */
+    size_t (*msgpack_fast)(const void *payload, unsigned char *out,
+                           size_t cap);         /**< the whole valid encoding written
+                                                     into out[0..cap): its length; 0:
+                                                     not known (out holds scraps) */
+    size_t (*json_fast)(const void *payload, char *out, size_t cap); /**< the same for JSON */
 } ugw_event_desc;
 
 /**

@@ -115,12 +115,6 @@ const char *ugw__path_join(char *buf, const char *prefix, const char *key,
     return buf;
 }
 
-ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
-                                 ugw_error *err)
-{
-    return ugw__validate_fields(ed->fields, ed->nfields, payload, err);
-}
-
 ugw_status ugw__validate_fields(const ugw_field_desc *fields, uint32_t n, const void *payload,
                                 ugw_error *err)
 {
@@ -220,7 +214,7 @@ UGW__HOT_INLINE ugw_status validate_plain(const ugw_schema *s, int type, const v
                                           ugw_error *err)
 {
     const ugw_event_desc *ed = describe(s, type);
-    ugw_error_clear(err);
+    ugw__error_clear(err);
     if (!payload)
         return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
     if (!ed)
@@ -282,20 +276,24 @@ UGW__HOT_INLINE ugw_status encode_plain(const ugw_schema *s, int type, const voi
     ugw_status st;
     size_t need;
     if (format != UGW_FORMAT_JSON && format != UGW_FORMAT_MSGPACK) {
-        ugw_error_clear(err);
+        ugw__error_clear(err);
         return ugw_error_set(err, UGW_ERR_ARG, "unknown format", 0, NULL);
     }
-    ugw_error_clear(err);
+    ugw__error_clear(err);
     if (!payload)
         return ugw_error_set(err, UGW_ERR_ARG, "event is NULL", 0, NULL);
     if (!ed)
         return ugw_error_set(err, UGW_ERR_ARG, "unknown event type", 0, "event");
-    /* The common case in one walk; anything unusual, errors included, the
-     * exact way below. */
+    /* The common case in one walk: the event's generated fast path, else
+     * the engine's walk over the descriptors; anything unusual, errors
+     * included, the exact way below. */
     if (out) {
         size_t n = 0;
-        if (format == UGW_FORMAT_JSON ? ugw__json_encode_fast(ed, payload, out, cap, &n)
-                                      : ugw__msgpack_encode_fast(ed, payload, out, cap, &n)) {
+        if (format == UGW_FORMAT_JSON
+                ? (ed->json_fast && (n = ed->json_fast(payload, out, cap)) != 0)
+                      || ugw__json_encode_fast(ed, payload, out, cap, &n)
+                : (ed->msgpack_fast && (n = ed->msgpack_fast(payload, out, cap)) != 0)
+                      || ugw__msgpack_encode_fast(ed, payload, out, cap, &n)) {
             if (out_len)
                 *out_len = n;
             return UGW_OK;
@@ -349,7 +347,7 @@ UGW__HOT_INLINE ugw_status decode_plain(const ugw_schema *s, ugw_decoder *dec, u
                                         size_t payload_cap, ugw_error *err)
 {
     ugw_status st;
-    ugw_error_clear(err);
+    ugw__error_clear(err);
     if (type)
         *type = 0;
     if (!s || !dec || (!in && len) || !payload || !type)

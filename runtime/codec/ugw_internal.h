@@ -9,6 +9,9 @@
 #include <msgpack.h>
 
 #include <ugw/ugw_runtime.h>
+/* the inline checks and writers shared with generated code (UGW__HOT_INLINE,
+ * ugw__plain_ex, ugw__str_ok, ugw__mp_put_*, ...) */
+#include <ugw/ugw_generated_support.h>
 
 /* Largest depth a decoder accepts: msgpack-c's own stack is 32 deep. */
 #define UGW_MAX_DEPTH_LIMIT 32u
@@ -63,6 +66,17 @@ ugw_status ugw__schema_encode(const ugw_schema *s, int type, const void *payload
 ugw_status ugw__schema_decode(const ugw_schema *s, ugw_decoder *dec, ugw_format format, const void *in,
                               size_t len, int *type, void *payload, size_t payload_cap, ugw_error *err);
 
+/* ugw_error_clear(), inline for the entry points of every call. */
+static inline void ugw__error_clear(ugw_error *err)
+{
+    if (err == NULL)
+        return;
+    err->code = UGW_OK;
+    err->message = NULL;
+    err->pos = 0;
+    err->path[0] = '\0';
+}
+
 /* Arena: bump allocation, reset at the start of every decode. */
 static inline void *ugw__arena_alloc(ugw_decoder *d, size_t n, size_t align)
 {
@@ -75,11 +89,18 @@ static inline void *ugw__arena_alloc(ugw_decoder *d, size_t n, size_t align)
 
 /* The engines, per format. Arguments are checked, `err` cleared and the
  * payload zeroed by ugw_schema_encode() / ugw_schema_decode() before they run. */
-ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
-                                 ugw_error *err);
 /* Validates the fields[0..n) of a struct at `base` (a payload or an object). */
 ugw_status ugw__validate_fields(const ugw_field_desc *fields, uint32_t n, const void *base,
                                 ugw_error *err);
+/* Validates an event's payload: its generated fast path when it has one and
+ * that says valid, else the walk over its fields (every error is the walk's). */
+static inline ugw_status ugw__validate_payload(const ugw_event_desc *ed, const void *payload,
+                                               ugw_error *err)
+{
+    if (ed->validate_fast && ed->validate_fast(payload))
+        return UGW_OK;
+    return ugw__validate_fields(ed->fields, ed->nfields, payload, err);
+}
 size_t ugw__json_encoded_size(const ugw_event_desc *ed, const void *payload);
 /* An upper bound of the JSON size without a pass over the strings; 0 when it
  * does not fit in size_t (then only the exact size tells). */
@@ -139,15 +160,6 @@ static inline uint64_t ugw__rd_be(const unsigned char *p, int bytes)
     return v;
 }
 
-/* The per-value code of the encoders: inlined into their field loops even
- * where objects and arrays make those loops recursive (the compiler would
- * otherwise call it per field, which the bundled events pay for). */
-#if defined(__GNUC__)
-#define UGW__HOT_INLINE static inline __attribute__((always_inline))
-#else
-#define UGW__HOT_INLINE static inline
-#endif
-
 /* Adds `n` to `*acc` unless the sum would wrap; false then (and *acc unchanged). */
 static inline bool ugw__size_add(size_t *acc, size_t n)
 {
@@ -189,123 +201,15 @@ int ugw__json_text_check(const char *s, size_t len, size_t *at);
 int ugw__json_text_decode(char *out, const char *s, size_t len, size_t *olen, bool *nul,
                           size_t *at);
 
-/* ---- word-at-a-time byte tests (SWAR) ---- */
-#define UGW__ONES UINT64_C(0x0101010101010101)
-#define UGW__HIGHS UINT64_C(0x8080808080808080)
-
-/* Non-zero when some byte of `w` is below `n` (n <= 128; bytes >= 0x80 may
- * or may not be flagged: callers test the high bits themselves). */
-static inline uint64_t ugw__below(uint64_t w, unsigned n)
-{
-    return (w - UGW__ONES * n) & ~w & UGW__HIGHS;
-}
-
-/* Non-zero when some byte of `w` equals `c`. */
-static inline uint64_t ugw__has(uint64_t w, unsigned char c)
-{
-    return ugw__below(w ^ (UGW__ONES * c), 1);
-}
-
-/* The bytes of a string shorter than 8 in one word: all of p[0..n) (some
- * twice) and 'a' in the rest, so that a word test sees exactly its bytes.
- * Reads only p[0..n). */
-static inline uint64_t ugw__short_word(const char *p, size_t n)
-{
-    uint32_t a, b;
-    if (n >= 4) { /* two overlapping halves */
-        memcpy(&a, p, 4);
-        memcpy(&b, p + n - 4, 4);
-        return a | (uint64_t)b << 32;
-    }
-    if (n == 0)
-        return UGW__ONES * 0x61u;
-    return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n >> 1] << 8
-           | (uint64_t)(unsigned char)p[n - 1] << 16 | UINT64_C(0x6161616161000000);
-}
-
-/*
- * The fast path of string checks: true when every byte of p[0..n) is in
- * 0x01..0x7e, and also above 0x20 when `url`, and not '\\' when `json`, and
- * not '"' when `quote`. Such a string is valid UTF-8 without NUL (and, for a
- * URL, without spaces or controls; with `json` and `quote`, it is its own
- * JSON string body); anything else takes the exact, slower checks.
- */
-UGW__HOT_INLINE bool ugw__plain_ex(const char *p, size_t n, bool url, bool json, bool quote)
-{
-    /* Per byte b < 0x80: b - lo borrows into the high bit when b < lo, and
-     * b + 1 carries into it when b >= 0x7f; bytes >= 0x80 have it already.
-     * Carries and borrows only add flags next to a real one. */
-    const uint64_t lo = UGW__ONES * (url ? 0x21u : json ? 0x20u : 0x01u);
-    uint64_t bad = 0, w;
-    size_t i = 0;
-#define UGW__PLAIN_WORD(w)                                                                         \
-    do {                                                                                           \
-        bad |= ((w) - lo) | ((w) + UGW__ONES) | (w);                                               \
-        if (json)                                                                                  \
-            bad |= ugw__has((w), '\\');                                                            \
-        if (quote)                                                                                 \
-            bad |= ugw__has((w), '"');                                                             \
-    } while (0)
-    if (n < 8) {
-        w = ugw__short_word(p, n);
-        UGW__PLAIN_WORD(w);
-        return (bad & UGW__HIGHS) == 0;
-    }
-    for (; i + 16 <= n; i += 16) { /* two words a turn: half the loop overhead */
-        uint64_t w2;
-        memcpy(&w, p + i, 8);
-        memcpy(&w2, p + i + 8, 8);
-        UGW__PLAIN_WORD(w);
-        UGW__PLAIN_WORD(w2);
-    }
-    if (i + 8 <= n) {
-        memcpy(&w, p + i, 8);
-        UGW__PLAIN_WORD(w);
-        i += 8;
-    }
-    if (i < n) { /* the last 8 bytes, overlapping what was read */
-        memcpy(&w, p + n - 8, 8);
-        UGW__PLAIN_WORD(w);
-    }
-#undef UGW__PLAIN_WORD
-    return (bad & UGW__HIGHS) == 0;
-}
-
 UGW__HOT_INLINE bool ugw__plain(const char *p, size_t n, bool url, bool json)
 {
     return ugw__plain_ex(p, n, url, json, false);
 }
 
-/* http:// or https:// (any case) and a first host byte; the rest of a URL's
- * rules hold when ugw__plain(url=true) held. */
-static inline bool ugw__url_head_ok(const char *p, size_t n)
-{
-    uint32_t head, http;
-    size_t k;
-    char h;
-    if (n < 8)
-        return false;
-    /* "http" in any case: setting bit 5 of each byte lowers exactly the
-     * letters' capitals (no other byte lands on h, t or p) */
-    memcpy(&head, p, 4);
-    memcpy(&http, "http", 4);
-    if ((head | UINT32_C(0x20202020)) != http)
-        return false;
-    k = (p[4] | 0x20) == 's' ? 5 : 4;
-    if (n <= k + 3 || memcmp(p + k, "://", 3) != 0)
-        return false;
-    h = p[k + 3];
-    return h != '/' && h != '?' && h != '#';
-}
-
-/* Branch hints and out-of-line functions for the rare paths (GCC, Clang). */
+/* Out-of-line functions for the rare paths (GCC, Clang). */
 #if defined(__GNUC__)
-#define UGW__UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define UGW__LIKELY(x) __builtin_expect(!!(x), 1)
 #define UGW__NOINLINE __attribute__((noinline))
 #else
-#define UGW__UNLIKELY(x) (x)
-#define UGW__LIKELY(x) (x)
 #define UGW__NOINLINE
 #endif
 
@@ -319,24 +223,22 @@ static inline bool ugw__url_head_ok(const char *p, size_t n)
  * starts as one. False says only "take the exact check". */
 UGW__HOT_INLINE bool ugw__string_fast(const ugw_field_desc *f, const char *p, size_t n, bool json_out)
 {
-    if ((int64_t)n < f->min || (uint64_t)n > (uint64_t)f->max)
-        return false;
     /* one inlined copy per kind, so that each folds its constants */
     if (f->type == UGW_TYPE_URL)
-        return ugw__plain_ex(p, n, true, json_out, json_out) && ugw__url_head_ok(p, n);
-    return ugw__plain_ex(p, n, false, json_out, json_out);
+        return ugw__str_ok(p, n, f->min, f->max, true, json_out);
+    return ugw__str_ok(p, n, f->min, f->max, false, json_out);
 }
 
 /* The common case of ugw__check_int() for a stored id (unsigned) or int:
  * true when within the field's bounds. False: take the exact check. */
 UGW__HOT_INLINE bool ugw__id_fast(const ugw_field_desc *f, uint64_t v)
 {
-    return v <= (uint64_t)INT64_MAX && (int64_t)v >= f->min && (int64_t)v <= f->max;
+    return ugw__id_in(v, f->min, f->max);
 }
 
 UGW__HOT_INLINE bool ugw__int_fast(const ugw_field_desc *f, int64_t v)
 {
-    return v >= f->min && v <= f->max;
+    return ugw__int_in(v, f->min, f->max);
 }
 
 /*

@@ -29,77 +29,8 @@ static size_t str_head_size(size_t n)
     return n < 32 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : 5;
 }
 
-static inline unsigned char *be(unsigned char *p, uint64_t v, int bytes)
-{
-    for (int i = bytes - 1; i >= 0; i--)
-        *p++ = (unsigned char)(v >> (8 * i));
-    return p;
-}
-
-static unsigned char *put_uint(unsigned char *p, uint64_t v)
-{
-    if (v < 128) {
-        *p++ = (unsigned char)v;
-        return p;
-    }
-    if (v < 256) {
-        *p++ = 0xcc;
-        return be(p, v, 1);
-    }
-    if (v < 65536) {
-        *p++ = 0xcd;
-        return be(p, v, 2);
-    }
-    if (v < 4294967296u) {
-        *p++ = 0xce;
-        return be(p, v, 4);
-    }
-    *p++ = 0xcf;
-    return be(p, v, 8);
-}
-
-static unsigned char *put_int(unsigned char *p, int64_t v)
-{
-    if (v >= 0)
-        return put_uint(p, (uint64_t)v);
-    if (v >= -32) {
-        *p++ = (unsigned char)(0xe0 | (v + 32));
-        return p;
-    }
-    if (v >= INT8_MIN) {
-        *p++ = 0xd0;
-        return be(p, (uint64_t)v, 1);
-    }
-    if (v >= INT16_MIN) {
-        *p++ = 0xd1;
-        return be(p, (uint64_t)v, 2);
-    }
-    if (v >= INT32_MIN) {
-        *p++ = 0xd2;
-        return be(p, (uint64_t)v, 4);
-    }
-    *p++ = 0xd3;
-    return be(p, (uint64_t)v, 8);
-}
-
-static unsigned char *put_str(unsigned char *p, const char *s, size_t n)
-{
-    if (n < 32) {
-        *p++ = (unsigned char)(0xa0 | n);
-    } else if (n < 256) {
-        *p++ = 0xd9;
-        p = be(p, n, 1);
-    } else if (n < 65536) {
-        *p++ = 0xda;
-        p = be(p, n, 2);
-    } else {
-        *p++ = 0xdb;
-        p = be(p, n, 4);
-    }
-    if (n)
-        memcpy(p, s, n);
-    return p + n;
-}
+/* The value writers are those of generated code (ugw__mp_put_*,
+ * ugw_generated_support.h). */
 
 static unsigned present_count(const ugw_field_desc *fields, uint32_t n, const void *base)
 {
@@ -124,10 +55,10 @@ static unsigned char *put_head(unsigned char *p, uint64_t count, unsigned char f
     }
     if (count < 65536) {
         *p++ = h16;
-        return be(p, count, 2);
+        return ugw__mp_be(p, count, 2);
     }
     *p++ = (unsigned char)(h16 + 1);
-    return be(p, count, 4);
+    return ugw__mp_be(p, count, 4);
 }
 
 UGW__HOT_INLINE size_t fields_size(const ugw_field_desc *fields, uint32_t n, const void *base);
@@ -219,34 +150,34 @@ UGW__HOT_INLINE unsigned char *scalar_write(const ugw_field_desc *f, const void 
     case UGW_TYPE_STRING:
     case UGW_TYPE_URL: {
         const ugw_str *s = UGW__CAT(base, f->offset, ugw_str);
-        p = put_str(p, s->ptr, s->len);
+        p = ugw__mp_put_str(p, s->ptr, s->len);
         break;
     }
     case UGW_TYPE_ID:
-        p = put_uint(p, *UGW__CAT(base, f->offset, uint64_t));
+        p = ugw__mp_put_uint(p, *UGW__CAT(base, f->offset, uint64_t));
         break;
     case UGW_TYPE_INT:
-        p = put_int(p, *UGW__CAT(base, f->offset, int64_t));
+        p = ugw__mp_put_int(p, *UGW__CAT(base, f->offset, int64_t));
         break;
     case UGW_TYPE_BOOL:
         *p++ = *UGW__CAT(base, f->offset, bool) ? 0xc3 : 0xc2;
         break;
     case UGW_TYPE_ENUM: {
         ugw_str s = ugw__enum_text(f, base);
-        p = put_str(p, s.ptr, s.len);
+        p = ugw__mp_put_str(p, s.ptr, s.len);
         break;
     }
     case UGW_TYPE_NUMBER: {
         uint64_t bits;
         memcpy(&bits, UGW__CAT(base, f->offset, double), 8);
         *p++ = 0xcb;
-        p = be(p, bits, 8);
+        p = ugw__mp_be(p, bits, 8);
         break;
     }
     case UGW_TYPE_TIMESTAMP: {
         char t[UGW_TIMESTAMP_LEN + 1];
         ugw_timestamp_format(t, *UGW__CAT(base, f->offset, int64_t));
-        p = put_str(p, t, UGW_TIMESTAMP_LEN);
+        p = ugw__mp_put_str(p, t, UGW_TIMESTAMP_LEN);
         break;
     }
     case UGW_TYPE_OBJECT:
@@ -324,7 +255,7 @@ bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, uns
                 || room < need + 5 || room - need - 5 < n)
                 return false;
             memcpy(p, f->mp_key, f->mp_key_len);
-            p = put_str(p + f->mp_key_len, s->ptr, n);
+            p = ugw__mp_put_str(p + f->mp_key_len, s->ptr, n);
             break;
         }
         case UGW_TYPE_ID: {
@@ -332,7 +263,7 @@ bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, uns
             if (!ugw__id_fast(f, v) || room < need + 9)
                 return false;
             memcpy(p, f->mp_key, f->mp_key_len);
-            p = put_uint(p + f->mp_key_len, v);
+            p = ugw__mp_put_uint(p + f->mp_key_len, v);
             break;
         }
         case UGW_TYPE_INT: {
@@ -340,7 +271,7 @@ bool ugw__msgpack_encode_fast(const ugw_event_desc *ed, const void *payload, uns
             if (!ugw__int_fast(f, v) || room < need + 9)
                 return false;
             memcpy(p, f->mp_key, f->mp_key_len);
-            p = put_int(p + f->mp_key_len, v);
+            p = ugw__mp_put_int(p + f->mp_key_len, v);
             break;
         }
         case UGW_TYPE_BOOL: {

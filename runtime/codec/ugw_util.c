@@ -107,12 +107,7 @@ ugw_status ugw_error_set(ugw_error *err, ugw_status code, const char *message,
 
 void ugw_error_clear(ugw_error *err)
 {
-    if (err == NULL)
-        return;
-    err->code = UGW_OK;
-    err->message = NULL;
-    err->pos = 0;
-    err->path[0] = '\0';
+    ugw__error_clear(err);
 }
 
 /* ------------------------------------------------------------------ */

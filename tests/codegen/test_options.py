@@ -156,7 +156,8 @@ class HeaderDir(unittest.TestCase):
         self.assertIn("fixtures/README.md", tree)
         self.assertFalse(any(n.startswith("acme/fixtures") for n in tree))
         includes = {n: re.findall(r"#include ([<\"][^>\"]+[>\"])", tree[n].decode()) for n in c_files(tree)}
-        self.assertEqual(includes["acme_events.c"], ['"acme/acme_events.h"', "<string.h>"])
+        self.assertEqual(includes["acme_events.c"], ['"acme/acme_events.h"', "<string.h>",
+                                                     "<ugw/ugw_generated_support.h>"])
         self.assertEqual(includes["acme_fixtures.c"], ['"acme/acme_fixtures.h"'])
         self.assertEqual(includes["acme_cli_main.c"], ["<stddef.h>", "<string.h>", "<ugw/ugw_cli.h>", '"acme/acme_events.h"',
                                                        '"acme/acme_fixtures.h"'])

@@ -55,7 +55,7 @@ for kind in static shared; do
     cmake --build "$work/build-$kind" -j2 >/dev/null
     cmake --install "$work/build-$kind" >/dev/null
     for f in include/ugw/ugw_events.h include/ugw/ugw_client.h include/ugw/ugw_webhook.h \
-             include/ugw/ugw_runtime.h include/ugw/ugw_cli.h bin/ugw bin/ugw-codegen \
+             include/ugw/ugw_runtime.h include/ugw/ugw_generated_support.h include/ugw/ugw_cli.h bin/ugw bin/ugw-codegen \
              include/ugw/ugw_receiver.h include/ugw/ugw_receiver_mhd.h include/ugw/ugw_metrics_http.h \
              lib/pkgconfig/ugw-receiver.pc \
              lib/cmake/ugw/ugwConfig.cmake lib/cmake/ugw/ugwConfigVersion.cmake \

@@ -1,0 +1,268 @@
+/*
+ * ugw_generated_support.h - inline checks and writers for GENERATED code only.
+ *
+ * The per-event fast paths that ugw-codegen writes into `<prefix>_events.c`
+ * (and the runtime's own engines) are built from these. They belong to
+ * UGW_RUNTIME_ABI: generated code checks that ABI when it compiles, and
+ * everything here may change with it. Hand-written code uses ugw_runtime.h.
+ *
+ * Everything is static inline and nothing is exported. Each check answers
+ * only "this value takes the common case": true means the exact rules of
+ * ugw_schema_validate() accept it; false means nothing more than "take the
+ * exact (descriptor) path", which then finds any error with its code and
+ * path. Nothing here allocates; every function is reentrant.
+ */
+#ifndef UGW_GENERATED_SUPPORT_H
+#define UGW_GENERATED_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "ugw_runtime.h"
+
+#if UGW_RUNTIME_ABI != 4
+#error "ugw_generated_support.h belongs to UGW_RUNTIME_ABI 4"
+#endif
+
+/* Inlined into loops that would otherwise call them per field. */
+#if defined(__GNUC__)
+#define UGW__HOT_INLINE static inline __attribute__((always_inline))
+#define UGW__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define UGW__LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define UGW__HOT_INLINE static inline
+#define UGW__UNLIKELY(x) (x)
+#define UGW__LIKELY(x) (x)
+#endif
+
+/* ---- word-at-a-time byte tests (SWAR) ---- */
+#define UGW__ONES UINT64_C(0x0101010101010101)
+#define UGW__HIGHS UINT64_C(0x8080808080808080)
+
+/* Non-zero when some byte of `w` is below `n` (n <= 128; bytes >= 0x80 may
+ * or may not be flagged: callers test the high bits themselves). */
+static inline uint64_t ugw__below(uint64_t w, unsigned n)
+{
+    return (w - UGW__ONES * n) & ~w & UGW__HIGHS;
+}
+
+/* Non-zero when some byte of `w` equals `c`. */
+static inline uint64_t ugw__has(uint64_t w, unsigned char c)
+{
+    return ugw__below(w ^ (UGW__ONES * c), 1);
+}
+
+/* The bytes of a string shorter than 8 in one word: all of p[0..n) (some
+ * twice) and 'a' in the rest, so that a word test sees exactly its bytes.
+ * Reads only p[0..n). */
+static inline uint64_t ugw__short_word(const char *p, size_t n)
+{
+    uint32_t a, b;
+    if (n >= 4) { /* two overlapping halves */
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        return a | (uint64_t)b << 32;
+    }
+    if (n == 0)
+        return UGW__ONES * 0x61u;
+    return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n >> 1] << 8
+           | (uint64_t)(unsigned char)p[n - 1] << 16 | UINT64_C(0x6161616161000000);
+}
+
+/*
+ * True when every byte of p[0..n) is in 0x01..0x7e, and also above 0x20 when
+ * `url`, and not '\\' when `json`, and not '"' when `quote`. Such a string is
+ * valid UTF-8 without NUL (and, for a URL, without spaces or controls; with
+ * `json` and `quote`, it is its own JSON string body).
+ */
+UGW__HOT_INLINE bool ugw__plain_ex(const char *p, size_t n, bool url, bool json, bool quote)
+{
+    /* Per byte b < 0x80: b - lo borrows into the high bit when b < lo, and
+     * b + 1 carries into it when b >= 0x7f; bytes >= 0x80 have it already.
+     * Carries and borrows only add flags next to a real one. */
+    const uint64_t lo = UGW__ONES * (url ? 0x21u : json ? 0x20u : 0x01u);
+    uint64_t bad = 0, w;
+    size_t i = 0;
+#define UGW__PLAIN_WORD(w)                                                                         \
+    do {                                                                                           \
+        bad |= ((w) - lo) | ((w) + UGW__ONES) | (w);                                               \
+        if (json)                                                                                  \
+            bad |= ugw__has((w), '\\');                                                            \
+        if (quote)                                                                                 \
+            bad |= ugw__has((w), '"');                                                             \
+    } while (0)
+    if (n < 8) {
+        w = ugw__short_word(p, n);
+        UGW__PLAIN_WORD(w);
+        return (bad & UGW__HIGHS) == 0;
+    }
+    for (; i + 16 <= n; i += 16) { /* two words a turn: half the loop overhead */
+        uint64_t w2;
+        memcpy(&w, p + i, 8);
+        memcpy(&w2, p + i + 8, 8);
+        UGW__PLAIN_WORD(w);
+        UGW__PLAIN_WORD(w2);
+    }
+    if (i + 8 <= n) {
+        memcpy(&w, p + i, 8);
+        UGW__PLAIN_WORD(w);
+        i += 8;
+    }
+    if (i < n) { /* the last 8 bytes, overlapping what was read */
+        memcpy(&w, p + n - 8, 8);
+        UGW__PLAIN_WORD(w);
+    }
+#undef UGW__PLAIN_WORD
+    return (bad & UGW__HIGHS) == 0;
+}
+
+/* http:// or https:// (any case) and a first host byte; the rest of a URL's
+ * rules hold when ugw__plain_ex(url=true) held. */
+static inline bool ugw__url_head_ok(const char *p, size_t n)
+{
+    uint32_t head, http;
+    size_t k;
+    char h;
+    if (n < 8)
+        return false;
+    /* "http" in any case: setting bit 5 of each byte lowers exactly the
+     * letters' capitals (no other byte lands on h, t or p) */
+    memcpy(&head, p, 4);
+    memcpy(&http, "http", 4);
+    if ((head | UINT32_C(0x20202020)) != http)
+        return false;
+    k = (p[4] | 0x20) == 's' ? 5 : 4;
+    if (n <= k + 3 || memcmp(p + k, "://", 3) != 0)
+        return false;
+    h = p[k + 3];
+    return h != '/' && h != '?' && h != '#';
+}
+
+/*
+ * The common case of a string or url field: within min..max bytes, plain
+ * (ugw__plain_ex(); with `json_out` also without '"' and '\\', so it is its
+ * own JSON string body) and, for a URL, starting as one. With constant
+ * bounds and flags (generated code) the compiler folds them.
+ */
+UGW__HOT_INLINE bool ugw__str_ok(const char *p, size_t n, int64_t min, int64_t max, bool url,
+                                 bool json_out)
+{
+    if ((int64_t)n < min || (uint64_t)n > (uint64_t)max)
+        return false;
+    if (url)
+        return ugw__plain_ex(p, n, true, json_out, json_out) && ugw__url_head_ok(p, n);
+    return ugw__plain_ex(p, n, false, json_out, json_out);
+}
+
+/* The exact rules of a string or url field, as a yes or no: within
+ * min..max bytes, UTF-8 without NUL and, for a URL, ugw_url_check() (the
+ * public checks the exact path makes). The plain test first; the rest only
+ * for a string it refuses (one that is not ASCII, say). */
+UGW__HOT_INLINE bool ugw__str_valid(const char *p, size_t n, int64_t min, int64_t max, bool url)
+{
+    if (UGW__LIKELY(ugw__str_ok(p, n, min, max, url, false)))
+        return true;
+    if ((int64_t)n < min || (uint64_t)n > (uint64_t)max)
+        return false;
+    return ugw_utf8_check(p, n) == n && (n == 0 || !memchr(p, 0, n)) && (!url || ugw_url_check(p, n));
+}
+
+/* The common case of an id (stored unsigned) or int within min..max. */
+UGW__HOT_INLINE bool ugw__id_in(uint64_t v, int64_t min, int64_t max)
+{
+    return v <= (uint64_t)INT64_MAX && (int64_t)v >= min && (int64_t)v <= max;
+}
+
+UGW__HOT_INLINE bool ugw__int_in(int64_t v, int64_t min, int64_t max)
+{
+    return v >= min && v <= max;
+}
+
+/* The byte of a bool member (a flag or a value), read as a byte: memory
+ * filled by other means may hold anything, which only 0 and 1 pass. */
+UGW__HOT_INLINE unsigned ugw__bool_byte(const bool *b)
+{
+    unsigned char c;
+    memcpy(&c, b, 1);
+    return c;
+}
+
+/* ---- MessagePack writers (smallest forms, as the exact encoder writes) ---- */
+
+/* `v` big-endian in `bytes` bytes at p; returns p + bytes. */
+UGW__HOT_INLINE unsigned char *ugw__mp_be(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; i--)
+        *p++ = (unsigned char)(v >> (8 * i));
+    return p;
+}
+
+UGW__HOT_INLINE unsigned char *ugw__mp_put_uint(unsigned char *p, uint64_t v)
+{
+    if (v < 128) {
+        *p++ = (unsigned char)v;
+        return p;
+    }
+    if (v < 256) {
+        *p++ = 0xcc;
+        return ugw__mp_be(p, v, 1);
+    }
+    if (v < 65536) {
+        *p++ = 0xcd;
+        return ugw__mp_be(p, v, 2);
+    }
+    if (v < UINT64_C(4294967296)) {
+        *p++ = 0xce;
+        return ugw__mp_be(p, v, 4);
+    }
+    *p++ = 0xcf;
+    return ugw__mp_be(p, v, 8);
+}
+
+UGW__HOT_INLINE unsigned char *ugw__mp_put_int(unsigned char *p, int64_t v)
+{
+    if (v >= 0)
+        return ugw__mp_put_uint(p, (uint64_t)v);
+    if (v >= -32) {
+        *p++ = (unsigned char)(0xe0 | (v + 32));
+        return p;
+    }
+    if (v >= INT8_MIN) {
+        *p++ = 0xd0;
+        return ugw__mp_be(p, (uint64_t)v, 1);
+    }
+    if (v >= INT16_MIN) {
+        *p++ = 0xd1;
+        return ugw__mp_be(p, (uint64_t)v, 2);
+    }
+    if (v >= INT32_MIN) {
+        *p++ = 0xd2;
+        return ugw__mp_be(p, (uint64_t)v, 4);
+    }
+    *p++ = 0xd3;
+    return ugw__mp_be(p, (uint64_t)v, 8);
+}
+
+/* A str header and the n bytes at s (n < 2^32; the caller made sure). */
+UGW__HOT_INLINE unsigned char *ugw__mp_put_str(unsigned char *p, const char *s, size_t n)
+{
+    if (n < 32) {
+        *p++ = (unsigned char)(0xa0 | n);
+    } else if (n < 256) {
+        *p++ = 0xd9;
+        p = ugw__mp_be(p, n, 1);
+    } else if (n < 65536) {
+        *p++ = 0xda;
+        p = ugw__mp_be(p, n, 2);
+    } else {
+        *p++ = 0xdb;
+        p = ugw__mp_be(p, n, 4);
+    }
+    if (n)
+        memcpy(p, s, n);
+    return p + n;
+}
+
+#endif /* UGW_GENERATED_SUPPORT_H */
