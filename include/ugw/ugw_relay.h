@@ -138,6 +138,21 @@ UGW_API ugw_status ugw_relay_publish_event(ugw_relay_producer *p, const char *en
                                            ugw_format format, char id_out[UGW_WEBHOOK_ID_MAX],
                                            ugw_error *err);
 
+/**
+ * ugw_relay_publish_event() for a schema with envelope fields: `envelope`
+ * (the generated `<prefix>_envelope`, e.g. `&ev.env`) is encoded beside the
+ * payload as ugw_schema_encode_env() does. `envelope` NULL: every envelope
+ * field counts as absent (UGW_ERR_ARG with the field's path, "timestamp",
+ * when one is required; nothing is published). For a schema without
+ * envelope fields `envelope` is not read. ugw_relay_publish_event() is this
+ * call with `envelope` NULL. Neither argument is kept.
+ */
+UGW_API ugw_status ugw_relay_publish_event_env(ugw_relay_producer *p, const char *endpoint,
+                                               const ugw_schema *schema, int type,
+                                               const void *envelope, const void *payload,
+                                               ugw_format format, char id_out[UGW_WEBHOOK_ID_MAX],
+                                               ugw_error *err);
+
 /** Closes the connection and frees the producer; NULL is a no-op. */
 UGW_API void ugw_relay_producer_close(ugw_relay_producer *p);
 

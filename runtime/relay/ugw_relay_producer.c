@@ -97,6 +97,13 @@ ugw_status ugw_relay_publish_event(ugw_relay_producer *p, const char *endpoint, 
                                    int type, const void *payload, ugw_format format,
                                    char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err)
 {
+    return ugw_relay_publish_event_env(p, endpoint, schema, type, NULL, payload, format, id_out, err);
+}
+
+ugw_status ugw_relay_publish_event_env(ugw_relay_producer *p, const char *endpoint, const ugw_schema *schema,
+                                       int type, const void *envelope, const void *payload, ugw_format format,
+                                       char id_out[UGW_WEBHOOK_ID_MAX], ugw_error *err)
+{
     const ugw_event_desc *d;
     char stack[2048], *heap = NULL;
     const char *body = stack;
@@ -108,13 +115,13 @@ ugw_status ugw_relay_publish_event(ugw_relay_producer *p, const char *endpoint, 
         id_out[0] = 0;
     if (!schema || !(d = ugw_schema_event(schema, type)))
         return ugw_error_set(err, UGW_ERR_ARG, "no schema, or no event of that type", 0, NULL);
-    st = ugw_schema_encode(schema, type, payload, format, stack, sizeof stack, &n, err);
+    st = ugw_schema_encode_env(schema, type, envelope, payload, format, stack, sizeof stack, &n, err);
     if (st == UGW_ERR_BUFFER) { /* n is the size it needs */
         ugw_error_clear(err);
         if (!(heap = malloc(n)))
             return ugw_error_set(err, UGW_ERR_NOMEM, "out of memory", 0, NULL);
         body = heap;
-        st = ugw_schema_encode(schema, type, payload, format, heap, n, &n, err);
+        st = ugw_schema_encode_env(schema, type, envelope, payload, format, heap, n, &n, err);
     }
     if (st == UGW_OK)
         st = ugw_relay_publish(p, endpoint, body, n, format, d->wire, NULL, id_out, NULL, err);
