@@ -10,7 +10,7 @@
  * with a clear error. The owner also runs SQLite with
  * locking_mode=EXCLUSIVE: its WAL index lives in its own memory and a
  * commit takes no file locks, a third of the cost of a commit in the normal
- * mode (measured: docs/BENCHMARKS_DELIVERY.md, "Spool"); the price is that nobody
+ * mode (measured: docs/BENCHMARKS_SPOOL.md, "Spool"); the price is that nobody
  * else reads the file while it is owned (read-only handles get
  * UGW_ERR_BUSY; they are exclusive while open, too). The descriptor is closed only after sqlite3_close():
  * closing any descriptor of the file drops a process's POSIX locks.
@@ -178,7 +178,7 @@ static int create_schema(sqlite3 *db)
     /* 2 KiB pages (SQLite's default is 4 KiB): a commit of one event writes
      * its page whole to the WAL, and an event of a few hundred bytes leaves
      * most of a larger page unchanged; measured: about 10% less CPU per
-     * event (docs/BENCHMARKS_DELIVERY.md, "Spool"). Only a new file's. */
+     * event (docs/BENCHMARKS_SPOOL.md, "Spool"). Only a new file's. */
     int rc = sqlite3_exec(db, "PRAGMA page_size=" SPOOL_PAGE_SIZE, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);

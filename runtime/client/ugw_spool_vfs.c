@@ -5,7 +5,7 @@
  * SQLite appends a frame to the WAL as two writes (its 24-byte header, then
  * the page), so a commit of n pages costs 2n system calls; on the spool's
  * workload (one page or two per commit) those calls were the largest part of
- * what an enqueue costs (docs/BENCHMARKS_DELIVERY.md, "Spool"). This VFS
+ * what an enqueue costs (docs/BENCHMARKS_SPOOL.md, "Spool"). This VFS
  * collects the contiguous writes to a WAL file in a buffer and hands them
  * to the default VFS in one write when the frame that ends a commit (a frame
  * header with a non-zero database size) has been written, before that write
