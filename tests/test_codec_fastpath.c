@@ -417,6 +417,10 @@ static void test_generated_every_construct(void **state)
     ev.u.ping.ref_is_null = true;
     same_as_exact(&fst_schema_events, &fst_exact.s, FST_EVENT_PING, &ev.u);
     assert_true(ugw_schema_event(&fst_schema_events, FST_EVENT_PING)->validate_fast(&ev.u));
+    /* one optional field alone, absent: an empty payload */
+    ev = *fst_fixture(FST_EVENT_OPT_ONLY);
+    ev.u.opt_only.has_count = false;
+    check_event(&fst_schema_events, &fst_exact.s, FST_EVENT_OPT_ONLY, &ev.u);
 }
 
 int main(void)
