@@ -31,18 +31,7 @@
 
 static ugw_receiver *sw_rx(size_t nsecrets, ugw_secret *s)
 {
-    ugw_receiver_config c;
-    ugw_receiver *rx;
-    memset(&c, 0, sizeof c);
-    c.schema = &sw_schema_events;
-    if (nsecrets) {
-        assert_int_equal(ugw_secret_generate(s, NULL, 0), UGW_OK);
-        c.secrets = s;
-        c.nsecrets = 1;
-    }
-    rx = ugw_receiver_new(&c, NULL);
-    assert_non_null(rx);
-    return rx;
+    return rx_new_for(&sw_schema_events, nsecrets, s);
 }
 
 /* Re-encodes a result as `fmt` with its envelope and compares with want. */

@@ -107,13 +107,13 @@ static inline void req_sign(req_t *r, const ugw_secret *s, int64_t ts)
     req_set(r, "webhook-signature", r->sig);
 }
 
-/* A receiver of the bundled events; with `nsecrets` 1, a new secret in *s. */
-static inline ugw_receiver *rx_new(size_t nsecrets, ugw_secret *s)
+/* A receiver of `schema`'s events; with `nsecrets` 1, a new secret in *s. */
+static inline ugw_receiver *rx_new_for(const ugw_schema *schema, size_t nsecrets, ugw_secret *s)
 {
     ugw_receiver_config c;
     ugw_receiver *rx;
     memset(&c, 0, sizeof c);
-    c.schema = &ugw_schema_events;
+    c.schema = schema;
     if (nsecrets) {
         assert_int_equal(ugw_secret_generate(s, NULL, 0), UGW_OK);
         c.secrets = s;
@@ -122,6 +122,12 @@ static inline ugw_receiver *rx_new(size_t nsecrets, ugw_secret *s)
     rx = ugw_receiver_new(&c, NULL);
     assert_non_null(rx);
     return rx;
+}
+
+/* A receiver of the bundled events; with `nsecrets` 1, a new secret in *s. */
+static inline ugw_receiver *rx_new(size_t nsecrets, ugw_secret *s)
+{
+    return rx_new_for(&ugw_schema_events, nsecrets, s);
 }
 
 /* Checks an answer: status, and for an error its code name, path (when not
