@@ -15,8 +15,8 @@ import tempfile
 import time
 import unittest
 
-from send_support import Receiver, describe, run, summary, valid_fixtures
-from serve_support import setUpModule as send_setup
+from send_support import KEY, SECRET, Receiver, describe, run, summary, valid_fixtures
+from serve_support import py_sign, setUpModule as send_setup
 
 
 def setUpModule():
@@ -77,6 +77,25 @@ class TlsTest(unittest.TestCase):
             reqs = rx.snapshot()
         self.assertEqual(p.returncode, 0, describe(p))
         self.assertEqual((summary(p), len(reqs), dead), ((1, 1, 0, 0), 1, []))
+
+    def test_body_larger_than_a_tls_record(self):
+        # The client's upload buffer is one TLS record (16 KiB): a larger
+        # body goes out in several writes and must arrive whole, signed.
+        feedback = "\u0001" * 3500 + "end"  # escaped: about 21 KiB of JSON
+        event = {"event": "nps feedback submit (userguiding)",
+                 "payload": {"userId": "user-42", "pageUrl": "https://app.example.com/",
+                             "question": "How likely?", "feedback": feedback}}
+        path = os.path.join(self.tmp.name, "large.json")
+        with open(path, "w") as f:
+            json.dump(event, f)
+        with TlsReceiver(self.cert, self.key) as rx:
+            p = run("send", "--url", rx.url, "--ca-file", self.cert, "--secret", SECRET, path)
+            reqs = rx.snapshot()
+        self.assertEqual(p.returncode, 0, describe(p))
+        self.assertEqual((summary(p), len(reqs)), ((1, 1, 0, 0), 1))
+        self.assertGreater(len(reqs[0].body), 16384)
+        self.assertEqual(json.loads(reqs[0].body)["payload"]["feedback"], feedback)
+        self.assertEqual(reqs[0].sig, py_sign(KEY, reqs[0].id, reqs[0].ts, reqs[0].body))
 
     def test_unreadable_ca_file_is_a_tls_failure(self):
         with TlsReceiver(self.cert, self.key) as rx:
