@@ -128,43 +128,6 @@ per_req_us() { awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", 
 "$BENCH" --write-bodies "$WORK/bodies" >/dev/null || die "bench_delivery --write-bodies failed"
 NBODIES=$(ls "$WORK/bodies"/*.json | wc -l)
 
-cat >"$WORK/post.lua" <<'EOF'
--- POSTs the fixture bodies in turn, each with the headers ugw sends.
--- The requests are formatted once in init(); request() only picks one.
-local dir = os.getenv("UGW_BENCH_BODIES")
-local reqs = {}
-local n = 0
-
-init = function(args)
-    for i = 1, 99 do
-        local f = io.open(string.format("%s/%02d.json", dir, i), "rb")
-        if not f then break end
-        local body = f:read("*a")
-        f:close()
-        local headers = {}
-        for line in io.lines(string.format("%s/%02d.headers", dir, i)) do
-            local k, v = line:match("^([^:]+):%s*(.-)%s*$")
-            if k then headers[k] = v end
-        end
-        reqs[#reqs + 1] = wrk.format("POST", nil, headers, body)
-    end
-    if #reqs == 0 then error("no bodies in " .. tostring(dir)) end
-end
-
-request = function()
-    n = n % #reqs + 1
-    return reqs[n]
-end
-
-done = function(summary, latency, requests)
-    local e = summary.errors
-    io.write(string.format(
-        "WRK_RESULT requests=%d duration_us=%d rps=%.0f errors=%d status_errors=%d p50_us=%d p99_us=%d\n",
-        summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
-        e.connect + e.read + e.write + e.timeout, e.status,
-        latency:percentile(50), latency:percentile(99)))
-end
-EOF
 
 field() { sed -n "s/^.*[ ]$1=\([^ ]*\).*$/\1/p" | tail -1; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
@@ -198,7 +161,7 @@ run_wrk() { # url connections duration
     local url=$1 conns=$2 dur=$3 out line n0 n1 requests
     n0=$(nginx_ticks)
     out=$( { TIMEFORMAT='%U %S'; time UGW_BENCH_BODIES="$WORK/bodies" "${ON_CLIENT[@]}" wrk \
-             -t"$WRK_THREADS" -c"$conns" -d"$dur" -s "$WORK/post.lua" "$url"; } \
+             -t"$WRK_THREADS" -c"$conns" -d"$dur" -s bench/wrk_post.lua "$url"; } \
            2>"$WORK/wrk.time") || die "wrk failed: $(cat "$WORK/wrk.time")"
     n1=$(nginx_ticks)
     line=$(grep '^WRK_RESULT' <<<"$out") || die "wrk printed no result: $out"
