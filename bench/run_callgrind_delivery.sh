@@ -92,7 +92,7 @@ parts() { # out events
     printf '%-52s %12s\n' "whole process (start-up included)" "$(per "$total" "$n")"
     for f in curl_multi_socket_action SSL_write SSL_read ERR_clear_error ugw__client_start_attempt \
              ugw_webhook_signer_sign curl_multi_add_handle ugw__client_attempt_off curl_multi_remove_handle \
-             ugw_client_enqueue_body ugw__client_deliver_outcomes ugw_events_client_enqueue 'malloc$' 'free$'; do
+             ugw_client_enqueue_body ugw__client_deliver_outcomes ugw_events_client_enqueue; do
         v=$(awk -v pat="[ :]$f( |\$|'|\\\\()" '$0 ~ pat { gsub(",", "", $1); print $1; exit }' "$tmp/incl.txt")
         [ -n "$v" ] && printf '  %-50s %12s\n' "$f (inclusive)" "$(per "$v" "$n")"
     done
