@@ -131,7 +131,7 @@ CURL *ugw__client_make_easy(ugw_client *c)
     /* Over TLS libcurl 7.88 copies each request into its upload buffer
      * (64 KiB by default), allocated for the transfer and freed at its end;
      * glibc consolidates and trims its heap at every free of 64 KiB or more
-     * (one madvise() every 15 requests, then page faults). 16 KiB, the
+     * (one madvise() every 18 requests, then page faults). 16 KiB, the
      * least, is one TLS record: a larger request goes out in records of
      * that size anyway. */
     curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 16384L);
