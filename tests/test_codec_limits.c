@@ -205,8 +205,17 @@ static void test_decoder_options(void **state)
     {
         static char big[60000];
         size_t n = (size_t)snprintf(big, sizeof big, GS "\"userId\":\"u\",\"pageUrl\":\"https://a.b/\",\"guideId\":1,\"guideName\":\"g\",\"x\":\"");
+        size_t head = n;
+        /* 40,000 bytes of escapes are 20,000 decoded: those are what the
+         * arena must hold */
         for (int i = 0; i < 20000; i++)
             n += (size_t)snprintf(big + n, sizeof big - n, "\\n");
+        n += (size_t)snprintf(big + n, sizeof big - n, "\"}}");
+        assert_int_equal(ugw_decode_json(d, big, n, &ev, &err), UGW_OK);
+        /* 36,000 decoded bytes do not fit */
+        n = head;
+        for (int i = 0; i < 12000; i++)
+            n += (size_t)snprintf(big + n, sizeof big - n, "\\nab");
         n += (size_t)snprintf(big + n, sizeof big - n, "\"}}");
         assert_int_equal(ugw_decode_json(d, big, n, &ev, &err), UGW_ERR_NOMEM);
         assert_string_equal(err.path, "payload.x");

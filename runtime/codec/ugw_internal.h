@@ -197,6 +197,9 @@ ugw_status ugw__validate_compound(const ugw_field_desc *f, const void *base, ugw
  * that is, the exact (slower) checks tell.
  */
 enum { UGW__TEXT_OK, UGW__TEXT_ESCAPE, UGW__TEXT_BAD };
+/* The length ugw_json_unescape() would write, without writing; the same
+ * (size_t)-1 and *bad for an escape it refuses. */
+size_t ugw__json_unescaped_len(const char *s, size_t len, size_t *bad);
 int ugw__json_text_check(const char *s, size_t len, size_t *at);
 int ugw__json_text_decode(char *out, const char *s, size_t len, size_t *olen, bool *nul,
                           size_t *at);

@@ -11,6 +11,30 @@
 
 #include "ugw_internal.h"
 
+/*
+ * A string value of field `f` that the arena cannot hold even decoded
+ * (str_value_exact()'s NOMEM, s->ptr NULL and s->len the decoded length):
+ * the error the field gives a text of that length whatever it holds, as an
+ * arena large enough would find it: a string's length bounds, or FORMAT for a
+ * timestamp longer than any RFC 3339 date-time. Otherwise `st` stands.
+ */
+static UGW__NOINLINE ugw_status unheld_string(jctx *c, const ugw_field_desc *f, void *payload,
+                                              const jsmntok_t *v, const ugw_str *s, ugw_status st)
+{
+    if (st != UGW_ERR_NOMEM || s->ptr)
+        return st;
+    if ((f->type == UGW_TYPE_STRING || f->type == UGW_TYPE_URL)
+        && ((int64_t)s->len < f->min || (uint64_t)s->len > (uint64_t)f->max)) {
+        ugw__error_clear(c->err); /* the NOMEM gives way */
+        return ugw__check_string(f, NULL, s->len, raw_start(v), false, 0, c->err); /* fails on the length */
+    }
+    if (f->type == UGW_TYPE_TIMESTAMP && s->len > 35) { /* "YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM" */
+        ugw__error_clear(c->err);
+        return ugw__timestamp_decode(f, payload, "", 0, raw_start(v), false, 0, f->path, c->err);
+    }
+    return st;
+}
+
 /* Every value of a scalar field, with every check in order; field_value()
  * takes the common cases first and sends the others here. */
 static UGW__NOINLINE ugw_status field_value_exact(jctx *c, const ugw_field_desc *f, void *payload,
@@ -42,7 +66,7 @@ static UGW__NOINLINE ugw_status field_value_exact(jctx *c, const ugw_field_desc 
             return UGW_OK;
         }
         if ((st = str_value(c, v, f->path, &s, &raw)))
-            return st;
+            return unheld_string(c, f, payload, v, &s, st);
         if ((st = ugw__check_string(f, s.ptr, s.len, pos, raw, (size_t)v->start, c->err)))
             return st;
         *UGW__AT(payload, f->offset, ugw_str) = s;
@@ -91,12 +115,12 @@ static UGW__NOINLINE ugw_status field_value_exact(jctx *c, const ugw_field_desc 
     }
     case UGW_TYPE_ENUM:
     case UGW_TYPE_TIMESTAMP: {
-        ugw_str s;
+        ugw_str s = { c->in + v->start, (size_t)(v->end - v->start) };
         bool raw;
         if (v->type != JSMN_STRING)
             return ugw_error_set(c->err, UGW_ERR_TYPE, "expected a string", pos, f->path);
         if ((st = str_value(c, v, f->path, &s, &raw)))
-            return st;
+            return unheld_string(c, f, payload, v, &s, st);
         return f->type == UGW_TYPE_ENUM
                    ? ugw__enum_decode(f, payload, s.ptr, s.len, pos, raw, (size_t)v->start, f->path, c->err)
                    : ugw__timestamp_decode(f, payload, s.ptr, s.len, pos, raw, (size_t)v->start, f->path, c->err);
@@ -143,7 +167,7 @@ UGW__HOT_INLINE ugw_status field_value(jctx *c, const ugw_field_desc *f, void *p
             return UGW_OK;
         }
         if ((st = str_decode(c, v, f->path, &s, &raw, &valid, &nul)))
-            return st;
+            return unheld_string(c, f, payload, v, &s, st);
         if ((!valid || nul || (int64_t)s.len < f->min || (uint64_t)s.len > (uint64_t)f->max
              || (url && !ugw_url_check(s.ptr, s.len)))
             && (st = ugw__check_string(f, s.ptr, s.len, raw_start(v), raw, (size_t)v->start, c->err)))

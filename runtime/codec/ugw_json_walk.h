@@ -150,7 +150,10 @@ static size_t first_control(const char *p, size_t n)
 /*
  * The decoded bytes of string token `t` by the exact checks, one after the
  * other: control bytes (SYNTAX), then escapes and surrogates (UTF8), without
- * UTF-8. str_decode() comes here only for a string that has a problem.
+ * UTF-8. str_decode() comes here only for a string that has a problem. When
+ * the arena cannot hold the escaped text, the decoded length is counted
+ * first and only that much taken; when not even that fits: NOMEM with
+ * out->ptr NULL and out->len the decoded length, for the field's check.
  */
 static UGW__NOINLINE ugw_status str_value_exact(jctx *c, const jsmntok_t *t, const char *path,
                                                 ugw_str *out, bool *raw)
@@ -167,14 +170,20 @@ static UGW__NOINLINE ugw_status str_value_exact(jctx *c, const jsmntok_t *t, con
         return UGW_OK;
     }
     {
-        char *dst = ugw__arena_alloc(c->dec, n ? n : 1, 1);
-        size_t m;
-        if (!dst)
+        /* room for the escaped text, or else for the decoded text alone
+         * (a valid escape decodes to at least one byte) */
+        size_t room = n, m;
+        char *dst = ugw__arena_alloc(c->dec, n, 1); /* n > 0: it holds a backslash */
+        if (!dst && (room = ugw__json_unescaped_len(p, n, &bad)) != (size_t)-1
+            && !(dst = ugw__arena_alloc(c->dec, room, 1))) {
+            out->ptr = NULL;
+            out->len = room;
             return ugw_error_set(c->err, UGW_ERR_NOMEM, "decoder arena is full", (size_t)t->start, path);
-        m = ugw_json_unescape(dst, p, n, &bad);
+        }
+        m = dst ? ugw_json_unescape(dst, p, n, &bad) : (size_t)-1;
         if (m == (size_t)-1)
             return ugw_error_set(c->err, UGW_ERR_UTF8, "lone surrogate in \\u escape", (size_t)t->start + bad, path);
-        c->dec->arena_used -= n - m; /* give back what unescaping saved */
+        c->dec->arena_used -= room - m; /* give back what unescaping saved */
         out->ptr = dst;
         out->len = m;
         *raw = false;

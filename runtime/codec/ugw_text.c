@@ -259,17 +259,19 @@ static size_t decode_escape(const char *s, size_t len, size_t i, char *out, size
  * The caller promises valid escapes; a backslash at the end, an unknown
  * escape letter or a short or non-hex \u are still refused like a bad
  * surrogate (return (size_t)-1, *bad at the backslash) instead of reading
- * past the input.
+ * past the input. With `out` NULL it only counts the bytes it would write.
  */
-size_t ugw_json_unescape(char *out, const char *s, size_t len, size_t *bad)
+static size_t unescape(char *out, const char *s, size_t len, size_t *bad)
 {
     size_t i = 0, o = 0;
+    char one[4]; /* an escape's bytes when only counting (`out` NULL) */
 
     while (i < len) {
         const char *bs = memchr(s + i, '\\', len - i);
         const size_t run = bs != NULL ? (size_t)(bs - (s + i)) : len - i;
         if (run != 0) {
-            memmove(out + o, s + i, run);
+            if (out)
+                memmove(out + o, s + i, run);
             o += run;
             i += run;
         }
@@ -277,7 +279,7 @@ size_t ugw_json_unescape(char *out, const char *s, size_t len, size_t *bad)
             break;
         /* s[i] is a backslash. */
         size_t used = 0;
-        const size_t w = decode_escape(s, len, i, out + o, &used);
+        const size_t w = decode_escape(s, len, i, out ? out + o : one, &used);
         if (w == 0) {
             if (bad != NULL)
                 *bad = i;
@@ -287,6 +289,16 @@ size_t ugw_json_unescape(char *out, const char *s, size_t len, size_t *bad)
         i += used;
     }
     return o;
+}
+
+size_t ugw_json_unescape(char *out, const char *s, size_t len, size_t *bad)
+{
+    return unescape(out, s, len, bad);
+}
+
+size_t ugw__json_unescaped_len(const char *s, size_t len, size_t *bad)
+{
+    return unescape(NULL, s, len, bad);
 }
 
 /* ------------------------------------------------------------------ */
