@@ -249,6 +249,18 @@ class FixturesEnvelope(unittest.TestCase):
                 self.assertIn(b"fixture_envelope", p.stderr)
         self.assertFalse(os.path.exists(out))
 
+    def test_help_tells_of_envelope_fields(self):
+        # Both commands' help says where the envelope values come from and
+        # what a command without fixture_envelope does.
+        for cmd in ("fixtures", "demo"):
+            with self.subTest(cmd=cmd):
+                p = run(cmd, "--help")
+                self.assertEqual(p.returncode, 0, describe(p))
+                text = b" ".join(p.stdout.split())
+                self.assertIn(b"envelope fields", text)
+                self.assertIn(b"fixture_envelope()", text)
+                self.assertIn(b"exits 2, naming the", text)
+
     def test_app_without_fixture_envelope_optional_fields(self):
         # Every envelope field may be absent: the payloads are written without them.
         out = os.path.join(self.tmp.name, "opt-noenv")
