@@ -163,6 +163,10 @@ struct ugw_client {
      * user agent is empty or a proxy is configured (a CONNECT to the proxy
      * carries the user agent only when libcurl adds it: CURLOPT_USERAGENT) */
     char *ua_line;
+    /* cfg.url parsed once, by libcurl's rules, for every easy handle
+     * (CURLOPT_CURLU: a transfer copies it instead of parsing the URL
+     * again); read only, by every worker; NULL: the handles take cfg.url */
+    CURLU *url;
     int dead_fd;
 
     pthread_mutex_t mu;

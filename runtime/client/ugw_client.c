@@ -88,6 +88,7 @@ static void client_free(ugw_client *c)
     pthread_cond_destroy(&c->idle);
     free(c->heap);
     free(c->ua_line);
+    curl_url_cleanup(c->url);
     free(c->strings);
     free(c);
 }

@@ -101,6 +101,14 @@ bool ugw__client_copy_strings(ugw_client *c, const ugw_client_config *cfg)
         memcpy(c->ua_line, name, sizeof name - 1);
         memcpy(c->ua_line + sizeof name - 1, c->cfg.user_agent, n);
     }
+    /* The URL as libcurl would parse it at every transfer (lib/url.c); one
+     * it refuses stays text, and each transfer fails on it as before. */
+    if (!(c->url = curl_url()))
+        return false;
+    if (curl_url_set(c->url, CURLUPART_URL, c->cfg.url, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+        curl_url_cleanup(c->url);
+        c->url = NULL;
+    }
     c->cfg.secret = NULL; /* parsed into c->secret; the text is not kept */
     return true;
 }
@@ -116,7 +124,8 @@ CURL *ugw__client_make_easy(ugw_client *c)
     CURL *e = curl_easy_init();
     if (!e)
         return NULL;
-    curl_easy_setopt(e, CURLOPT_URL, c->cfg.url);
+    if (!c->url || curl_easy_setopt(e, CURLOPT_CURLU, c->url) != CURLE_OK)
+        curl_easy_setopt(e, CURLOPT_URL, c->cfg.url);
     curl_easy_setopt(e, CURLOPT_POST, 1L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
