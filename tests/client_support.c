@@ -22,6 +22,16 @@
 
 #include "client_support.h"
 
+/* RUNNING_ON_VALGRIND, from Debian's valgrind package where it is installed */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Time                                                                 */
 /* ------------------------------------------------------------------ */
@@ -31,6 +41,20 @@ int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t time_scale(void)
+{
+    const char *v = getenv("UGW_TEST_TIME_SCALE");
+    uint64_t n;
+    if (v && *v && ugw_parse_u64(v, strlen(v), &n) && n >= 1 && n <= 100)
+        return (int64_t)n;
+    return RUNNING_ON_VALGRIND ? 5 : 1;
+}
+
+int64_t upper_ms(int64_t ms)
+{
+    return ms * time_scale();
 }
 
 int64_t ts_ms(const struct timespec *ts)
@@ -116,10 +140,11 @@ size_t col_count(collector *col)
     return n;
 }
 
-/* Waits until at least n outcomes arrived; returns whether they did. */
+/* Waits until at least n outcomes arrived (timeout_ms scaled by upper_ms());
+ * returns whether they did. */
 bool col_wait(collector *col, size_t n, long timeout_ms)
 {
-    int64_t end = now_ms() + timeout_ms;
+    int64_t end = now_ms() + upper_ms(timeout_ms);
     bool ok;
     pthread_mutex_lock(&col->mu);
     while (col->n < n && now_ms() < end) {
@@ -212,8 +237,8 @@ ugw_client_config base_cfg(fx *t, const char *url)
     memset(&cfg, 0, sizeof cfg);
     cfg.url = url;
     cfg.format = UGW_FORMAT_JSON;
-    cfg.connect_timeout_ms = 2000;
-    cfg.timeout_ms = 5000;
+    cfg.connect_timeout_ms = upper_ms(2000); /* a slow machine's answer is no timeout */
+    cfg.timeout_ms = upper_ms(5000);
     cfg.max_attempts = 5;
     cfg.backoff_base_ms = 20;
     cfg.backoff_max_ms = 200;

@@ -84,6 +84,12 @@ typedef struct dl_entry {
 } dl_entry;
 
 int64_t now_ms(void);
+/* Timed asserts: lower bounds are asserted as they are; upper bounds on
+ * elapsed time, and the delays they are measured against, go through
+ * upper_ms(), which multiplies by time_scale(): UGW_TEST_TIME_SCALE when set
+ * (1 to 100), else 5 under valgrind (RUNNING_ON_VALGRIND), else 1. */
+int64_t time_scale(void);
+int64_t upper_ms(int64_t ms);
 int64_t ts_ms(const struct timespec *ts);
 void sleep_ms(long ms);
 void col_init(collector *col);

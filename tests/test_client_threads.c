@@ -230,7 +230,7 @@ static void test_close_while_every_thread_busy(void **state)
 {
     fx *t = *state;
     spy s;
-    ugw_client_config cfg = start_threaded(t, NULL, 4000, 3, 6);
+    ugw_client_config cfg = start_threaded(t, NULL, (int)upper_ms(4000), 3, 6);
     ugw_client_stats st;
     int64_t t0;
     size_t closed = 0;
@@ -247,7 +247,7 @@ static void test_close_while_every_thread_busy(void **state)
     t0 = now_ms();
     assert_int_equal(ugw_client_close(t->c, 0), UGW_ERR_TIMEOUT);
     t->c = NULL;
-    assert_true(now_ms() - t0 < 3000); /* not waiting for the 4 s answers */
+    assert_true(now_ms() - t0 < upper_ms(3000)); /* not waiting for the 4 s answers */
     assert_int_equal(col_count(&t->col), 20);
     for (size_t i = 0; i < t->col.n; i++) {
         size_t k;
@@ -275,7 +275,7 @@ static tr_action stall_first(const tr_request_info *req, unsigned attempt_no, vo
     (void)ctx;
     memset(&a, 0, sizeof a);
     if (req->index == 0)
-        a.delay_ms = 3000;
+        a.delay_ms = (int)upper_ms(3000);
     return a;
 }
 
@@ -297,9 +297,9 @@ static void test_stalled_thread_others_progress(void **state)
         assert_int_equal(enqueue_fixture(t->c, i, -1, NULL, NULL), UGW_OK);
     assert_true(col_wait(&t->col, 40, 10000));
     /* the 40 came through while the first was still waiting for its answer */
-    assert_true(now_ms() - t0 < 2900);
+    assert_true(now_ms() - t0 < upper_ms(2900));
     assert_null(col_find(&t->col, first, NULL));
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(10000)), UGW_OK);
     assert_int_equal(col_find(&t->col, first, NULL)->result, UGW_RESULT_DELIVERED);
     assert_int_equal(close_client(t, -1), UGW_OK);
 }
