@@ -64,7 +64,7 @@ static void check_all_events(fx *t, ugw_format fmt, const char *secret)
     assert_int_equal(ugw_client_format(t->c), fmt);
     for (size_t i = 0; i < UGW_EVENT_COUNT; i++)
         assert_int_equal(enqueue_fixture(t->c, i, -1, &marks[i], ids[i]), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(10000)), UGW_OK);
 
     ugw_client_stats_get(t->c, &stats);
     assert_int_equal(stats.accepted, UGW_EVENT_COUNT);
@@ -255,7 +255,7 @@ static void test_soak(void **state)
         if (st != UGW_OK)
             fail_msg("enqueue %zu: %s", i, ugw_status_name(st));
     }
-    assert_int_equal(ugw_client_flush(t->c, 300000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(300000)), UGW_OK);
     t1 = now_ms();
     requests = tr_count(tr);
     print_message("soak: %zu events, %zu requests in %.2f s: %.0f events/s, %.0f requests/s\n", N, requests,
@@ -370,7 +370,7 @@ static void test_enqueue_waits_for_room(void **state)
     assert_int_equal(enqueue_fixture(t->c, 1, 5000, NULL, id), UGW_OK);
     dt = now_ms() - t0;
     assert_true(dt >= 150 && dt < upper_ms(3000));
-    assert_int_equal(ugw_client_flush(t->c, 5000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(5000)), UGW_OK);
     assert_int_equal(col_count(&t->col), 2);
     assert_int_equal(tr_count(tr), 2);
 }
@@ -394,7 +394,7 @@ static void test_flush_waits_for_callbacks(void **state)
     assert_int_equal(enqueue_fixture(t->c, 0, 0, NULL, id), UGW_OK);
     assert_true(tr_wait_count(tr, 1, 5000));
     sleep_ms(100); /* answered; the callback is now sleeping */
-    assert_int_equal(ugw_client_flush(t->c, 5000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(5000)), UGW_OK);
     assert_int_equal(col_count(&t->col), 1);
     assert_string_equal(t->col.recs[0].id, id);
 }

@@ -47,7 +47,7 @@ static void test_enqueue_carries_the_envelope(void **state)
     assert_int_equal(sw_encode(&ev, UGW_FORMAT_JSON, want, sizeof want, &want_len, &err), UGW_OK);
     start_client(t, &cfg);
     assert_int_equal(sw_client_enqueue(t->c, &ev, -1, NULL, id, &err), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(10000)), UGW_OK);
     memset(&out, 0, sizeof out);
     assert_int_equal(sw_client_send(t->c, &ev, &out, &err), UGW_OK);
 
@@ -73,7 +73,7 @@ static void test_enqueue_carries_the_envelope(void **state)
     assert_int_equal(ugw_client_send_event(t->c, &sw_schema_events, (int)ev.type, &ev.u, &out, &err),
                      UGW_ERR_ARG);
     assert_string_equal(err.path, "timestamp");
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(10000)), UGW_OK);
     assert_int_equal(tr_count(tr), 2);
     assert_int_equal(close_client(t, 0), UGW_OK);
 }

@@ -62,14 +62,14 @@ static void test_flush_and_close_from_callback_refused(void **state)
     start_client(t, &cfg);
     r.c = t->c;
     assert_int_equal(enqueue_fixture(t->c, 0, -1, NULL, id), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(10000)), UGW_OK);
     assert_int_equal(r.calls, 1);
     assert_int_equal(r.flush_st, UGW_ERR_ARG);
     assert_int_equal(r.close_st, UGW_ERR_ARG);
     assert_true(r.flush_ms < upper_ms(1000));
     /* the client still works, and closes from its owner */
     assert_int_equal(enqueue_fixture(t->c, 1, -1, NULL, id), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(10000)), UGW_OK);
     assert_int_equal(close_client(t, 0), UGW_OK);
 }
 
@@ -223,7 +223,7 @@ static void test_library_writes_nothing_to_stderr(void **state)
     assert_int_equal(enqueue_fixture(t->c, 0, 0, NULL, id), UGW_OK);
     assert_true(col_wait(&t->col, 1, 10000));
     ugw_client_stats_get(t->c, &st);
-    assert_int_equal(close_client(t, 1000), UGW_OK);
+    assert_int_equal(close_client(t, upper_ms(1000)), UGW_OK);
     fflush(stderr);
     dup2(saved, 2);
     close(saved);

@@ -99,7 +99,7 @@ static void test_many_threads(void **state)
         pthread_join(th[i], NULL);
         assert_int_equal(ps[i].errors, 0);
     }
-    assert_int_equal(ugw_client_flush(t->c, 60000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(60000)), UGW_OK);
     ugw_client_stats_get(t->c, &s);
     assert_int_equal(s.accepted, N);
     assert_int_equal(s.delivered, N);

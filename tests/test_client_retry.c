@@ -302,7 +302,7 @@ static void test_gone_410(void **state)
     start_client(t, &cfg);
     for (size_t i = 0; i < 5; i++)
         assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, ids[i]), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 5000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(5000)), UGW_OK);
     assert_true(ugw_client_endpoint_gone(t->c));
     assert_int_equal(col_count(&t->col), 5);
     for (size_t i = 0; i < 5; i++) {
@@ -488,7 +488,7 @@ static void test_due_retry_before_backlog(void **state)
     start_client(t, &cfg);
     for (size_t i = 0; i < 4; i++)
         assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, ids[i]), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(10000)), UGW_OK);
     assert_int_equal(tr_count(tr), 5);
     for (size_t i = 0; i < 5; i++) {
         tr_request r;

@@ -36,7 +36,7 @@ static void test_delivered_leave(void **state)
     assert_int_equal(st.st_mode & 0777, 0600); /* it holds payloads */
     for (size_t i = 0; i < N; i++)
         assert_int_equal(enqueue_fixture(s->base.c, i, -1, NULL, NULL), UGW_OK);
-    assert_int_equal(ugw_client_flush(s->base.c, 20000), UGW_OK);
+    assert_int_equal(ugw_client_flush(s->base.c, upper_ms(20000)), UGW_OK);
     ugw_client_stats_get(s->base.c, &cs);
     assert_int_equal(cs.delivered, N);
     assert_int_equal(cs.spool_errors, 0);
@@ -89,7 +89,7 @@ static void test_resume_pending(void **state)
     start_client(&s->base, &cfg);
     ugw_client_stats_get(s->base.c, &cs);
     assert_int_equal(cs.resumed, N);
-    assert_int_equal(ugw_client_flush(s->base.c, 20000), UGW_OK);
+    assert_int_equal(ugw_client_flush(s->base.c, upper_ms(20000)), UGW_OK);
     for (size_t i = 0; i < N; i++) {
         size_t k;
         const rec *r;
@@ -143,7 +143,7 @@ static void test_resume_schedule(void **state)
         assert_int_equal(tr_count(ok), 0); /* not before its time */
     assert_true(tr_wait_count(ok, 1, 8000));
     assert_true(wall_now_ms() >= due - 50);
-    assert_int_equal(ugw_client_flush(s->base.c, 5000), UGW_OK);
+    assert_int_equal(ugw_client_flush(s->base.c, upper_ms(5000)), UGW_OK);
     r = col_find(&s->base.col, id, &k);
     assert_int_equal(k, 2);
     assert_int_equal(r->result, UGW_RESULT_KEPT);
@@ -176,7 +176,7 @@ static void test_dead_and_retry(void **state)
     cfg.dead_letter_path = s->base.dl_path;
     start_client(&s->base, &cfg);
     assert_int_equal(enqueue_fixture(s->base.c, 3, -1, NULL, id), UGW_OK);
-    assert_int_equal(ugw_client_flush(s->base.c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(s->base.c, upper_ms(10000)), UGW_OK);
     /* Owned by the client: it cannot be changed meanwhile. */
     assert_null(ugw_spool_open(s->path, 0, &err));
     assert_int_equal(err.code, UGW_ERR_BUSY);
@@ -205,7 +205,7 @@ static void test_dead_and_retry(void **state)
     ok = start_rx(&s->base, NULL);
     cfg = spool_cfg(s, tr_url(ok));
     start_client(&s->base, &cfg);
-    assert_int_equal(ugw_client_flush(s->base.c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(s->base.c, upper_ms(10000)), UGW_OK);
     assert_int_equal(tr_count_2xx_for_id(ok, id), 1);
     assert_int_equal(close_client(&s->base, 0), UGW_OK);
 }
@@ -247,7 +247,7 @@ static void test_group_commit(void **state)
         pthread_join(th[i], NULL);
         assert_int_equal(p[i].failures, 0);
     }
-    assert_int_equal(ugw_client_flush(s->base.c, 60000), UGW_OK);
+    assert_int_equal(ugw_client_flush(s->base.c, upper_ms(60000)), UGW_OK);
     ugw_client_stats_get(s->base.c, &cs);
     assert_int_equal(cs.accepted, T * PER);
     assert_int_equal(cs.delivered, T * PER);

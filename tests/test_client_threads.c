@@ -112,7 +112,7 @@ static void test_threads_capped_by_slots(void **state)
     start_client(t, &cfg);
     for (size_t i = 0; i < 20; i++)
         assert_int_equal(enqueue_fixture(t->c, i, -1, NULL, NULL), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 20000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(20000)), UGW_OK);
     assert_int_equal(col_count(&t->col), 20);
     assert_true(spy_threads(&s) >= 1 && spy_threads(&s) <= 2);
     assert_int_equal(close_client(t, -1), UGW_OK);
@@ -185,7 +185,7 @@ static void test_counters_exact(void **state)
     for (int i = 0; i < 4; i++)
         pthread_join(th[i], NULL);
     assert_int_equal(atomic_load(&refused), 0);
-    assert_int_equal(ugw_client_flush(t->c, 60000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(60000)), UGW_OK);
     ugw_client_stats_get(t->c, &st);
     assert_int_equal(col_count(&t->col), total);
     for (size_t i = 0; i < t->col.n; i++) {
@@ -337,7 +337,7 @@ static void test_callback_reentry_every_thread(void **state)
     atomic_store(&r.c, t->c);
     for (size_t i = 0; i < 9; i++)
         assert_int_equal(enqueue_fixture(t->c, i, -1, NULL, NULL), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(10000)), UGW_OK);
     assert_int_equal(col_count(&t->col), 9);
     assert_int_equal(atomic_load(&r.bad), 0);
     assert_int_equal(close_client(t, -1), UGW_OK);
