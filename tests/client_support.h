@@ -101,6 +101,9 @@ const rec *col_find(collector *col, const char *id, size_t *count);
 int fx_setup(void **state);
 int fx_teardown(void **state);
 test_receiver *start_rx(fx *t, const tr_config *cfg);
+/* A receiver answering every request with `status` (0: 204) after delay_ms,
+ * and in *cfg a base_cfg() to it that writes dead letters to t->dl_path. */
+test_receiver *start_rx_answering(fx *t, int status, int delay_ms, ugw_client_config *cfg);
 ugw_client_config base_cfg(fx *t, const char *url);
 ugw_client *start_client(fx *t, const ugw_client_config *cfg);
 ugw_status close_client(fx *t, long drain_ms);

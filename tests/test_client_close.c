@@ -25,8 +25,6 @@ static void test_close_backlog(void **state)
 {
     fx *t = *state;
     enum { N = 100 };
-    tr_config rc;
-    test_receiver *tr;
     ugw_client_config cfg;
     char (*ids)[UGW_WEBHOOK_ID_MAX] = calloc(N, sizeof *ids);
     dl_entry *es;
@@ -34,11 +32,7 @@ static void test_close_backlog(void **state)
     int64_t t0;
 
     assert_non_null(ids);
-    memset(&rc, 0, sizeof rc);
-    rc.default_action.delay_ms = (int)upper_ms(2000);
-    tr = start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(tr));
-    cfg.dead_letter_path = t->dl_path;
+    start_rx_answering(t, 0, (int)upper_ms(2000), &cfg);
     cfg.secret = SECRET;
     start_client(t, &cfg);
     for (size_t i = 0; i < N; i++)
@@ -210,17 +204,12 @@ static void test_close_drain_then_hand_back(void **state)
 static void test_close_drain_delivers(void **state)
 {
     fx *t = *state;
-    tr_config rc;
     test_receiver *tr;
     ugw_client_config cfg;
     char id[UGW_WEBHOOK_ID_MAX];
     ugw_client_stats s;
     int64_t t0;
-    memset(&rc, 0, sizeof rc);
-    rc.default_action.delay_ms = 100;
-    tr = start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(tr));
-    cfg.dead_letter_path = t->dl_path;
+    tr = start_rx_answering(t, 0, 100, &cfg);
     cfg.max_in_flight = 4;
     start_client(t, &cfg);
     for (size_t i = 0; i < 20; i++)
@@ -228,7 +217,7 @@ static void test_close_drain_delivers(void **state)
     ugw_client_stats_get(t->c, &s);
     assert_int_equal(s.accepted, 20);
     t0 = now_ms();
-    assert_int_equal(close_client(t, 10000), UGW_OK);
+    assert_int_equal(close_client(t, upper_ms(10000)), UGW_OK);
     assert_true(now_ms() - t0 < upper_ms(5000));
     assert_int_equal(col_count(&t->col), 20);
     for (size_t i = 0; i < 20; i++)
@@ -278,7 +267,7 @@ static void test_callback_may_enqueue(void **state)
     for (size_t i = 0; i < 3; i++)
         assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, id), UGW_OK);
     assert_true(col_wait(&t->col, 6, 5000));
-    assert_int_equal(ugw_client_flush(t->c, 5000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(5000)), UGW_OK);
     assert_int_equal(cc.calls, 3);
     for (int i = 0; i < 3; i++)
         assert_int_equal(cc.st[i], UGW_OK);
@@ -333,7 +322,7 @@ static void test_callback_cannot_wait(void **state)
     n.c = t->c;
     assert_int_equal(enqueue_fixture(t->c, 0, -1, NULL, id), UGW_OK);
     assert_int_equal(enqueue_fixture(t->c, 1, -1, NULL, id), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(10000)), UGW_OK);
     assert_int_equal(n.calls, 2);
     assert_int_equal(n.send_st, UGW_ERR_ARG);
     assert_int_equal(n.fill_st, UGW_OK);

@@ -19,22 +19,16 @@
 
 static void check_dead_letters_rejected(fx *t, ugw_format fmt)
 {
-    tr_config rc;
-    test_receiver *tr;
     ugw_client_config cfg;
     char ids[UGW_EVENT_COUNT][UGW_WEBHOOK_ID_MAX];
     dl_entry *es;
     size_t n;
-    memset(&rc, 0, sizeof rc);
-    rc.default_action.status = 404;
-    tr = start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(tr));
+    start_rx_answering(t, 404, 0, &cfg);
     cfg.format = fmt;
-    cfg.dead_letter_path = t->dl_path;
     start_client(t, &cfg);
     for (size_t i = 0; i < UGW_EVENT_COUNT; i++)
         assert_int_equal(enqueue_fixture(t->c, i, 0, NULL, ids[i]), UGW_OK);
-    assert_int_equal(ugw_client_flush(t->c, 10000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(10000)), UGW_OK);
     n = dl_read(t->dl_path, &es);
     assert_int_equal(n, UGW_EVENT_COUNT);
     for (size_t i = 0; i < UGW_EVENT_COUNT; i++) {
@@ -84,7 +78,6 @@ static void test_dead_letter_caller_id_escaped(void **state)
 {
     fx *t = *state;
     static const char id[] = "re\"play\\id/~!";
-    tr_config rc;
     test_receiver *tr;
     ugw_client_config cfg;
     char got[UGW_WEBHOOK_ID_MAX];
@@ -92,11 +85,7 @@ static void test_dead_letter_caller_id_escaped(void **state)
     dl_entry *es;
     size_t n;
     tr_request r;
-    memset(&rc, 0, sizeof rc);
-    rc.default_action.status = 400;
-    tr = start_rx(t, &rc);
-    cfg = base_cfg(t, tr_url(tr));
-    cfg.dead_letter_path = t->dl_path;
+    tr = start_rx_answering(t, 400, 0, &cfg);
     start_client(t, &cfg);
     /* ids outside the one rule of ugw_webhook_id_check() are refused */
     {
@@ -122,7 +111,7 @@ static void test_dead_letter_caller_id_escaped(void **state)
                                              NULL, got, NULL),
                      UGW_OK);
     assert_string_equal(got, id);
-    assert_int_equal(ugw_client_flush(t->c, 5000), UGW_OK);
+    assert_int_equal(ugw_client_flush(t->c, upper_ms(5000)), UGW_OK);
     assert_true(tr_get(tr, 0, &r));
     assert_string_equal(r.webhook_id, id);
     assert_string_equal(r.content_type, "application/msgpack");

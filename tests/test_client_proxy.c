@@ -126,18 +126,25 @@ static void test_empty_http_proxy(void **state)
     check_through(*state, "all_proxy", "http_proxy");
 }
 
+/* `var` names `proxy`, yet an event to <scheme>://127.0.0.1:<port where
+ * nothing listens>/hook does not go through it: it fails at its endpoint,
+ * and the proxy gets no request. */
+static void check_not_through(fx *t, test_receiver *proxy, const char *var, const char *scheme)
+{
+    char purl[64], url[64];
+    proxy_url(purl, sizeof purl, proxy);
+    snprintf(url, sizeof url, "%s://127.0.0.1:%d/hook", scheme, tr_refused_port());
+    assert_int_equal(setenv(var, purl, 1), 0);
+    assert_int_equal(send_one(t, url), UGW_ERR_DELIVERY);
+    assert_no_request(proxy);
+}
+
 /* HTTP_PROXY is not read for http:// (a CGI request can set it): the event
  * goes straight to its endpoint, where nothing listens. */
 static void test_http_proxy_upper_ignored(void **state)
 {
     fx *t = *state;
-    test_receiver *proxy = start_rx(t, NULL);
-    char purl[64], url[64];
-    proxy_url(purl, sizeof purl, proxy);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/hook", tr_refused_port());
-    assert_int_equal(setenv("HTTP_PROXY", purl, 1), 0);
-    assert_int_equal(send_one(t, url), UGW_ERR_DELIVERY);
-    assert_no_request(proxy);
+    check_not_through(t, start_rx(t, NULL), "HTTP_PROXY", "http");
 }
 
 /* no_proxy (or NO_PROXY) naming the host: straight to the endpoint. */
@@ -189,18 +196,10 @@ static void test_proxy_by_scheme(void **state)
 {
     fx *t = *state;
     test_receiver *proxy = start_rx(t, NULL);
-    char purl[64], url[64];
-    proxy_url(purl, sizeof purl, proxy);
-    snprintf(url, sizeof url, "https://127.0.0.1:%d/hook", tr_refused_port());
-    assert_int_equal(setenv("http_proxy", purl, 1), 0);
-    assert_int_equal(send_one(t, url), UGW_ERR_DELIVERY);
-    assert_no_request(proxy);
+    check_not_through(t, proxy, "http_proxy", "https");
     close_client(t, 0);
     unsetenv("http_proxy");
-    assert_int_equal(setenv("https_proxy", purl, 1), 0);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/hook", tr_refused_port());
-    assert_int_equal(send_one(t, url), UGW_ERR_DELIVERY);
-    assert_no_request(proxy);
+    check_not_through(t, proxy, "https_proxy", "http");
 }
 
 /* A configured User-Agent, straight and through a proxy. */
