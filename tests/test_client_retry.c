@@ -421,10 +421,10 @@ static void test_timeout_exhausts_attempts(void **state)
     ugw_client_config cfg;
     ugw_outcome out;
     memset(&rc, 0, sizeof rc);
-    rc.default_action.delay_ms = 1000;
+    rc.default_action.delay_ms = (int)upper_ms(1000);
     tr = start_rx(t, &rc);
     cfg = base_cfg(t, tr_url(tr));
-    cfg.timeout_ms = 200;
+    cfg.timeout_ms = upper_ms(200); /* long enough for each request to reach the receiver */
     cfg.max_attempts = 2;
     start_client(t, &cfg);
     assert_int_equal(ugw_client_send(t->c, fixture_at(4), &out, NULL), UGW_ERR_DELIVERY);
