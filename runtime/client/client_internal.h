@@ -49,7 +49,6 @@
 #define UGW_CLIENT_INTERNAL_H
 
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -214,10 +213,7 @@ typedef struct spool_write {
     job *j;
     const char *mark_key;
     uint64_t mark_value;
-    struct spool_write *wake;   /* (the leader's) the list of writers to wake */
-    bool done;                  /* (gmu) written, or failed: st, msg */
-    bool lead;                  /* (gmu) its turn to lead the next commit */
-    sem_t sem;                  /* its wakeup, while it waits */
+    bool done;
     ugw_status st;
     const char *msg;
 } spool_write;
@@ -243,8 +239,9 @@ struct ugw_spool {
     int sys_errno;              /* (dbmu) the errno of the last failed transaction */
     pthread_mutex_t dbmu;       /* the connection and its statements, sys_errno */
     pthread_mutex_t gmu;        /* the group commit below */
+    pthread_cond_t gcv;
     spool_write *queue, **queue_tail;
-    bool leader;                /* a commit runs or is handed on: a new write waits */
+    bool leader;
     uint64_t commits;           /* (gmu) */
     sqlite3_stmt *stmt[SP_COUNT];
 };

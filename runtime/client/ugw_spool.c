@@ -279,6 +279,7 @@ static void spool_free(ugw_spool *sp)
         close(sp->lock_fd); /* after the database: see the top of the file */
     pthread_mutex_destroy(&sp->dbmu);
     pthread_mutex_destroy(&sp->gmu);
+    pthread_cond_destroy(&sp->gcv);
     free(sp);
 }
 
@@ -300,6 +301,7 @@ ugw_status ugw__spool_open(const char *path, bool own, bool create, ugw_spool_sy
     sp->queue_tail = &sp->queue;
     pthread_mutex_init(&sp->dbmu, NULL);
     pthread_mutex_init(&sp->gmu, NULL);
+    pthread_cond_init(&sp->gcv, NULL);
     if (own && (st = take_ownership(sp, path, create, err)) != UGW_OK)
         goto fail;
     if (!own && access(path, F_OK) != 0) {

@@ -3,18 +3,12 @@
  * rows back.
  *
  * Group commit: every enqueuer puts its write (an event, a mark) on the
- * spool's queue. The first one that finds no commit running becomes the
- * leader: it takes the whole queue, writes it in one transaction (one sync,
- * for UGW_SPOOL_SYNC_POWER), marks every write done and wakes their writers;
- * the others wait, each on a semaphore of its own, posted after gmu is
- * released. Writes queued meanwhile go with the next commit, led by the
- * first of them, whom the leader wakes alone. So durability costs one commit per batch of concurrent enqueuers,
- * not one per event, a lone enqueuer pays one commit without waiting for
- * company, and a waiting enqueuer is woken once (written, or its turn to
- * lead), not at every commit, and does not then wait for gmu: with one
- * shared condition broadcast after each commit, the wakeups were four to
- * five futex(2) calls per event, the spool's largest count of system calls
- * (docs/BENCHMARKS_SPOOL.md).
+ * spool's queue and waits. The first one that finds no commit running
+ * becomes the leader: it takes the whole queue, writes it in one transaction
+ * (one sync, for UGW_SPOOL_SYNC_POWER), marks every write done and wakes the
+ * others; writes queued meanwhile go with the next leader. So durability
+ * costs one commit per batch of concurrent enqueuers, not one per event, and
+ * a lone enqueuer pays one commit without waiting for company.
  *
  * After outcomes and retries the background thread writes what changed
  * (delivered events deleted, failed ones moved to the dead letters, the
@@ -27,7 +21,6 @@
  * most (ugw__client_worker_outcomes(), ugw_client_spool.c); their outcomes
  * are reported after the write, as always.
  */
-#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,65 +97,25 @@ static int write_batch(ugw_spool *sp, spool_write *batch)
     return end(sp, rc);
 }
 
-/* Marks the batch done (gmu held) and returns the writers to wake, linked
- * through `wake` (every one but the leader's own, `self`: they all sleep). */
-static spool_write *batch_done(spool_write *batch, const spool_write *self, ugw_status st, const char *msg)
-{
-    spool_write *wake = NULL;
-    for (spool_write *b = batch; b; b = b->next) {
-        if (st != UGW_OK && b->j)
-            b->j->seq = 0;
-        b->st = st;
-        b->msg = msg;
-        b->done = true;
-        if (b != self) {
-            b->wake = wake;
-            wake = b;
-        }
-    }
-    return wake;
-}
-
-/* Wakes the writers of the list (gmu released: none of them has to wait
- * for it to look). A writer may leave as soon as it is posted, so the next
- * one is read first; glibc's sem_post() touches nothing after the post
- * that would make that unsafe. */
-static void wake_all(spool_write *w)
-{
-    for (spool_write *next; w; w = next) {
-        next = w->wake;
-        sem_post(&w->sem);
-    }
-}
-
 ugw_status ugw__spool_commit(ugw_spool *sp, spool_write *w, ugw_error *err)
 {
-    bool slept = false;
-    ugw_error e;
     w->next = NULL;
     w->done = false;
-    w->lead = false;
     pthread_mutex_lock(&sp->gmu);
     *sp->queue_tail = w;
     sp->queue_tail = &w->next;
-    if (sp->leader) {
-        /* A commit is running: ours goes with the next one. Woken once,
-         * when written or when it is our turn to lead. */
-        sem_init(&w->sem, 0, 0);
-        slept = true;
-        pthread_mutex_unlock(&sp->gmu);
-        while (sem_wait(&w->sem) != 0) /* EINTR */
-            ;
-        pthread_mutex_lock(&sp->gmu);
-    } else {
-        sp->leader = true;
-    }
-    if (!w->done) {
-        spool_write *batch = sp->queue, *wake;
+    while (!w->done) {
+        spool_write *batch;
+        ugw_error e;
         ugw_status st = UGW_OK;
         int rc;
-        /* We lead: the whole queue (ours first) in one transaction. */
+        if (sp->leader) {
+            pthread_cond_wait(&sp->gcv, &sp->gmu);
+            continue;
+        }
         ugw_error_clear(&e);
+        sp->leader = true;
+        batch = sp->queue;
         sp->queue = NULL;
         sp->queue_tail = &sp->queue;
         pthread_mutex_unlock(&sp->gmu);
@@ -175,23 +128,18 @@ ugw_status ugw__spool_commit(ugw_spool *sp, spool_write *w, ugw_error *err)
 
         pthread_mutex_lock(&sp->gmu);
         sp->commits++;
-        wake = batch_done(batch, w, st, st != UGW_OK ? e.message : NULL);
-        /* Writes queued meanwhile (all asleep): the first of them leads the
-         * next commit; with none, nobody leads until the next write. */
-        if (sp->queue) {
-            sp->queue->lead = true;
-            sp->queue->wake = wake;
-            wake = sp->queue;
-        } else {
-            sp->leader = false;
+        for (spool_write *b = batch, *next; b; b = next) {
+            next = b->next; /* b may leave as soon as it is done */
+            if (st != UGW_OK && b->j)
+                b->j->seq = 0;
+            b->st = st;
+            b->msg = st != UGW_OK ? e.message : NULL;
+            b->done = true;
         }
-        pthread_mutex_unlock(&sp->gmu);
-        wake_all(wake);
-    } else {
-        pthread_mutex_unlock(&sp->gmu);
+        sp->leader = false;
+        pthread_cond_broadcast(&sp->gcv);
     }
-    if (slept)
-        sem_destroy(&w->sem);
+    pthread_mutex_unlock(&sp->gmu);
     if (w->st != UGW_OK)
         return ugw_error_set(err, w->st, w->msg, 0, "spool_path");
     return UGW_OK;
