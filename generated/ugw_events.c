@@ -127,6 +127,60 @@ static size_t ugw__guide_preview_start_json_fast(const void *payload, char *out,
     return (size_t)(p - out);
 }
 
+static bool ugw__guide_preview_start_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                    const ugw_json_token *end, void *payload)
+{
+    ugw_guide_preview_start *v = (ugw_guide_preview_start *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    int64_t n;
+    if (end - obj != 9)
+        return false;
+    /* userId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* guideId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 11
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"guideId\":", 11)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->guide_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* guideName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 14
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"guideName\":", 13)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->guide_name.ptr = in + k[1].start;
+    v->guide_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    return k == end && at + 1 == obj->end;
+}
 
 
 /* guide_preview_complete */
@@ -246,6 +300,60 @@ static size_t ugw__guide_preview_complete_json_fast(const void *payload, char *o
     return (size_t)(p - out);
 }
 
+static bool ugw__guide_preview_complete_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                       const ugw_json_token *end, void *payload)
+{
+    ugw_guide_preview_complete *v = (ugw_guide_preview_complete *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    int64_t n;
+    if (end - obj != 9)
+        return false;
+    /* userId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* guideId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 11
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"guideId\":", 11)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->guide_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* guideName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 14
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"guideName\":", 13)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->guide_name.ptr = in + k[1].start;
+    v->guide_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    return k == end && at + 1 == obj->end;
+}
 
 
 /* nps_survey_display */
@@ -357,6 +465,48 @@ static size_t ugw__nps_survey_display_json_fast(const void *payload, char *out, 
     return (size_t)(p - out);
 }
 
+static bool ugw__nps_survey_display_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                   const ugw_json_token *end, void *payload)
+{
+    ugw_nps_survey_display *v = (ugw_nps_survey_display *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    int64_t n;
+    /* userId */
+    if (!(end - k > 1 && k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(end - k > 1 && k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* surveyId, optional */
+    if (end - k > 1 && k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"surveyId\":", 12)) {
+        if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+            return false;
+        v->survey_id = (uint64_t)n;
+        v->has_survey_id = true;
+        at = k[1].end;
+        k += 2;
+    }
+    return k == end && at + 1 == obj->end;
+}
 
 
 /* nps_score_submit */
@@ -476,6 +626,60 @@ static size_t ugw__nps_score_submit_json_fast(const void *payload, char *out, si
     return (size_t)(p - out);
 }
 
+static bool ugw__nps_score_submit_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                 const ugw_json_token *end, void *payload)
+{
+    ugw_nps_score_submit *v = (ugw_nps_score_submit *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    int64_t n;
+    if (end - obj != 9)
+        return false;
+    /* userId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* question */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 13
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"question\":", 12)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(1024), false))
+        return false;
+    v->question.ptr = in + k[1].start;
+    v->question.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* score */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 9
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"score\":", 9)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(10), &n))
+        return false;
+    v->score = n;
+    at = k[1].end;
+    k += 2;
+    return k == end && at + 1 == obj->end;
+}
 
 
 /* nps_feedback_submit */
@@ -599,6 +803,60 @@ static size_t ugw__nps_feedback_submit_json_fast(const void *payload, char *out,
     return (size_t)(p - out);
 }
 
+static bool ugw__nps_feedback_submit_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                    const ugw_json_token *end, void *payload)
+{
+    ugw_nps_feedback_submit *v = (ugw_nps_feedback_submit *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    if (end - obj != 9)
+        return false;
+    /* userId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* question */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 13
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"question\":", 12)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(1024), false))
+        return false;
+    v->question.ptr = in + k[1].start;
+    v->question.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* feedback */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 13
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"feedback\":", 12)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(8192), false))
+        return false;
+    v->feedback.ptr = in + k[1].start;
+    v->feedback.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    return k == end && at + 1 == obj->end;
+}
 
 
 /* hotspot_interaction */
@@ -760,6 +1018,82 @@ static size_t ugw__hotspot_interaction_json_fast(const void *payload, char *out,
     return (size_t)(p - out);
 }
 
+static bool ugw__hotspot_interaction_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                    const ugw_json_token *end, void *payload)
+{
+    ugw_hotspot_interaction *v = (ugw_hotspot_interaction *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    int64_t n;
+    if (end - obj != 13)
+        return false;
+    /* userId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* hotspotGroupId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 18
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"hotspotGroupId\":", 18)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->hotspot_group_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* hotspotGroupName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 21
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"hotspotGroupName\":", 20)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->hotspot_group_name.ptr = in + k[1].start;
+    v->hotspot_group_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* hotspotId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 14
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"hotspotId\":", 13)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->hotspot_id.ptr = in + k[1].start;
+    v->hotspot_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* hotspotTitle */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 17
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"hotspotTitle\":", 16)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->hotspot_title.ptr = in + k[1].start;
+    v->hotspot_title.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    return k == end && at + 1 == obj->end;
+}
 
 
 /* checklist_item_trigger */
@@ -918,6 +1252,81 @@ static size_t ugw__checklist_item_trigger_json_fast(const void *payload, char *o
     return (size_t)(p - out);
 }
 
+static bool ugw__checklist_item_trigger_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                       const ugw_json_token *end, void *payload)
+{
+    ugw_checklist_item_trigger *v = (ugw_checklist_item_trigger *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    int64_t n;
+    if (end - obj != 13)
+        return false;
+    /* userId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* checklistId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 15
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"checklistId\":", 15)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->checklist_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* checklistName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 18
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"checklistName\":", 17)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->checklist_name.ptr = in + k[1].start;
+    v->checklist_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* guideId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 11
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"guideId\":", 11)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->guide_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* guideName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 14
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"guideName\":", 13)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->guide_name.ptr = in + k[1].start;
+    v->guide_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    return k == end && at + 1 == obj->end;
+}
 
 
 /* resource_center_guide_trigger */
@@ -1076,6 +1485,81 @@ static size_t ugw__resource_center_guide_trigger_json_fast(const void *payload, 
     return (size_t)(p - out);
 }
 
+static bool ugw__resource_center_guide_trigger_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                              const ugw_json_token *end, void *payload)
+{
+    ugw_resource_center_guide_trigger *v = (ugw_resource_center_guide_trigger *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    int64_t n;
+    if (end - obj != 13)
+        return false;
+    /* userId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* resourceCenterId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 20
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"resourceCenterId\":", 20)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->resource_center_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* resourceCenterName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 23
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"resourceCenterName\":", 22)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->resource_center_name.ptr = in + k[1].start;
+    v->resource_center_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* guideId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 11
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"guideId\":", 11)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->guide_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* guideName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 14
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"guideName\":", 13)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->guide_name.ptr = in + k[1].start;
+    v->guide_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    return k == end && at + 1 == obj->end;
+}
 
 
 /* resource_center_checklist_guide_trigger */
@@ -1272,6 +1756,102 @@ static size_t ugw__resource_center_checklist_guide_trigger_json_fast(const void 
     return (size_t)(p - out);
 }
 
+static bool ugw__resource_center_checklist_guide_trigger_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                                        const ugw_json_token *end, void *payload)
+{
+    ugw_resource_center_checklist_guide_trigger *v = (ugw_resource_center_checklist_guide_trigger *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    int64_t n;
+    if (end - obj != 17)
+        return false;
+    /* userId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* resourceCenterId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 20
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"resourceCenterId\":", 20)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->resource_center_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* resourceCenterName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 23
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"resourceCenterName\":", 22)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->resource_center_name.ptr = in + k[1].start;
+    v->resource_center_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* checklistId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 15
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"checklistId\":", 15)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->checklist_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* checklistName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 18
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"checklistName\":", 17)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->checklist_name.ptr = in + k[1].start;
+    v->checklist_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* guideId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 11
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"guideId\":", 11)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->guide_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* guideName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 14
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"guideName\":", 13)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->guide_name.ptr = in + k[1].start;
+    v->guide_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    return k == end && at + 1 == obj->end;
+}
 
 
 /* resource_center_external_url_click */
@@ -1413,6 +1993,71 @@ static size_t ugw__resource_center_external_url_click_json_fast(const void *payl
     return (size_t)(p - out);
 }
 
+static bool ugw__resource_center_external_url_click_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                                   const ugw_json_token *end, void *payload)
+{
+    ugw_resource_center_external_url_click *v = (ugw_resource_center_external_url_click *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    int64_t n;
+    if (end - obj != 11)
+        return false;
+    /* userId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* resourceCenterId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 20
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"resourceCenterId\":", 20)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->resource_center_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* resourceCenterName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 23
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"resourceCenterName\":", 22)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->resource_center_name.ptr = in + k[1].start;
+    v->resource_center_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* externalUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 16
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"externalUrl\":", 15)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->external_url.ptr = in + k[1].start;
+    v->external_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    return k == end && at + 1 == obj->end;
+}
 
 
 /* resource_center_search_article_click */
@@ -1554,6 +2199,71 @@ static size_t ugw__resource_center_search_article_click_json_fast(const void *pa
     return (size_t)(p - out);
 }
 
+static bool ugw__resource_center_search_article_click_json_decode_fast(const char *in, const ugw_json_token *obj,
+                                                                     const ugw_json_token *end, void *payload)
+{
+    ugw_resource_center_search_article_click *v = (ugw_resource_center_search_article_click *)payload;
+    const ugw_json_token *k = obj + 1;
+    int at = obj->start + 1;
+    int64_t n;
+    if (end - obj != 11)
+        return false;
+    /* userId */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 10
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
+        && ugw__bytes_are(in + at, "\"userId\":", 9)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+        return false;
+    v->user_id.ptr = in + k[1].start;
+    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* pageUrl */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 12
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->page_url.ptr = in + k[1].start;
+    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* resourceCenterId */
+    if (!(k[1].type == UGW__JSON_PRIMITIVE && k[1].start == at + 20
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"resourceCenterId\":", 20)))
+        return false;
+    if (!ugw__json_int(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(9007199254740991), &n))
+        return false;
+    v->resource_center_id = (uint64_t)n;
+    at = k[1].end;
+    k += 2;
+    /* resourceCenterName */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 23
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"resourceCenterName\":", 22)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+        return false;
+    v->resource_center_name.ptr = in + k[1].start;
+    v->resource_center_name.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    /* articleLink */
+    if (!(k[1].type == UGW__JSON_STRING && k[1].start == at + 16
+        && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
+        && ugw__bytes_are(in + at, "," "\"articleLink\":", 15)))
+        return false;
+    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+        return false;
+    v->article_link.ptr = in + k[1].start;
+    v->article_link.len = (size_t)(k[1].end - k[1].start);
+    at = k[1].end + 1;
+    k += 2;
+    return k == end && at + 1 == obj->end;
+}
 
 
 static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
@@ -1568,6 +2278,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__guide_preview_start_validate_fast,
       .msgpack_fast = ugw__guide_preview_start_msgpack_fast,
       .json_fast = ugw__guide_preview_start_json_fast,
+      .json_decode_fast = ugw__guide_preview_start_json_decode_fast,
     },
     { .id = "guide_preview_complete", .wire = "guide completed (userguiding)",
       .aliases = NULL,
@@ -1580,6 +2291,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__guide_preview_complete_validate_fast,
       .msgpack_fast = ugw__guide_preview_complete_msgpack_fast,
       .json_fast = ugw__guide_preview_complete_json_fast,
+      .json_decode_fast = ugw__guide_preview_complete_json_decode_fast,
     },
     { .id = "nps_survey_display", .wire = "nps survey shown (userguiding)",
       .aliases = NULL,
@@ -1592,6 +2304,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__nps_survey_display_validate_fast,
       .msgpack_fast = ugw__nps_survey_display_msgpack_fast,
       .json_fast = ugw__nps_survey_display_json_fast,
+      .json_decode_fast = ugw__nps_survey_display_json_decode_fast,
     },
     { .id = "nps_score_submit", .wire = "nps score submit (userguiding)",
       .aliases = NULL,
@@ -1604,6 +2317,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__nps_score_submit_validate_fast,
       .msgpack_fast = ugw__nps_score_submit_msgpack_fast,
       .json_fast = ugw__nps_score_submit_json_fast,
+      .json_decode_fast = ugw__nps_score_submit_json_decode_fast,
     },
     { .id = "nps_feedback_submit", .wire = "nps feedback submit (userguiding)",
       .aliases = NULL,
@@ -1616,6 +2330,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__nps_feedback_submit_validate_fast,
       .msgpack_fast = ugw__nps_feedback_submit_msgpack_fast,
       .json_fast = ugw__nps_feedback_submit_json_fast,
+      .json_decode_fast = ugw__nps_feedback_submit_json_decode_fast,
     },
     { .id = "hotspot_interaction", .wire = "hotspot interacted (userguiding)",
       .aliases = NULL,
@@ -1628,6 +2343,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__hotspot_interaction_validate_fast,
       .msgpack_fast = ugw__hotspot_interaction_msgpack_fast,
       .json_fast = ugw__hotspot_interaction_json_fast,
+      .json_decode_fast = ugw__hotspot_interaction_json_decode_fast,
     },
     { .id = "checklist_item_trigger", .wire = "checklist item triggered (userguiding)",
       .aliases = ugw__checklist_item_trigger_aliases,
@@ -1640,6 +2356,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__checklist_item_trigger_validate_fast,
       .msgpack_fast = ugw__checklist_item_trigger_msgpack_fast,
       .json_fast = ugw__checklist_item_trigger_json_fast,
+      .json_decode_fast = ugw__checklist_item_trigger_json_decode_fast,
     },
     { .id = "resource_center_guide_trigger", .wire = "resource center guide triggered (userguiding)",
       .aliases = ugw__resource_center_guide_trigger_aliases,
@@ -1652,6 +2369,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__resource_center_guide_trigger_validate_fast,
       .msgpack_fast = ugw__resource_center_guide_trigger_msgpack_fast,
       .json_fast = ugw__resource_center_guide_trigger_json_fast,
+      .json_decode_fast = ugw__resource_center_guide_trigger_json_decode_fast,
     },
     { .id = "resource_center_checklist_guide_trigger", .wire = "resource center checklist guide triggered (userguiding)",
       .aliases = ugw__resource_center_checklist_guide_trigger_aliases,
@@ -1664,6 +2382,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__resource_center_checklist_guide_trigger_validate_fast,
       .msgpack_fast = ugw__resource_center_checklist_guide_trigger_msgpack_fast,
       .json_fast = ugw__resource_center_checklist_guide_trigger_json_fast,
+      .json_decode_fast = ugw__resource_center_checklist_guide_trigger_json_decode_fast,
     },
     { .id = "resource_center_external_url_click", .wire = "resource center external URL clicked (userguiding)",
       .aliases = ugw__resource_center_external_url_click_aliases,
@@ -1676,6 +2395,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__resource_center_external_url_click_validate_fast,
       .msgpack_fast = ugw__resource_center_external_url_click_msgpack_fast,
       .json_fast = ugw__resource_center_external_url_click_json_fast,
+      .json_decode_fast = ugw__resource_center_external_url_click_json_decode_fast,
     },
     { .id = "resource_center_search_article_click", .wire = "resource center article clicked (userguiding)",
       .aliases = ugw__resource_center_search_article_click_aliases,
@@ -1688,6 +2408,7 @@ static const ugw_event_desc ugw__events[UGW_EVENT_COUNT] = {
       .validate_fast = ugw__resource_center_search_article_click_validate_fast,
       .msgpack_fast = ugw__resource_center_search_article_click_msgpack_fast,
       .json_fast = ugw__resource_center_search_article_click_json_fast,
+      .json_decode_fast = ugw__resource_center_search_article_click_json_decode_fast,
     },
 };
 

@@ -33,7 +33,7 @@ static ugw_field_desc int_fields[] = {
 static const ugw_event_desc int_events[] = {
     { "t", "t", NULL, "{\"event\":\"t\",\"payload\":{",
       "\202\245event\241t\247payload", int_fields, 0, sizeof(int_event),
-      1, 24, 17, 1, 1, NULL, NULL, NULL },
+      1, 24, 17, 1, 1, NULL, NULL, NULL, NULL },
 };
 
 static const ugw_schema int_schema = { int_events, 1, 1, "test", NULL };
@@ -194,7 +194,7 @@ static const ugw_field_desc str_fields[] = {
 static const ugw_event_desc str_events[] = {
     { "t", "t", NULL, "{\"event\":\"t\",\"payload\":{",
       "\202\245event\241t\247payload", str_fields, 0, sizeof(str_event),
-      1, 24, 17, 2, 1, NULL, NULL, NULL },
+      1, 24, 17, 2, 1, NULL, NULL, NULL, NULL },
 };
 
 static const ugw_schema str_schema = { str_events, 1, 1, "test", NULL };
@@ -280,7 +280,7 @@ static const ugw_field_desc bool_fields[] = {
 static const ugw_event_desc bool_events[] = {
     { "t", "t", NULL, "{\"event\":\"t\",\"payload\":{",
       "\202\245event\241t\247payload", bool_fields, 0, sizeof(bool_event),
-      1, 24, 17, 1, 1, NULL, NULL, NULL },
+      1, 24, 17, 1, 1, NULL, NULL, NULL, NULL },
 };
 
 static const ugw_schema bool_schema = { bool_events, 1, 1, "test", NULL };

@@ -61,7 +61,7 @@ static const ugw_field_desc sc_fields[] = {
 
 static const ugw_event_desc sc_events[] = {
     { "t", "t", NULL, "{\"event\":\"t\",\"payload\":{", "\202\245event\241t\247payload", sc_fields, 0,
-      sizeof(sc_event), 1, 24, 17, 5, 1, NULL, NULL, NULL },
+      sizeof(sc_event), 1, 24, 17, 5, 1, NULL, NULL, NULL, NULL },
 };
 
 static const ugw_schema sc_schema = { sc_events, 1, 1, "test", NULL };

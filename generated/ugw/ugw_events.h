@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* The runtime and this code must agree on the interface they share. */
-#define UGW_GENERATED_ABI 4
+#define UGW_GENERATED_ABI 5
 #if !defined(UGW_RUNTIME_ABI) || UGW_RUNTIME_ABI != UGW_GENERATED_ABI
 #error "ugw: generated code and ugw_runtime.h disagree on UGW_RUNTIME_ABI; regenerate or update the runtime"
 #endif

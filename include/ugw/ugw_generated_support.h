@@ -19,11 +19,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "ugw_runtime.h"
 
-#if UGW_RUNTIME_ABI != 4
-#error "ugw_generated_support.h belongs to UGW_RUNTIME_ABI 4"
+#if UGW_RUNTIME_ABI != 5
+#error "ugw_generated_support.h belongs to UGW_RUNTIME_ABI 5"
 #endif
 
 /* Inlined into loops that would otherwise call them per field. */
@@ -98,6 +101,33 @@ UGW__HOT_INLINE bool ugw__plain_ex(const char *p, size_t n, bool url, bool json,
         UGW__PLAIN_WORD(w);
         return (bad & UGW__HIGHS) == 0;
     }
+#if defined(__SSE2__)
+    if (n >= 16) {
+        /* 16 bytes a turn, the last 16 overlapping what was read. As signed
+         * bytes, those >= 0x80 are negative: below `lo` like the controls. */
+        const __m128i vlo = _mm_set1_epi8((char)(url ? 0x21 : json ? 0x20 : 0x01));
+        __m128i acc = _mm_setzero_si128(), v;
+#define UGW__PLAIN_VEC(v)                                                                          \
+    do {                                                                                           \
+        acc = _mm_or_si128(acc, _mm_or_si128(_mm_cmpgt_epi8(vlo, (v)),                             \
+                                             _mm_cmpeq_epi8((v), _mm_set1_epi8(0x7f))));           \
+        if (json)                                                                                  \
+            acc = _mm_or_si128(acc, _mm_cmpeq_epi8((v), _mm_set1_epi8('\\')));                     \
+        if (quote)                                                                                 \
+            acc = _mm_or_si128(acc, _mm_cmpeq_epi8((v), _mm_set1_epi8('"')));                      \
+    } while (0)
+        for (; i + 16 <= n; i += 16) {
+            v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            UGW__PLAIN_VEC(v);
+        }
+        if (i < n) {
+            v = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+            UGW__PLAIN_VEC(v);
+        }
+#undef UGW__PLAIN_VEC
+        return _mm_movemask_epi8(acc) == 0;
+    }
+#endif
     for (; i + 16 <= n; i += 16) { /* two words a turn: half the loop overhead */
         uint64_t w2;
         memcpy(&w, p + i, 8);
@@ -156,6 +186,36 @@ UGW__HOT_INLINE bool ugw__str_ok(const char *p, size_t n, int64_t min, int64_t m
     return ugw__plain_ex(p, n, false, json_out, json_out);
 }
 
+/* The common case of a string or url field's JSON string token p[0..n)
+ * (its bytes between the quotes): within min..max bytes, printable ASCII
+ * without a backslash (so it is its own decoded text, and valid UTF-8
+ * without NUL) and, for a URL, starting as one: the JSON decoder's common
+ * case, which then stores it as it is. */
+UGW__HOT_INLINE bool ugw__json_str_ok(const char *p, size_t n, int64_t min, int64_t max, bool url)
+{
+    if ((int64_t)n < min || (uint64_t)n > (uint64_t)max)
+        return false;
+    if (url)
+        return ugw__plain_ex(p, n, true, true, false) && ugw__url_head_ok(p, n);
+    return ugw__plain_ex(p, n, false, true, false);
+}
+
+/* ugw__json_str_ok(), and for a token it refuses (one that is not ASCII,
+ * say) the JSON decoder's other case without escapes: within min..max
+ * bytes, no byte below 0x20 and no backslash (so it is still its own
+ * decoded text), valid UTF-8 and, for a URL, ugw_url_check(). */
+UGW__HOT_INLINE bool ugw__json_str_valid(const char *p, size_t n, int64_t min, int64_t max, bool url)
+{
+    if (UGW__LIKELY(ugw__json_str_ok(p, n, min, max, url)))
+        return true;
+    if ((int64_t)n < min || (uint64_t)n > (uint64_t)max)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)p[i] < 0x20 || p[i] == '\\')
+            return false;
+    return ugw_utf8_check(p, n) == n && (!url || ugw_url_check(p, n));
+}
+
 /* The exact rules of a string or url field, as a yes or no: within
  * min..max bytes, UTF-8 without NUL and, for a URL, ugw_url_check() (the
  * public checks the exact path makes). The plain test first; the rest only
@@ -178,6 +238,88 @@ UGW__HOT_INLINE bool ugw__id_in(uint64_t v, int64_t min, int64_t max)
 UGW__HOT_INLINE bool ugw__int_in(int64_t v, int64_t min, int64_t max)
 {
     return v >= min && v <= max;
+}
+
+/* ---- the generated JSON decode fast paths ---- */
+
+/*
+ * A token of the runtime's JSON tokenizer, as the generated decode fast
+ * paths read them: jsmn's jsmntok_t with parent links, which the runtime
+ * (ugw_json_decode.c) checks at compile time to have this layout and these
+ * type values. Positions are byte offsets into the input; a string's are
+ * those of its text between the quotes.
+ */
+typedef struct ugw_json_token {
+    int type;   /**< UGW__JSON_OBJECT, _ARRAY, _STRING or _PRIMITIVE */
+    int start;  /**< first byte (a string: the one after its quote) */
+    int end;    /**< one past the last (a string: its closing quote) */
+    int size;   /**< members of an object, items of an array, 1 for a key */
+    int parent; /**< index of the parent token, -1 at the top */
+} ugw_json_token;
+
+enum { UGW__JSON_OBJECT = 1, UGW__JSON_ARRAY = 2, UGW__JSON_STRING = 3, UGW__JSON_PRIMITIVE = 4 };
+
+/* Whether p[0..n) are the bytes k[0..n) (k a constant in generated code,
+ * which the compiler folds into the words): overlapping words, no loop up
+ * to 24 bytes. Reads only p[0..n) and k[0..n). */
+UGW__HOT_INLINE bool ugw__bytes_are(const char *p, const char *k, size_t n)
+{
+    uint64_t a0, b0, a1, b1, a2, b2;
+    if (n >= 8 && n <= 16) {
+        memcpy(&a0, p, 8);
+        memcpy(&b0, k, 8);
+        memcpy(&a1, p + n - 8, 8);
+        memcpy(&b1, k + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n > 16 && n <= 24) {
+        memcpy(&a0, p, 8);
+        memcpy(&b0, k, 8);
+        memcpy(&a1, p + 8, 8);
+        memcpy(&b1, k + 8, 8);
+        memcpy(&a2, p + n - 8, 8);
+        memcpy(&b2, k + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t u0, v0, u1, v1;
+        memcpy(&u0, p, 4);
+        memcpy(&v0, k, 4);
+        memcpy(&u1, p + n - 4, 4);
+        memcpy(&v1, k + n - 4, 4);
+        return ((u0 ^ v0) | (u1 ^ v1)) == 0;
+    }
+    return memcmp(p, k, n) == 0;
+}
+
+/* The common case of an int or id field's JSON number token p[0..n): '-'
+ * (only when min < 0) and 1 to 18 digits without a leading zero ("0"
+ * alone, not "-0"), within min..max: its value in *v. false: take the
+ * exact way (which also takes 19 and 20 digits). */
+UGW__HOT_INLINE bool ugw__json_int(const char *p, size_t n, int64_t min, int64_t max, int64_t *v)
+{
+    const size_t i = min < 0 && n && *p == '-';
+    uint64_t mag = 0;
+    int64_t x;
+    if (n - i < 1 || n - i > 18 || (p[i] == '0' && (n - i > 1 || i)))
+        return false;
+    for (size_t q = i; q < n; q++) {
+        unsigned d = (unsigned)(unsigned char)p[q] - '0';
+        if (d > 9)
+            return false;
+        mag = mag * 10 + d;
+    }
+    x = i ? -(int64_t)mag : (int64_t)mag;
+    if (x < min || x > max)
+        return false;
+    *v = x;
+    return true;
+}
+
+/* Whether the JSON primitive token p[0..n) is the literal `lit` (n_lit bytes). */
+UGW__HOT_INLINE bool ugw__json_lit(const char *p, size_t n, const char *lit, size_t n_lit)
+{
+    return n == n_lit && memcmp(p, lit, n_lit) == 0;
 }
 
 /* The byte of a bool member (a flag or a value), read as a byte: memory

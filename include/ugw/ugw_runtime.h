@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /** The interface version that generated code must match. */
-#define UGW_RUNTIME_ABI 4
+#define UGW_RUNTIME_ABI 5
 
 /**
  * The version of the library linked at run time, as UGW_VERSION_HEX (compare
@@ -210,6 +210,7 @@ typedef struct ugw_enum_desc {
 } ugw_enum_desc;
 
 struct ugw_object_desc;
+struct ugw_json_token;
 
 /**
  * One field of an event payload or of an object type (generated, read-only).
@@ -280,6 +281,19 @@ typedef struct ugw_event_desc {
                                                      into out[0..cap): its length; 0:
                                                      not known (out holds scraps) */
     size_t (*json_fast)(const void *payload, char *out, size_t cap); /**< the same for JSON */
+    /* Since ABI 5: the event's generated JSON decode fast path, NULL where
+     * the generator wrote none. The runtime calls it, after its tokenizer
+     * has read the whole document and the envelope was found in its common
+     * form, with the input, the payload object's token and the end of the
+     * document's tokens (every token from `obj` to `end` is the payload's;
+     * struct ugw_json_token is in ugw_generated_support.h) and the zeroed
+     * payload struct. true: the payload is the encoder's order and form
+     * exactly (no white space, no escape, every value plain and within its
+     * bounds) and is decoded into `payload`, as the exact walk would; false:
+     * not known, `payload` may hold scraps (the runtime zeroes it and walks
+     * the descriptors, which find every error). */
+    bool (*json_decode_fast)(const char *in, const struct ugw_json_token *obj,
+                             const struct ugw_json_token *end, void *payload);
 } ugw_event_desc;
 
 /**

@@ -17,6 +17,20 @@
 
 const size_t ugw__jsmn_token_size = sizeof(jsmntok_t);
 
+/* The generated JSON decode fast paths read jsmn's tokens as
+ * ugw_json_token (ugw_generated_support.h): the same layout and types. */
+_Static_assert(sizeof(jsmntok_t) == sizeof(ugw_json_token) && sizeof(jsmntype_t) == sizeof(int)
+                   && offsetof(jsmntok_t, type) == offsetof(ugw_json_token, type)
+                   && offsetof(jsmntok_t, start) == offsetof(ugw_json_token, start)
+                   && offsetof(jsmntok_t, end) == offsetof(ugw_json_token, end)
+                   && offsetof(jsmntok_t, size) == offsetof(ugw_json_token, size)
+                   && offsetof(jsmntok_t, parent) == offsetof(ugw_json_token, parent),
+               "jsmntok_t and ugw_json_token differ");
+_Static_assert((int)JSMN_OBJECT == (int)UGW__JSON_OBJECT && (int)JSMN_ARRAY == (int)UGW__JSON_ARRAY
+                   && (int)JSMN_STRING == (int)UGW__JSON_STRING
+                   && (int)JSMN_PRIMITIVE == (int)UGW__JSON_PRIMITIVE,
+               "jsmn's token types and UGW__JSON_* differ");
+
 #include "ugw_json_walk.h"
 #include "ugw_json_field.h"
 
@@ -476,8 +490,19 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
     evt = envelope_common(&c, s, ugw__envelope(s));
     pi = 4;
     if (UGW__LIKELY(evt)) {
+        const ugw_event_desc *ed = &s->events[evt - 1];
         if ((st = trailing_ws(&c)))
             return st;
+        if (UGW__LIKELY(ed->json_decode_fast && ed->size <= payload_cap && dec->opts.max_depth >= 2)) {
+            /* the generated path: the payload written the encoder's way
+             * (token 4, its tokens the document's last), or not known */
+            if (ed->json_decode_fast(in, (const ugw_json_token *)(const void *)&toks[4],
+                                     (const ugw_json_token *)(const void *)&toks[n], payload)) {
+                *type = evt;
+                return UGW_OK;
+            }
+            memset(payload, 0, ed->size); /* its scraps: the walk starts from a zeroed struct */
+        }
     } else if ((st = envelope_walk(&c, s, &evt, &pi))) {
         return st;
     }

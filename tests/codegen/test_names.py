@@ -42,7 +42,7 @@ class Names(unittest.TestCase):
             "ugw_x_y", "ugw_x_y_validate", "ugw_x_y_encode_json", "ugw_x_y_encode_msgpack",
             "UGW_EVENT_X_Y", "UGW_X_Y_INIT", "UGW_EVENT_X_Y_INIT", "UGW_X_Y_FINGERPRINT",
             "ugw__x_y_fields", "ugw__x_y_aliases", "ugw__x_y_validate_fast", "ugw__x_y_msgpack_fast",
-            "ugw__x_y_json_fast"})
+            "ugw__x_y_json_fast", "ugw__x_y_json_decode_fast"})
         self.assertEqual(names_mod.field_names("user_id"), ["UGW_FIELD_USER_ID_MIN", "UGW_FIELD_USER_ID_MAX"])
 
     def test_fixed_names(self):
