@@ -128,12 +128,14 @@ static size_t ugw__guide_preview_start_json_fast(const void *payload, char *out,
 }
 
 static bool ugw__guide_preview_start_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                    const ugw_json_token *end, void *payload)
+                                                    const ugw_json_token *end, void *payload,
+                                                    ugw_json_scratch *sc)
 {
     ugw_guide_preview_start *v = (ugw_guide_preview_start *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
     int64_t n;
+    ugw_str s;
     if (end - obj != 9)
         return false;
     /* userId */
@@ -141,10 +143,9 @@ static bool ugw__guide_preview_start_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -152,10 +153,9 @@ static bool ugw__guide_preview_start_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* guideId */
@@ -173,10 +173,9 @@ static bool ugw__guide_preview_start_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"guideName\":", 13)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->guide_name.ptr = in + k[1].start;
-    v->guide_name.len = (size_t)(k[1].end - k[1].start);
+    v->guide_name = s;
     at = k[1].end + 1;
     k += 2;
     return k == end && at + 1 == obj->end;
@@ -301,12 +300,14 @@ static size_t ugw__guide_preview_complete_json_fast(const void *payload, char *o
 }
 
 static bool ugw__guide_preview_complete_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                       const ugw_json_token *end, void *payload)
+                                                       const ugw_json_token *end, void *payload,
+                                                       ugw_json_scratch *sc)
 {
     ugw_guide_preview_complete *v = (ugw_guide_preview_complete *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
     int64_t n;
+    ugw_str s;
     if (end - obj != 9)
         return false;
     /* userId */
@@ -314,10 +315,9 @@ static bool ugw__guide_preview_complete_json_decode_fast(const char *in, const u
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -325,10 +325,9 @@ static bool ugw__guide_preview_complete_json_decode_fast(const char *in, const u
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* guideId */
@@ -346,10 +345,9 @@ static bool ugw__guide_preview_complete_json_decode_fast(const char *in, const u
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"guideName\":", 13)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->guide_name.ptr = in + k[1].start;
-    v->guide_name.len = (size_t)(k[1].end - k[1].start);
+    v->guide_name = s;
     at = k[1].end + 1;
     k += 2;
     return k == end && at + 1 == obj->end;
@@ -466,21 +464,22 @@ static size_t ugw__nps_survey_display_json_fast(const void *payload, char *out, 
 }
 
 static bool ugw__nps_survey_display_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                   const ugw_json_token *end, void *payload)
+                                                   const ugw_json_token *end, void *payload,
+                                                   ugw_json_scratch *sc)
 {
     ugw_nps_survey_display *v = (ugw_nps_survey_display *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
     int64_t n;
+    ugw_str s;
     /* userId */
     if (!(end - k > 1 && k[1].type == UGW__JSON_STRING && k[1].start == at + 10
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -488,10 +487,9 @@ static bool ugw__nps_survey_display_json_decode_fast(const char *in, const ugw_j
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* surveyId, optional */
@@ -627,12 +625,14 @@ static size_t ugw__nps_score_submit_json_fast(const void *payload, char *out, si
 }
 
 static bool ugw__nps_score_submit_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                 const ugw_json_token *end, void *payload)
+                                                 const ugw_json_token *end, void *payload,
+                                                 ugw_json_scratch *sc)
 {
     ugw_nps_score_submit *v = (ugw_nps_score_submit *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
     int64_t n;
+    ugw_str s;
     if (end - obj != 9)
         return false;
     /* userId */
@@ -640,10 +640,9 @@ static bool ugw__nps_score_submit_json_decode_fast(const char *in, const ugw_jso
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -651,10 +650,9 @@ static bool ugw__nps_score_submit_json_decode_fast(const char *in, const ugw_jso
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* question */
@@ -662,10 +660,9 @@ static bool ugw__nps_score_submit_json_decode_fast(const char *in, const ugw_jso
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"question\":", 12)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(1024), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(1024), false, &s))
         return false;
-    v->question.ptr = in + k[1].start;
-    v->question.len = (size_t)(k[1].end - k[1].start);
+    v->question = s;
     at = k[1].end + 1;
     k += 2;
     /* score */
@@ -804,11 +801,13 @@ static size_t ugw__nps_feedback_submit_json_fast(const void *payload, char *out,
 }
 
 static bool ugw__nps_feedback_submit_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                    const ugw_json_token *end, void *payload)
+                                                    const ugw_json_token *end, void *payload,
+                                                    ugw_json_scratch *sc)
 {
     ugw_nps_feedback_submit *v = (ugw_nps_feedback_submit *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
+    ugw_str s;
     if (end - obj != 9)
         return false;
     /* userId */
@@ -816,10 +815,9 @@ static bool ugw__nps_feedback_submit_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -827,10 +825,9 @@ static bool ugw__nps_feedback_submit_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* question */
@@ -838,10 +835,9 @@ static bool ugw__nps_feedback_submit_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"question\":", 12)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(1024), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(1024), false, &s))
         return false;
-    v->question.ptr = in + k[1].start;
-    v->question.len = (size_t)(k[1].end - k[1].start);
+    v->question = s;
     at = k[1].end + 1;
     k += 2;
     /* feedback */
@@ -849,10 +845,9 @@ static bool ugw__nps_feedback_submit_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"feedback\":", 12)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(8192), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(8192), false, &s))
         return false;
-    v->feedback.ptr = in + k[1].start;
-    v->feedback.len = (size_t)(k[1].end - k[1].start);
+    v->feedback = s;
     at = k[1].end + 1;
     k += 2;
     return k == end && at + 1 == obj->end;
@@ -1019,12 +1014,14 @@ static size_t ugw__hotspot_interaction_json_fast(const void *payload, char *out,
 }
 
 static bool ugw__hotspot_interaction_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                    const ugw_json_token *end, void *payload)
+                                                    const ugw_json_token *end, void *payload,
+                                                    ugw_json_scratch *sc)
 {
     ugw_hotspot_interaction *v = (ugw_hotspot_interaction *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
     int64_t n;
+    ugw_str s;
     if (end - obj != 13)
         return false;
     /* userId */
@@ -1032,10 +1029,9 @@ static bool ugw__hotspot_interaction_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -1043,10 +1039,9 @@ static bool ugw__hotspot_interaction_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* hotspotGroupId */
@@ -1064,10 +1059,9 @@ static bool ugw__hotspot_interaction_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"hotspotGroupName\":", 20)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->hotspot_group_name.ptr = in + k[1].start;
-    v->hotspot_group_name.len = (size_t)(k[1].end - k[1].start);
+    v->hotspot_group_name = s;
     at = k[1].end + 1;
     k += 2;
     /* hotspotId */
@@ -1075,10 +1069,9 @@ static bool ugw__hotspot_interaction_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"hotspotId\":", 13)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->hotspot_id.ptr = in + k[1].start;
-    v->hotspot_id.len = (size_t)(k[1].end - k[1].start);
+    v->hotspot_id = s;
     at = k[1].end + 1;
     k += 2;
     /* hotspotTitle */
@@ -1086,10 +1079,9 @@ static bool ugw__hotspot_interaction_json_decode_fast(const char *in, const ugw_
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"hotspotTitle\":", 16)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->hotspot_title.ptr = in + k[1].start;
-    v->hotspot_title.len = (size_t)(k[1].end - k[1].start);
+    v->hotspot_title = s;
     at = k[1].end + 1;
     k += 2;
     return k == end && at + 1 == obj->end;
@@ -1253,12 +1245,14 @@ static size_t ugw__checklist_item_trigger_json_fast(const void *payload, char *o
 }
 
 static bool ugw__checklist_item_trigger_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                       const ugw_json_token *end, void *payload)
+                                                       const ugw_json_token *end, void *payload,
+                                                       ugw_json_scratch *sc)
 {
     ugw_checklist_item_trigger *v = (ugw_checklist_item_trigger *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
     int64_t n;
+    ugw_str s;
     if (end - obj != 13)
         return false;
     /* userId */
@@ -1266,10 +1260,9 @@ static bool ugw__checklist_item_trigger_json_decode_fast(const char *in, const u
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -1277,10 +1270,9 @@ static bool ugw__checklist_item_trigger_json_decode_fast(const char *in, const u
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* checklistId */
@@ -1298,10 +1290,9 @@ static bool ugw__checklist_item_trigger_json_decode_fast(const char *in, const u
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"checklistName\":", 17)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->checklist_name.ptr = in + k[1].start;
-    v->checklist_name.len = (size_t)(k[1].end - k[1].start);
+    v->checklist_name = s;
     at = k[1].end + 1;
     k += 2;
     /* guideId */
@@ -1319,10 +1310,9 @@ static bool ugw__checklist_item_trigger_json_decode_fast(const char *in, const u
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"guideName\":", 13)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->guide_name.ptr = in + k[1].start;
-    v->guide_name.len = (size_t)(k[1].end - k[1].start);
+    v->guide_name = s;
     at = k[1].end + 1;
     k += 2;
     return k == end && at + 1 == obj->end;
@@ -1486,12 +1476,14 @@ static size_t ugw__resource_center_guide_trigger_json_fast(const void *payload, 
 }
 
 static bool ugw__resource_center_guide_trigger_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                              const ugw_json_token *end, void *payload)
+                                                              const ugw_json_token *end, void *payload,
+                                                              ugw_json_scratch *sc)
 {
     ugw_resource_center_guide_trigger *v = (ugw_resource_center_guide_trigger *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
     int64_t n;
+    ugw_str s;
     if (end - obj != 13)
         return false;
     /* userId */
@@ -1499,10 +1491,9 @@ static bool ugw__resource_center_guide_trigger_json_decode_fast(const char *in, 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -1510,10 +1501,9 @@ static bool ugw__resource_center_guide_trigger_json_decode_fast(const char *in, 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* resourceCenterId */
@@ -1531,10 +1521,9 @@ static bool ugw__resource_center_guide_trigger_json_decode_fast(const char *in, 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"resourceCenterName\":", 22)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->resource_center_name.ptr = in + k[1].start;
-    v->resource_center_name.len = (size_t)(k[1].end - k[1].start);
+    v->resource_center_name = s;
     at = k[1].end + 1;
     k += 2;
     /* guideId */
@@ -1552,10 +1541,9 @@ static bool ugw__resource_center_guide_trigger_json_decode_fast(const char *in, 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"guideName\":", 13)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->guide_name.ptr = in + k[1].start;
-    v->guide_name.len = (size_t)(k[1].end - k[1].start);
+    v->guide_name = s;
     at = k[1].end + 1;
     k += 2;
     return k == end && at + 1 == obj->end;
@@ -1757,12 +1745,14 @@ static size_t ugw__resource_center_checklist_guide_trigger_json_fast(const void 
 }
 
 static bool ugw__resource_center_checklist_guide_trigger_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                                        const ugw_json_token *end, void *payload)
+                                                                        const ugw_json_token *end, void *payload,
+                                                                        ugw_json_scratch *sc)
 {
     ugw_resource_center_checklist_guide_trigger *v = (ugw_resource_center_checklist_guide_trigger *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
     int64_t n;
+    ugw_str s;
     if (end - obj != 17)
         return false;
     /* userId */
@@ -1770,10 +1760,9 @@ static bool ugw__resource_center_checklist_guide_trigger_json_decode_fast(const 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -1781,10 +1770,9 @@ static bool ugw__resource_center_checklist_guide_trigger_json_decode_fast(const 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* resourceCenterId */
@@ -1802,10 +1790,9 @@ static bool ugw__resource_center_checklist_guide_trigger_json_decode_fast(const 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"resourceCenterName\":", 22)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->resource_center_name.ptr = in + k[1].start;
-    v->resource_center_name.len = (size_t)(k[1].end - k[1].start);
+    v->resource_center_name = s;
     at = k[1].end + 1;
     k += 2;
     /* checklistId */
@@ -1823,10 +1810,9 @@ static bool ugw__resource_center_checklist_guide_trigger_json_decode_fast(const 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"checklistName\":", 17)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->checklist_name.ptr = in + k[1].start;
-    v->checklist_name.len = (size_t)(k[1].end - k[1].start);
+    v->checklist_name = s;
     at = k[1].end + 1;
     k += 2;
     /* guideId */
@@ -1844,10 +1830,9 @@ static bool ugw__resource_center_checklist_guide_trigger_json_decode_fast(const 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"guideName\":", 13)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->guide_name.ptr = in + k[1].start;
-    v->guide_name.len = (size_t)(k[1].end - k[1].start);
+    v->guide_name = s;
     at = k[1].end + 1;
     k += 2;
     return k == end && at + 1 == obj->end;
@@ -1994,12 +1979,14 @@ static size_t ugw__resource_center_external_url_click_json_fast(const void *payl
 }
 
 static bool ugw__resource_center_external_url_click_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                                   const ugw_json_token *end, void *payload)
+                                                                   const ugw_json_token *end, void *payload,
+                                                                   ugw_json_scratch *sc)
 {
     ugw_resource_center_external_url_click *v = (ugw_resource_center_external_url_click *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
     int64_t n;
+    ugw_str s;
     if (end - obj != 11)
         return false;
     /* userId */
@@ -2007,10 +1994,9 @@ static bool ugw__resource_center_external_url_click_json_decode_fast(const char 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -2018,10 +2004,9 @@ static bool ugw__resource_center_external_url_click_json_decode_fast(const char 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* resourceCenterId */
@@ -2039,10 +2024,9 @@ static bool ugw__resource_center_external_url_click_json_decode_fast(const char 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"resourceCenterName\":", 22)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->resource_center_name.ptr = in + k[1].start;
-    v->resource_center_name.len = (size_t)(k[1].end - k[1].start);
+    v->resource_center_name = s;
     at = k[1].end + 1;
     k += 2;
     /* externalUrl */
@@ -2050,10 +2034,9 @@ static bool ugw__resource_center_external_url_click_json_decode_fast(const char 
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"externalUrl\":", 15)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->external_url.ptr = in + k[1].start;
-    v->external_url.len = (size_t)(k[1].end - k[1].start);
+    v->external_url = s;
     at = k[1].end + 1;
     k += 2;
     return k == end && at + 1 == obj->end;
@@ -2200,12 +2183,14 @@ static size_t ugw__resource_center_search_article_click_json_fast(const void *pa
 }
 
 static bool ugw__resource_center_search_article_click_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                                     const ugw_json_token *end, void *payload)
+                                                                     const ugw_json_token *end, void *payload,
+                                                                     ugw_json_scratch *sc)
 {
     ugw_resource_center_search_article_click *v = (ugw_resource_center_search_article_click *)payload;
     const ugw_json_token *k = obj + 1;
     int at = obj->start + 1;
     int64_t n;
+    ugw_str s;
     if (end - obj != 11)
         return false;
     /* userId */
@@ -2213,10 +2198,9 @@ static bool ugw__resource_center_search_article_click_json_decode_fast(const cha
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 1
         && ugw__bytes_are(in + at, "\"userId\":", 9)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(1), INT64_C(256), false, &s))
         return false;
-    v->user_id.ptr = in + k[1].start;
-    v->user_id.len = (size_t)(k[1].end - k[1].start);
+    v->user_id = s;
     at = k[1].end + 1;
     k += 2;
     /* pageUrl */
@@ -2224,10 +2208,9 @@ static bool ugw__resource_center_search_article_click_json_decode_fast(const cha
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"pageUrl\":", 11)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->page_url.ptr = in + k[1].start;
-    v->page_url.len = (size_t)(k[1].end - k[1].start);
+    v->page_url = s;
     at = k[1].end + 1;
     k += 2;
     /* resourceCenterId */
@@ -2245,10 +2228,9 @@ static bool ugw__resource_center_search_article_click_json_decode_fast(const cha
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"resourceCenterName\":", 22)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(512), false, &s))
         return false;
-    v->resource_center_name.ptr = in + k[1].start;
-    v->resource_center_name.len = (size_t)(k[1].end - k[1].start);
+    v->resource_center_name = s;
     at = k[1].end + 1;
     k += 2;
     /* articleLink */
@@ -2256,10 +2238,9 @@ static bool ugw__resource_center_search_article_click_json_decode_fast(const cha
         && k[0].type == UGW__JSON_STRING && k[0].start == at + 2
         && ugw__bytes_are(in + at, "," "\"articleLink\":", 15)))
         return false;
-    if (!ugw__json_str_valid(in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true))
+    if (!ugw__json_str_take(sc, in + k[1].start, (size_t)(k[1].end - k[1].start), INT64_C(0), INT64_C(2048), true, &s))
         return false;
-    v->article_link.ptr = in + k[1].start;
-    v->article_link.len = (size_t)(k[1].end - k[1].start);
+    v->article_link = s;
     at = k[1].end + 1;
     k += 2;
     return k == end && at + 1 == obj->end;

@@ -45,8 +45,9 @@ void same_error(const ugw_error *a, const ugw_error *b)
     }
 }
 
-/* The default, strict and max_depth 1 decoders, made once. */
-static ugw_decoder *decoders[3];
+/* The default, strict, max_depth 1 and least-memory decoders (64 tokens
+ * and 1 KiB and a little for strings), made once. */
+static ugw_decoder *decoders[4];
 
 static ugw_decoder *decoder(int i)
 {
@@ -55,6 +56,10 @@ static ugw_decoder *decoder(int i)
         memset(&o, 0, sizeof o);
         o.strict = i == 1;
         o.max_depth = i == 2 ? 1 : 0;
+        if (i == 3) {
+            o.max_tokens = 64;
+            o.arena_size = 64 * 20 + 1024 + 16;
+        }
         decoders[i] = ugw_decoder_new(&o);
         assert_non_null(decoders[i]);
     }
@@ -71,7 +76,7 @@ ugw_status same_decode(const ugw_schema *s, const ugw_schema *x, const void *doc
     assert_true(cap <= sizeof pa);
     if (len)
         memcpy(copy, doc, len);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         ugw_decoder *dec = decoder(i);
         ugw_error ea, eb;
         int ta = -1, tb = -2;
@@ -92,7 +97,7 @@ ugw_status same_decode(const ugw_schema *s, const ugw_schema *x, const void *doc
     return first;
 }
 
-bool fast_decode_takes(const ugw_schema *s, int type, const char *doc, size_t len)
+bool fast_decode_takes(const ugw_schema *s, int type, const char *doc, size_t len, ugw_json_scratch *sc)
 {
     static jsmntok_t toks[1024];
     static _Alignas(16) unsigned char pl[8192];
@@ -108,5 +113,5 @@ bool fast_decode_takes(const ugw_schema *s, int type, const char *doc, size_t le
         return false;
     memset(pl, 0, sizeof pl);
     return ed->json_decode_fast(doc, (const ugw_json_token *)(const void *)&toks[4],
-                                (const ugw_json_token *)(const void *)&toks[n], pl);
+                                (const ugw_json_token *)(const void *)&toks[n], pl, sc);
 }

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <ugw/ugw_runtime.h>
+#include <ugw/ugw_generated_support.h>
 
 /* A schema's copy whose events have no generated fast paths: the runtime
  * walks their descriptors (the exact way, and the engine's one walk). */
@@ -26,7 +26,8 @@ void same_error(const ugw_error *a, const ugw_error *b);
 /*
  * Decodes doc[0..len) (copied to a buffer of exactly len bytes, so that a
  * read past it is ASan's to see) through `s` and through its exact copy `x`
- * with each of three decoders (default, strict, max_depth 1): the same
+ * with each of four decoders (default, strict, max_depth 1, the least
+ * memory for tokens and strings): the same
  * status, event type, error and payload bytes every time. Returns the
  * default decoder's status.
  */
@@ -34,7 +35,7 @@ ugw_status same_decode(const ugw_schema *s, const ugw_schema *x, const void *doc
 
 /* Whether the generated decode fast path of `s` takes doc[0..len) whole
  * (the document tokenized as the runtime does, its envelope the encoder's:
- * event type `type`). */
-bool fast_decode_takes(const ugw_schema *s, int type, const char *doc, size_t len);
+ * event type `type`), with `sc` for its strings that are not plain. */
+bool fast_decode_takes(const ugw_schema *s, int type, const char *doc, size_t len, ugw_json_scratch *sc);
 
 #endif

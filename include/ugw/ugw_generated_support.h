@@ -200,22 +200,6 @@ UGW__HOT_INLINE bool ugw__json_str_ok(const char *p, size_t n, int64_t min, int6
     return ugw__plain_ex(p, n, false, true, false);
 }
 
-/* ugw__json_str_ok(), and for a token it refuses (one that is not ASCII,
- * say) the JSON decoder's other case without escapes: within min..max
- * bytes, no byte below 0x20 and no backslash (so it is still its own
- * decoded text), valid UTF-8 and, for a URL, ugw_url_check(). */
-UGW__HOT_INLINE bool ugw__json_str_valid(const char *p, size_t n, int64_t min, int64_t max, bool url)
-{
-    if (UGW__LIKELY(ugw__json_str_ok(p, n, min, max, url)))
-        return true;
-    if ((int64_t)n < min || (uint64_t)n > (uint64_t)max)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)p[i] < 0x20 || p[i] == '\\')
-            return false;
-    return ugw_utf8_check(p, n) == n && (!url || ugw_url_check(p, n));
-}
-
 /* The exact rules of a string or url field, as a yes or no: within
  * min..max bytes, UTF-8 without NUL and, for a URL, ugw_url_check() (the
  * public checks the exact path makes). The plain test first; the rest only
@@ -258,6 +242,36 @@ typedef struct ugw_json_token {
 } ugw_json_token;
 
 enum { UGW__JSON_OBJECT = 1, UGW__JSON_ARRAY = 2, UGW__JSON_STRING = 3, UGW__JSON_PRIMITIVE = 4 };
+
+/*
+ * The decoder's string memory, lent to a JSON decode fast path for the
+ * strings that are not plain: buf[used..cap) is free. `text` is the
+ * runtime's own check of such a string token's text p[0..n): true when it
+ * is valid JSON text and valid UTF-8 without NUL, with its decoded bytes in
+ * *out (a view of p, or unescaped into buf at `used`, which it advances,
+ * where the exact walk would put them); false: take the exact way.
+ */
+typedef struct ugw_json_scratch {
+    char *buf;
+    size_t cap, used;
+    bool (*text)(struct ugw_json_scratch *sc, const char *p, size_t n, ugw_str *out);
+} ugw_json_scratch;
+
+/* A string or url field's JSON string token p[0..n) into *out: plain
+ * within its bounds (a URL starting as one) in line, any other text by the
+ * runtime's check, then its bounds and ugw_url_check(), as the exact walk
+ * checks them. false: take the exact way. */
+UGW__HOT_INLINE bool ugw__json_str_take(ugw_json_scratch *sc, const char *p, size_t n, int64_t min,
+                                        int64_t max, bool url, ugw_str *out)
+{
+    if (UGW__LIKELY(ugw__json_str_ok(p, n, min, max, url))) {
+        out->ptr = p;
+        out->len = n;
+        return true;
+    }
+    return sc->text(sc, p, n, out) && (int64_t)out->len >= min && (uint64_t)out->len <= (uint64_t)max
+           && (!url || ugw_url_check(out->ptr, out->len));
+}
 
 /* Whether p[0..n) are the bytes k[0..n) (k a constant in generated code,
  * which the compiler folds into the words): overlapping words, no loop up

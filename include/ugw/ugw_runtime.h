@@ -211,6 +211,7 @@ typedef struct ugw_enum_desc {
 
 struct ugw_object_desc;
 struct ugw_json_token;
+struct ugw_json_scratch;
 
 /**
  * One field of an event payload or of an object type (generated, read-only).
@@ -285,15 +286,17 @@ typedef struct ugw_event_desc {
      * the generator wrote none. The runtime calls it, after its tokenizer
      * has read the whole document and the envelope was found in its common
      * form, with the input, the payload object's token and the end of the
-     * document's tokens (every token from `obj` to `end` is the payload's;
-     * struct ugw_json_token is in ugw_generated_support.h) and the zeroed
-     * payload struct. true: the payload is the encoder's order and form
-     * exactly (no white space, no escape, every value plain and within its
-     * bounds) and is decoded into `payload`, as the exact walk would; false:
-     * not known, `payload` may hold scraps (the runtime zeroes it and walks
-     * the descriptors, which find every error). */
+     * document's tokens (every token from `obj` to `end` is the payload's),
+     * the zeroed payload struct and the decoder's string memory (struct
+     * ugw_json_token and ugw_json_scratch are in ugw_generated_support.h).
+     * true: the payload is the encoder's order and form exactly (no white
+     * space, every value within its bounds) and is decoded into `payload`,
+     * as the exact walk would; false: not known, `payload` may hold scraps
+     * (the runtime zeroes it and walks the descriptors, which find every
+     * error). */
     bool (*json_decode_fast)(const char *in, const struct ugw_json_token *obj,
-                             const struct ugw_json_token *end, void *payload);
+                             const struct ugw_json_token *end, void *payload,
+                             struct ugw_json_scratch *sc);
 } ugw_event_desc;
 
 /**

@@ -174,6 +174,35 @@ static inline int envelope_common(const jctx *c, const ugw_schema *s, const ugw_
     return 0;
 }
 
+/*
+ * ugw_json_scratch.text for the generated fast paths: a string token's text
+ * that is not plain, as str_decode() takes it (a view when it has no escape,
+ * else unescaped at the arena's next byte), when it is valid and holds no
+ * NUL: the value the exact walk stores. Anything else: false.
+ */
+static bool scratch_text(ugw_json_scratch *sc, const char *p, size_t n, ugw_str *out)
+{
+    size_t at = 0, m = 0, bad = 0;
+    bool nul = false;
+    char *dst;
+    int r = ugw__json_text_check(p, n, &at);
+    if (r == UGW__TEXT_OK) {
+        out->ptr = p;
+        out->len = n;
+        return true;
+    }
+    if (r != UGW__TEXT_ESCAPE || sc->used > sc->cap || sc->cap - sc->used < n)
+        return false;
+    dst = sc->buf + sc->used;
+    memcpy(dst, p, at);
+    if (ugw__json_text_decode(dst + at, p + at, n - at, &m, &nul, &bad) != UGW__TEXT_OK || nul)
+        return false;
+    sc->used += at + m;
+    out->ptr = dst;
+    out->len = at + m;
+    return true;
+}
+
 /* Only white space after the document's object. */
 static ugw_status trailing_ws(jctx *c)
 {
@@ -496,8 +525,10 @@ ugw_status ugw__json_decode(const ugw_schema *s, ugw_decoder *dec,
         if (UGW__LIKELY(ed->json_decode_fast && ed->size <= payload_cap && dec->opts.max_depth >= 2)) {
             /* the generated path: the payload written the encoder's way
              * (token 4, its tokens the document's last), or not known */
+            ugw_json_scratch sc = { dec->arena, dec->arena_cap, dec->arena_used, scratch_text };
             if (ed->json_decode_fast(in, (const ugw_json_token *)(const void *)&toks[4],
-                                     (const ugw_json_token *)(const void *)&toks[n], payload)) {
+                                     (const ugw_json_token *)(const void *)&toks[n], payload, &sc)) {
+                dec->arena_used = sc.used;
                 *type = evt;
                 return UGW_OK;
             }
