@@ -127,9 +127,9 @@ static size_t ugw__guide_preview_start_json_fast(const void *payload, char *out,
     return (size_t)(p - out);
 }
 
-static bool ugw__guide_preview_start_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                    const ugw_json_token *end, void *payload,
-                                                    ugw_json_scratch *sc)
+static bool ugw__guide_preview_start_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_guide_preview_start *v = (ugw_guide_preview_start *)payload;
     const ugw_json_token *k = obj + 1;
@@ -299,9 +299,9 @@ static size_t ugw__guide_preview_complete_json_fast(const void *payload, char *o
     return (size_t)(p - out);
 }
 
-static bool ugw__guide_preview_complete_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                       const ugw_json_token *end, void *payload,
-                                                       ugw_json_scratch *sc)
+static bool ugw__guide_preview_complete_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_guide_preview_complete *v = (ugw_guide_preview_complete *)payload;
     const ugw_json_token *k = obj + 1;
@@ -463,9 +463,9 @@ static size_t ugw__nps_survey_display_json_fast(const void *payload, char *out, 
     return (size_t)(p - out);
 }
 
-static bool ugw__nps_survey_display_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                   const ugw_json_token *end, void *payload,
-                                                   ugw_json_scratch *sc)
+static bool ugw__nps_survey_display_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_nps_survey_display *v = (ugw_nps_survey_display *)payload;
     const ugw_json_token *k = obj + 1;
@@ -624,9 +624,9 @@ static size_t ugw__nps_score_submit_json_fast(const void *payload, char *out, si
     return (size_t)(p - out);
 }
 
-static bool ugw__nps_score_submit_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                 const ugw_json_token *end, void *payload,
-                                                 ugw_json_scratch *sc)
+static bool ugw__nps_score_submit_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_nps_score_submit *v = (ugw_nps_score_submit *)payload;
     const ugw_json_token *k = obj + 1;
@@ -800,9 +800,9 @@ static size_t ugw__nps_feedback_submit_json_fast(const void *payload, char *out,
     return (size_t)(p - out);
 }
 
-static bool ugw__nps_feedback_submit_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                    const ugw_json_token *end, void *payload,
-                                                    ugw_json_scratch *sc)
+static bool ugw__nps_feedback_submit_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_nps_feedback_submit *v = (ugw_nps_feedback_submit *)payload;
     const ugw_json_token *k = obj + 1;
@@ -1013,9 +1013,9 @@ static size_t ugw__hotspot_interaction_json_fast(const void *payload, char *out,
     return (size_t)(p - out);
 }
 
-static bool ugw__hotspot_interaction_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                    const ugw_json_token *end, void *payload,
-                                                    ugw_json_scratch *sc)
+static bool ugw__hotspot_interaction_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_hotspot_interaction *v = (ugw_hotspot_interaction *)payload;
     const ugw_json_token *k = obj + 1;
@@ -1244,9 +1244,9 @@ static size_t ugw__checklist_item_trigger_json_fast(const void *payload, char *o
     return (size_t)(p - out);
 }
 
-static bool ugw__checklist_item_trigger_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                       const ugw_json_token *end, void *payload,
-                                                       ugw_json_scratch *sc)
+static bool ugw__checklist_item_trigger_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_checklist_item_trigger *v = (ugw_checklist_item_trigger *)payload;
     const ugw_json_token *k = obj + 1;
@@ -1475,9 +1475,9 @@ static size_t ugw__resource_center_guide_trigger_json_fast(const void *payload, 
     return (size_t)(p - out);
 }
 
-static bool ugw__resource_center_guide_trigger_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                              const ugw_json_token *end, void *payload,
-                                                              ugw_json_scratch *sc)
+static bool ugw__resource_center_guide_trigger_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_resource_center_guide_trigger *v = (ugw_resource_center_guide_trigger *)payload;
     const ugw_json_token *k = obj + 1;
@@ -1744,9 +1744,9 @@ static size_t ugw__resource_center_checklist_guide_trigger_json_fast(const void 
     return (size_t)(p - out);
 }
 
-static bool ugw__resource_center_checklist_guide_trigger_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                                        const ugw_json_token *end, void *payload,
-                                                                        ugw_json_scratch *sc)
+static bool ugw__resource_center_checklist_guide_trigger_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_resource_center_checklist_guide_trigger *v = (ugw_resource_center_checklist_guide_trigger *)payload;
     const ugw_json_token *k = obj + 1;
@@ -1978,9 +1978,9 @@ static size_t ugw__resource_center_external_url_click_json_fast(const void *payl
     return (size_t)(p - out);
 }
 
-static bool ugw__resource_center_external_url_click_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                                   const ugw_json_token *end, void *payload,
-                                                                   ugw_json_scratch *sc)
+static bool ugw__resource_center_external_url_click_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_resource_center_external_url_click *v = (ugw_resource_center_external_url_click *)payload;
     const ugw_json_token *k = obj + 1;
@@ -2182,9 +2182,9 @@ static size_t ugw__resource_center_search_article_click_json_fast(const void *pa
     return (size_t)(p - out);
 }
 
-static bool ugw__resource_center_search_article_click_json_decode_fast(const char *in, const ugw_json_token *obj,
-                                                                     const ugw_json_token *end, void *payload,
-                                                                     ugw_json_scratch *sc)
+static bool ugw__resource_center_search_article_click_json_decode_fast(
+    const char *in, const ugw_json_token *obj, const ugw_json_token *end, void *payload,
+    ugw_json_scratch *sc)
 {
     ugw_resource_center_search_article_click *v = (ugw_resource_center_search_article_click *)payload;
     const ugw_json_token *k = obj + 1;
