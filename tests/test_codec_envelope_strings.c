@@ -59,26 +59,28 @@ static void json_text(doc *d, size_t n, bool escaped)
         put(d, escaped ? ESCAPE : "a", escaped ? strlen(ESCAPE) : 1);
 }
 
+/* One JSON string value: the long one when it is the one under test (its
+ * position recorded), else "x". */
+static void json_value(doc *d, bool here, size_t n, bool escaped)
+{
+    if (here)
+        d->pos = d->len;
+    PUTS(d, "\"");
+    if (here)
+        json_text(d, n, escaped);
+    else
+        PUTS(d, "x");
+    PUTS(d, "\"");
+}
+
 static void json_doc(doc *d, int where, size_t n, bool escaped)
 {
     d->len = 0;
     PUTS(d, "{\"event\":\"note\",\"source\":");
-    if (where == IN_ENVELOPE)
-        d->pos = d->len;
-    PUTS(d, "\"");
-    if (where == IN_ENVELOPE)
-        json_text(d, n, escaped);
-    else
-        PUTS(d, "x");
-    PUTS(d, "\",\"payload\":{\"note\":");
-    if (where == IN_PAYLOAD)
-        d->pos = d->len;
-    PUTS(d, "\"");
-    if (where == IN_PAYLOAD)
-        json_text(d, n, escaped);
-    else
-        PUTS(d, "x");
-    PUTS(d, "\"}}");
+    json_value(d, where == IN_ENVELOPE, n, escaped);
+    PUTS(d, ",\"payload\":{\"note\":");
+    json_value(d, where == IN_PAYLOAD, n, escaped);
+    PUTS(d, "}}");
 }
 
 static void mp_str(doc *d, size_t n, bool escaped)
