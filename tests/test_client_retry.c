@@ -452,7 +452,8 @@ static void test_retry_frees_slot_for_next(void **state)
     tr = start_rx(t, &rc);
     cfg = base_cfg(t, tr_url(tr));
     cfg.max_in_flight = 1;
-    cfg.backoff_base_ms = 3000;
+    cfg.backoff_base_ms = 3000; /* and not capped at base_cfg's 200 ms */
+    cfg.backoff_max_ms = 3000;
     start_client(t, &cfg);
     assert_int_equal(enqueue_fixture(t->c, 0, 0, NULL, a_id), UGW_OK);
     assert_int_equal(enqueue_fixture(t->c, 1, 0, NULL, b_id), UGW_OK);

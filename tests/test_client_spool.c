@@ -267,7 +267,8 @@ static void test_marks(void **state)
     ugw_client *mem;
 
     cfg = spool_cfg(s, url);
-    cfg.backoff_base_ms = 60000;
+    cfg.backoff_base_ms = 60000; /* no retry within the test: base_cfg caps the backoff at 200 ms */
+    cfg.backoff_max_ms = 60000;
     start_client(&s->base, &cfg);
     assert_int_equal(ugw_client_mark_get(s->base.c, "in", &v, &err), UGW_ERR_MISSING);
     assert_int_equal(v, 0);

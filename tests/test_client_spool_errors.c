@@ -76,7 +76,8 @@ static void sql(const char *path, const char *stmt)
 static void make_spool(sfx *s, size_t n)
 {
     ugw_client_config cfg = spool_cfg(s, refused_url());
-    cfg.backoff_base_ms = 60000;
+    cfg.backoff_base_ms = 60000; /* no retry within the test: base_cfg caps the backoff at 200 ms */
+    cfg.backoff_max_ms = 60000;
     start_client(&s->base, &cfg);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(enqueue_fixture(s->base.c, i, 0, NULL, NULL), UGW_OK);
@@ -91,7 +92,8 @@ static void test_full(void **state)
     unsigned char big[600];
     int64_t t0;
 
-    cfg.backoff_base_ms = 60000;
+    cfg.backoff_base_ms = 60000; /* no retry within the test: base_cfg caps the backoff at 200 ms */
+    cfg.backoff_max_ms = 60000;
     cfg.spool_max_events = 5;
     start_client(&s->base, &cfg);
     for (size_t i = 0; i < 5; i++)
@@ -249,7 +251,8 @@ static void test_fsize(void **state)
     memset(body, ' ', sizeof body);
     body[0] = '{';
     body[sizeof body - 1] = '}';
-    cfg.backoff_base_ms = 60000;
+    cfg.backoff_base_ms = 60000; /* no retry within the test: base_cfg caps the backoff at 200 ms */
+    cfg.backoff_max_ms = 60000;
     start_client(&s->base, &cfg);
     assert_int_equal(stat(s->path, &fst), 0);
     assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
@@ -305,7 +308,8 @@ static void test_disk_full(void **state)
     memset(body, ' ', sizeof body);
     body[0] = '{';
     body[sizeof body - 1] = '}';
-    cfg.backoff_base_ms = 60000;
+    cfg.backoff_base_ms = 60000; /* no retry within the test: base_cfg caps the backoff at 200 ms */
+    cfg.backoff_max_ms = 60000;
     start_client(&s->base, &cfg);
     for (int i = 0; i < 2000 && st == UGW_OK; i++) {
         st = ugw_client_enqueue_body(s->base.c, body, sizeof body, UGW_FORMAT_JSON, "e", NULL, 0, NULL, NULL, &err);
