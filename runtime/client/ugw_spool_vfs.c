@@ -19,16 +19,33 @@
  * control, closing. A buffer past UGW_VFS_BUF_MAX is written at once (a
  * large transaction), and so is every write when the buffer cannot grow.
  * Files other than WAL files are the default VFS's own, untouched.
+ *
+ * Writeback started early, by another thread: with synchronous=NORMAL
+ * (UGW_SPOOL_SYNC_CRASH) a commit is not synced, so the WAL's pages stayed
+ * dirty in the kernel until a checkpoint synced them, all at once, while it
+ * held the spool's lock: every producer and delivery thread waited for that
+ * sync, about 5 ms for each 1,000 frames (docs/BENCHMARKS_SPOOL.md). So
+ * every UGW_VFS_KICK bytes passed on, the file's own writeback thread is
+ * woken to start writing it back (sync_file_range(2) with
+ * SYNC_FILE_RANGE_WRITE, which on this kind of disk takes a quarter of a
+ * millisecond to submit: not under the lock), and the checkpoint's sync
+ * finds little left to write. What is durable when does not change: only a
+ * sync says a byte is on the disk. Without the thread (it could not start,
+ * not Linux) the checkpoint writes everything, as before.
  */
+#define _GNU_SOURCE /* sync_file_range(2) */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client_internal.h"
 
 #define UGW_VFS_NAME "ugw-spool"
 #define UGW_VFS_BUF_MAX ((size_t)1 << 20)
+#define UGW_VFS_KICK ((size_t)256 << 10)
 
 typedef struct wal_file {
     sqlite3_file base;          /* base.pMethods = &wal_methods */
@@ -37,9 +54,65 @@ typedef struct wal_file {
     size_t len, cap;
     sqlite3_int64 off;
     bool commit_next;           /* the last write was a commit frame's header */
+    int kick_fd;                /* owned: the file opened read-only for sync_file_range(2), or -1 */
+    size_t unkicked;            /* bytes passed on since writeback was last asked for */
+    bool kicker;                /* the writeback thread runs (kmu, kcv and kthread set up) */
+    bool kick, kstop;           /* (kmu) writeback asked for; the thread is to leave */
+    pthread_mutex_t kmu;
+    pthread_cond_t kcv;
+    pthread_t kthread;
 } wal_file;
 
 static sqlite3_vfs *real_vfs;
+
+/* The writeback thread: starts writing the whole file back (clean pages
+ * cost nothing) each time it is asked; an error only means the
+ * checkpoint's sync does the writing, as without it. */
+static void *kicker_main(void *arg)
+{
+    wal_file *f = arg;
+    pthread_mutex_lock(&f->kmu);
+    while (!f->kstop) {
+        if (!f->kick) {
+            pthread_cond_wait(&f->kcv, &f->kmu);
+            continue;
+        }
+        f->kick = false;
+        pthread_mutex_unlock(&f->kmu);
+#ifdef __linux__
+        (void)sync_file_range(f->kick_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+        pthread_mutex_lock(&f->kmu);
+    }
+    pthread_mutex_unlock(&f->kmu);
+    return NULL;
+}
+
+/* Asks the writeback thread to run, starting it the first time. */
+static void kick(wal_file *f)
+{
+    if (!f->kicker) {
+        if (pthread_mutex_init(&f->kmu, NULL) != 0)
+            return;
+        if (pthread_cond_init(&f->kcv, NULL) != 0) {
+            pthread_mutex_destroy(&f->kmu);
+            return;
+        }
+        f->kick = f->kstop = false;
+        if (pthread_create(&f->kthread, NULL, kicker_main, f) != 0) {
+            pthread_cond_destroy(&f->kcv);
+            pthread_mutex_destroy(&f->kmu);
+            close(f->kick_fd); /* not asked again */
+            f->kick_fd = -1;
+            return;
+        }
+        f->kicker = true;
+    }
+    pthread_mutex_lock(&f->kmu);
+    f->kick = true;
+    pthread_cond_signal(&f->kcv);
+    pthread_mutex_unlock(&f->kmu);
+}
 
 /* Passes the collected writes on, in one write; SQLite's result code. */
 static int wal_flush(wal_file *f)
@@ -48,8 +121,13 @@ static int wal_flush(wal_file *f)
     if (!f->len)
         return SQLITE_OK;
     rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->off);
+    f->unkicked += f->len;
     f->len = 0;
     f->commit_next = false;
+    if (f->unkicked >= UGW_VFS_KICK && f->kick_fd >= 0) {
+        f->unkicked = 0;
+        kick(f);
+    }
     return rc;
 }
 
@@ -60,6 +138,19 @@ static int wal_close(sqlite3_file *p)
     int rc2 = f->real->pMethods->xClose(f->real);
     free(f->buf);
     f->buf = NULL;
+    if (f->kicker) {
+        pthread_mutex_lock(&f->kmu);
+        f->kstop = true;
+        pthread_cond_signal(&f->kcv);
+        pthread_mutex_unlock(&f->kmu);
+        pthread_join(f->kthread, NULL);
+        pthread_cond_destroy(&f->kcv);
+        pthread_mutex_destroy(&f->kmu);
+        f->kicker = false;
+    }
+    if (f->kick_fd >= 0)
+        close(f->kick_fd);
+    f->kick_fd = -1;
     return rc != SQLITE_OK ? rc : rc2;
 }
 
@@ -191,8 +282,16 @@ static int vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *p, int fla
     if (!(flags & SQLITE_OPEN_WAL))
         return real_vfs->xOpen(real_vfs, name, p, flags, out_flags); /* the default's file, in place */
     memset(f, 0, sizeof *f);
+    f->kick_fd = -1;
     f->real = (sqlite3_file *)((char *)p + real_offset());
     rc = real_vfs->xOpen(real_vfs, name, f->real, flags, out_flags);
+#ifdef __linux__
+    /* A descriptor of our own for the writeback hint (SQLite's is private).
+     * The WAL file holds no POSIX lock of SQLite's (the database file and
+     * its shared memory do), so closing this one releases none. */
+    if (rc == SQLITE_OK && name)
+        f->kick_fd = open(name, O_RDONLY | O_CLOEXEC);
+#endif
     /* SQLite closes a file whose pMethods is set, even when opening failed. */
     f->base.pMethods = f->real->pMethods ? &wal_methods : NULL;
     return rc;
