@@ -36,6 +36,7 @@
 #define _GNU_SOURCE /* sync_file_range(2) */
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,8 @@ static void *kicker_main(void *arg)
 static void kick(wal_file *f)
 {
     if (!f->kicker) {
+        sigset_t all, old;
+        bool started;
         if (pthread_mutex_init(&f->kmu, NULL) != 0)
             return;
         if (pthread_cond_init(&f->kcv, NULL) != 0) {
@@ -99,7 +102,13 @@ static void kick(wal_file *f)
             return;
         }
         f->kick = f->kstop = false;
-        if (pthread_create(&f->kthread, NULL, kicker_main, f) != 0) {
+        /* Started by whichever thread commits, the thread takes no signal:
+         * a program's signals go to its own threads, as before. */
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
+        started = pthread_create(&f->kthread, NULL, kicker_main, f) == 0;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (!started) {
             pthread_cond_destroy(&f->kcv);
             pthread_mutex_destroy(&f->kmu);
             close(f->kick_fd); /* not asked again */
