@@ -344,14 +344,14 @@ ugw_status ugw__spool_open(const char *path, bool own, bool create, ugw_spool_sy
          * pages are used, so a small spool costs no more. */
         if (rc == SQLITE_OK)
             rc = sqlite3_exec(sp->db, "PRAGMA cache_size=" SPOOL_CACHE_KIB, NULL, NULL, NULL);
-        /* A checkpoint every 4,000 frames (8 MiB of WAL), not SQLite's
-         * 1,000: each one syncs the WAL and the file under the spool's
-         * lock, and with the WAL's writeback started early
+        /* Crash-safe: a checkpoint every 4,000 frames (8 MiB of WAL), not
+         * SQLite's 1,000: each one syncs the WAL and the file under the
+         * spool's lock, and with the WAL's writeback started early
          * (ugw_spool_vfs.c) what is left of a sync is mostly its fixed
-         * cost, paid a quarter as often; measured with the crash setting:
-         * delivery 0.50x -> 0.56x of the in-memory queue's
-         * (docs/BENCHMARKS_SPOOL.md). */
-        if (rc == SQLITE_OK)
+         * cost, paid a quarter as often; measured: delivery 0.50x -> 0.56x
+         * of the in-memory queue's (docs/BENCHMARKS_SPOOL.md). Power-safe
+         * commits sync every frame anyway: SQLite's default stays. */
+        if (rc == SQLITE_OK && !sp->power)
             rc = sqlite3_exec(sp->db, "PRAGMA wal_autocheckpoint=" SPOOL_CHECKPOINT_FRAMES, NULL, NULL, NULL);
         if (rc != SQLITE_OK || (st = prepare(sp, err)) != UGW_OK) {
             if (rc != SQLITE_OK)

@@ -31,7 +31,9 @@
  * millisecond to submit: not under the lock), and the checkpoint's sync
  * finds little left to write. What is durable when does not change: only a
  * sync says a byte is on the disk. Without the thread (it could not start,
- * not Linux) the checkpoint writes everything, as before.
+ * not Linux) the checkpoint writes everything, as before. A sync of the WAL
+ * starts the count again: with synchronous=FULL (UGW_SPOOL_SYNC_POWER)
+ * every commit syncs, and the thread never starts.
  */
 #define _GNU_SOURCE /* sync_file_range(2) */
 #include <fcntl.h>
@@ -223,6 +225,9 @@ static int wal_sync(sqlite3_file *p, int flags)
 {
     wal_file *f = (wal_file *)p;
     int rc = wal_flush(f);
+    /* The sync writes it all: no writeback to start for what came before
+     * (with synchronous=FULL every commit syncs, so no thread starts). */
+    f->unkicked = 0;
     return rc != SQLITE_OK ? rc : f->real->pMethods->xSync(f->real, flags);
 }
 
