@@ -182,24 +182,18 @@ static inline int envelope_common(const jctx *c, const ugw_schema *s, const ugw_
  */
 static bool scratch_text(ugw_json_scratch *sc, const char *p, size_t n, ugw_str *out)
 {
-    size_t at = 0, m = 0, bad = 0;
+    size_t at = 0;
     bool nul = false;
-    char *dst;
     int r = ugw__json_text_check(p, n, &at);
     if (r == UGW__TEXT_OK) {
         out->ptr = p;
         out->len = n;
         return true;
     }
-    if (r != UGW__TEXT_ESCAPE || sc->used > sc->cap || sc->cap - sc->used < n)
+    if (r != UGW__TEXT_ESCAPE || sc->used > sc->cap || sc->cap - sc->used < n
+        || unescape_text(sc->buf + sc->used, p, n, at, out, &nul) != UGW__TEXT_OK || nul)
         return false;
-    dst = sc->buf + sc->used;
-    memcpy(dst, p, at);
-    if (ugw__json_text_decode(dst + at, p + at, n - at, &m, &nul, &bad) != UGW__TEXT_OK || nul)
-        return false;
-    sc->used += at + m;
-    out->ptr = dst;
-    out->len = at + m;
+    sc->used += out->len;
     return true;
 }
 

@@ -192,6 +192,27 @@ static UGW__NOINLINE ugw_status str_value_exact(jctx *c, const jsmntok_t *t, con
 }
 
 /*
+ * The text p[0..n) of a string token whose first escape is at `at` (where
+ * the text scanner answered UGW__TEXT_ESCAPE), unescaped into dst, which has
+ * room for n bytes: UGW__TEXT_OK with the decoded bytes in *out (and *nul
+ * set when one of them is a NUL); otherwise the scanner's answer, *out
+ * untouched. The one unescaping step of str_decode() and of the generated
+ * fast paths' string memory (scratch_text(), ugw_json_decode.c).
+ */
+static int unescape_text(char *dst, const char *p, size_t n, size_t at, ugw_str *out, bool *nul)
+{
+    size_t m = 0, bad = 0;
+    int r;
+    memcpy(dst, p, at);
+    r = ugw__json_text_decode(dst + at, p + at, n - at, &m, nul, &bad);
+    if (r == UGW__TEXT_OK) {
+        out->ptr = dst;
+        out->len = at + m;
+    }
+    return r;
+}
+
+/*
  * The decoded bytes of string token `t`: a view into the input when it has no
  * escape (`*raw`), else unescaped into the arena; in one pass of the text
  * scanner that also checks UTF-8 (then `*valid`) and notes a decoded NUL
@@ -203,7 +224,7 @@ static ugw_status str_decode(jctx *c, const jsmntok_t *t, const char *path, ugw_
                              bool *raw, bool *valid, bool *nul)
 {
     const char *p = c->in + t->start;
-    size_t n = (size_t)(t->end - t->start), at = 0, bad = 0, m = 0;
+    size_t n = (size_t)(t->end - t->start), at = 0;
     int r;
     *nul = false;
     /* printable ASCII without escapes, 8 bytes at a time inline; else the
@@ -218,16 +239,11 @@ static ugw_status str_decode(jctx *c, const jsmntok_t *t, const char *path, ugw_
     if (r == UGW__TEXT_ESCAPE) {
         size_t mark = c->dec->arena_used;
         char *dst = ugw__arena_alloc(c->dec, n, 1); /* n > 0: it holds a backslash */
-        if (dst) {
-            memcpy(dst, p, at);
-            if (ugw__json_text_decode(dst + at, p + at, n - at, &m, nul, &bad) == UGW__TEXT_OK) {
-                c->dec->arena_used -= n - (at + m); /* give back what unescaping saved */
-                out->ptr = dst;
-                out->len = at + m;
-                *raw = false;
-                *valid = true;
-                return UGW_OK;
-            }
+        if (dst && unescape_text(dst, p, n, at, out, nul) == UGW__TEXT_OK) {
+            c->dec->arena_used -= n - out->len; /* give back what unescaping saved */
+            *raw = false;
+            *valid = true;
+            return UGW_OK;
         }
         c->dec->arena_used = mark;
         *nul = false;
