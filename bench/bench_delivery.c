@@ -56,6 +56,8 @@
 #include <ugw/ugw_events.h>
 #include <ugw/ugw_fixtures.h>
 
+#include "bench_time.h"
+
 #ifndef UGW_BUILD_TYPE
 #define UGW_BUILD_TYPE "?"
 #endif
@@ -86,13 +88,6 @@ typedef struct tally {
     atomic_ulong failed;
     atomic_int reported; /* first failure printed once */
 } tally;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void on_outcome(const ugw_outcome *o, void *ctx)
 {
@@ -132,22 +127,6 @@ static long maxrss_kb(void)
     if (getrusage(RUSAGE_SELF, &ru) != 0)
         return -1;
     return ru.ru_maxrss; /* kB on Linux */
-}
-
-/* User + system CPU time of the whole process (every thread), in seconds. */
-static double cpu_s(void)
-{
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) != 0)
-        return 0;
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6
-           + (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 static ugw_client *start_client(const options *o, tally *t)

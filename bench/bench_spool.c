@@ -52,6 +52,8 @@
 #include <ugw/ugw_events.h>
 #include <ugw/ugw_fixtures.h>
 
+#include "bench_time.h"
+
 #define MAX_THREADS 64
 #define MAX_ROUNDS 32
 
@@ -69,13 +71,6 @@ static const char *const qname[Q_COUNT] = { "memory", "crash", "power" };
 static unsigned char *bodies[UGW_EVENT_COUNT];
 static size_t body_len[UGW_EVENT_COUNT];
 static atomic_ulong delivered, failed;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void on_outcome(const ugw_outcome *o, void *ctx)
 {
@@ -108,25 +103,11 @@ static void *produce(void *arg)
     return NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 typedef struct result {
     double rate, p50, p99;
     double cpu_us;  /* the process's user+sys CPU per event */
     double commits; /* enqueue commits per event (spool) */
 } result;
-
-static double cpu_s(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec
-           + (double)ru.ru_stime.tv_usec / 1e6;
-}
 
 /* One run: a fresh client (and spool), the producers, the figures. */
 static int run_once(const options *o, const char *url, int q, bool deliver, result *out)
